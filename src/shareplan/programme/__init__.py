@@ -1,0 +1,1 @@
+"""Programme selection: pick the priority projects exactly, explain why, show the trade-offs."""
