@@ -1,0 +1,20 @@
+"""The root ``shareplan`` application; each area registers its commands here."""
+
+from __future__ import annotations
+
+import typer
+
+app = typer.Typer(
+    name="shareplan",
+    help="Find, appraise and prioritise shared-service opportunities, and argue them to Cabinet.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+# Sub-command modules attach themselves to ``app`` on import.
+from shareplan.cli import scenario_commands as _scenario_commands  # noqa: E402,F401
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,63 @@
+"""What every command shares: the consoles, printing a table or JSON, and turning user mistakes
+into a clear message and exit status 2 instead of a traceback."""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from shareplan.errors import InfeasibleError, InputError, ShareplanError
+
+console = Console()
+err_console = Console(stderr=True)
+
+EXIT_INPUT = 2
+
+
+@contextmanager
+def user_errors() -> Iterator[None]:
+    """Report shareplan's own errors plainly and exit 2; anything else is a bug and propagates."""
+    try:
+        yield
+    except InputError as exc:
+        err_console.print(f"[bold red]{len(exc.problems)} problem(s) found:[/]")
+        for problem in exc.problems:
+            err_console.print(f"  - {problem}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_INPUT) from None
+    except InfeasibleError as exc:
+        err_console.print(f"[bold red]No feasible solution:[/] {exc}", highlight=False)
+        for name in exc.conflicting:
+            err_console.print(f"  - {name}", markup=False, highlight=False)
+        raise typer.Exit(EXIT_INPUT) from None
+    except ShareplanError as exc:
+        err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+def print_json(data: Any) -> None:
+    """Write JSON to standard output for other tools to read (no colour, no wrapping)."""
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str))
+    sys.stdout.write("\n")
+
+
+def print_table(
+    title: str,
+    columns: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    *,
+    justify_right: Callable[[str], bool] | None = None,
+) -> None:
+    table = Table(title=title, show_lines=False)
+    for name in columns:
+        right = justify_right(name) if justify_right else False
+        table.add_column(name, justify="right" if right else "left")
+    for row in rows:
+        table.add_row(*("" if v is None else str(v) for v in row))
+    console.print(table)

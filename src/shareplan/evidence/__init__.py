@@ -1,0 +1,33 @@
+"""The evidence base: what shareplan knows before it reads a scenario, each figure with its source."""
+
+from shareplan.evidence.base import (
+    PUBLIC_SECTORS,
+    Confidence,
+    Criterion,
+    DatedValue,
+    DeliveryModel,
+    EvidenceBase,
+    Group,
+    Indicator,
+    Parameter,
+    PartnershipSize,
+    ResolvedParameter,
+    Sector,
+)
+from shareplan.evidence.loader import load_evidence
+
+__all__ = [
+    "PUBLIC_SECTORS",
+    "Confidence",
+    "Criterion",
+    "DatedValue",
+    "DeliveryModel",
+    "EvidenceBase",
+    "Group",
+    "Indicator",
+    "Parameter",
+    "PartnershipSize",
+    "ResolvedParameter",
+    "Sector",
+    "load_evidence",
+]

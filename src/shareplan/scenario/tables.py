@@ -1,0 +1,327 @@
+"""Scenario tables as readers hand them over, and the checks that turn them into a
+:class:`~shareplan.scenario.model.Scenario` (pure: no file access here).
+
+Every problem found is collected with its file, sheet, row and column, so that an officer sees
+the whole list at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+
+from shareplan.errors import InputError, Problem
+from shareplan.evidence.base import EvidenceBase
+from shareplan.scenario import cells
+from shareplan.scenario.model import (
+    INDICATOR_IDS,
+    Authority,
+    Bundle,
+    DeclaredOpportunity,
+    ParameterOverride,
+    Partner,
+    Scenario,
+    Service,
+    Weight,
+)
+from shareplan.scenario.schema import SHEETS, Column, Sheet, sheet
+
+IGNORED_SHEETS = frozenset({"notes"})
+
+
+@dataclass(frozen=True)
+class RawRow:
+    number: int  # the row number a person sees; the header is row 1
+    values: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class RawTable:
+    name: str
+    file: str
+    header: tuple[str, ...]
+    rows: tuple[RawRow, ...]
+
+
+@dataclass
+class RawScenario:
+    """What a reader found: tables by sheet name, plus problems met while reading."""
+
+    source: str
+    tables: dict[str, RawTable] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _schema(name: str, evidence: EvidenceBase) -> Sheet:
+    """The sheet's schema with the choices that come from the evidence base filled in."""
+    base = sheet(name)
+    fill: dict[str, tuple[str, ...]] = {}
+    if name == "opportunities":
+        fill["model"] = evidence.model_ids
+    elif name == "weights":
+        fill["target"] = evidence.group_ids + evidence.criterion_ids
+    elif name == "parameters":
+        fill["key"] = tuple(sorted(evidence.parameters))
+    if not fill:
+        return base
+    columns = tuple(
+        Column(**{**c.__dict__, "choices": fill[c.name]}) if c.name in fill else c for c in base.columns
+    )
+    return Sheet(base.name, base.purpose, columns, base.required, base.key_value, base.fields)
+
+
+def schemas(evidence: EvidenceBase) -> tuple[Sheet, ...]:
+    return tuple(_schema(s.name, evidence) for s in SHEETS)
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.problems: list[Problem] = []
+
+    def add(self, table: RawTable, message: str, row: int | None = None, column: str | None = None,
+            allowed: str | None = None) -> None:
+        self.problems.append(Problem(message, table.file, table.name, row, column, allowed))
+
+
+def _parse_records(table: RawTable, spec: Sheet, out: _Collector) -> list[tuple[int, dict[str, Any]]]:
+    known = {c.name for c in spec.columns}
+    for name in table.header:
+        if name and name not in known:
+            out.add(table, f"unknown column {name!r}", 1, name, ", ".join(c.name for c in spec.columns))
+    missing = [c for c in spec.columns if c.required and c.name not in table.header]
+    for column in missing:
+        out.add(table, f"required column {column.name!r} is missing", 1, column.name, column.allowed())
+    if missing:
+        return []
+    records: list[tuple[int, dict[str, Any]]] = []
+    for row in table.rows:
+        if all(cells.is_blank(v) for v in row.values.values()):
+            continue
+        record: dict[str, Any] = {}
+        ok = True
+        for column in spec.columns:
+            raw = row.values.get(column.name)
+            if cells.is_blank(raw) and column.default:
+                raw = column.default
+            try:
+                value = cells.parse(column, raw)
+            except cells.CellProblem as exc:
+                out.add(table, str(exc), row.number, column.name, column.allowed())
+                ok = False
+                continue
+            record[column.name] = value
+        if ok:
+            records.append((row.number, record))
+    return records
+
+
+def _parse_authority(table: RawTable, spec: Sheet, out: _Collector) -> tuple[int, dict[str, Any]] | None:
+    for column_name in ("field", "value"):
+        if column_name not in table.header:
+            out.add(table, f"required column {column_name!r} is missing", 1, column_name, "field, value")
+    if "field" not in table.header or "value" not in table.header:
+        return None
+    fields = {f.name: f for f in spec.fields}
+    seen: dict[str, int] = {}
+    record: dict[str, Any] = {}
+    for row in table.rows:
+        name_raw = row.values.get("field")
+        if cells.is_blank(name_raw):
+            if not cells.is_blank(row.values.get("value")):
+                out.add(table, "a value without a field name", row.number, "field", ", ".join(fields))
+            continue
+        name = str(name_raw).strip()
+        if name not in fields:
+            out.add(table, f"unknown setting {name!r}", row.number, "field", ", ".join(fields))
+            continue
+        if name in seen:
+            out.add(table, f"setting {name!r} is given twice (first on row {seen[name]})", row.number, "field")
+            continue
+        seen[name] = row.number
+        column = fields[name]
+        raw = row.values.get("value")
+        try:
+            value = cells.parse(column, raw if not cells.is_blank(raw) else (column.default or raw))
+        except cells.CellProblem as exc:
+            out.add(table, f"{name}: {exc}", row.number, "value", column.allowed())
+            continue
+        if value is not None:
+            record[name] = value
+    for column in spec.fields:
+        if column.name not in seen:
+            if column.required:
+                out.add(table, f"required setting {column.name!r} is missing", None, "field", column.allowed())
+            elif column.default:
+                record[column.name] = cells.parse(column, column.default)
+    return (1, record)
+
+
+def _model(cls: type[BaseModel], data: dict[str, Any], table: RawTable, row: int, out: _Collector) -> Any:
+    try:
+        return cls(**data)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = str(error["loc"][0]) if error["loc"] else None
+            out.add(table, error["msg"], row if table.name != "authority" else None, loc)
+        return None
+
+
+def _duplicates(table: RawTable, records: list[tuple[int, dict[str, Any]]], key: Callable[[dict[str, Any]], Any],
+                column: str, out: _Collector) -> None:
+    first: dict[Any, int] = {}
+    for number, record in records:
+        k = key(record)
+        if k in first:
+            out.add(table, f"duplicate {column} {record[column]!r} (first on row {first[k]})", number, column)
+        else:
+            first[k] = number
+
+
+def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
+    """The scenario in ``raw``, or :class:`InputError` listing every problem found."""
+    out = _Collector()
+    out.problems.extend(raw.problems)
+    specs = {s.name: s for s in schemas(evidence)}
+    for name, table in raw.tables.items():
+        if name not in specs and name not in IGNORED_SHEETS:
+            out.add(table, f"unknown sheet {name!r}", allowed=", ".join(specs))
+    for spec in specs.values():
+        if spec.required and spec.name not in raw.tables and not raw.problems:
+            out.problems.append(Problem(f"required sheet {spec.name!r} is missing", raw.source, spec.name,
+                                        allowed=", ".join(s.name for s in SHEETS)))
+    def table(name: str) -> RawTable:
+        return raw.tables.get(name) or RawTable(name, raw.source, (), ())
+
+    def records(name: str) -> list[tuple[int, dict[str, Any]]]:
+        return _parse_records(raw.tables[name], specs[name], out) if name in raw.tables else []
+
+    authority = None
+    if "authority" in raw.tables:
+        parsed = _parse_authority(raw.tables["authority"], specs["authority"], out)
+        if parsed is not None:
+            data = dict(parsed[1])
+            data.setdefault("first_year", data.get("price_base_year"))
+            if "contact" in data and data["contact"] is None:
+                del data["contact"]
+            authority = _model(Authority, data, raw.tables["authority"], 1, out)
+
+    service_rows = records("services")
+    partner_rows = records("partners")
+    bundle_rows = records("bundles")
+    opportunity_rows = records("opportunities")
+    weight_rows = records("weights")
+    parameter_rows = records("parameters")
+
+    for name, rows in (("services", service_rows), ("partners", partner_rows), ("bundles", bundle_rows),
+                       ("opportunities", opportunity_rows)):
+        _duplicates(table(name), rows, lambda r: r["id"], "id", out)
+    _duplicates(table("weights"), weight_rows, lambda r: (r["stakeholder"], r["target"]), "target", out)
+    _duplicates(table("parameters"), parameter_rows, lambda r: r["key"], "key", out)
+
+    service_ids = {r["id"] for _, r in service_rows}
+    partner_ids = {r["id"] for _, r in partner_rows}
+    bundle_ids = {r["id"] for _, r in bundle_rows}
+    all_units = service_ids | bundle_ids
+    if service_ids & bundle_ids:
+        for number, r in bundle_rows:
+            if r["id"] in service_ids:
+                out.add(table("bundles"), f"bundle id {r['id']!r} is also a service id", number, "id")
+
+    def unknown(tbl: str, number: int, column: str, ids: Iterable[str], known: set[str], what: str) -> None:
+        missing = [i for i in ids if i not in known]
+        if missing:
+            out.add(table(tbl), f"unknown {what}: {', '.join(missing)}", number, column,
+                    ", ".join(sorted(known)) or f"no {what}s are defined")
+
+    priorities = set(authority.corporate_priorities) if authority else set()
+    services: list[Service] = []
+    for number, r in service_rows:
+        traits = {t: r.pop(t) for t in INDICATOR_IDS}
+        if priorities:
+            unknown("services", number, "priorities", r["priorities"] or (), priorities, "corporate priority")
+        data = {k: v for k, v in r.items() if v is not None}
+        data["traits"] = traits
+        s = _model(Service, data, table("services"), number, out)
+        if s is not None:
+            services.append(s)
+    partners: list[Partner] = []
+    for number, r in partner_rows:
+        unknown("partners", number, "wants_services", r["wants_services"] or (), all_units, "service")
+        p = _model(Partner, {k: v for k, v in r.items() if v is not None}, table("partners"), number, out)
+        if p is not None:
+            partners.append(p)
+    bundles: list[Bundle] = []
+    for number, r in bundle_rows:
+        unknown("bundles", number, "service_ids", r["service_ids"] or (), service_ids, "service")
+        b = _model(Bundle, {k: v for k, v in r.items() if v is not None}, table("bundles"), number, out)
+        if b is not None:
+            bundles.append(b)
+    declared: list[DeclaredOpportunity] = []
+    for number, r in opportunity_rows:
+        unknown("opportunities", number, "service_ids", r["service_ids"] or (), all_units, "service")
+        unknown("opportunities", number, "partner_ids", r["partner_ids"] or (), partner_ids, "partner")
+        lo, mid, hi = r["saving_low"], r["saving_central"], r["saving_high"]
+        given = [v for v in (lo, mid, hi) if v is not None]
+        if given != sorted(given):
+            out.add(table("opportunities"), "savings must satisfy low <= central <= high", number,
+                    "saving_central", "low <= central <= high")
+        d = _model(DeclaredOpportunity, {k: v for k, v in r.items() if v is not None},
+                   table("opportunities"), number, out)
+        if d is not None:
+            declared.append(d)
+    weights = [w for number, r in weight_rows
+               if (w := _model(Weight, r, table("weights"), number, out)) is not None]
+    parameters: list[ParameterOverride] = []
+    for number, r in parameter_rows:
+        value = r["value"]
+        try:
+            value = float(value)
+        except ValueError:
+            pass
+        p = _model(ParameterOverride, {**r, "value": value, "note": r["note"] or ""},
+                   table("parameters"), number, out)
+        if p is not None:
+            parameters.append(p)
+
+    if not services and "services" in raw.tables and not any(p.sheet == "services" for p in out.problems):
+        out.add(table("services"), "there are no services: add at least one row", 2)
+    if out.problems or authority is None:
+        if not out.problems:
+            out.problems.append(Problem("the authority sheet could not be read", raw.source, "authority"))
+        raise InputError(out.problems)
+    return Scenario(authority=authority, services=tuple(services), partners=tuple(partners),
+                    bundles=tuple(bundles), opportunities=tuple(declared), weights=tuple(weights),
+                    parameters=tuple(parameters))
+
+
+def scenario_rows(scenario: Scenario, evidence: EvidenceBase) -> dict[str, list[list[Any]]]:
+    """Each sheet as a header row and typed rows, in schema order (the writers' common input)."""
+    specs = {s.name: s for s in schemas(evidence)}
+    out: dict[str, list[list[Any]]] = {}
+    auth = specs["authority"]
+    data = scenario.authority.model_dump()
+    out["authority"] = [["field", "value"]] + [
+        [f.name, cells.to_cell(f, data.get(f.name))] for f in auth.fields
+    ]
+
+    def rows(name: str, items: Iterable[BaseModel], extra: Callable[[Any], dict[str, Any]] | None = None
+             ) -> None:
+        spec = specs[name]
+        table: list[list[Any]] = [[c.name for c in spec.columns]]
+        for item in items:
+            d = item.model_dump()
+            if extra:
+                d.update(extra(item))
+            table.append([cells.to_cell(c, d.get(c.name)) for c in spec.columns])
+        out[name] = table
+
+    rows("services", scenario.services, lambda s: dict(s.traits))
+    rows("partners", scenario.partners)
+    rows("bundles", scenario.bundles)
+    rows("opportunities", scenario.opportunities)
+    rows("weights", scenario.weights)
+    rows("parameters", scenario.parameters)
+    return out
