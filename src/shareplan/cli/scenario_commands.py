@@ -1,0 +1,209 @@
+"""Commands on scenarios: template, validate, convert, evidence, appraise."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from shareplan import pipeline
+from shareplan.cli.app import app
+from shareplan.cli.common import console, err_console, print_json, print_table, user_errors
+from shareplan.errors import InputError, Problem
+from shareplan.evidence import load_evidence
+from shareplan.scenario import load_scenario, save_scenario
+from shareplan.scenario.io import form_of
+
+ScenarioArg = Annotated[
+    Path, typer.Argument(help="A scenario: a folder of CSV files or an .xlsx workbook.", show_default=False)
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+
+@app.command()
+def template(path: Annotated[Path, typer.Argument(help="Where to write the blank workbook (.xlsx).")]) -> None:
+    """Write a blank scenario workbook with a notes sheet explaining every column."""
+    with user_errors():
+        if path.suffix.lower() != ".xlsx":
+            raise InputError([Problem("the template is an Excel workbook", str(path), allowed="a path ending .xlsx")])
+        from shareplan.scenario import excel
+
+        excel.write_template(path, load_evidence())
+    console.print(f"Blank scenario workbook written to [bold]{path}[/]")
+
+
+@app.command()
+def validate(scenario: ScenarioArg, as_json: JsonOpt = False) -> None:
+    """Check a scenario and list every problem at once. Exit 0 when valid, 2 when not."""
+    try:
+        loaded = load_scenario(scenario)
+    except InputError as exc:
+        if as_json:
+            print_json({"valid": False, "problems": [p.to_dict() for p in exc.problems]})
+            raise typer.Exit(2) from None
+        with user_errors():
+            raise
+        return
+    summary = {
+        "valid": True,
+        "authority": loaded.authority.name,
+        "services": len(loaded.services),
+        "partners": len(loaded.partners),
+        "bundles": len(loaded.bundles),
+        "declared_opportunities": len(loaded.opportunities),
+        "problems": [],
+    }
+    if as_json:
+        print_json(summary)
+        return
+    console.print(
+        f"[green]Valid.[/] {loaded.authority.name}: {summary['services']} services, "
+        f"{summary['partners']} partners, {summary['bundles']} bundles, "
+        f"{summary['declared_opportunities']} declared opportunities."
+    )
+
+
+@app.command()
+def convert(
+    scenario: ScenarioArg,
+    out: Annotated[Path, typer.Argument(help="Output: a folder for the text form, or a .xlsx path.")],
+) -> None:
+    """Convert a scenario between the Excel and text forms (a round trip changes nothing)."""
+    with user_errors():
+        form_of(out)
+        evidence = load_evidence()
+        loaded = load_scenario(scenario, evidence)
+        written = save_scenario(loaded, out, evidence)
+    console.print(f"Wrote {len(written)} file(s) to [bold]{out}[/]")
+
+
+@app.command()
+def evidence(
+    on: Annotated[str | None, typer.Option(help="Show parameters in force on this date (YYYY-MM-DD).")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Print the evidence base with its sources."""
+    with user_errors():
+        try:
+            when = dt.date.fromisoformat(on) if on else dt.date.today()
+        except ValueError:
+            raise InputError([Problem(f"{on!r} is not a date", column="--on", allowed="YYYY-MM-DD")]) from None
+        base = load_evidence()
+    resolved = base.resolve(when)
+    data: dict[str, Any] = {
+        "on": when.isoformat(),
+        "models": [m.model_dump(mode="json") for m in base.models],
+        "models_source": base.models_source,
+        "groups": [g.model_dump(mode="json") for g in base.groups],
+        "criteria": [c.model_dump(mode="json") for c in base.criteria],
+        "indicators": [i.model_dump(mode="json") for i in base.indicators],
+        "framework_source": base.framework_source,
+        "partnership_size": base.partnership_size.model_dump(mode="json"),
+        "parameters": [p.model_dump(mode="json") for p in resolved.values()],
+    }
+    if as_json:
+        print_json(data)
+        return
+    print_table(
+        "Delivery models (seed Appendix 1: average saving per project; share of all savings)",
+        ["id", "model", "avg saving", "share", "tender"],
+        [[m.id, m.name, f"£{m.average_saving / 1000:,.0f}k", f"{m.share_of_savings:.0%}", m.tender]
+         for m in base.models],
+    )
+    console.print(f"Source: {base.models_source}\n", highlight=False)
+    for group in base.groups:
+        print_table(
+            f"{group.name}: {group.principle}",
+            ["criterion", "wording"],
+            [[c.id, c.wording] for c in base.criteria if c.group == group.id],
+        )
+    print_table(
+        "Suitability indicators (national screen)",
+        ["indicator", "points to", "wording"],
+        [[i.id, i.points_to, i.wording] for i in base.indicators],
+    )
+    console.print(f"Source: {base.framework_source}\n", highlight=False)
+    if resolved:
+        print_table(
+            f"Parameters in force on {when.isoformat()}",
+            ["key", "value", "unit", "confidence", "source"],
+            [[p.key, _short(p.value), p.unit, p.confidence.value, p.source] for p in resolved.values()],
+        )
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 40 else text[:37] + "..."
+
+
+@app.command()
+def appraise(
+    scenario: ScenarioArg,
+    out: Annotated[Path, typer.Option("--out", help="Folder for results.json and the reports.")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Run the whole appraisal and write its outputs into --out."""
+    with user_errors():
+        if out.exists() and not out.is_dir():
+            raise InputError([Problem("the output path exists and is not a folder", str(out))])
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=err_console, transient=True, disable=as_json) as bar:
+            task = bar.add_task("Starting", total=None)
+
+            def step(name: str) -> None:
+                bar.update(task, description=name)
+
+            result = pipeline.appraise_path(scenario, progress=step)
+            # Write into a fresh folder beside the target, then swap it in, so a failure part way
+            # leaves the previous outputs untouched.
+            out.parent.mkdir(parents=True, exist_ok=True)
+            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+            try:
+                step("Writing outputs")
+                written = pipeline.write_results(result, staging)
+                _swap_in(staging, out)
+            finally:
+                shutil.rmtree(staging, ignore_errors=True)
+    paths = {name: out / p.relative_to(staging) for name, p in written.items()}
+    document = pipeline.results_document(result)
+    if as_json:
+        print_json({"outputs": {k: str(v) for k, v in paths.items()}, "long_list": document["long_list"],
+                    "opportunities": document["opportunities"]})
+        return
+    _print_summary(document)
+    console.print("\nOutputs:")
+    for name, path in paths.items():
+        console.print(f"  {name}: [bold]{path}[/]")
+
+
+def _swap_in(staging: Path, out: Path) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    for item in staging.iterdir():
+        target = out / item.name
+        if target.is_dir():
+            shutil.rmtree(target)
+        item.replace(target)
+
+
+def _print_summary(document: dict[str, Any]) -> None:
+    s = document["scenario"]
+    ll = document["long_list"]
+    console.print(
+        f"[bold]{s['authority']}[/]: {s['services']} services, {s['partners']} partners; "
+        f"prices {s['price_base_year']}, {s['horizon_years']}-year horizon."
+    )
+    console.print(
+        f"Long list: {ll['considered']:,} combinations considered, {ll['kept']:,} feasible "
+        f"({ll['declared']} declared); {ll['shortlist']['kept']} shortlisted.",
+        highlight=False,
+    )
+    print_table(
+        "Shortlisted opportunities",
+        ["id", "title", "model", "declared"],
+        [[o["id"], o["title"], o["model"], "yes" if o["declared"] else ""] for o in document["opportunities"]],
+    )
