@@ -7,12 +7,14 @@ another folder) and writes three gzip CSV files:
   council and year, £ thousand, blank where no figure exists (return not submitted, or the line did
   not exist that year). 2010-11 to 2014-15 and 2017-18 come from the tidy copy of the official RS
   workbooks; 2018-19 to 2023-24 from MHCLG's multi-year time series.
-* ``authorities.csv.gz``: every English principal council (current and former) with its codes, type,
-  region, county, combined authority, skills (LSIP) area, populations, centroid and peer cluster label.
-* ``neighbours.csv.gz``: boundary neighbours and nearby councils (ONS LAD 2021 list, plus mySociety's
-  touching/overlapping list for counties).
+* ``authorities.csv.gz``: every English principal council (current and former) with its codes,
+  type, region, county, combined authority, skills (LSIP) area, populations, centroid and peer
+  cluster label.
+* ``neighbours.csv.gz``: boundary neighbours and nearby councils (ONS LAD 2021 list, plus
+  mySociety's touching/overlapping list for counties).
+* ``lad21_boundaries.topojson.gz``: the ONS district boundaries, for the national scan's map.
 
-Run: ``python scripts/build_national_data.py`` from the repository root. The output is deterministic.
+Run ``python scripts/build_national_data.py`` from the repository root; the output is deterministic.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import csv
 import gzip
 import io
 import json
+import math
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -94,11 +97,16 @@ def number(text: str) -> str:
 
 
 def build_authorities(src: Path) -> tuple[list[list[str]], dict[str, dict[str, str]]]:
-    mys = [r for r in read_csv(src / "uk_local_authorities_mysociety.csv") if r["nation"] == "England"]
+    mys = [
+        r for r in read_csv(src / "uk_local_authorities_mysociety.csv") if r["nation"] == "England"
+    ]
     by_three = {r["local-authority-code"]: r for r in mys}
     census = {r["lad21cd"]: r for r in read_csv(src / "lad21_population_census2011_2021_ons.csv")}
     ca_rows = read_csv(src / "lad25_to_combined_authority_may2025_ons.csv")
     ca = {r["LAD25CD"]: (r["CAUTH25CD"], r["CAUTH25NM"].strip()) for r in ca_rows}
+    # Barnsley and Sheffield took new codes (E08000038/39) after a 2024 boundary change that the
+    # mySociety list does not carry yet, so fall back to the name.
+    ca_by_name = {r["LAD25NM"].strip(): (r["CAUTH25CD"], r["CAUTH25NM"].strip()) for r in ca_rows}
     lsip_rows = read_csv(src / "lad23_to_lsip23_dfe.csv")
     lsip = {r["LAD23CD"]: (r["LSIP23CD"].strip(), r["LSIP23NM"].strip()) for r in lsip_rows}
     labels = {
@@ -165,7 +173,9 @@ def build_authorities(src: Path) -> tuple[list[list[str]], dict[str, dict[str, s
                 ]
                 pop = summed(predecessors, column)
             pops.append(pop)
-        ca_code, ca_name = ca.get(code, ("", ""))
+        ca_code, ca_name = ca.get(code) or ca_by_name.get(r["nice-name"], ("", ""))
+        if r["end-date"]:
+            ca_code, ca_name = "", ""  # abolished councils never joined today's authorities
         if not ca_code and r["combined-authority"] == "GLA":
             ca_code, ca_name = "E61000001", "Greater London Authority"
         lsip_code, lsip_name = lsip.get(code, ("", ""))
@@ -275,17 +285,35 @@ def build_neighbours(src: Path, info: dict[str, dict[str, str]]) -> list[list[st
             seen.add((a, b))
     mys = read_csv(src / "uk_local_authorities_mysociety.csv")
     three_to_gss = {r["local-authority-code"]: r["gss-code"] for r in mys}
+    where = {
+        r["gss-code"]: (math.radians(float(r["lat"])), math.radians(float(r["long"])))
+        for r in mys
+        if r["lat"] and r["long"]
+    }
+
+    def plausible(a: str, b: str) -> bool:
+        # The mySociety list has some spurious county entries (Rotherham 'touches' Devon and
+        # Oxfordshire); drop pairs whose centres are more than 100 km apart.
+        if a not in where or b not in where:
+            return False
+        (p1, l1), (p2, l2) = where[a], where[b]
+        h = (
+            math.sin((p2 - p1) / 2) ** 2
+            + math.cos(p1) * math.cos(p2) * math.sin((l2 - l1) / 2) ** 2
+        )
+        return 2 * 6371.0 * math.asin(math.sqrt(h)) <= 100.0
+
     for r in read_csv(src / "la_touching_overlapping_mysociety.csv"):
         a = three_to_gss.get(r["local-authority-code"], "")
         if a not in info:
             continue
         for rank, other in enumerate(r["overlap"].split("|"), start=1):
             b = three_to_gss.get(other, "")
-            if b in info and (a, b) not in seen and b != a:
-                # Only tier-crossing or county pairs: the ONS list is better for LAD pairs.
-                if info[a]["class"] == "SC" or info[b]["class"] == "SC":
-                    rows.append([a, b, "touching_or_overlapping", str(rank)])
-                    seen.add((a, b))
+            # Only tier-crossing or county pairs: the ONS list is better for LAD pairs.
+            county_pair = b in info and (info[a]["class"] == "SC" or info[b]["class"] == "SC")
+            if county_pair and (a, b) not in seen and b != a and plausible(a, b):
+                rows.append([a, b, "touching_or_overlapping", str(rank)])
+                seen.add((a, b))
     return sorted(rows)
 
 
@@ -309,9 +337,10 @@ def main() -> None:
     )
     # Copy the boundaries as-is (gzip) for the map.
     topo = json.loads((args.source / "lad21_boundaries_ew_ons.topojson").read_text("utf-8"))
-    with (args.out / "lad21_boundaries.topojson.gz").open("wb") as raw, gzip.GzipFile(
-        fileobj=raw, mode="wb", mtime=0
-    ) as handle:
+    with (
+        (args.out / "lad21_boundaries.topojson.gz").open("wb") as raw,
+        gzip.GzipFile(fileobj=raw, mode="wb", mtime=0) as handle,
+    ):
         handle.write(json.dumps(topo, separators=(",", ":")).encode("utf-8"))
     print(
         f"authorities {len(authorities)}, outturn rows {len(outturn)}, "

@@ -1,0 +1,2 @@
+"""National open data: Revenue Outturn spending, councils and their neighbours, benchmarking,
+the partner finder and the national scan."""
