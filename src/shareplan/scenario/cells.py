@@ -77,7 +77,7 @@ def parse(column: Column, raw: Any) -> Any:
     if is_blank(raw):
         if column.required:
             raise CellProblem("a value is required")
-        return None
+        return () if column.kind in (Kind.LIST, Kind.ID_LIST) else None
     kind = column.kind
     if kind is Kind.TEXT:
         if isinstance(raw, float) and raw.is_integer():

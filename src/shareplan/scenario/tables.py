@@ -30,6 +30,7 @@ from shareplan.scenario.model import (
 from shareplan.scenario.schema import SHEETS, Column, Sheet, sheet
 
 IGNORED_SHEETS = frozenset({"notes"})
+_BAD = "\0bad"
 
 
 @dataclass(frozen=True)
@@ -113,8 +114,11 @@ def _parse_records(table: RawTable, spec: Sheet, out: _Collector) -> list[tuple[
                 ok = False
                 continue
             record[column.name] = value
-        if ok:
-            records.append((row.number, record))
+        # Rows with a bad cell are kept (so that duplicate ids are still found) but marked, and
+        # no model object is built from them.
+        if not ok:
+            record[_BAD] = True
+        records.append((row.number, record))
     return records
 
 
@@ -198,6 +202,9 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
     def records(name: str) -> list[tuple[int, dict[str, Any]]]:
         return _parse_records(raw.tables[name], specs[name], out) if name in raw.tables else []
 
+    def good(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
+        return [(n, r) for n, r in rows if _BAD not in r]
+
     authority = None
     if "authority" in raw.tables:
         parsed = _parse_authority(raw.tables["authority"], specs["authority"], out)
@@ -217,13 +224,18 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
 
     for name, rows in (("services", service_rows), ("partners", partner_rows), ("bundles", bundle_rows),
                        ("opportunities", opportunity_rows)):
-        _duplicates(table(name), rows, lambda r: r["id"], "id", out)
-    _duplicates(table("weights"), weight_rows, lambda r: (r["stakeholder"], r["target"]), "target", out)
-    _duplicates(table("parameters"), parameter_rows, lambda r: r["key"], "key", out)
-
-    service_ids = {r["id"] for _, r in service_rows}
-    partner_ids = {r["id"] for _, r in partner_rows}
-    bundle_ids = {r["id"] for _, r in bundle_rows}
+        _duplicates(table(name), [(n, r) for n, r in rows if "id" in r], lambda r: r["id"], "id", out)
+    _duplicates(table("weights"), [(n, r) for n, r in weight_rows if "stakeholder" in r and "target" in r],
+                lambda r: (r["stakeholder"], r["target"]), "target", out)
+    _duplicates(table("parameters"), [(n, r) for n, r in parameter_rows if "key" in r],
+                lambda r: r["key"], "key", out)
+    # References are checked against every id given, even on rows with other mistakes, so that
+    # one bad cell does not also show up as an "unknown id" elsewhere.
+    service_ids = {r["id"] for _, r in service_rows if "id" in r}
+    partner_ids = {r["id"] for _, r in partner_rows if "id" in r}
+    bundle_ids = {r["id"] for _, r in bundle_rows if "id" in r}
+    service_rows, partner_rows, bundle_rows = good(service_rows), good(partner_rows), good(bundle_rows)
+    opportunity_rows, weight_rows, parameter_rows = good(opportunity_rows), good(weight_rows), good(parameter_rows)
     all_units = service_ids | bundle_ids
     if service_ids & bundle_ids:
         for number, r in bundle_rows:
