@@ -24,8 +24,13 @@ def synthetic(n_services: int = 200, n_partners: int = 60, seed: int = 1) -> Sce
     rng = random.Random(seed)
     services = tuple(
         Service(
-            id=f"svc{i:03d}", name=f"Service {i}", directorate="D", kind="back_office",
-            gross_cost=rng.uniform(1e5, 2e7), fte=rng.uniform(1, 300), track_record=rng.randint(1, 5),
+            id=f"svc{i:03d}",
+            name=f"Service {i}",
+            directorate="D",
+            kind="back_office",
+            gross_cost=rng.uniform(1e5, 2e7),
+            fte=rng.uniform(1, 300),
+            track_record=rng.randint(1, 5),
             traits={t: rng.randint(0, 5) for t in INDICATOR_IDS},
         )
         for i in range(n_services)
@@ -33,7 +38,9 @@ def synthetic(n_services: int = 200, n_partners: int = 60, seed: int = 1) -> Sce
     sectors = list(Sector)
     partners = tuple(
         Partner(
-            id=f"p{j:02d}", name=f"Partner {j}", sector=rng.choice(sectors),
+            id=f"p{j:02d}",
+            name=f"Partner {j}",
+            sector=rng.choice(sectors),
             geography=rng.choice(["borough", "sub_region", "lep_area", "elsewhere"]),
             affinity=rng.randint(1, 5),
             # A third of partners name the services they would share; the rest are open to any.
@@ -41,8 +48,14 @@ def synthetic(n_services: int = 200, n_partners: int = 60, seed: int = 1) -> Sce
         )
         for j in range(n_partners)
     )
-    authority = Authority(name="Synthetic", price_base_year=2024, first_year=2024,
-                          appraisal_date=dt.date(2024, 4, 1), implementation_budget=5e6, max_partners=3)
+    authority = Authority(
+        name="Synthetic",
+        price_base_year=2024,
+        first_year=2024,
+        appraisal_date=dt.date(2024, 4, 1),
+        implementation_budget=5e6,
+        max_partners=3,
+    )
     return Scenario(authority=authority, services=services, partners=partners)
 
 
@@ -65,7 +78,9 @@ def main() -> int:
     for reason, n in c.excluded_by_reason.items():
         print(f"  excluded, {reason}: {n:,}")
     print(f"  time:  {elapsed:6.2f} s   (target < 10 s)")
-    print(f"  peak traced memory: {peak / 2**20:8.1f} MiB; process max RSS {rss_mib:8.1f} MiB (target < 1024 MiB)")
+    print(
+        f"  peak traced memory: {peak / 2**20:8.1f} MiB; process max RSS {rss_mib:8.1f} MiB (target < 1024 MiB)"
+    )
     ok = elapsed < 10 and rss_mib < 1024
     print("  PASS" if ok else "  MISS")
     return 0

@@ -42,8 +42,9 @@ def resolve_parameters(scenario: Scenario, evidence: EvidenceBase) -> dict[str, 
     return evidence.resolve(scenario.authority.appraisal_date, overrides)
 
 
-def _provisional_shortlist(long_list: LongList, scenario: Scenario, evidence: EvidenceBase
-                           ) -> tuple[tuple[Opportunity, ...], dict[str, Any]]:
+def _provisional_shortlist(
+    long_list: LongList, scenario: Scenario, evidence: EvidenceBase
+) -> tuple[tuple[Opportunity, ...], dict[str, Any]]:
     """Keep the declared opportunities and, per unit, the K with the highest average saving per
     project in the seed's research (ties: fewer partners first)."""
     k = scenario.authority.shortlist_per_service
@@ -53,15 +54,27 @@ def _provisional_shortlist(long_list: LongList, scenario: Scenario, evidence: Ev
     for block in long_list.blocks():
         order = sorted(
             range(len(block)),
-            key=lambda i: (-saving[int(block.model_index[i])], int(long_list.sets.size[block.set_index[i]]), i),
+            key=lambda i: (
+                -saving[int(block.model_index[i])],
+                int(long_list.sets.size[block.set_index[i]]),
+                i,
+            ),
         )
         kept.extend(long_list.materialise(block, order[:k]))
         dropped += max(0, len(block) - k)
-    return tuple(kept), {"kept": len(kept), "dropped_by_reason": {f"not among the best {k} for its service": dropped}}
+    return tuple(kept), {
+        "kept": len(kept),
+        "dropped_by_reason": {f"not among the best {k} for its service": dropped},
+    }
 
 
-def appraise(scenario: Scenario, *, source: str = "", evidence: EvidenceBase | None = None,
-             progress: Progress = _quiet) -> Appraisal:
+def appraise(
+    scenario: Scenario,
+    *,
+    source: str = "",
+    evidence: EvidenceBase | None = None,
+    progress: Progress = _quiet,
+) -> Appraisal:
     """Run every stage of the appraisal on ``scenario``."""
     evidence = evidence or load_evidence()
     progress("Resolving parameters")

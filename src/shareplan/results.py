@@ -56,7 +56,12 @@ def read_results(path: Path) -> dict[str, Any]:
     major = str(data["schema_version"]).split(".")[0]
     if major != SCHEMA_VERSION.split(".")[0]:
         raise InputError(
-            [Problem(f"results schema {data['schema_version']} is not readable by this version",
-                     str(path), allowed=f"{SCHEMA_VERSION.split('.')[0]}.x")]
+            [
+                Problem(
+                    f"results schema {data['schema_version']} is not readable by this version",
+                    str(path),
+                    allowed=f"{SCHEMA_VERSION.split('.')[0]}.x",
+                )
+            ]
         )
     return data

@@ -22,7 +22,10 @@ def test_three_principles_and_thirteen_criteria(evidence: EvidenceBase) -> None:
     assert len(evidence.criteria) == 13
     assert [sum(c.group == g.id for c in evidence.criteria) for g in evidence.groups] == [5, 5, 3]
     assert len(evidence.indicators) == 15
-    assert [sum(i.points_to == k for i in evidence.indicators) for k in ("public", "private", "not_suitable")] == [5, 5, 5]
+    assert [
+        sum(i.points_to == k for i in evidence.indicators)
+        for k in ("public", "private", "not_suitable")
+    ] == [5, 5, 5]
 
 
 def test_seven_models_with_the_seed_figures(evidence: EvidenceBase) -> None:
@@ -46,9 +49,11 @@ def test_seven_models_with_the_seed_figures(evidence: EvidenceBase) -> None:
 def test_wordings_are_the_seeds_own(evidence: EvidenceBase) -> None:
     """Principles, criteria and indicators are quoted exactly as the seed words them."""
     seed = _squash(SEED.read_text(encoding="utf-8"))
-    for text in [g.principle for g in evidence.groups] + [c.wording for c in evidence.criteria] + [
-        i.wording for i in evidence.indicators
-    ]:
+    for text in (
+        [g.principle for g in evidence.groups]
+        + [c.wording for c in evidence.criteria]
+        + [i.wording for i in evidence.indicators]
+    ):
         assert _squash(text) in seed, text
 
 
@@ -58,8 +63,18 @@ def test_dated_parameter_resolves_by_date() -> None:
         description="A threshold",
         unit="£",
         values=(
-            DatedValue(valid_from=dt.date(2024, 1, 1), value=214_904, source="a", confidence=Confidence.CONFIRMED),
-            DatedValue(valid_from=dt.date(2026, 1, 1), value=207_720, source="b", confidence=Confidence.CONFIRMED),
+            DatedValue(
+                valid_from=dt.date(2024, 1, 1),
+                value=214_904,
+                source="a",
+                confidence=Confidence.CONFIRMED,
+            ),
+            DatedValue(
+                valid_from=dt.date(2026, 1, 1),
+                value=207_720,
+                source="b",
+                confidence=Confidence.CONFIRMED,
+            ),
         ),
     )
     assert p.at(dt.date(2025, 12, 31)).value == 214_904
@@ -70,9 +85,21 @@ def test_dated_parameter_resolves_by_date() -> None:
 def test_dated_values_must_rise() -> None:
     with pytest.raises(ValueError, match="rising"):
         Parameter(
-            key="x", description="x", unit="",
+            key="x",
+            description="x",
+            unit="",
             values=(
-                DatedValue(valid_from=dt.date(2026, 1, 1), value=1, source="a", confidence=Confidence.ASSUMPTION),
-                DatedValue(valid_from=dt.date(2024, 1, 1), value=2, source="b", confidence=Confidence.ASSUMPTION),
+                DatedValue(
+                    valid_from=dt.date(2026, 1, 1),
+                    value=1,
+                    source="a",
+                    confidence=Confidence.ASSUMPTION,
+                ),
+                DatedValue(
+                    valid_from=dt.date(2024, 1, 1),
+                    value=2,
+                    source="b",
+                    confidence=Confidence.ASSUMPTION,
+                ),
             ),
         )

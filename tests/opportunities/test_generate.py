@@ -59,7 +59,9 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         make_partner(
             f"p{i}",
             draw(sectors),
-            wants_services=tuple(draw(st.lists(st.sampled_from(service_ids), unique=True, max_size=2))),
+            wants_services=tuple(
+                draw(st.lists(st.sampled_from(service_ids), unique=True, max_size=2))
+            ),
         )
         for i in range(n_partners)
     )
@@ -137,15 +139,25 @@ def test_worked_example_counts(minimal: Scenario, evidence: EvidenceBase) -> Non
     assert ll.counts.kept_by_model["public_other_shared_service"] == 2
 
 
-def test_declared_opportunity_wins_over_generated_duplicate(minimal: Scenario, evidence: EvidenceBase) -> None:
+def test_declared_opportunity_wins_over_generated_duplicate(
+    minimal: Scenario, evidence: EvidenceBase
+) -> None:
     declared = DeclaredOpportunity(
-        id="payroll-sub-region", title="Shared payroll", service_ids=("payroll",),
-        partner_ids=("northby",), model="public_public_shared_service", saving_central=0.1,
+        id="payroll-sub-region",
+        title="Shared payroll",
+        service_ids=("payroll",),
+        partner_ids=("northby",),
+        model="public_public_shared_service",
+        saving_central=0.1,
     )
     scenario = minimal.model_copy(update={"opportunities": (declared,)})
     found = all_opportunities(scenario, evidence)
     assert "payroll:pps:northby" not in found
-    assert found["payroll-sub-region"] == (("payroll",), ("northby",), "public_public_shared_service")
+    assert found["payroll-sub-region"] == (
+        ("payroll",),
+        ("northby",),
+        "public_public_shared_service",
+    )
     ll = generate(scenario, evidence)
     assert ll.counts.excluded_by_reason[REASON_DECLARED] == 1
     assert ll.counts.kept == 21

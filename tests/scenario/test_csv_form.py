@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 
 from shareplan.errors import InputError
 from shareplan.evidence import EvidenceBase
-from shareplan.scenario import Scenario, load_scenario
-from shareplan.scenario import cells
+from shareplan.scenario import Scenario, cells, load_scenario
 from shareplan.scenario.csvio import scenario_csv_files, write_folder
 from shareplan.scenario.schema import Column, Kind
 from tests.conftest import FIXTURES
@@ -25,7 +24,9 @@ def _copy(tmp_path: Path) -> Path:
     return folder
 
 
-def _problems(folder: Path, evidence: EvidenceBase) -> list[tuple[str | None, int | None, str | None, str]]:
+def _problems(
+    folder: Path, evidence: EvidenceBase
+) -> list[tuple[str | None, int | None, str | None, str]]:
     with pytest.raises(InputError) as info:
         load_scenario(folder, evidence)
     return [(p.sheet, p.row, p.column, p.message) for p in info.value.problems]
@@ -41,12 +42,16 @@ def test_minimal_loads(minimal: Scenario) -> None:
 def test_every_problem_is_reported_with_its_place(tmp_path: Path, evidence: EvidenceBase) -> None:
     folder = _copy(tmp_path)
     services = (folder / "services.csv").read_text().splitlines()
-    services[1] = services[1].replace("Payroll,Resources,back_office,800000", "Payroll,Resources,back_office,-5")
+    services[1] = services[1].replace(
+        "Payroll,Resources,back_office,800000", "Payroll,Resources,back_office,-5"
+    )
     services[2] = services[2].replace(",3,health,yes,", ",7,health,maybe,")
     services.append(services[1])  # a duplicate id on row 4
     (folder / "services.csv").write_text("\n".join(services) + "\n")
     (folder / "partners.csv").write_text(
-        (folder / "partners.csv").read_text().replace("nhs,Exampleton NHS,health", "nhs,Exampleton NHS,hospital")
+        (folder / "partners.csv")
+        .read_text()
+        .replace("nhs,Exampleton NHS,health", "nhs,Exampleton NHS,hospital")
     )
     found = _problems(folder, evidence)
     places = {(sheet, row, column) for sheet, row, column, _ in found}
@@ -77,11 +82,16 @@ def test_unknown_reference_in_declared_opportunity(tmp_path: Path, evidence: Evi
         "o2,payroll,northby,teleportation\n"
     )
     found = _problems(folder, evidence)
-    assert any(s == "opportunities" and r == 2 and c == "partner_ids" and "nobody" in m for s, r, c, m in found)
+    assert any(
+        s == "opportunities" and r == 2 and c == "partner_ids" and "nobody" in m
+        for s, r, c, m in found
+    )
     assert any(s == "opportunities" and r == 3 and c == "model" for s, r, c, _ in found)
 
 
-def test_write_is_canonical_and_round_trips(tmp_path: Path, minimal: Scenario, evidence: EvidenceBase) -> None:
+def test_write_is_canonical_and_round_trips(
+    tmp_path: Path, minimal: Scenario, evidence: EvidenceBase
+) -> None:
     out = tmp_path / "copy"
     write_folder(minimal, out, evidence)
     again = load_scenario(out, evidence)
@@ -105,8 +115,16 @@ def test_share_round_trip(value: float) -> None:
     assert cells.parse(SHARE, cells.to_text(SHARE, value)) == value
 
 
-@given(st.lists(st.text(st.characters(blacklist_characters=";\r\n", blacklist_categories=("Cs",)), min_size=1)
-                .map(str.strip).filter(bool), max_size=5))
+@given(
+    st.lists(
+        st.text(
+            st.characters(blacklist_characters=";\r\n", blacklist_categories=("Cs",)), min_size=1
+        )
+        .map(str.strip)
+        .filter(bool),
+        max_size=5,
+    )
+)
 def test_list_round_trip(items: list[str]) -> None:
     assert cells.parse(LIST, cells.to_text(LIST, tuple(items))) == tuple(items)
 

@@ -20,17 +20,30 @@ from shareplan.scenario import load_scenario, save_scenario
 from shareplan.scenario.io import form_of
 
 ScenarioArg = Annotated[
-    Path, typer.Argument(help="A scenario: a folder of CSV files or an .xlsx workbook.", show_default=False)
+    Path,
+    typer.Argument(
+        help="A scenario: a folder of CSV files or an .xlsx workbook.", show_default=False
+    ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
 
 @app.command()
-def template(path: Annotated[Path, typer.Argument(help="Where to write the blank workbook (.xlsx).")]) -> None:
+def template(
+    path: Annotated[Path, typer.Argument(help="Where to write the blank workbook (.xlsx).")],
+) -> None:
     """Write a blank scenario workbook with a notes sheet explaining every column."""
     with user_errors():
         if path.suffix.lower() != ".xlsx":
-            raise InputError([Problem("the template is an Excel workbook", str(path), allowed="a path ending .xlsx")])
+            raise InputError(
+                [
+                    Problem(
+                        "the template is an Excel workbook",
+                        str(path),
+                        allowed="a path ending .xlsx",
+                    )
+                ]
+            )
         from shareplan.scenario import excel
 
         excel.write_template(path, load_evidence())
@@ -71,7 +84,9 @@ def validate(scenario: ScenarioArg, as_json: JsonOpt = False) -> None:
 @app.command()
 def convert(
     scenario: ScenarioArg,
-    out: Annotated[Path, typer.Argument(help="Output: a folder for the text form, or a .xlsx path.")],
+    out: Annotated[
+        Path, typer.Argument(help="Output: a folder for the text form, or a .xlsx path.")
+    ],
 ) -> None:
     """Convert a scenario between the Excel and text forms (a round trip changes nothing)."""
     with user_errors():
@@ -84,7 +99,9 @@ def convert(
 
 @app.command()
 def evidence(
-    on: Annotated[str | None, typer.Option(help="Show parameters in force on this date (YYYY-MM-DD).")] = None,
+    on: Annotated[
+        str | None, typer.Option(help="Show parameters in force on this date (YYYY-MM-DD).")
+    ] = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Print the evidence base with its sources."""
@@ -92,7 +109,9 @@ def evidence(
         try:
             when = dt.date.fromisoformat(on) if on else dt.date.today()
         except ValueError:
-            raise InputError([Problem(f"{on!r} is not a date", column="--on", allowed="YYYY-MM-DD")]) from None
+            raise InputError(
+                [Problem(f"{on!r} is not a date", column="--on", allowed="YYYY-MM-DD")]
+            ) from None
         base = load_evidence()
     resolved = base.resolve(when)
     data: dict[str, Any] = {
@@ -112,8 +131,16 @@ def evidence(
     print_table(
         "Delivery models (seed Appendix 1: average saving per project; share of all savings)",
         ["id", "model", "avg saving", "share", "tender"],
-        [[m.id, m.name, f"£{m.average_saving / 1000:,.0f}k", f"{m.share_of_savings:.0%}", m.tender]
-         for m in base.models],
+        [
+            [
+                m.id,
+                m.name,
+                f"£{m.average_saving / 1000:,.0f}k",
+                f"{m.share_of_savings:.0%}",
+                m.tender,
+            ]
+            for m in base.models
+        ],
     )
     console.print(f"Source: {base.models_source}\n", highlight=False)
     for group in base.groups:
@@ -132,7 +159,10 @@ def evidence(
         print_table(
             f"Parameters in force on {when.isoformat()}",
             ["key", "value", "unit", "confidence", "source"],
-            [[p.key, _short(p.value), p.unit, p.confidence.value, p.source] for p in resolved.values()],
+            [
+                [p.key, _short(p.value), p.unit, p.confidence.value, p.source]
+                for p in resolved.values()
+            ],
         )
 
 
@@ -151,8 +181,14 @@ def appraise(
     with user_errors():
         if out.exists() and not out.is_dir():
             raise InputError([Problem("the output path exists and is not a folder", str(out))])
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
-                      console=err_console, transient=True, disable=as_json) as bar:
+        with Progress(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            TimeElapsedColumn(),
+            console=err_console,
+            transient=True,
+            disable=as_json,
+        ) as bar:
             task = bar.add_task("Starting", total=None)
 
             def step(name: str) -> None:
@@ -172,8 +208,13 @@ def appraise(
     paths = {name: out / p.relative_to(staging) for name, p in written.items()}
     document = pipeline.results_document(result)
     if as_json:
-        print_json({"outputs": {k: str(v) for k, v in paths.items()}, "long_list": document["long_list"],
-                    "opportunities": document["opportunities"]})
+        print_json(
+            {
+                "outputs": {k: str(v) for k, v in paths.items()},
+                "long_list": document["long_list"],
+                "opportunities": document["opportunities"],
+            }
+        )
         return
     _print_summary(document)
     console.print("\nOutputs:")
@@ -205,5 +246,8 @@ def _print_summary(document: dict[str, Any]) -> None:
     print_table(
         "Shortlisted opportunities",
         ["id", "title", "model", "declared"],
-        [[o["id"], o["title"], o["model"], "yes" if o["declared"] else ""] for o in document["opportunities"]],
+        [
+            [o["id"], o["title"], o["model"], "yes" if o["declared"] else ""]
+            for o in document["opportunities"]
+        ],
     )

@@ -16,6 +16,7 @@ from pydantic import ValidationError
 from shareplan.errors import InputError, Problem
 from shareplan.evidence.base import (
     Criterion,
+    DatedValue,
     DeliveryModel,
     EvidenceBase,
     Group,
@@ -40,7 +41,7 @@ def _parameters(name: str, doc: dict[str, Any]) -> dict[str, Parameter]:
             key=key,
             description=body["description"],
             unit=body.get("unit", ""),
-            values=tuple(values),  # type: ignore[arg-type]
+            values=tuple(DatedValue(**v) for v in values),
         )
     unknown = set(doc) - {"parameter"}
     if unknown:
@@ -75,4 +76,6 @@ def load_evidence() -> EvidenceBase:
         )
     except (ValidationError, ValueError, KeyError, tomllib.TOMLDecodeError) as exc:
         # The shipped files are the product's own; a failure here is a packaging bug, but say where.
-        raise InputError([Problem(f"evidence base is invalid: {exc}", file="evidence/data")]) from exc
+        raise InputError(
+            [Problem(f"evidence base is invalid: {exc}", file="evidence/data")]
+        ) from exc

@@ -124,7 +124,9 @@ def admitted_sets(sets: PartnerSets, evidence: EvidenceBase, max_partners: int) 
     :meth:`DeliveryModel.admits`)."""
     out = np.zeros((len(sets), len(evidence.models)), dtype=bool)
     for m, model in enumerate(evidence.models):
-        limit = max_partners if model.max_partners is None else min(model.max_partners, max_partners)
+        limit = (
+            max_partners if model.max_partners is None else min(model.max_partners, max_partners)
+        )
         ok = (sets.size >= model.min_partners) & (sets.size <= limit)
         allowed = np.array([s in model.allowed_sectors for s in SECTORS])
         ok &= (sets.sector_counts[:, ~allowed].sum(axis=1) == 0) if (~allowed).any() else True
@@ -179,13 +181,14 @@ class LongList:
         """Each unit's admissible (set, model) pairs, without generated duplicates of declared ones."""
         for u, unit in enumerate(self.units):
             mask = self.willing[u][:, None] & self.admitted
-            set_index, model_index = np.nonzero(mask)
-            set_index = set_index.astype(np.int32)
-            model_index = model_index.astype(np.int32)
+            rows, cols = np.nonzero(mask)
+            set_index: IntArray = rows.astype(np.int32)
+            model_index: IntArray = cols.astype(np.int32)
             if self.declared_keys:
                 keep = np.array(
                     [
-                        (unit.id, self.model_ids[m], self.partner_tuple(s)) not in self.declared_keys
+                        (unit.id, self.model_ids[m], self.partner_tuple(s))
+                        not in self.declared_keys
                         for s, m in zip(set_index.tolist(), model_index.tolist(), strict=True)
                     ],
                     dtype=bool,
@@ -282,7 +285,9 @@ def generate(scenario: Scenario, evidence: EvidenceBase) -> LongList:
     counts.excluded_by_reason[REASON_INTEREST] = admitted_total - int(per_model.sum())
 
     unit_index = {u.id: i for i, u in enumerate(units)}
-    set_lookup = {tuple(sorted(r for r in row if r >= 0)): i for i, row in enumerate(sets.members.tolist())}
+    set_lookup = {
+        tuple(sorted(r for r in row if r >= 0)): i for i, row in enumerate(sets.members.tolist())
+    }
     partner_index = {p.id: i for i, p in enumerate(scenario.partners)}
     model_index = {m.id: i for i, m in enumerate(evidence.models)}
     replaced = np.zeros(n_models, dtype=np.int64)

@@ -132,7 +132,9 @@ def parse(column: Column, raw: Any) -> Any:
         try:
             return dt.date.fromisoformat(str(raw).strip())
         except ValueError:
-            raise CellProblem(f"expected a date as YYYY-MM-DD, found {str(raw).strip()!r}") from None
+            raise CellProblem(
+                f"expected a date as YYYY-MM-DD, found {str(raw).strip()!r}"
+            ) from None
     raise AssertionError(f"unhandled column kind {kind}")
 
 

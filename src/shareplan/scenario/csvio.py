@@ -30,7 +30,11 @@ def read_folder(folder: Path) -> RawScenario:
     files = sorted(folder.glob("*.csv"))
     if not files:
         raw.problems.append(
-            Problem("the folder holds no CSV files", str(folder), allowed=", ".join(f"{n}.csv" for n in SHEET_NAMES))
+            Problem(
+                "the folder holds no CSV files",
+                str(folder),
+                allowed=", ".join(f"{n}.csv" for n in SHEET_NAMES),
+            )
         )
         return raw
     for path in files:
@@ -41,18 +45,31 @@ def read_folder(folder: Path) -> RawScenario:
             continue
         rows = list(csv.reader(io.StringIO(text)))
         if not rows:
-            raw.problems.append(Problem("the file is empty (it needs at least a header row)", str(path), path.stem))
+            raw.problems.append(
+                Problem("the file is empty (it needs at least a header row)", str(path), path.stem)
+            )
             continue
         header = tuple(h.strip() for h in rows[0])
         body = tuple(
-            RawRow(number, {name: (values[i] if i < len(values) else "") for i, name in enumerate(header) if name})
+            RawRow(
+                number,
+                {
+                    name: (values[i] if i < len(values) else "")
+                    for i, name in enumerate(header)
+                    if name
+                },
+            )
             for number, values in enumerate(rows[1:], start=2)
         )
         for row_number, values in enumerate(rows[1:], start=2):
-            if len(values) > len(header) and any(v.strip() for v in values[len(header):]):
+            if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
                 raw.problems.append(
-                    Problem(f"the row has {len(values)} cells but the header has {len(header)}",
-                            str(path), path.stem, row_number)
+                    Problem(
+                        f"the row has {len(values)} cells but the header has {len(header)}",
+                        str(path),
+                        path.stem,
+                        row_number,
+                    )
                 )
         raw.tables[path.stem] = RawTable(path.stem, str(path), header, body)
     return raw
@@ -66,13 +83,17 @@ def render_csv(rows: list[list[Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     for row in rows:
-        writer.writerow(["" if v is None else (repr(v) if isinstance(v, float) else str(v)) for v in row])
+        writer.writerow(
+            ["" if v is None else (repr(v) if isinstance(v, float) else str(v)) for v in row]
+        )
     return buffer.getvalue()
 
 
 def scenario_csv_files(scenario: Scenario, evidence: EvidenceBase) -> dict[str, str]:
     """File name -> canonical CSV text, for every sheet."""
-    return {f"{name}.csv": render_csv(rows) for name, rows in scenario_rows(scenario, evidence).items()}
+    return {
+        f"{name}.csv": render_csv(rows) for name, rows in scenario_rows(scenario, evidence).items()
+    }
 
 
 def write_folder(scenario: Scenario, folder: Path, evidence: EvidenceBase) -> list[Path]:
@@ -85,7 +106,9 @@ def write_folder(scenario: Scenario, folder: Path, evidence: EvidenceBase) -> li
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise InputError([Problem(f"cannot create the folder: {exc.strerror}", str(folder))]) from exc
+        raise InputError(
+            [Problem(f"cannot create the folder: {exc.strerror}", str(folder))]
+        ) from exc
     temporary: list[tuple[Path, Path]] = []
     try:
         for name, text in files.items():

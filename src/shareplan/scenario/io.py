@@ -20,8 +20,13 @@ def form_of(path: Path) -> str:
     if path.suffix == "" or path.is_dir():
         return "text"
     raise InputError(
-        [Problem(f"cannot tell the scenario's form from the name {path.name!r}", str(path),
-                 allowed="a folder of CSV files, or an .xlsx workbook")]
+        [
+            Problem(
+                f"cannot tell the scenario's form from the name {path.name!r}",
+                str(path),
+                allowed="a folder of CSV files, or an .xlsx workbook",
+            )
+        ]
     )
 
 
@@ -40,7 +45,9 @@ def load_scenario(path: Path, evidence: EvidenceBase | None = None) -> Scenario:
     return build_scenario(read_raw(path), evidence or load_evidence())
 
 
-def save_scenario(scenario: Scenario, path: Path, evidence: EvidenceBase | None = None) -> list[Path]:
+def save_scenario(
+    scenario: Scenario, path: Path, evidence: EvidenceBase | None = None
+) -> list[Path]:
     evidence = evidence or load_evidence()
     if form_of(path) == "excel":
         from shareplan.scenario import excel

@@ -151,7 +151,9 @@ class DeclaredOpportunity(Frozen):
     saving_high: float | None = Field(default=None, ge=0, le=1)
     one_off_cost: float | None = Field(default=None, ge=0)
     lead_time_months: float | None = Field(default=None, ge=0)
-    screen_override: str = Field(default="", description="Recorded justification to override the screen")
+    screen_override: str = Field(
+        default="", description="Recorded justification to override the screen"
+    )
     notes: str = ""
 
 

@@ -130,43 +130,176 @@ TRAIT_COLUMNS: tuple[Column, ...] = tuple(
 AUTHORITY_FIELDS: tuple[Column, ...] = (
     Column("name", Kind.TEXT, "Name of the authority", required=True),
     Column("ons_code", Kind.TEXT, "ONS code of the authority, if any (e.g. E08000018)"),
-    Column("price_base_year", Kind.INT, "All money is in real prices of this year", True, "year", minimum=1990, maximum=2100),
-    Column("first_year", Kind.INT, "Year 0 of the appraisal: the first year of the proposal (default: the price base year)", unit="year", minimum=1990, maximum=2100),
-    Column("appraisal_date", Kind.DATE, "Date on which dated evidence (discount rates, thresholds) is looked up", True),
-    Column("horizon_years", Kind.INT, "Appraisal period in years (Green Book working assumption: 10)", unit="years", minimum=1, maximum=60, default="10"),
-    Column("discount_schedule", Kind.TEXT, "Discount rate schedule from the evidence base (standard, health, ...)", default="standard"),
-    Column("financial_years", Kind.BOOL, "Show years as financial years such as 2011/12", default="yes"),
-    Column("implementation_budget", Kind.NUMBER, "Money available for one-off implementation costs of the programme", True, "£", minimum=0),
-    Column("priority_projects", Kind.INT, "How many priority projects to pick (the seed: five or six)", unit="projects", minimum=1, maximum=100, default="6"),
-    Column("priority_projects_min", Kind.INT, "Fewest priority projects acceptable (blank: same as priority_projects)", unit="projects", minimum=1, maximum=100),
-    Column("max_partners", Kind.INT, "Largest partner set to consider for one opportunity", unit="partners", minimum=0, maximum=6, default="3"),
-    Column("shortlist_per_service", Kind.INT, "How many opportunities per service to keep on the short list", minimum=1, maximum=50, default="3"),
-    Column("officer_capacity_fte", Kind.NUMBER, "Project-team officers available in any one year (blank: no limit)", unit="FTE", minimum=0),
-    Column("max_projects_per_partner", Kind.INT, "Most priority projects with any one partner (blank: no limit)", minimum=1, maximum=100),
-    Column("min_quick_wins", Kind.INT, "Fewest quick wins (savings within 12 months) the programme must contain", minimum=0, maximum=100, default="0"),
-    Column("random_seed", Kind.INT, "Seed of the Monte Carlo risk analysis, so results repeat exactly", minimum=0, maximum=2**31 - 1, default="20101201"),
+    Column(
+        "price_base_year",
+        Kind.INT,
+        "All money is in real prices of this year",
+        True,
+        "year",
+        minimum=1990,
+        maximum=2100,
+    ),
+    Column(
+        "first_year",
+        Kind.INT,
+        "Year 0 of the appraisal: the first year of the proposal (default: the price base year)",
+        unit="year",
+        minimum=1990,
+        maximum=2100,
+    ),
+    Column(
+        "appraisal_date",
+        Kind.DATE,
+        "Date on which dated evidence (discount rates, thresholds) is looked up",
+        True,
+    ),
+    Column(
+        "horizon_years",
+        Kind.INT,
+        "Appraisal period in years (Green Book working assumption: 10)",
+        unit="years",
+        minimum=1,
+        maximum=60,
+        default="10",
+    ),
+    Column(
+        "discount_schedule",
+        Kind.TEXT,
+        "Discount rate schedule from the evidence base (standard, health, ...)",
+        default="standard",
+    ),
+    Column(
+        "financial_years", Kind.BOOL, "Show years as financial years such as 2011/12", default="yes"
+    ),
+    Column(
+        "implementation_budget",
+        Kind.NUMBER,
+        "Money available for one-off implementation costs of the programme",
+        True,
+        "£",
+        minimum=0,
+    ),
+    Column(
+        "priority_projects",
+        Kind.INT,
+        "How many priority projects to pick (the seed: five or six)",
+        unit="projects",
+        minimum=1,
+        maximum=100,
+        default="6",
+    ),
+    Column(
+        "priority_projects_min",
+        Kind.INT,
+        "Fewest priority projects acceptable (blank: same as priority_projects)",
+        unit="projects",
+        minimum=1,
+        maximum=100,
+    ),
+    Column(
+        "max_partners",
+        Kind.INT,
+        "Largest partner set to consider for one opportunity",
+        unit="partners",
+        minimum=0,
+        maximum=6,
+        default="3",
+    ),
+    Column(
+        "shortlist_per_service",
+        Kind.INT,
+        "How many opportunities per service to keep on the short list",
+        minimum=1,
+        maximum=50,
+        default="3",
+    ),
+    Column(
+        "officer_capacity_fte",
+        Kind.NUMBER,
+        "Project-team officers available in any one year (blank: no limit)",
+        unit="FTE",
+        minimum=0,
+    ),
+    Column(
+        "max_projects_per_partner",
+        Kind.INT,
+        "Most priority projects with any one partner (blank: no limit)",
+        minimum=1,
+        maximum=100,
+    ),
+    Column(
+        "min_quick_wins",
+        Kind.INT,
+        "Fewest quick wins (savings within 12 months) the programme must contain",
+        minimum=0,
+        maximum=100,
+        default="0",
+    ),
+    Column(
+        "random_seed",
+        Kind.INT,
+        "Seed of the Monte Carlo risk analysis, so results repeat exactly",
+        minimum=0,
+        maximum=2**31 - 1,
+        default="20101201",
+    ),
     Column("meeting", Kind.TEXT, "Meeting the report goes to", default="Cabinet"),
     Column("meeting_date", Kind.DATE, "Date of that meeting"),
-    Column("report_title", Kind.TEXT, "Title of the report", default="Shared Services: priority projects"),
+    Column(
+        "report_title",
+        Kind.TEXT,
+        "Title of the report",
+        default="Shared Services: priority projects",
+    ),
     Column("directorate", Kind.TEXT, "Directorate presenting the report"),
     Column("contact", Kind.TEXT, "Contact names for the report, separated by ';'"),
-    Column("corporate_priorities", Kind.LIST, "The authority's corporate priorities (ids used in the services sheet)"),
+    Column(
+        "corporate_priorities",
+        Kind.LIST,
+        "The authority's corporate priorities (ids used in the services sheet)",
+    ),
 )
 
 SERVICE_COLUMNS: tuple[Column, ...] = (
     Column("id", Kind.ID, "Short unique id of the service", True),
     Column("name", Kind.TEXT, "Name of the service", True),
     Column("directorate", Kind.TEXT, "Directorate that runs it", True),
-    Column("kind", Kind.ENUM, "Back office, front office (customer contact) or front line", True, choices=_enum(ServiceKind)),
+    Column(
+        "kind",
+        Kind.ENUM,
+        "Back office, front office (customer contact) or front line",
+        True,
+        choices=_enum(ServiceKind),
+    ),
     Column("gross_cost", Kind.NUMBER, "Annual gross cost", True, "£ a year", minimum=0),
     Column("fte", Kind.NUMBER, "Staff, full-time equivalent", True, "FTE", minimum=0),
     Column("platforms", Kind.LIST, "Systems platforms the service runs on (e.g. SAP; Oracle)"),
-    Column("track_record", Kind.INT, "Track record of effective delivery, 1 weak to 5 strong", True, minimum=1, maximum=5),
+    Column(
+        "track_record",
+        Kind.INT,
+        "Track record of effective delivery, 1 weak to 5 strong",
+        True,
+        minimum=1,
+        maximum=5,
+    ),
     Column("priorities", Kind.LIST, "Corporate priorities the service supports"),
-    Column("early_intervention", Kind.BOOL, "Early intervention and prevention service", default="no"),
-    Column("geography", Kind.ENUM, "Natural geography of the service", choices=_enum(ServiceGeography), default="borough"),
+    Column(
+        "early_intervention", Kind.BOOL, "Early intervention and prevention service", default="no"
+    ),
+    Column(
+        "geography",
+        Kind.ENUM,
+        "Natural geography of the service",
+        choices=_enum(ServiceGeography),
+        default="borough",
+    ),
     *TRAIT_COLUMNS,
-    Column("illustrative", Kind.BOOL, "yes when the row's figures are illustrative, not the authority's own", default="no"),
+    Column(
+        "illustrative",
+        Kind.BOOL,
+        "yes when the row's figures are illustrative, not the authority's own",
+        default="no",
+    ),
     Column("notes", Kind.TEXT, "Anything a reader should know, including sources"),
 )
 
@@ -174,12 +307,39 @@ PARTNER_COLUMNS: tuple[Column, ...] = (
     Column("id", Kind.ID, "Short unique id of the partner", True),
     Column("name", Kind.TEXT, "Name of the partner organisation", True),
     Column("sector", Kind.ENUM, "Sector of the partner", True, choices=_enum(Sector)),
-    Column("geography", Kind.ENUM, "Where the partner is: in the borough, the sub-region, the LEP area or elsewhere", True, choices=_enum(PartnerGeography)),
-    Column("affinity", Kind.INT, "Strength of the existing relationship, 1 weak to 5 strong", True, minimum=1, maximum=5),
+    Column(
+        "geography",
+        Kind.ENUM,
+        "Where the partner is: in the borough, the sub-region, the LEP area or elsewhere",
+        True,
+        choices=_enum(PartnerGeography),
+    ),
+    Column(
+        "affinity",
+        Kind.INT,
+        "Strength of the existing relationship, 1 weak to 5 strong",
+        True,
+        minimum=1,
+        maximum=5,
+    ),
     Column("platforms", Kind.LIST, "Systems platforms the partner runs"),
-    Column("objectives", Kind.LIST, "The partner's objectives, in the same words as the corporate priorities"),
-    Column("wants_services", Kind.ID_LIST, "Service ids the partner has said it wants to share (blank: open to any)"),
-    Column("stage", Kind.ENUM, "The partner's stage of development in shared services", choices=_enum(Stage), default="developing"),
+    Column(
+        "objectives",
+        Kind.LIST,
+        "The partner's objectives, in the same words as the corporate priorities",
+    ),
+    Column(
+        "wants_services",
+        Kind.ID_LIST,
+        "Service ids the partner has said it wants to share (blank: open to any)",
+    ),
+    Column(
+        "stage",
+        Kind.ENUM,
+        "The partner's stage of development in shared services",
+        choices=_enum(Stage),
+        default="developing",
+    ),
     Column("illustrative", Kind.BOOL, "yes when the row is illustrative", default="no"),
     Column("notes", Kind.TEXT, "Anything a reader should know"),
 )
@@ -195,39 +355,89 @@ OPPORTUNITY_COLUMNS: tuple[Column, ...] = (
     Column("title", Kind.TEXT, "Title of the opportunity"),
     Column("service_ids", Kind.ID_LIST, "Services shared", True),
     Column("partner_ids", Kind.ID_LIST, "Partners (blank for corporate centralisation)"),
-    Column("model", Kind.ENUM, "Delivery model", True, choices=()),  # choices come from the evidence base
-    Column("saving_low", Kind.SHARE, "Known low estimate of the saving, as a share of baseline cost"),
-    Column("saving_central", Kind.SHARE, "Known central estimate of the saving, share of baseline cost"),
+    Column(
+        "model", Kind.ENUM, "Delivery model", True, choices=()
+    ),  # choices come from the evidence base
+    Column(
+        "saving_low", Kind.SHARE, "Known low estimate of the saving, as a share of baseline cost"
+    ),
+    Column(
+        "saving_central", Kind.SHARE, "Known central estimate of the saving, share of baseline cost"
+    ),
     Column("saving_high", Kind.SHARE, "Known high estimate of the saving, share of baseline cost"),
     Column("one_off_cost", Kind.NUMBER, "Known one-off implementation cost", unit="£", minimum=0),
-    Column("lead_time_months", Kind.NUMBER, "Known months from approval to first saving", unit="months", minimum=0),
-    Column("screen_override", Kind.TEXT, "Justification for going ahead although the suitability screen advises against"),
+    Column(
+        "lead_time_months",
+        Kind.NUMBER,
+        "Known months from approval to first saving",
+        unit="months",
+        minimum=0,
+    ),
+    Column(
+        "screen_override",
+        Kind.TEXT,
+        "Justification for going ahead although the suitability screen advises against",
+    ),
     Column("notes", Kind.TEXT, "Anything a reader should know"),
 )
 
 WEIGHT_COLUMNS: tuple[Column, ...] = (
-    Column("stakeholder", Kind.TEXT, "Who gives the weight (e.g. Cabinet, SLT); one set per stakeholder", True),
+    Column(
+        "stakeholder",
+        Kind.TEXT,
+        "Who gives the weight (e.g. Cabinet, SLT); one set per stakeholder",
+        True,
+    ),
     Column("target", Kind.ENUM, "A criterion group or a criterion", True, choices=()),
-    Column("weight", Kind.NUMBER, "Swing weight: points, normalised within the group", True, minimum=0),
+    Column(
+        "weight", Kind.NUMBER, "Swing weight: points, normalised within the group", True, minimum=0
+    ),
 )
 
 PARAMETER_COLUMNS: tuple[Column, ...] = (
-    Column("key", Kind.ENUM, "Key of an evidence-base parameter (see `shareplan evidence`)", True, choices=()),
+    Column(
+        "key",
+        Kind.ENUM,
+        "Key of an evidence-base parameter (see `shareplan evidence`)",
+        True,
+        choices=(),
+    ),
     Column("value", Kind.TEXT, "The value this scenario uses instead", True),
     Column("note", Kind.TEXT, "Why (recorded with the results)"),
 )
 
 SHEETS: tuple[Sheet, ...] = (
-    Sheet("authority", "The authority and the settings of the appraisal", (
-        Column("field", Kind.TEXT, "Setting name", True),
-        Column("value", Kind.TEXT, "Its value"),
-    ), key_value=True, fields=AUTHORITY_FIELDS),
+    Sheet(
+        "authority",
+        "The authority and the settings of the appraisal",
+        (
+            Column("field", Kind.TEXT, "Setting name", True),
+            Column("value", Kind.TEXT, "Its value"),
+        ),
+        key_value=True,
+        fields=AUTHORITY_FIELDS,
+    ),
     Sheet("services", "One row per service the authority runs", SERVICE_COLUMNS),
     Sheet("partners", "One row per candidate partner", PARTNER_COLUMNS, required=False),
     Sheet("bundles", "Services that would be shared together", BUNDLE_COLUMNS, required=False),
-    Sheet("opportunities", "Opportunities officers name themselves", OPPORTUNITY_COLUMNS, required=False),
-    Sheet("weights", "Swing weights on criteria groups and criteria, per stakeholder", WEIGHT_COLUMNS, required=False),
-    Sheet("parameters", "Scenario overrides of evidence-base parameters", PARAMETER_COLUMNS, required=False),
+    Sheet(
+        "opportunities",
+        "Opportunities officers name themselves",
+        OPPORTUNITY_COLUMNS,
+        required=False,
+    ),
+    Sheet(
+        "weights",
+        "Swing weights on criteria groups and criteria, per stakeholder",
+        WEIGHT_COLUMNS,
+        required=False,
+    ),
+    Sheet(
+        "parameters",
+        "Scenario overrides of evidence-base parameters",
+        PARAMETER_COLUMNS,
+        required=False,
+    ),
 )
 
 

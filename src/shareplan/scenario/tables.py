@@ -7,6 +7,7 @@ the whole list at once.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -69,7 +70,8 @@ def _schema(name: str, evidence: EvidenceBase) -> Sheet:
     if not fill:
         return base
     columns = tuple(
-        Column(**{**c.__dict__, "choices": fill[c.name]}) if c.name in fill else c for c in base.columns
+        Column(**{**c.__dict__, "choices": fill[c.name]}) if c.name in fill else c
+        for c in base.columns
     )
     return Sheet(base.name, base.purpose, columns, base.required, base.key_value, base.fields)
 
@@ -82,19 +84,31 @@ class _Collector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
 
-    def add(self, table: RawTable, message: str, row: int | None = None, column: str | None = None,
-            allowed: str | None = None) -> None:
+    def add(
+        self,
+        table: RawTable,
+        message: str,
+        row: int | None = None,
+        column: str | None = None,
+        allowed: str | None = None,
+    ) -> None:
         self.problems.append(Problem(message, table.file, table.name, row, column, allowed))
 
 
-def _parse_records(table: RawTable, spec: Sheet, out: _Collector) -> list[tuple[int, dict[str, Any]]]:
+def _parse_records(
+    table: RawTable, spec: Sheet, out: _Collector
+) -> list[tuple[int, dict[str, Any]]]:
     known = {c.name for c in spec.columns}
     for name in table.header:
         if name and name not in known:
-            out.add(table, f"unknown column {name!r}", 1, name, ", ".join(c.name for c in spec.columns))
+            out.add(
+                table, f"unknown column {name!r}", 1, name, ", ".join(c.name for c in spec.columns)
+            )
     missing = [c for c in spec.columns if c.required and c.name not in table.header]
     for column in missing:
-        out.add(table, f"required column {column.name!r} is missing", 1, column.name, column.allowed())
+        out.add(
+            table, f"required column {column.name!r} is missing", 1, column.name, column.allowed()
+        )
     if missing:
         return []
     records: list[tuple[int, dict[str, Any]]] = []
@@ -122,10 +136,14 @@ def _parse_records(table: RawTable, spec: Sheet, out: _Collector) -> list[tuple[
     return records
 
 
-def _parse_authority(table: RawTable, spec: Sheet, out: _Collector) -> tuple[int, dict[str, Any]] | None:
+def _parse_authority(
+    table: RawTable, spec: Sheet, out: _Collector
+) -> tuple[int, dict[str, Any]] | None:
     for column_name in ("field", "value"):
         if column_name not in table.header:
-            out.add(table, f"required column {column_name!r} is missing", 1, column_name, "field, value")
+            out.add(
+                table, f"required column {column_name!r} is missing", 1, column_name, "field, value"
+            )
     if "field" not in table.header or "value" not in table.header:
         return None
     fields = {f.name: f for f in spec.fields}
@@ -135,14 +153,21 @@ def _parse_authority(table: RawTable, spec: Sheet, out: _Collector) -> tuple[int
         name_raw = row.values.get("field")
         if cells.is_blank(name_raw):
             if not cells.is_blank(row.values.get("value")):
-                out.add(table, "a value without a field name", row.number, "field", ", ".join(fields))
+                out.add(
+                    table, "a value without a field name", row.number, "field", ", ".join(fields)
+                )
             continue
         name = str(name_raw).strip()
         if name not in fields:
             out.add(table, f"unknown setting {name!r}", row.number, "field", ", ".join(fields))
             continue
         if name in seen:
-            out.add(table, f"setting {name!r} is given twice (first on row {seen[name]})", row.number, "field")
+            out.add(
+                table,
+                f"setting {name!r} is given twice (first on row {seen[name]})",
+                row.number,
+                "field",
+            )
             continue
         seen[name] = row.number
         column = fields[name]
@@ -157,13 +182,21 @@ def _parse_authority(table: RawTable, spec: Sheet, out: _Collector) -> tuple[int
     for column in spec.fields:
         if column.name not in seen:
             if column.required:
-                out.add(table, f"required setting {column.name!r} is missing", None, "field", column.allowed())
+                out.add(
+                    table,
+                    f"required setting {column.name!r} is missing",
+                    None,
+                    "field",
+                    column.allowed(),
+                )
             elif column.default:
                 record[column.name] = cells.parse(column, column.default)
     return (1, record)
 
 
-def _model(cls: type[BaseModel], data: dict[str, Any], table: RawTable, row: int, out: _Collector) -> Any:
+def _model(
+    cls: type[BaseModel], data: dict[str, Any], table: RawTable, row: int, out: _Collector
+) -> Any:
     try:
         return cls(**data)
     except ValidationError as exc:
@@ -173,13 +206,23 @@ def _model(cls: type[BaseModel], data: dict[str, Any], table: RawTable, row: int
         return None
 
 
-def _duplicates(table: RawTable, records: list[tuple[int, dict[str, Any]]], key: Callable[[dict[str, Any]], Any],
-                column: str, out: _Collector) -> None:
+def _duplicates(
+    table: RawTable,
+    records: list[tuple[int, dict[str, Any]]],
+    key: Callable[[dict[str, Any]], Any],
+    column: str,
+    out: _Collector,
+) -> None:
     first: dict[Any, int] = {}
     for number, record in records:
         k = key(record)
         if k in first:
-            out.add(table, f"duplicate {column} {record[column]!r} (first on row {first[k]})", number, column)
+            out.add(
+                table,
+                f"duplicate {column} {record[column]!r} (first on row {first[k]})",
+                number,
+                column,
+            )
         else:
             first[k] = number
 
@@ -189,13 +232,20 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
     out = _Collector()
     out.problems.extend(raw.problems)
     specs = {s.name: s for s in schemas(evidence)}
-    for name, table in raw.tables.items():
+    for name, found in raw.tables.items():
         if name not in specs and name not in IGNORED_SHEETS:
-            out.add(table, f"unknown sheet {name!r}", allowed=", ".join(specs))
+            out.add(found, f"unknown sheet {name!r}", allowed=", ".join(specs))
     for spec in specs.values():
         if spec.required and spec.name not in raw.tables and not raw.problems:
-            out.problems.append(Problem(f"required sheet {spec.name!r} is missing", raw.source, spec.name,
-                                        allowed=", ".join(s.name for s in SHEETS)))
+            out.problems.append(
+                Problem(
+                    f"required sheet {spec.name!r} is missing",
+                    raw.source,
+                    spec.name,
+                    allowed=", ".join(s.name for s in SHEETS),
+                )
+            )
+
     def table(name: str) -> RawTable:
         return raw.tables.get(name) or RawTable(name, raw.source, (), ())
 
@@ -222,38 +272,78 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
     weight_rows = records("weights")
     parameter_rows = records("parameters")
 
-    for name, rows in (("services", service_rows), ("partners", partner_rows), ("bundles", bundle_rows),
-                       ("opportunities", opportunity_rows)):
-        _duplicates(table(name), [(n, r) for n, r in rows if "id" in r], lambda r: r["id"], "id", out)
-    _duplicates(table("weights"), [(n, r) for n, r in weight_rows if "stakeholder" in r and "target" in r],
-                lambda r: (r["stakeholder"], r["target"]), "target", out)
-    _duplicates(table("parameters"), [(n, r) for n, r in parameter_rows if "key" in r],
-                lambda r: r["key"], "key", out)
+    for name, rows in (
+        ("services", service_rows),
+        ("partners", partner_rows),
+        ("bundles", bundle_rows),
+        ("opportunities", opportunity_rows),
+    ):
+        _duplicates(
+            table(name), [(n, r) for n, r in rows if "id" in r], lambda r: r["id"], "id", out
+        )
+    _duplicates(
+        table("weights"),
+        [(n, r) for n, r in weight_rows if "stakeholder" in r and "target" in r],
+        lambda r: (r["stakeholder"], r["target"]),
+        "target",
+        out,
+    )
+    _duplicates(
+        table("parameters"),
+        [(n, r) for n, r in parameter_rows if "key" in r],
+        lambda r: r["key"],
+        "key",
+        out,
+    )
     # References are checked against every id given, even on rows with other mistakes, so that
     # one bad cell does not also show up as an "unknown id" elsewhere.
     service_ids = {r["id"] for _, r in service_rows if "id" in r}
     partner_ids = {r["id"] for _, r in partner_rows if "id" in r}
     bundle_ids = {r["id"] for _, r in bundle_rows if "id" in r}
-    service_rows, partner_rows, bundle_rows = good(service_rows), good(partner_rows), good(bundle_rows)
-    opportunity_rows, weight_rows, parameter_rows = good(opportunity_rows), good(weight_rows), good(parameter_rows)
+    service_rows, partner_rows, bundle_rows = (
+        good(service_rows),
+        good(partner_rows),
+        good(bundle_rows),
+    )
+    opportunity_rows, weight_rows, parameter_rows = (
+        good(opportunity_rows),
+        good(weight_rows),
+        good(parameter_rows),
+    )
     all_units = service_ids | bundle_ids
     if service_ids & bundle_ids:
         for number, r in bundle_rows:
             if r["id"] in service_ids:
-                out.add(table("bundles"), f"bundle id {r['id']!r} is also a service id", number, "id")
+                out.add(
+                    table("bundles"), f"bundle id {r['id']!r} is also a service id", number, "id"
+                )
 
-    def unknown(tbl: str, number: int, column: str, ids: Iterable[str], known: set[str], what: str) -> None:
+    def unknown(
+        tbl: str, number: int, column: str, ids: Iterable[str], known: set[str], what: str
+    ) -> None:
         missing = [i for i in ids if i not in known]
         if missing:
-            out.add(table(tbl), f"unknown {what}: {', '.join(missing)}", number, column,
-                    ", ".join(sorted(known)) or f"no {what}s are defined")
+            out.add(
+                table(tbl),
+                f"unknown {what}: {', '.join(missing)}",
+                number,
+                column,
+                ", ".join(sorted(known)) or f"no {what}s are defined",
+            )
 
     priorities = set(authority.corporate_priorities) if authority else set()
     services: list[Service] = []
     for number, r in service_rows:
         traits = {t: r.pop(t) for t in INDICATOR_IDS}
         if priorities:
-            unknown("services", number, "priorities", r["priorities"] or (), priorities, "corporate priority")
+            unknown(
+                "services",
+                number,
+                "priorities",
+                r["priorities"] or (),
+                priorities,
+                "corporate priority",
+            )
         data = {k: v for k, v in r.items() if v is not None}
         data["traits"] = traits
         s = _model(Service, data, table("services"), number, out)
@@ -261,52 +351,90 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
             services.append(s)
     partners: list[Partner] = []
     for number, r in partner_rows:
-        unknown("partners", number, "wants_services", r["wants_services"] or (), all_units, "service")
-        p = _model(Partner, {k: v for k, v in r.items() if v is not None}, table("partners"), number, out)
+        unknown(
+            "partners", number, "wants_services", r["wants_services"] or (), all_units, "service"
+        )
+        p = _model(
+            Partner, {k: v for k, v in r.items() if v is not None}, table("partners"), number, out
+        )
         if p is not None:
             partners.append(p)
     bundles: list[Bundle] = []
     for number, r in bundle_rows:
         unknown("bundles", number, "service_ids", r["service_ids"] or (), service_ids, "service")
-        b = _model(Bundle, {k: v for k, v in r.items() if v is not None}, table("bundles"), number, out)
+        b = _model(
+            Bundle, {k: v for k, v in r.items() if v is not None}, table("bundles"), number, out
+        )
         if b is not None:
             bundles.append(b)
     declared: list[DeclaredOpportunity] = []
     for number, r in opportunity_rows:
-        unknown("opportunities", number, "service_ids", r["service_ids"] or (), all_units, "service")
-        unknown("opportunities", number, "partner_ids", r["partner_ids"] or (), partner_ids, "partner")
+        unknown(
+            "opportunities", number, "service_ids", r["service_ids"] or (), all_units, "service"
+        )
+        unknown(
+            "opportunities", number, "partner_ids", r["partner_ids"] or (), partner_ids, "partner"
+        )
         lo, mid, hi = r["saving_low"], r["saving_central"], r["saving_high"]
         given = [v for v in (lo, mid, hi) if v is not None]
         if given != sorted(given):
-            out.add(table("opportunities"), "savings must satisfy low <= central <= high", number,
-                    "saving_central", "low <= central <= high")
-        d = _model(DeclaredOpportunity, {k: v for k, v in r.items() if v is not None},
-                   table("opportunities"), number, out)
+            out.add(
+                table("opportunities"),
+                "savings must satisfy low <= central <= high",
+                number,
+                "saving_central",
+                "low <= central <= high",
+            )
+        d = _model(
+            DeclaredOpportunity,
+            {k: v for k, v in r.items() if v is not None},
+            table("opportunities"),
+            number,
+            out,
+        )
         if d is not None:
             declared.append(d)
-    weights = [w for number, r in weight_rows
-               if (w := _model(Weight, r, table("weights"), number, out)) is not None]
+    weights = [
+        w
+        for number, r in weight_rows
+        if (w := _model(Weight, r, table("weights"), number, out)) is not None
+    ]
     parameters: list[ParameterOverride] = []
     for number, r in parameter_rows:
         value = r["value"]
-        try:
+        with contextlib.suppress(ValueError):
             value = float(value)
-        except ValueError:
-            pass
-        p = _model(ParameterOverride, {**r, "value": value, "note": r["note"] or ""},
-                   table("parameters"), number, out)
+        p = _model(
+            ParameterOverride,
+            {**r, "value": value, "note": r["note"] or ""},
+            table("parameters"),
+            number,
+            out,
+        )
         if p is not None:
             parameters.append(p)
 
-    if not services and "services" in raw.tables and not any(p.sheet == "services" for p in out.problems):
+    if (
+        not services
+        and "services" in raw.tables
+        and not any(p.sheet == "services" for p in out.problems)
+    ):
         out.add(table("services"), "there are no services: add at least one row", 2)
     if out.problems or authority is None:
         if not out.problems:
-            out.problems.append(Problem("the authority sheet could not be read", raw.source, "authority"))
+            out.problems.append(
+                Problem("the authority sheet could not be read", raw.source, "authority")
+            )
         raise InputError(out.problems)
-    return Scenario(authority=authority, services=tuple(services), partners=tuple(partners),
-                    bundles=tuple(bundles), opportunities=tuple(declared), weights=tuple(weights),
-                    parameters=tuple(parameters))
+    return Scenario(
+        authority=authority,
+        services=tuple(services),
+        partners=tuple(partners),
+        bundles=tuple(bundles),
+        opportunities=tuple(declared),
+        weights=tuple(weights),
+        parameters=tuple(parameters),
+    )
 
 
 def scenario_rows(scenario: Scenario, evidence: EvidenceBase) -> dict[str, list[list[Any]]]:
@@ -319,8 +447,9 @@ def scenario_rows(scenario: Scenario, evidence: EvidenceBase) -> dict[str, list[
         [f.name, cells.to_cell(f, data.get(f.name))] for f in auth.fields
     ]
 
-    def rows(name: str, items: Iterable[BaseModel], extra: Callable[[Any], dict[str, Any]] | None = None
-             ) -> None:
+    def rows(
+        name: str, items: Iterable[BaseModel], extra: Callable[[Any], dict[str, Any]] | None = None
+    ) -> None:
         spec = specs[name]
         table: list[list[Any]] = [[c.name for c in spec.columns]]
         for item in items:
