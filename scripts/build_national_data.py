@@ -50,7 +50,14 @@ LINES = (
     "total_service_expenditure",
 )
 PRINCIPAL_CLASSES = {"L", "MD", "UA", "SD", "SC"}
-TYPE_TO_CLASS = {"LBO": "L", "MD": "MD", "UA": "UA", "NMD": "SD", "CTY": "SC"}
+TYPE_TO_CLASS = {
+    "LBO": "L",
+    "CC": "L",  # City of London
+    "MD": "MD",
+    "UA": "UA",
+    "NMD": "SD",
+    "CTY": "SC",
+}
 TIME_SERIES_COLUMNS = {
     "Education": "education",
     "Highways_Transport": "highways_transport",
@@ -246,13 +253,18 @@ AUTHORITY_HEADER = [
 def build_outturn(src: Path, info: dict[str, dict[str, str]]) -> list[list[str]]:
     wide: dict[tuple[str, str], dict[str, str]] = {}
     meta: dict[tuple[str, str], tuple[str, str, str]] = {}
+    by_ecode = {v["ecode"]: code for code, v in info.items() if v["ecode"]}
     long_rows = read_csv(
         src / "revenue_outturn_RS_net_current_expenditure_2010-11_to_2014-15_and_2017-18_long.csv"
     )
     for r in long_rows:
         if r["class"] not in PRINCIPAL_CLASSES or r["item"] not in LINES or not r["ons_code"]:
             continue
-        key = (r["fiscal_year"], r["ons_code"])
+        # The E-code is the RS workbooks' own key; the ONS code was added by the repository
+        # author and is wrong in one place (North Yorkshire 2017-18 has E10000022), so prefer
+        # the code that mySociety's list gives for the E-code.
+        code = by_ecode.get(r["ecode"], r["ons_code"])
+        key = (r["fiscal_year"], code)
         wide.setdefault(key, {})[r["item"]] = number(r["gbp_thousand"])
         meta[key] = (r["ecode"], r["la_name"], r["class"])
     series = read_csv(src / "revenue_outturn_service_net_expenditure_2017-18_to_2023-24.csv")

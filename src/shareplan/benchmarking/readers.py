@@ -73,7 +73,7 @@ def _cell_number(value: Any) -> tuple[float | None, bool]:
     if isinstance(value, int | float):
         return float(value), True
     text = str(value).strip().replace(",", "")
-    if text in {"", "-", "..", ":", "x", "[x]", "n/a", "N/A"}:
+    if text in {"", "-", "..", "...", "\u2026", ":", "x", "[x]", "n/a", "N/A"}:
         return None, True
     try:
         return float(text), True
