@@ -218,3 +218,24 @@ def test_excel_form_equals_text_form(example: Scenario, evidence: EvidenceBase) 
     workbook = load_scenario(WORKBOOK, evidence)
     assert workbook == example
     assert scenario_csv_files(workbook, evidence) == scenario_csv_files(example, evidence)
+
+
+def test_mapping_page_agrees_with_the_example(example: Scenario) -> None:
+    """Each row of the table in docs/rotherham-example.md shows the service's real name, line, share,
+    gross-up and gross cost, so the page cannot drift from the CSV files."""
+    page = (ROOT / "docs" / "rotherham-example.md").read_text(encoding="utf-8")
+    row = re.compile(
+        r"^\| `(?P<id>\w+)` \| (?P<name>[^|]+) \| [^|]+ \| `(?P<item>\w+)` \| (?P<share>[\d.]+)% \| "
+        r"x(?P<factor>[\d.]+) \| £(?P<gross>[\d,]+) \| (?P<fte>[\d.]+) \|$",
+        re.MULTILINE,
+    )
+    rows = {m["id"]: m for m in row.finditer(page)}
+    assert set(rows) == {s.id for s in example.services}
+    for service in example.services:
+        m = rows[service.id]
+        share, item, _, factor = _cost_basis(service.notes)
+        assert m["name"] == service.name
+        assert (m["item"], float(m["factor"])) == (item, factor)
+        assert float(m["share"]) / 100 == pytest.approx(share)
+        assert int(m["gross"].replace(",", "")) == round(service.gross_cost)
+        assert float(m["fte"]) == service.fte
