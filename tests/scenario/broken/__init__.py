@@ -1,0 +1,1 @@
+"""Broken scenario workbooks, built on demand from a valid one (see ``workbooks.py``)."""
