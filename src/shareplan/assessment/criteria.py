@@ -1,0 +1,504 @@
+"""The thirteen value functions: scenario data to a 0-100 score per criterion, vectorised.
+
+Each criterion of the seed's framework (section 7) has one value function, documented in
+``docs/assessment.md`` with the data it reads and why. They run on arrays so that the long list (7
+million entries for 200 services and 60 partners) can be scored a unit at a time without building
+objects; :func:`rationale` gives the one-line reason for one opportunity.
+
+A score has a *status*: ``scored`` (from the scenario's data), ``provisional`` (from the evidence
+base's typical figures until the business case supplies real ones), ``missing`` (the data is not
+there) or ``not_applicable`` (for example partner criteria when there is no outside partner). Missing
+and not-applicable scores are held as NaN and counted at ``assessment.neutral_score`` (50) in the
+weighted sum, labelled as such: neither rewarded nor silently zero.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from shareplan.assessment.screening import unit_traits, verdicts
+from shareplan.assessment.settings import HOSTS, AssessmentSettings
+from shareplan.evidence.base import EvidenceBase, Sector
+from shareplan.scenario.model import Partner, PartnerGeography, Scenario, Service, ServiceGeography
+
+FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.int32]
+Int8Array = npt.NDArray[np.int8]
+BoolArray = npt.NDArray[np.bool_]
+
+CRITERIA: tuple[str, ...] = (
+    "track_record",
+    "common_objectives",
+    "common_platforms",
+    "early_intervention",
+    "corporate_priorities",
+    "within_borough",
+    "geographical_level",
+    "affinity_beyond",
+    "voluntary_sector",
+    "benefit_cost_speed",
+    "quick_win",
+    "clear_business_case",
+    "legal_procurement_clear",
+)
+"""The criteria in the seed's order; column order of every score matrix."""
+C = {c: k for k, c in enumerate(CRITERIA)}
+
+SCORED, PROVISIONAL, MISSING, NOT_APPLICABLE = 0, 1, 2, 3
+STATUS = ("scored", "provisional", "missing", "not_applicable")
+
+SERVICE_LEVEL = {
+    ServiceGeography.BOROUGH: 0,
+    ServiceGeography.SUB_REGION: 1,
+    ServiceGeography.LEP_AREA: 2,
+    ServiceGeography.NATIONAL: 3,
+}
+PARTNER_LEVEL = {
+    PartnerGeography.BOROUGH: 0,
+    PartnerGeography.SUB_REGION: 1,
+    PartnerGeography.LEP_AREA: 2,
+    PartnerGeography.ELSEWHERE: 3,
+}
+LEVEL_WORDS = ("the borough", "the sub-region", "the LEP area", "beyond the LEP area")
+PRIVATE_SECTORS = frozenset({Sector.PRIVATE, Sector.JOINT_VENTURE})
+INTEGRATORS = frozenset(
+    {
+        Sector.HEALTH,
+        Sector.POLICE,
+        Sector.FIRE,
+        Sector.CENTRAL_GOVERNMENT,
+        Sector.VOLUNTARY_COMMUNITY,
+    }
+)
+
+
+@dataclass(frozen=True)
+class PartnerTable:
+    """Per-partner facts; every array has one extra last row, the padding sentinel (index -1)."""
+
+    private: BoolArray
+    joint_venture: BoolArray
+    voluntary: BoolArray
+    integrator: BoolArray
+    level: IntArray
+    affinity: FloatArray
+    objectives_known: BoolArray
+    platforms_known: BoolArray
+
+    @classmethod
+    def build(cls, partners: Sequence[Partner]) -> PartnerTable:
+        def flags(values: list[bool]) -> BoolArray:
+            return np.array([*values, False], dtype=bool)
+
+        return cls(
+            private=flags([p.sector in PRIVATE_SECTORS for p in partners]),
+            joint_venture=flags([p.sector == Sector.JOINT_VENTURE for p in partners]),
+            voluntary=flags([p.sector == Sector.VOLUNTARY_COMMUNITY for p in partners]),
+            integrator=flags([p.sector in INTEGRATORS for p in partners]),
+            level=np.array([*(PARTNER_LEVEL[p.geography] for p in partners), -1], dtype=np.int32),
+            affinity=np.array([*(float(p.affinity) for p in partners), 0.0], dtype=np.float64),
+            objectives_known=flags([bool(p.objectives) for p in partners]),
+            platforms_known=flags([bool(p.platforms) for p in partners]),
+        )
+
+
+@dataclass(frozen=True)
+class ModelTable:
+    """Per-model facts from the evidence base and the settings."""
+
+    typical_lead: FloatArray
+    benefit: FloatArray  # average saving per project relative to the best model (0-1)
+    host: IntArray  # index into HOSTS
+    competitive: BoolArray
+
+    @classmethod
+    def build(cls, evidence: EvidenceBase, settings: AssessmentSettings) -> ModelTable:
+        savings = np.array([m.average_saving for m in evidence.models], dtype=np.float64)
+        return cls(
+            typical_lead=np.array(
+                [settings.lead_time_months[m.id] for m in evidence.models], dtype=np.float64
+            ),
+            benefit=savings / savings.max() if savings.max() > 0 else np.zeros_like(savings),
+            host=np.array([HOSTS.index(settings.host[m.id]) for m in evidence.models], np.int32),
+            competitive=np.array([m.tender == "competitive" for m in evidence.models], dtype=bool),
+        )
+
+
+@dataclass(frozen=True)
+class UnitTable:
+    """Per-unit facts (a unit is a service or a bundle), and the unit x partner matches."""
+
+    service_ids: tuple[tuple[str, ...], ...]
+    track_record: FloatArray
+    has_priorities: BoolArray
+    has_platforms: BoolArray
+    early: BoolArray
+    level: IntArray
+    corporate_matches: FloatArray
+    traits: FloatArray  # (n_units, 15)
+    verdict: Int8Array
+    objective_match: BoolArray  # (n_units, n_partners + 1)
+    platform_match: BoolArray  # (n_units, n_partners + 1)
+
+    @classmethod
+    def build(
+        cls,
+        units: Sequence[Sequence[str]],
+        scenario: Scenario,
+        evidence: EvidenceBase,
+        settings: AssessmentSettings,
+    ) -> UnitTable:
+        by_id = {s.id: s for s in scenario.services}
+        corporate = set(scenario.authority.corporate_priorities)
+        n, n_p = len(units), len(scenario.partners)
+        track = np.zeros(n)
+        has_pri = np.zeros(n, dtype=bool)
+        has_plat = np.zeros(n, dtype=bool)
+        early = np.zeros(n, dtype=bool)
+        level = np.zeros(n, dtype=np.int32)
+        corp = np.zeros(n)
+        traits = np.zeros((n, 15))
+        obj = np.zeros((n, n_p + 1), dtype=bool)
+        plat = np.zeros((n, n_p + 1), dtype=bool)
+        for u, ids in enumerate(units):
+            services = [by_id[i] for i in ids]
+            priorities = set().union(*(s.priorities for s in services))
+            platforms = set().union(*(s.platforms for s in services))
+            track[u] = float(np.mean([s.track_record for s in services]))
+            has_pri[u] = bool(priorities)
+            has_plat[u] = bool(platforms)
+            early[u] = any(s.early_intervention for s in services)
+            level[u] = max(SERVICE_LEVEL[s.geography] for s in services)
+            corp[u] = len(priorities & corporate)
+            traits[u] = unit_traits(services, evidence)
+            for p, partner in enumerate(scenario.partners):
+                obj[u, p] = bool(priorities & set(partner.objectives))
+                plat[u, p] = bool(platforms & set(partner.platforms))
+        return cls(
+            service_ids=tuple(tuple(i) for i in units),
+            track_record=track,
+            has_priorities=has_pri,
+            has_platforms=has_plat,
+            early=early,
+            level=level,
+            corporate_matches=corp,
+            traits=traits,
+            verdict=verdicts(traits, evidence, settings.strong_indicator),
+            objective_match=obj,
+            platform_match=plat,
+        )
+
+
+@dataclass(frozen=True)
+class ScoringContext:
+    """Everything the value functions read, built once per scenario."""
+
+    settings: AssessmentSettings
+    partners: PartnerTable
+    models: ModelTable
+    corporate_count: int
+
+    @classmethod
+    def build(
+        cls, scenario: Scenario, evidence: EvidenceBase, settings: AssessmentSettings
+    ) -> ScoringContext:
+        if tuple(evidence.criterion_ids) != CRITERIA:
+            raise ValueError(
+                "the evidence base's criteria differ from the assessment's value functions"
+            )
+        return cls(
+            settings=settings,
+            partners=PartnerTable.build(scenario.partners),
+            models=ModelTable.build(evidence, settings),
+            corporate_count=len(scenario.authority.corporate_priorities),
+        )
+
+
+@dataclass(frozen=True)
+class EntryFacts:
+    """Optional per-entry figures from later stages (NaN / -1 where absent)."""
+
+    lead_months: FloatArray | None = None  # months to first saving
+    bcr: FloatArray | None = None
+    npv: FloatArray | None = None
+    legal_clear: Int8Array | None = None  # 1 clear, 0 not clear, -1 unknown
+
+
+@dataclass(frozen=True)
+class CriteriaMatrix:
+    """Scores (n, 13), NaN where missing or not applicable, and each cell's status code."""
+
+    scores: FloatArray
+    status: Int8Array
+
+    def effective(self, neutral: float) -> FloatArray:
+        """The scores as the weighted sum counts them: missing and not applicable at ``neutral``."""
+        return np.where(np.isnan(self.scores), neutral, self.scores)
+
+
+def lead_time(ctx: ScoringContext, model_index: IntArray, size: IntArray) -> FloatArray:
+    """Typical months to first saving per entry: the model's typical lead time, plus the extra for a
+    partnership larger than the seed's 'small' (three or fewer)."""
+    s = ctx.settings
+    extra = np.where(size > s.small_max_partners, s.large_partnership_extra_months, 0.0)
+    out: FloatArray = ctx.models.typical_lead[model_index] + extra
+    return out
+
+
+def score(
+    ctx: ScoringContext,
+    units: UnitTable,
+    unit_rows: IntArray,
+    members: IntArray,
+    model_index: IntArray,
+    facts: EntryFacts | None = None,
+) -> CriteriaMatrix:
+    """Score n entries: ``unit_rows`` (n,) into ``units``, ``members`` (n, S) partner indices padded
+    with -1, ``model_index`` (n,) into the evidence base's models."""
+    s, pt, mt = ctx.settings, ctx.partners, ctx.models
+    n = unit_rows.shape[0]
+    facts = facts or EntryFacts()
+    scores = np.full((n, len(CRITERIA)), np.nan)
+    status = np.zeros((n, len(CRITERIA)), dtype=np.int8)
+    valid = members >= 0
+    size = valid.sum(axis=1)
+    no_partner = size == 0
+    u = unit_rows
+
+    # Right services ------------------------------------------------------------------------
+    scores[:, C["track_record"]] = (units.track_record[u] - 1.0) / 4.0 * 100.0
+
+    def share_matching(match: BoolArray, known: BoolArray, unit_has: BoolArray, k: int) -> None:
+        m_known = known[members] & valid
+        m_match = match[u[:, None], members] & m_known
+        n_known = m_known.sum(axis=1)
+        n_match = m_match.sum(axis=1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            scores[:, k] = 100.0 * n_match / n_known
+        missing = ~unit_has[u] | (n_known == 0)
+        scores[missing | no_partner, k] = np.nan
+        status[missing, k] = MISSING
+        status[no_partner, k] = NOT_APPLICABLE
+
+    share_matching(
+        units.objective_match, pt.objectives_known, units.has_priorities, C["common_objectives"]
+    )
+    share_matching(
+        units.platform_match, pt.platforms_known, units.has_platforms, C["common_platforms"]
+    )
+
+    integrated = (pt.integrator[members] & valid).any(axis=1)
+    early = units.early[u]
+    scores[:, C["early_intervention"]] = np.where(
+        early, np.where(integrated, 100.0, s.early_intervention_without_public), 0.0
+    )
+
+    k = C["corporate_priorities"]
+    if ctx.corporate_count:
+        scores[:, k] = 100.0 * np.minimum(
+            1.0, units.corporate_matches[u] / s.priorities_full_marks_at
+        )
+    else:
+        status[:, k] = MISSING
+
+    # Right partners ------------------------------------------------------------------------
+    in_borough = ((pt.level[members] == 0) & valid).sum(axis=1)
+    host = mt.host[model_index]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        local = np.select(
+            [host == 0, host == 1],
+            [np.ones(n), (1.0 + in_borough) / (1.0 + size)],
+            in_borough / np.maximum(size, 1),
+        )
+    scores[:, C["within_borough"]] = 100.0 * local
+
+    footprint = np.where(valid, pt.level[members], 0).max(axis=1, initial=0)
+    scores[:, C["geographical_level"]] = 100.0 - 100.0 * np.abs(footprint - units.level[u]) / 3.0
+
+    beyond = valid & (pt.level[members] > 0)
+    n_beyond = beyond.sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean_affinity = (pt.affinity[members] * beyond).sum(axis=1) / n_beyond
+    k = C["affinity_beyond"]
+    scores[:, k] = (mean_affinity - 1.0) / 4.0 * 100.0
+    status[n_beyond == 0, k] = NOT_APPLICABLE
+
+    scores[:, C["voluntary_sector"]] = np.where(
+        (pt.voluntary[members] & valid).any(axis=1), 100.0, 0.0
+    )
+
+    # Right time ----------------------------------------------------------------------------
+    typical = lead_time(ctx, model_index, size)
+    lead = typical
+    lead_known: BoolArray = np.zeros(n, dtype=bool)
+    if facts.lead_months is not None:
+        lead_known = np.asarray(~np.isnan(facts.lead_months), dtype=bool)
+        lead = np.where(lead_known, facts.lead_months, typical)
+    span = s.quick_win_zero_months - s.quick_win_full_months
+    quick = np.clip((s.quick_win_zero_months - lead) / span, 0.0, 1.0)
+    speed = np.clip(1.0 - lead / s.quick_win_zero_months, 0.0, 1.0)
+    k = C["quick_win"]
+    scores[:, k] = 100.0 * quick
+    status[~lead_known, k] = PROVISIONAL
+    k = C["benefit_cost_speed"]
+    scores[:, k] = 100.0 * (
+        s.benefit_share * mt.benefit[model_index] + (1 - s.benefit_share) * speed
+    )
+    status[~lead_known, k] = PROVISIONAL
+
+    k = C["clear_business_case"]
+    bcr = facts.bcr if facts.bcr is not None else np.full(n, np.nan)
+    npv = facts.npv if facts.npv is not None else np.full(n, np.nan)
+    from_bcr = 100.0 * np.clip(bcr / s.bcr_full_marks, 0.0, 1.0)
+    from_npv = np.where(npv > 0, 100.0, 0.0)
+    scores[:, k] = np.where(~np.isnan(bcr), from_bcr, np.where(~np.isnan(npv), from_npv, np.nan))
+    status[np.isnan(scores[:, k]), k] = MISSING
+
+    k = C["legal_procurement_clear"]
+    has_jv = (pt.joint_venture[members] & valid).any(axis=1)
+    has_private = (pt.private[members] & valid).any(axis=1)
+    provisional = np.where(
+        has_jv,
+        s.legal_joint_venture,
+        np.where(
+            has_private | mt.competitive[model_index], s.legal_competitive, s.legal_public_exempt
+        ),
+    )
+    legal = facts.legal_clear if facts.legal_clear is not None else np.full(n, -1, dtype=np.int8)
+    known = legal >= 0
+    scores[:, k] = np.where(known, 100.0 * (legal == 1), provisional)
+    status[~known, k] = PROVISIONAL
+
+    na = status >= MISSING
+    scores[na] = np.nan
+    return CriteriaMatrix(scores=scores, status=status)
+
+
+def has_private_partner(ctx: ScoringContext, members: IntArray) -> BoolArray:
+    """Whether each entry's partner set includes a private firm or a joint venture company."""
+    return np.asarray((ctx.partners.private[members] & (members >= 0)).any(axis=1), dtype=bool)
+
+
+# ------------------------------------------------------------------------------ rationale
+
+
+def _names(partners: Sequence[Partner]) -> str:
+    return ", ".join(p.name for p in partners)
+
+
+def rationale(
+    criterion: str,
+    value: float | None,
+    status: int,
+    services: Sequence[Service],
+    partners: Sequence[Partner],
+    model_id: str,
+    scenario: Scenario,
+    settings: AssessmentSettings,
+    lead_months: float,
+    lead_source: str,
+    bcr: float | None,
+    npv: float | None,
+    legal_clear: bool | None,
+) -> str:
+    """The one-line reason for one opportunity's score on ``criterion`` (plain words)."""
+    priorities = set().union(*(s.priorities for s in services))
+    platforms = set().union(*(s.platforms for s in services))
+    if criterion == "track_record":
+        ratings = ", ".join(f"{s.name} {s.track_record}/5" for s in services)
+        return f"track record rated {ratings} (1 = weak, 5 = strong)"
+    if criterion in ("common_objectives", "common_platforms"):
+        if not partners:
+            return "not applicable: no outside partner"
+
+        def theirs(p: Partner) -> set[str]:
+            return set(p.objectives if criterion == "common_objectives" else p.platforms)
+
+        mine = priorities if criterion == "common_objectives" else platforms
+        noun = "objectives" if criterion == "common_objectives" else "systems platforms"
+        if not mine:
+            what = "priorities" if criterion == "common_objectives" else "systems platforms"
+            return f"missing: no {what} recorded for the service"
+        known = [p for p in partners if theirs(p)]
+        if not known:
+            return f"missing: no {noun} recorded for {_names(partners)}"
+        sharing = [p for p in known if mine & theirs(p)]
+        common = sorted(set().union(*(mine & theirs(p) for p in sharing))) if sharing else []
+        text = f"{len(sharing)} of {len(known)} partners share {noun}"
+        if common:
+            text += f" ({', '.join(common)})"
+        unknown = [p for p in partners if not theirs(p)]
+        if unknown:
+            text += f"; none recorded for {_names(unknown)}"
+        return text
+    if criterion == "early_intervention":
+        if not any(s.early_intervention for s in services):
+            return "the service is not early intervention or prevention"
+        integrators = [p for p in partners if p.sector in INTEGRATORS]
+        if integrators:
+            return f"early intervention shared with {_names(integrators)}, as place-based budgets intend"
+        return "early intervention, but with no health, police, fire or voluntary partner to integrate with"
+    if criterion == "corporate_priorities":
+        corporate = scenario.authority.corporate_priorities
+        if not corporate:
+            return "missing: the authority lists no corporate priorities"
+        hits = sorted(priorities & set(corporate))
+        if not hits:
+            return "supports none of the corporate priorities"
+        return f"supports {len(hits)} corporate priorit{'y' if len(hits) == 1 else 'ies'} ({', '.join(hits)})"
+    if criterion == "within_borough":
+        host = settings.host[model_id]
+        local = [p for p in partners if p.geography == PartnerGeography.BOROUGH]
+        if host == "council":
+            return "the council does the work, so the jobs stay in the borough"
+        if host == "partners":
+            return f"the partner does the work; {len(local)} of {len(partners)} delivering partners are in the borough"
+        return f"work shared between the council and {len(partners)} partners, {len(local)} of them in the borough"
+    if criterion == "geographical_level":
+        service_level = max(SERVICE_LEVEL[s.geography] for s in services)
+        reach = max((PARTNER_LEVEL[p.geography] for p in partners), default=0)
+        return (
+            f"the service's natural footprint is {LEVEL_WORDS[service_level]}; "
+            f"the partners reach {LEVEL_WORDS[reach]}"
+        )
+    if criterion == "affinity_beyond":
+        beyond = [p for p in partners if p.geography != PartnerGeography.BOROUGH]
+        if not beyond:
+            return "not applicable: no partner beyond the borough"
+        mean = sum(p.affinity for p in beyond) / len(beyond)
+        return f"affinity with partners beyond the borough averages {mean:.1f}/5 ({_names(beyond)})"
+    if criterion == "voluntary_sector":
+        vcs = [p for p in partners if p.sector == Sector.VOLUNTARY_COMMUNITY]
+        return f"with {_names(vcs)}" if vcs else "no voluntary or community sector partner"
+    if criterion == "quick_win":
+        return (
+            f"savings expected to begin in about {lead_months:.0f} months ({lead_source}); "
+            f"full marks within {settings.quick_win_full_months:.0f}"
+        )
+    if criterion == "benefit_cost_speed":
+        return f"the model's typical saving and a start in about {lead_months:.0f} months ({lead_source})"
+    if criterion == "clear_business_case":
+        if bcr is not None:
+            return f"benefit-cost ratio {bcr:.2f} from the business case"
+        if npv is not None:
+            return f"net present value £{npv:,.0f} from the business case"
+        return "pending: the business case will supply the benefit-cost ratio"
+    if criterion == "legal_procurement_clear":
+        if legal_clear is not None:
+            return (
+                "legal and procurement implications confirmed clear"
+                if legal_clear
+                else ("legal and procurement implications not yet clear")
+            )
+        if any(p.sector == Sector.JOINT_VENTURE for p in partners):
+            return "provisional: a joint venture company needs legal advice on procurement"
+        if any(p.sector == Sector.PRIVATE for p in partners):
+            return (
+                "provisional: a private partner means a competitive procurement (route known, slow)"
+            )
+        return "provisional: an arrangement between public bodies, exempt from tender if the tests are met"
+    raise KeyError(criterion)
