@@ -139,6 +139,13 @@ def scenario_geography(a: Authority, b: Authority, touching: bool) -> str:
     return "elsewhere"
 
 
+def _versus(ratio: float) -> str:
+    pct = 100 * (ratio - 1)
+    if round(pct) == 0:
+        return "the same as ours"
+    return f"{abs(pct):.0f}% {'below' if pct < 0 else 'above'} ours"
+
+
 def _reasons(
     a: Authority,
     b: Authority,
@@ -177,17 +184,13 @@ def _reasons(
         out.append("no comparable spend per head")
     elif abs(ratio - 1) <= JOINT_BAND:
         role = "joint service"
-        out.append(
-            f"similar cost: spend per head {100 * (ratio - 1):+.0f}% of ours (joint service)"
-        )
+        out.append(f"similar cost: spend per head {_versus(ratio)} (joint service)")
     elif ratio < 1:
         role = "candidate provider"
-        out.append(f"lower cost: spend per head {100 * (ratio - 1):+.0f}% of ours (could provide)")
+        out.append(f"lower cost: spend per head {_versus(ratio)} (could provide)")
     else:
         role = "candidate customer"
-        out.append(
-            f"higher cost: spend per head {100 * (ratio - 1):+.0f}% of ours (we could provide)"
-        )
+        out.append(f"higher cost: spend per head {_versus(ratio)} (we could provide)")
     return out, role
 
 
