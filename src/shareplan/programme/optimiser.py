@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, milp
+from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from shareplan.errors import InfeasibleError, ShareplanError, raise_if_any
 from shareplan.programme.candidates import BoolArray, CandidateSet, FloatArray, IntArray
@@ -33,6 +33,12 @@ from shareplan.programme.constraints import (
 REFINE_LIMIT = 40
 #: Relative MIP gap asked of HiGHS; small enough that the answer is optimal to the pound.
 MIP_REL_GAP = 1e-9
+DISP = False
+PRESOLVE = False
+#: Size of the first core in ``_solve_reduced`` (candidates with the smallest reduced costs).
+CORE_SIZE = 50
+#: Problems with at most this many free candidates go straight to HiGHS.
+DIRECT_SIZE = 200
 #: The order in which the diagnosis tries dropping rules. Rules tried first are likelier to be left
 #: out of the message, so the levers members set (count, budget) are tried last and named first.
 DROP_ORDER = (
@@ -128,8 +134,12 @@ def solve_rows(
 ) -> Outcome:
     """Solve the 0/1 programme over ``members`` and ``extra`` rows, and check the answer.
 
-    The objective is scaled so that its largest coefficient is 1, and each row so that its largest
-    coefficient is 1, which keeps HiGHS's tolerances meaningful when figures are in millions.
+    Before HiGHS sees it the problem is reduced: candidates fixed out or in are taken out of the
+    columns (a fixed-in candidate's use moves into the row limits), and rows that can no longer be
+    broken are dropped. The objective is scaled so its largest coefficient is 1 and each row so
+    its largest coefficient is 1, which keeps HiGHS's tolerances meaningful when figures are in
+    millions. HiGHS's own presolve is off: on these set-packing rows it spends far longer than the
+    search it saves (30 s against under 1 s on the 5,000-candidate benchmark).
     """
     start = time.perf_counter()
     lb = np.zeros(n)
@@ -141,48 +151,148 @@ def solve_rows(
     if np.any(lb > ub):
         return Outcome(None, "infeasible", False, time.perf_counter() - start)
     rows = [r for m in members for r in m.rows] + list(extra)
-    c_scale = float(np.max(np.abs(c))) if n else 0.0
-    cost = (-c if maximise else c) / (c_scale or 1.0)
-    constraints = []
-    if rows:
-        data: list[FloatArray] = []
-        cols: list[IntArray] = []
-        ptr = [0]
-        lo = np.empty(len(rows))
-        hi = np.empty(len(rows))
-        for k, r in enumerate(rows):
-            s = float(np.max(np.abs(r.coef))) if len(r.coef) else 1.0
-            s = s or 1.0
-            data.append(r.coef / s)
-            cols.append(r.idx)
-            ptr.append(ptr[-1] + len(r.idx))
-            lo[k] = r.lo / s
-            hi[k] = r.hi / s
-        a = sparse.csr_array(
-            (np.concatenate(data), np.concatenate(cols), np.array(ptr)), shape=(len(rows), n)
+    free = np.flatnonzero(ub > lb)
+    column = np.full(n, -1, dtype=np.int64)
+    column[free] = np.arange(len(free))
+    data: list[FloatArray] = []
+    cols: list[IntArray] = []
+    ptr = [0]
+    los: list[float] = []
+    his: list[float] = []
+    for r in rows:
+        fixed_part = float(r.coef @ lb[r.idx])
+        keep = column[r.idx] >= 0
+        coef, idx = r.coef[keep], column[r.idx][keep]
+        lo, hi = r.lo - fixed_part, r.hi - fixed_part
+        top = float(coef[coef > 0].sum())
+        bottom = float(coef[coef < 0].sum())
+        tol = 1e-9 * max(
+            1.0,
+            abs(r.lo) if math.isfinite(r.lo) else 0.0,
+            abs(r.hi) if math.isfinite(r.hi) else 0.0,
         )
-        constraints = [LinearConstraint(a, lo, hi)]
-    res = milp(
-        cost,
-        integrality=np.ones(n),
-        bounds=Bounds(lb, ub),
-        constraints=constraints,
-        options={"time_limit": time_limit, "mip_rel_gap": MIP_REL_GAP},
-    )
+        if top < lo - tol or bottom > hi + tol:
+            return Outcome(None, "infeasible", False, time.perf_counter() - start)
+        if bottom >= lo - tol and top <= hi + tol:
+            continue  # cannot be broken by the free candidates
+        s = float(np.max(np.abs(coef))) or 1.0
+        data.append(coef / s)
+        cols.append(idx)
+        ptr.append(ptr[-1] + len(idx))
+        los.append(lo / s)
+        his.append(hi / s)
+    x = lb.copy()
+    status, optimal = "optimal", True
+    if len(free):
+        c_free = c[free]
+        c_scale = float(np.max(np.abs(c_free))) or 1.0
+        cost = (-c_free if maximise else c_free) / c_scale
+        a = sparse.csr_array(
+            (
+                np.concatenate(data) if data else np.zeros(0),
+                np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64),
+                np.array(ptr),
+            ),
+            shape=(len(data), len(free)),
+        )
+        found = _solve_reduced(cost, a, np.array(los), np.array(his), time_limit)
+        if found is None:
+            return Outcome(None, "infeasible", False, time.perf_counter() - start)
+        x_free, status, optimal = found
+        x[free] = x_free
     seconds = time.perf_counter() - start
-    status = _STATUS.get(int(res.status), f"status {res.status}")
-    if res.x is None:
-        if int(res.status) in (0, 2):
-            return Outcome(None, "infeasible", False, seconds)
-        raise SolverError(f"the optimiser stopped without a programme: {res.message}")
-    x: FloatArray = np.round(np.asarray(res.x, dtype=np.float64)).astype(np.float64)
     broken = [r for r in rows if not r.holds(x)]
     if broken or np.any(x < lb) or np.any(x > ub):
         raise SolverError(
             f"the solver returned a programme that breaks {len(broken)} rule(s); "
             "this is a bug, please report it"
         )
-    return Outcome(x, status, int(res.status) == 0, seconds, float(c @ x))
+    return Outcome(x, status, optimal, seconds, float(c @ x))
+
+
+def _milp(
+    cost: FloatArray,
+    a: sparse.csr_array,
+    lo: FloatArray,
+    hi: FloatArray,
+    allowed: FloatArray,
+    time_limit: float,
+) -> tuple[FloatArray, str, bool] | None:
+    """HiGHS on ``min cost @ x``, ``lo <= a @ x <= hi``, x 0/1 and 0 where ``allowed`` is 0.
+
+    Only the allowed columns, and the rows they could break, are passed to HiGHS.
+    """
+    keep = np.flatnonzero(allowed > 0.5)
+    x = np.zeros(len(cost))
+    sub = a[:, keep].tocsr()
+    top = sub.multiply(sub > 0).sum(axis=1)
+    bottom = sub.multiply(sub < 0).sum(axis=1)
+    tol = 1e-9
+    if np.any(top < lo - tol) or np.any(bottom > hi + tol):
+        return None
+    live = ~((bottom >= lo - tol) & (top <= hi + tol))
+    sub = sub[live]
+    if len(keep) == 0:
+        return x, "optimal", True
+    res = milp(
+        cost[keep],
+        integrality=np.ones(len(keep)),
+        bounds=Bounds(0.0, 1.0),
+        constraints=[LinearConstraint(sub, lo[live], hi[live])] if sub.shape[0] else [],
+        options={
+            "time_limit": time_limit,
+            "mip_rel_gap": MIP_REL_GAP,
+            "disp": DISP,
+            "presolve": PRESOLVE,
+        },
+    )
+    if res.x is None:
+        if int(res.status) in (0, 2):
+            return None
+        raise SolverError(f"the optimiser stopped without a programme: {res.message}")
+    status = _STATUS.get(int(res.status), f"status {res.status}")
+    x[keep] = np.round(np.asarray(res.x, dtype=np.float64))
+    return x, status, int(res.status) == 0
+
+
+def _solve_reduced(
+    cost: FloatArray, a: sparse.csr_array, lo: FloatArray, hi: FloatArray, time_limit: float
+) -> tuple[FloatArray, str, bool] | None:
+    """Minimise over free 0/1 columns, exactly, by a core-then-prove scheme for large problems.
+
+    Small problems go straight to HiGHS. For large ones: solve the LP relaxation; take as the core
+    the ``CORE_SIZE`` columns with the smallest reduced costs; solve the MILP on the core alone
+    (the rest at 0), which gives a feasible programme worth ``z``. A column at 0 in the LP with
+    reduced cost ``d`` cannot be in any programme better than ``LP - d`` (LP duality), so every
+    column with ``LP + d > z`` is fixed out. If what is left lies inside the core, the core answer
+    is proven optimal; otherwise HiGHS solves again over what is left.
+    """
+    n = len(cost)
+    ones = np.ones(n)
+    if n <= DIRECT_SIZE:
+        return _milp(cost, a, lo, hi, ones, time_limit)
+    ub_rows = np.isfinite(hi)
+    lb_rows = np.isfinite(lo)
+    a_ub = sparse.vstack([a[ub_rows], -a[lb_rows]]).tocsr()
+    b_ub = np.concatenate([hi[ub_rows], -lo[lb_rows]])
+    lp = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=(0, 1), method="highs")
+    if lp.status == 2:
+        return None
+    if lp.status != 0:
+        return _milp(cost, a, lo, hi, ones, time_limit)
+    reduced = np.maximum(np.asarray(lp.lower.marginals, dtype=np.float64), 0.0)
+    order = np.lexsort((np.arange(n), reduced))
+    core = np.zeros(n)
+    core[order[:CORE_SIZE]] = 1.0
+    first = _milp(cost, a, lo, hi, core, time_limit)
+    if first is None:
+        return _milp(cost, a, lo, hi, ones, time_limit)
+    z = float(cost @ first[0])
+    tol = 1e-9 * max(1.0, abs(z))
+    alive = (lp.fun + reduced <= z + tol).astype(np.float64)
+    if np.all(alive <= core):
+        return first
+    return _milp(cost, a, lo, hi, np.maximum(alive, first[0]), time_limit)
 
 
 def is_feasible(n: int, members: Sequence[Member], time_limit: float = 60.0) -> bool:
