@@ -228,7 +228,7 @@ class RankReversal:
 
     def to_dict(self) -> dict[str, object]:
         def r(x: float | None) -> float | None:
-            return None if x is None else round(x, 6)
+            return None if x is None else round(x, 6) + 0.0
 
         return {
             "rank": self.rank,
