@@ -29,6 +29,8 @@ from shareplan.programme.constraints import (
     build_groups,
 )
 
+#: Rules reported member by member (one row per service or partner).
+PER_MEMBER_KINDS = ("one_per_service", "partner_capacity")
 #: Largest group whose members the diagnosis tries one by one (bigger groups are named whole).
 REFINE_LIMIT = 40
 #: Relative MIP gap asked of HiGHS; small enough that the answer is optimal to the pound.
@@ -410,7 +412,7 @@ def constraint_uses(groups: Sequence[Group], x: FloatArray) -> tuple[ConstraintU
         if not rows:
             fixed = sum(len(m.fix_zero) + len(m.fix_one) for m in g.members)
             out.append(ConstraintUse(g.key, g.label, float(fixed), None, None, False))
-        elif len(g.members) == 1 and len(rows) == 1:
+        elif len(rows) == 1 and g.kind not in PER_MEMBER_KINDS:
             r = rows[0]
             used = r.value(x)
             limit = r.hi if math.isfinite(r.hi) else r.lo

@@ -1,0 +1,334 @@
+"""Why the programme is what it is: reasons for each project in, near misses out, and the budget.
+
+Every reason is worked out by solving the exact programme again with one thing changed:
+
+* a selected project forced out: how much the objective falls without it, and what replaces it;
+* a near miss forced in: how much the objective falls, which selected projects it displaces, and
+  which rule keeps it out (the rule that, relaxed alone, lets it in at no loss);
+* the budget raised by a step (default £100k): what the extra money buys.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from shareplan.programme.constraints import Group, Objective, money
+from shareplan.programme.frontier import with_budget
+from shareplan.programme.optimiser import Model, ProgrammeResult, diagnose, solve_model
+
+#: Extra budget for the shadow price (an illustrative step, not guidance).
+BUDGET_STEP = 100_000.0
+
+
+def amount(objective: Objective, value: float) -> str:
+    """An objective figure in words: £ for money, points for scores, an index for the blend."""
+    if objective.unit == "£":
+        return money(value)
+    if objective.unit == "points":
+        return f"{value:.1f} points"
+    return f"{value:.3f}"
+
+
+@dataclass(frozen=True, slots=True)
+class Use:
+    """How much of one rule a project takes: ``amount`` of ``limit`` (``share`` = amount/limit)."""
+
+    label: str
+    amount: float
+    limit: float | None
+    share: float | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"rule": self.label, "amount": self.amount, "limit": self.limit, "share": self.share}
+
+
+@dataclass(frozen=True, slots=True)
+class SelectedReason:
+    """Why a selected project is in."""
+
+    id: str
+    title: str
+    contribution: float
+    share_of_objective: float | None
+    uses: tuple[Use, ...]
+    loss_if_removed: float | None
+    replaced_by: tuple[str, ...]
+    text: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "contribution": self.contribution,
+            "share_of_objective": self.share_of_objective,
+            "uses": [u.to_dict() for u in self.uses],
+            "loss_if_removed": self.loss_if_removed,
+            "replaced_by": list(self.replaced_by),
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NearMiss:
+    """Why a project that nearly made it is out. ``loss`` is ``None`` when it cannot go in at all."""
+
+    id: str
+    title: str
+    contribution: float
+    loss: float | None
+    displaces: tuple[str, ...]
+    brings_in: tuple[str, ...]
+    kept_out_by: tuple[str, ...]
+    text: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "contribution": self.contribution,
+            "loss_if_forced_in": self.loss,
+            "displaces": list(self.displaces),
+            "brings_in": list(self.brings_in),
+            "kept_out_by": list(self.kept_out_by),
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class BudgetShadow:
+    """What ``step`` more budget buys: the gain in the objective and the change of programme."""
+
+    budget: float
+    step: float
+    gain: float
+    gain_per_pound: float
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    text: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "budget": self.budget,
+            "step": self.step,
+            "gain": self.gain,
+            "gain_per_pound": self.gain_per_pound,
+            "added": list(self.added),
+            "removed": list(self.removed),
+            "text": self.text,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    selected: tuple[SelectedReason, ...]
+    near_misses: tuple[NearMiss, ...]
+    budget_shadow: BudgetShadow | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "selected": [s.to_dict() for s in self.selected],
+            "near_misses": [m.to_dict() for m in self.near_misses],
+            "budget_shadow": None if self.budget_shadow is None else self.budget_shadow.to_dict(),
+        }
+
+
+def _uses(model: Model, i: int) -> tuple[Use, ...]:
+    """The rules project ``i`` takes a share of (upper limits it counts against, lower ones it meets)."""
+    out: list[Use] = []
+    for g in model.groups:
+        for m in g.members:
+            if i in m.fix_one:
+                out.append(Use(m.label, 1.0, None, None))
+            for r in m.rows:
+                hit = np.flatnonzero(r.idx == i)
+                if not len(hit):
+                    continue
+                a = float(r.coef[hit[0]])
+                limit = r.hi if math.isfinite(r.hi) else r.lo
+                share = a / limit if limit else None
+                out.append(Use(m.label, a, limit, share))
+    return tuple(out)
+
+
+def _titles(model: Model, ids: tuple[str, ...]) -> str:
+    cands = model.cands
+    names = [cands.candidates[cands.index[i]].title for i in ids]
+    return ", ".join(names) if names else "nothing"
+
+
+def _selected_reasons(model: Model, result: ProgrammeResult) -> tuple[SelectedReason, ...]:
+    cands, obj, c = model.cands, result.objective, result.coefficients
+    base = result.objective_value
+    out: list[SelectedReason] = []
+    for i in np.flatnonzero(result.selected):
+        cand = cands.candidates[i]
+        without = model.solve(c, fix_zero=[int(i)])
+        if without.x is None:
+            loss: float | None = None
+            replaced: tuple[str, ...] = ()
+            tail = "the rules cannot be met without it"
+        else:
+            loss = base - float(c @ without.x)
+            replaced = tuple(
+                cands.ids[j] for j in np.flatnonzero((without.x > 0.5) & ~result.selected)
+            )
+            tail = (
+                f"without it the best programme scores {amount(obj, loss)} less "
+                f"(it would bring in {_titles(model, replaced)})"
+            )
+        uses = _uses(model, int(i))
+        money_uses = [u for u in uses if u.share is not None and u.label.startswith("budget")]
+        budget_part = f", uses {money_uses[0].share:.0%} of the budget" if money_uses else ""
+        share = float(c[i]) / base if base else None
+        text = (
+            f"{cand.title} adds {amount(obj, float(c[i]))} to {obj.label}"
+            + (f" ({share:.0%} of the total)" if share is not None else "")
+            + budget_part
+            + f"; {tail}."
+        )
+        out.append(
+            SelectedReason(cand.id, cand.title, float(c[i]), share, uses, loss, replaced, text)
+        )
+    return tuple(out)
+
+
+def _groups_touching(model: Model, j: int, result: ProgrammeResult) -> list[Group]:
+    """Rules worth testing as the one keeping ``j`` out: the binding ones and those ``j`` is in."""
+    binding = {u.key for u in result.uses if u.binding}
+    return [
+        g
+        for g in model.groups
+        if g.key in binding or any(j in r.idx for m in g.members for r in m.rows)
+    ]
+
+
+def _kept_out_by(model: Model, j: int, result: ProgrammeResult, base: float) -> tuple[str, ...]:
+    """Rules that, relaxed alone, would let ``j`` in at no loss (member names where they apply)."""
+    c = result.coefficients
+    tol = 1e-9 * max(1.0, abs(base))
+    names: list[str] = []
+    for g in _groups_touching(model, j, result):
+        trial = model.solve(c, fix_one=[j], skip=[g.key])
+        if trial.x is None or float(c @ trial.x) < base - tol:
+            continue
+        if len(g.members) == 1:
+            names.append(g.label)
+            continue
+        tight = [
+            m.label
+            for m in g.members
+            for r in m.rows
+            if j in r.idx and r.slack(result.x) <= 1e-9 * max(1.0, abs(r.hi))
+        ]
+        names.extend(tight or [g.label])
+    return tuple(dict.fromkeys(names))
+
+
+def _near_misses(
+    model: Model, result: ProgrammeResult, count: int, pool: int
+) -> tuple[NearMiss, ...]:
+    cands, obj, c = model.cands, result.objective, result.coefficients
+    base = result.objective_value
+    fixed_out = np.zeros(cands.n, dtype=bool)
+    for m in model.members():
+        fixed_out[m.fix_zero] = True
+    eligible = np.flatnonzero(~result.selected & ~fixed_out)
+    ranked = eligible[np.lexsort((eligible, -c[eligible]))][:pool]
+    trials: list[tuple[float, int, NearMiss]] = []
+    for j in ranked:
+        cand = cands.candidates[j]
+        forced = model.solve(c, fix_one=[int(j)])
+        if forced.x is None:
+            clash = diagnose_with(model, int(j))
+            text = (
+                f"{cand.title} cannot be in any programme that keeps the rules: {'; '.join(clash)}."
+            )
+            miss = NearMiss(cand.id, cand.title, float(c[j]), None, (), (), tuple(clash), text)
+            trials.append((math.inf, int(j), miss))
+            continue
+        loss = base - float(c @ forced.x)
+        chosen = forced.x > 0.5
+        displaces = tuple(cands.ids[k] for k in np.flatnonzero(result.selected & ~chosen))
+        brings = tuple(cands.ids[k] for k in np.flatnonzero(chosen & ~result.selected) if k != j)
+        kept = _kept_out_by(model, int(j), result, base)
+        text = (
+            f"Forcing {cand.title} in would lower {obj.label} by {amount(obj, loss)}: "
+            f"it would displace {_titles(model, displaces)}"
+            + (f" and bring in {_titles(model, brings)}" if brings else "")
+            + ". "
+            + (
+                f"What keeps it out: {'; '.join(kept)}."
+                if kept
+                else "No single rule keeps it out: the projects chosen are simply worth more."
+            )
+        )
+        trials.append(
+            (
+                loss,
+                int(j),
+                NearMiss(cand.id, cand.title, float(c[j]), loss, displaces, brings, kept, text),
+            )
+        )
+    trials.sort(key=lambda t: (t[0], t[1]))
+    return tuple(t[2] for t in trials[:count])
+
+
+def diagnose_with(model: Model, j: int) -> list[str]:
+    """The rules that clash with including candidate ``j`` (a deletion filter, as in optimise)."""
+    cons = model.constraints
+    must = (*cons.must_include, model.cands.ids[j])
+    forced = Model.build(
+        model.cands, dataclasses.replace(cons, must_include=must), model.time_limit
+    )
+    return diagnose(forced)
+
+
+def budget_shadow(
+    model: Model, result: ProgrammeResult, step: float = BUDGET_STEP
+) -> BudgetShadow | None:
+    """What ``step`` more budget buys (``None`` when there is no budget rule)."""
+    budget = model.constraints.budget
+    if budget is None:
+        return None
+    obj = result.objective
+    richer = solve_model(with_budget(model, budget + step), obj)
+    gain = richer.objective_value - result.objective_value
+    added = tuple(i for i in richer.selected_ids if i not in result.selected_ids)
+    removed = tuple(i for i in result.selected_ids if i not in richer.selected_ids)
+    if gain <= 1e-9 * max(1.0, abs(result.objective_value)):
+        binding = [u.label for u in result.binding if u.key != "budget"]
+        text = f"Another {money(step)} of budget buys nothing more"
+        text += f": {'; '.join(binding)} bind first." if binding else "."
+    else:
+        text = (
+            f"Another {money(step)} of budget raises {obj.label} by {amount(obj, gain)}"
+            f" (adds {_titles(model, added)}"
+            + (f"; drops {_titles(model, removed)}" if removed else "")
+            + ")."
+        )
+    return BudgetShadow(budget, step, gain, gain / step, added, removed, text)
+
+
+def explain(
+    model: Model,
+    result: ProgrammeResult,
+    *,
+    near_misses: int = 5,
+    pool: int = 15,
+    budget_step: float = BUDGET_STEP,
+) -> Explanation:
+    """Reasons for each selected project, the best ``near_misses`` out, and the budget's shadow price.
+
+    Near misses are chosen from the ``pool`` unselected candidates with the largest contribution
+    to the objective (those the rules fix out are not near misses); each is forced in, and the
+    ``near_misses`` with the smallest loss are reported.
+    """
+    return Explanation(
+        _selected_reasons(model, result),
+        _near_misses(model, result, near_misses, pool),
+        budget_shadow(model, result, budget_step),
+    )
