@@ -1,0 +1,1556 @@
+"""The Cabinet report as a format-neutral model, built from a results.json dict.
+
+:func:`build_report` reads only the results document (and the shipped evidence base for the names of
+models and criteria), so a saved appraisal can be reported again without recomputing anything. It
+returns a :class:`Report`: a heading block and numbered sections in the shape of the seed's own
+report, then appendices. Blocks are paragraphs, tables and figures; a figure carries a chart
+specification (plain data, drawn by :mod:`shareplan.report.charts`), a text alternative and the data
+table that stands beside it. The HTML, PDF and Word writers only lay this model out.
+
+Every money figure is a :class:`Money` run that remembers where in results.json it came from, so
+each number in the report can be traced back (and a test does exactly that).
+
+Blocks of results.json written by later stages may be missing from an older file; each section
+then says plainly that the information is not available, rather than failing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any, Literal
+
+from shareplan.evidence import EvidenceBase, load_evidence
+from shareplan.report import formatting as fmt
+
+Path = tuple[str | int, ...]
+"""Where a figure sits in results.json: keys and list positions from the top."""
+
+
+# --------------------------------------------------------------------------- the model
+
+
+@dataclass(frozen=True, slots=True)
+class Money:
+    """An amount of money in a sentence or table, and where it came from in results.json."""
+
+    value: float
+    source: Path
+    full: bool = False
+
+    @property
+    def text(self) -> str:
+        return fmt.money_full(self.value) if self.full else fmt.money(self.value)
+
+
+Run = str | Money
+
+
+def run_text(run: Run) -> str:
+    return run if isinstance(run, str) else run.text
+
+
+ParagraphKind = Literal["body", "bullet", "notice", "lead"]
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of runs. ``notice`` is a plain statement that something is missing or wrong."""
+
+    runs: tuple[Run, ...]
+    kind: ParagraphKind = "body"
+
+    @property
+    def text(self) -> str:
+        return "".join(run_text(r) for r in self.runs)
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A data table with one header row. ``numeric`` marks right-aligned columns."""
+
+    caption: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[Run, ...], ...]
+    numeric: tuple[bool, ...] = ()
+    note: str = ""
+
+    def is_numeric(self, column: int) -> bool:
+        return column < len(self.numeric) and self.numeric[column]
+
+
+# Chart specifications: the data a chart draws, nothing about how.
+
+
+@dataclass(frozen=True, slots=True)
+class SavingsBands:
+    """Programme savings by year: the P50 line inside the P10-P90 band."""
+
+    years: tuple[str, ...]
+    p10: tuple[float, ...]
+    p50: tuple[float, ...]
+    p90: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class FrontierPoint:
+    savings_12m: float
+    npv: float
+    n_projects: int
+    chosen: bool
+
+
+@dataclass(frozen=True, slots=True)
+class SpeedFrontier:
+    """Non-dominated programmes between savings in 12 months (x) and NPV (y)."""
+
+    points: tuple[FrontierPoint, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Phase:
+    name: str
+    start_month: float
+    end_month: float
+
+
+@dataclass(frozen=True, slots=True)
+class Gantt:
+    """Each project's phases in months from the programme start."""
+
+    rows: tuple[tuple[str, tuple[Phase, ...]], ...]
+    start_label: str = "programme start"
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreBreakdown:
+    """Weighted score points per criteria group (stacked bars), one bar per opportunity."""
+
+    labels: tuple[str, ...]
+    groups: tuple[str, ...]
+    values: tuple[tuple[float, ...], ...]  # values[i][g]: opportunity i, group g
+
+
+@dataclass(frozen=True, slots=True)
+class Tornado:
+    """NPV at each input's low and high value around the central NPV."""
+
+    base: float
+    inputs: tuple[str, ...]
+    low: tuple[float, ...]
+    high: tuple[float, ...]
+
+
+Chart = SavingsBands | SpeedFrontier | Gantt | ScoreBreakdown | Tornado
+
+
+@dataclass(frozen=True, slots=True)
+class Figure:
+    """A chart with its title, a text alternative and the same data as a table."""
+
+    key: str
+    title: str
+    alt: str
+    chart: Chart
+    table: Table
+
+
+Block = Paragraph | Table | Figure
+
+
+@dataclass(frozen=True, slots=True)
+class Section:
+    """A numbered section (``number`` "5") or an appendix or sub-section (``number`` "")."""
+
+    title: str
+    blocks: tuple[Block, ...] = ()
+    children: tuple[Section, ...] = ()
+    number: str = ""
+    key: str = ""
+
+    @property
+    def heading(self) -> str:
+        return f"{self.number}. {self.title}" if self.number else self.title
+
+    def walk(self, level: int = 1) -> list[tuple[int, Section]]:
+        out = [(level, self)]
+        for child in self.children:
+            out.extend(child.walk(level + 1))
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class Report:
+    """The whole report: what its heading block says, its sections and its appendices."""
+
+    title: str
+    authority: str
+    heading: tuple[tuple[str, str, str], ...]  # (number, label, value)
+    sections: tuple[Section, ...]
+    appendices: tuple[Section, ...]
+    lang: str = "en-GB"
+    generator: str = ""
+
+    def all_sections(self) -> list[tuple[int, Section]]:
+        out: list[tuple[int, Section]] = []
+        for s in (*self.sections, *self.appendices):
+            out.extend(s.walk())
+        return out
+
+    def section(self, key: str) -> Section:
+        for _, s in self.all_sections():
+            if s.key == key:
+                return s
+        raise KeyError(key)
+
+    def figures(self) -> list[Figure]:
+        return [b for _, s in self.all_sections() for b in s.blocks if isinstance(b, Figure)]
+
+
+def resolve(results: Mapping[str, Any], source: Path) -> Any:
+    """The value at ``source`` in ``results`` (the inverse of a :class:`Money`'s ``source``)."""
+    value: Any = results
+    for key in source:
+        value = value[key]
+    return value
+
+
+def money_runs(block: Block | Section) -> list[Money]:
+    """Every :class:`Money` in a block or, recursively, a section."""
+    out: list[Money] = []
+    if isinstance(block, Section):
+        for b in block.blocks:
+            out.extend(money_runs(b))
+        for child in block.children:
+            out.extend(money_runs(child))
+    elif isinstance(block, Paragraph):
+        out.extend(r for r in block.runs if isinstance(r, Money))
+    elif isinstance(block, Table):
+        out.extend(c for row in block.rows for c in row if isinstance(c, Money))
+    else:
+        out.extend(money_runs(block.table))
+    return out
+
+
+# --------------------------------------------------------------------------- reading results
+
+
+NOT_AVAILABLE = "not available"
+
+
+def _p(*runs: Run, kind: ParagraphKind = "body") -> Paragraph:
+    return Paragraph(tuple(runs), kind)
+
+
+def _notice(what: str) -> Paragraph:
+    return _p(f"{what}: {NOT_AVAILABLE} in this results file.", kind="notice")
+
+
+def _num(value: Any) -> float | None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return None
+    return float(value)
+
+
+@cache
+def _evidence() -> EvidenceBase:
+    return load_evidence()
+
+
+@dataclass
+class _Context:
+    """What every section builder needs: the results and the labels to use."""
+
+    results: Mapping[str, Any]
+    scenario: Mapping[str, Any]
+    settings: dict[str, Any]
+    financial_years: bool
+    first_year: int
+    opp_index: dict[str, int]
+    model_names: dict[str, str]
+    group_names: dict[str, str]
+    group_principles: dict[str, str]
+    criterion_names: dict[str, str]
+    names: dict[str, str] = field(default_factory=dict)
+
+    def setting(self, name: str, default: Any = None) -> Any:
+        if self.scenario.get(name) not in (None, ""):
+            return self.scenario[name]
+        value = self.settings.get(f"authority.{name}")
+        return default if value in (None, "") else value
+
+    def opp(self, oid: str) -> Mapping[str, Any] | None:
+        i = self.opp_index.get(oid)
+        return None if i is None else self.results["opportunities"][i]
+
+    def opp_path(self, oid: str, *rest: str | int) -> Path:
+        return ("opportunities", self.opp_index[oid], *rest)
+
+    def title(self, oid: str) -> str:
+        o = self.opp(oid)
+        return str(o.get("title") or oid) if o else oid
+
+    def year(self, row: Mapping[str, Any], position: int) -> str:
+        calendar = row.get("calendar_year")
+        if not isinstance(calendar, int):
+            offset = row.get("year", position)
+            calendar = self.first_year + (offset if isinstance(offset, int) else position)
+        return fmt.financial_year(calendar, self.financial_years)
+
+    def name(self, ident: str) -> str:
+        return self.names.get(ident, ident.replace("_", " "))
+
+    def model(self, model_id: str) -> str:
+        return self.model_names.get(model_id, model_id.replace("_", " "))
+
+    @property
+    def programme(self) -> Mapping[str, Any] | None:
+        p = self.results.get("programme")
+        return p if isinstance(p, Mapping) else None
+
+    @property
+    def selected(self) -> list[str]:
+        p = self.programme
+        if not p:
+            return []
+        return [i for i in p.get("selected_ids") or [] if i in self.opp_index]
+
+
+def _context(results: Mapping[str, Any]) -> _Context:
+    scenario = results.get("scenario") or {}
+    settings = {
+        str(p.get("key")): p.get("value")
+        for p in results.get("parameters") or []
+        if isinstance(p, Mapping)
+    }
+    ev = _evidence()
+    fy = scenario.get("financial_years", settings.get("authority.financial_years", True))
+    first = scenario.get("first_year") or settings.get("authority.first_year")
+    first = first or scenario.get("price_base_year") or 2000
+    names: dict[str, str] = {}
+    for kind in ("services", "partners"):
+        listing = scenario.get(f"{kind[:-1]}_names") or {}
+        if isinstance(listing, Mapping):
+            names.update({str(k): str(v) for k, v in listing.items()})
+    return _Context(
+        results=results,
+        scenario=scenario,
+        settings=settings,
+        financial_years=fy is not False and str(fy).lower() not in ("no", "false", "0"),
+        first_year=int(first),
+        opp_index={
+            str(o.get("id")): i
+            for i, o in enumerate(results.get("opportunities") or [])
+            if isinstance(o, Mapping)
+        },
+        model_names={m.id: m.name for m in ev.models},
+        group_names={g.id: g.name for g in ev.groups},
+        group_principles={g.id: g.principle for g in ev.groups},
+        criterion_names={c.id: c.wording.split(" – ")[0].split(" - ")[0] for c in ev.criteria},
+        names=names,
+    )
+
+
+# --------------------------------------------------------------------------- the sections
+
+
+def _heading(c: _Context) -> tuple[tuple[str, str, str], ...]:
+    date = c.setting("meeting_date") or c.scenario.get("appraisal_date") or ""
+    return (
+        ("1", "Meeting", str(c.setting("meeting", "Cabinet"))),
+        ("2", "Date", fmt.long_date(str(date)) if date else NOT_AVAILABLE),
+        ("3", "Title", _title(c)),
+        ("4", "Directorate", str(c.setting("directorate", NOT_AVAILABLE))),
+    )
+
+
+def _title(c: _Context) -> str:
+    return str(c.setting("report_title", "Shared Services: priority projects"))
+
+
+def _infeasible(c: _Context) -> tuple[str, list[str]] | None:
+    p = c.programme
+    if p and p.get("infeasible"):
+        return str(p["infeasible"]), [str(x) for x in p.get("conflicting") or []]
+    return None
+
+
+def _summary(c: _Context) -> Section:
+    p = c.programme
+    blocks: list[Block] = []
+    authority = str(c.scenario.get("authority") or c.setting("name", "the Council"))
+    blocks.append(
+        _p(
+            "This report follows the Council's approval of the principles and criteria for shared "
+            f"services. It sets out the priority projects that {authority} proposes to take forward, "
+            "chosen from every opportunity the appraisal could find against those principles and "
+            "criteria, where a shared service can be implemented quickly and where there is most "
+            "opportunity for delivering savings."
+        )
+    )
+    infeasible = _infeasible(c)
+    if infeasible:
+        message, clashes = infeasible
+        blocks.append(_p(f"No programme could be chosen. {message}", kind="notice"))
+        if clashes:
+            blocks.append(
+                _p(
+                    "To get a programme, relax one of these rules: "
+                    + fmt.listing(clashes, "or")
+                    + ".",
+                    kind="notice",
+                )
+            )
+        return Section("Summary", tuple(blocks), number="5", key="summary")
+    if not p or not c.selected:
+        blocks.append(_notice("The programme of priority projects"))
+        return Section("Summary", tuple(blocks), number="5", key="summary")
+    totals = p.get("totals") or {}
+    n = len(c.selected)
+    runs: list[Run] = [f"The proposed programme has {fmt.count(n, 'priority project')}"]
+    if _num(totals.get("one_off_cost")) is not None:
+        runs += [
+            " with one-off implementation costs of ",
+            Money(totals["one_off_cost"], ("programme", "totals", "one_off_cost")),
+        ]
+    if _num(totals.get("npv")) is not None:
+        runs += [
+            ". Over the appraisal period it has a net present value of ",
+            Money(totals["npv"], ("programme", "totals", "npv")),
+        ]
+    if _num(totals.get("savings_12m")) is not None:
+        runs += [
+            ", of which savings of ",
+            Money(totals["savings_12m"], ("programme", "totals", "savings_12m")),
+            " arrive within the first 12 months",
+        ]
+    runs.append(".")
+    blocks.append(_p(*runs))
+    quick = totals.get("quick_wins")
+    if isinstance(quick, int):
+        blocks.append(
+            _p(
+                f"{fmt.count(quick, 'project')} of the {n} "
+                f"{'is a quick win' if quick == 1 else 'are quick wins'}: "
+                "savings begin within 12 months, as the Council's 'right time' principle asks."
+            )
+        )
+    for oid in c.selected:
+        blocks.append(_p(c.title(oid), kind="bullet"))
+    return Section("Summary", tuple(blocks), number="5", key="summary")
+
+
+def _budget(c: _Context) -> Money | None:
+    p = c.programme or {}
+    budget = _num((p.get("constraints") or {}).get("budget"))
+    if budget is not None:
+        return Money(budget, ("programme", "constraints", "budget"))
+    for i, param in enumerate(c.results.get("parameters") or []):
+        if param.get("key") == "authority.implementation_budget" and _num(param.get("value")):
+            return Money(param["value"], ("parameters", i, "value"))
+    return None
+
+
+def _recommendations(c: _Context) -> Section:
+    blocks: list[Block] = [_p("That Cabinet:")]
+    infeasible = _infeasible(c)
+    budget = _budget(c)
+    if infeasible or not c.selected:
+        blocks.append(
+            _p(
+                "Note that no programme of priority projects meets every rule it was given, "
+                "and decide which rule to relax (see the Summary)."
+                if infeasible
+                else "Note that the programme of priority projects is not available yet.",
+                kind="bullet",
+            )
+        )
+    else:
+        blocks.append(
+            _p(
+                "Approve the programme of "
+                f"{fmt.count(len(c.selected), 'priority project')} set out in section 7 "
+                "for development into full business cases and implementation.",
+                kind="bullet",
+            )
+        )
+        if budget:
+            blocks.append(
+                _p(
+                    "Approve an implementation budget of up to ",
+                    budget,
+                    " for the one-off costs of the programme, as set out in section 8.",
+                    kind="bullet",
+                )
+            )
+    blocks.append(
+        _p(
+            "Request that SLT begin discussions with the partners named for each project, take "
+            "legal advice where a project needs it, and report progress and any change in the "
+            "business cases to Cabinet.",
+            kind="bullet",
+        )
+    )
+    return Section("Recommendations", tuple(blocks), number="6", key="recommendations")
+
+
+def _months_text(value: Any) -> str:
+    n = _num(value)
+    return fmt.months(n) if n is not None else NOT_AVAILABLE
+
+
+def _project(c: _Context, oid: str, reason: str) -> Section:
+    o = c.opp(oid) or {}
+    bc = o.get("business_case") or {}
+    measures = bc.get("measures") or {}
+    partners = [c.name(p) for p in o.get("partner_ids") or []]
+    services = [c.name(s) for s in o.get("service_ids") or []]
+    blocks: list[Block] = [
+        _p(
+            f"What: {fmt.listing(services)}. "
+            f"With whom: {fmt.listing(partners) or 'the Council alone'}. "
+            f"Which model: {c.model(str(o.get('model', '')))}."
+        )
+    ]
+    if reason:
+        blocks.append(_p(f"Why it was chosen: {reason}"))
+    scores = o.get("scores") or {}
+    groups = scores.get("groups") or []
+    if groups:
+        parts = [
+            f"{c.group_names.get(str(g.get('id')), str(g.get('label', g.get('id'))))} "
+            f"{fmt.number(float(g.get('score', 0.0)))}"
+            for g in groups
+        ]
+        strongest = sorted(
+            scores.get("criteria") or [], key=lambda k: -float(k.get("contribution", 0.0))
+        )[:2]
+        text = (
+            f"Against the principles and criteria it scores {fmt.number(float(scores.get('total', 0.0)), 1)} "
+            f"out of 100 (rank {scores.get('rank', '-')}): {'; '.join(parts)}."
+        )
+        if strongest:
+            text += " Its strongest criteria: " + "; ".join(
+                f"{c.criterion_names.get(str(k.get('id')), str(k.get('id')))} ({k.get('rationale', '')})"
+                for k in strongest
+            )
+            text += "."
+        blocks.append(_p(text))
+    screening = o.get("screening") or {}
+    if screening.get("summary"):
+        blocks.append(_p(f"Suitability: {screening['summary']}"))
+    procurement = o.get("procurement") or {}
+    if procurement:
+        blocks.append(
+            _p(
+                f"Procurement: {procurement.get('label') or procurement.get('route', NOT_AVAILABLE)}"
+                + (". Legal advice is needed." if procurement.get("legal_advice") else ".")
+            )
+        )
+    timeline = bc.get("timeline") or {}
+    if timeline:
+        blocks.append(
+            _p(
+                "Timeline: procurement and implementation take "
+                f"{_months_text(timeline.get('benefits_start_month'))} from approval before "
+                "savings begin" + (", so it is a quick win." if measures.get("quick_win") else ".")
+            )
+        )
+    elif not bc:
+        blocks.append(_notice("The business case"))
+    return Section(c.title(oid), tuple(blocks), key=f"project-{oid}")
+
+
+def _proposals(c: _Context) -> Section:
+    blocks: list[Block] = [
+        _p(
+            "Cabinet approved three principles for shared services: the right services, the right "
+            "partners and the right time, each with criteria. Every opportunity the Council's "
+            "services and partners allow was found, screened against the research on where sharing "
+            "suits a service, scored against the criteria with the weights Members and SLT gave, "
+            "costed as a business case, and then the best programme was chosen exactly under the "
+            "budget and the other rules."
+        )
+    ]
+    long_list = c.results.get("long_list") or {}
+    if long_list.get("considered"):
+        shortlist = (long_list.get("shortlist") or {}).get("kept")
+        blocks.append(
+            _p(
+                f"The appraisal considered {fmt.number(float(long_list['considered']))} "
+                f"combinations of service, partners and model; {fmt.number(float(long_list.get('kept', 0)))} "
+                "are possible, and "
+                + (f"{shortlist} were shortlisted" if shortlist else "a shortlist was taken")
+                + " (Appendix 5)."
+            )
+        )
+    children: list[Section] = []
+    infeasible = _infeasible(c)
+    if infeasible:
+        blocks.append(_p(infeasible[0], kind="notice"))
+    elif not c.selected:
+        blocks.append(_notice("The priority projects"))
+    else:
+        reasons = {
+            str(r.get("id")): str(r.get("reason", ""))
+            for r in (c.programme or {}).get("reasons") or []
+        }
+        children = [_project(c, oid, reasons.get(oid, "")) for oid in c.selected]
+        gantt = _gantt_figure(c)
+        if gantt:
+            blocks.append(gantt)
+    return Section(
+        "Proposals and Details", tuple(blocks), tuple(children), number="7", key="proposals"
+    )
+
+
+def _gantt_figure(c: _Context) -> Figure | None:
+    rows: list[tuple[str, tuple[Phase, ...]]] = []
+    table_rows: list[tuple[Run, ...]] = []
+    timeline = {
+        str(t.get("id")): t
+        for t in (c.programme or {}).get("timeline") or []
+        if isinstance(t, Mapping)
+    }
+    for oid in c.selected:
+        t = timeline.get(oid) or ((c.opp(oid) or {}).get("business_case") or {}).get("timeline")
+        if not t:
+            continue
+        phases: list[Phase] = []
+        for name, start, end in (
+            ("Procurement", "procurement_start_month", "procurement_end_month"),
+            ("Implementation", "implementation_start_month", "implementation_end_month"),
+        ):
+            s, e = _num(t.get(start)), _num(t.get(end))
+            if s is not None and e is not None and e > s:
+                phases.append(Phase(name, s, e))
+        b = _num(t.get("benefits_start_month"))
+        if b is not None:
+            last = _num(t.get("benefits_full_month")) or b + 12
+            phases.append(Phase("Savings", b, max(last, b + 1)))
+        rows.append((c.title(oid), tuple(phases)))
+        table_rows.append(
+            (
+                c.title(oid),
+                *[
+                    next(
+                        (f"{p.start_month:.0f}-{p.end_month:.0f}" for p in phases if p.name == n),
+                        "-",
+                    )
+                    for n in ("Procurement", "Implementation")
+                ],
+                _months_text(b) if b is not None else "-",
+            )
+        )
+    if not rows:
+        return None
+    table = Table(
+        "Programme timeline, months from approval",
+        ("Project", "Procurement (months)", "Implementation (months)", "Savings begin (month)"),
+        tuple(table_rows),
+    )
+    first = min((r[3] for r in table_rows if isinstance(r[3], str)), default="")
+    alt = (
+        f"Gantt chart of {len(rows)} projects over months from approval, showing procurement, "
+        f"implementation and the start of savings for each; the earliest savings begin after {first}."
+    )
+    return Figure("timeline", "Programme timeline", alt, Gantt(tuple(rows)), table)
+
+
+def _finance(c: _Context) -> Section:
+    blocks: list[Block] = [
+        _p(
+            "All figures are in real prices of "
+            f"{c.scenario.get('price_base_year', NOT_AVAILABLE)}, discounted at the HM Treasury "
+            "Green Book social time preference rate. Cashable savings count in the net present "
+            "value; non-cashable gains are reported beside it, never added in."
+        )
+    ]
+    infeasible = _infeasible(c)
+    p = c.programme
+    if infeasible:
+        blocks.append(
+            _p(
+                "No programme meets every rule, so there are no programme cash flows. ",
+                infeasible[0],
+                kind="notice",
+            )
+        )
+        budget = _budget(c)
+        if budget:
+            blocks.append(_p("The implementation budget given was ", budget, "."))
+        return Section("Finance", tuple(blocks), number="8", key="finance")
+    if not p or not c.selected:
+        blocks.append(_notice("The programme's finances"))
+        return Section("Finance", tuple(blocks), number="8", key="finance")
+    totals = p.get("totals") or {}
+    runs: list[Run] = []
+    if _num(totals.get("one_off_cost")) is not None:
+        runs += [
+            "The one-off implementation cost of the programme is ",
+            Money(totals["one_off_cost"], ("programme", "totals", "one_off_cost")),
+        ]
+        budget = _budget(c)
+        if budget:
+            runs += [" against a budget of ", budget]
+        runs.append(". ")
+    if _num(totals.get("npv")) is not None:
+        runs += [
+            "Its net present value is ",
+            Money(totals["npv"], ("programme", "totals", "npv")),
+            ". ",
+        ]
+    if _num(p.get("funding_need")) is not None:
+        runs += [
+            "The funding need, the largest cumulative net cost before savings overtake costs, is ",
+            Money(p["funding_need"], ("programme", "funding_need")),
+            ".",
+        ]
+    if runs:
+        blocks.append(_p(*runs))
+    ob = p.get("optimism_bias") or {}
+    if (
+        _num(ob.get("one_off_cost_unadjusted")) is not None
+        and _num(ob.get("one_off_cost")) is not None
+    ):
+        blocks.append(
+            _p(
+                "Optimism bias has been applied as the Green Book requires: one-off costs of ",
+                Money(
+                    ob["one_off_cost_unadjusted"],
+                    ("programme", "optimism_bias", "one_off_cost_unadjusted"),
+                ),
+                " before adjustment become ",
+                Money(ob["one_off_cost"], ("programme", "optimism_bias", "one_off_cost")),
+                f"; {ob.get('note', '')}".rstrip("; ") + ".",
+            )
+        )
+    flows = p.get("cash_flows") or []
+    if flows:
+        rows = []
+        for i, row in enumerate(flows):
+            path: Path = ("programme", "cash_flows", i)
+            rows.append(
+                (
+                    c.year(row, i),
+                    Money(row.get("costs", 0.0), (*path, "costs")),
+                    Money(row.get("savings", 0.0), (*path, "savings")),
+                    Money(row.get("net", 0.0), (*path, "net")),
+                    fmt.number(float(row.get("discount_factor", 1.0)), 3),
+                    Money(row.get("present_value", 0.0), (*path, "present_value")),
+                )
+            )
+        blocks.append(
+            Table(
+                "Programme cash flows (real prices; costs include optimism bias)",
+                ("Year", "Costs", "Savings", "Net", "Discount factor", "Present value"),
+                tuple(rows),
+                (False, True, True, True, True, True),
+            )
+        )
+    else:
+        blocks.append(_notice("The programme's yearly cash flows"))
+    bands = _savings_figure(c)
+    if bands:
+        blocks.append(bands)
+    else:
+        blocks.append(_notice("The range of programme savings by year (P10 to P90)"))
+    return Section("Finance", tuple(blocks), number="8", key="finance")
+
+
+def _savings_figure(c: _Context) -> Figure | None:
+    rows_in = (c.programme or {}).get("savings_by_year") or []
+    if not rows_in:
+        return None
+    years, p10, p50, p90, rows = [], [], [], [], []
+    for i, r in enumerate(rows_in):
+        path: Path = ("programme", "savings_by_year", i)
+        years.append(c.year(r, i))
+        p10.append(float(r.get("p10", 0.0)))
+        p50.append(float(r.get("p50", 0.0)))
+        p90.append(float(r.get("p90", 0.0)))
+        rows.append(
+            (
+                years[-1],
+                Money(p10[-1], (*path, "p10")),
+                Money(p50[-1], (*path, "p50")),
+                Money(p90[-1], (*path, "p90")),
+            )
+        )
+    peak = max(range(len(p50)), key=lambda k: p50[k])
+    alt = (
+        f"Line chart of programme savings by year from {years[0]} to {years[-1]}, with a shaded band "
+        f"from the 10th to the 90th percentile. The central (P50) saving is highest in {years[peak]} "
+        f"at {fmt.money(p50[peak])}, with a range of {fmt.money(p10[peak])} to {fmt.money(p90[peak])}."
+    )
+    table = Table(
+        "Programme savings by year: P10, P50 and P90 from the Monte Carlo simulation",
+        ("Year", "P10 (low)", "P50 (central)", "P90 (high)"),
+        tuple(rows),
+        (False, True, True, True),
+    )
+    return Figure(
+        "savings",
+        "Programme savings by year with uncertainty bands",
+        alt,
+        SavingsBands(tuple(years), tuple(p10), tuple(p50), tuple(p90)),
+        table,
+    )
+
+
+_SEED_RISKS = (
+    (
+        "Financial",
+        "The transformation cannot be funded, or benefits are not realised and savings not "
+        "delivered as forecast; practical issues (back office support, pay and grading, pensions, "
+        "insurance, governance) are not resolved within the project budget.",
+        "A robust business case and cost benefit analysis for each project.",
+    ),
+    (
+        "Political",
+        "Political support is not sustained for the duration of the arrangement.",
+        "Arrangements acceptable to Members here and in partner councils; early political buy-in.",
+    ),
+    (
+        "Reputational",
+        "Negative media coverage of the proposals.",
+        "A clear communications plan for each project.",
+    ),
+    (
+        "Legal and procurement",
+        "Legal and procurement implications are not understood.",
+        "Legal advice on each proposal; procurement route set out in each business case.",
+    ),
+)
+
+
+def _risk_rows(risks: Sequence[Mapping[str, Any]], project: str | None) -> list[tuple[Run, ...]]:
+    rows: list[tuple[Run, ...]] = []
+    for r in risks:
+        rating = r.get("rating")
+        if rating is None and _num(r.get("likelihood")) and _num(r.get("impact")):
+            rating = int(r["likelihood"]) * int(r["impact"])
+        row: list[Run] = [] if project is None else [project]
+        row += [
+            str(r.get("category", "")),
+            str(r.get("description", "")),
+            f"{r.get('likelihood', '-')} x {r.get('impact', '-')} = {rating if rating is not None else '-'}",
+            str(r.get("mitigation", "")),
+            str(r.get("residual", "-")),
+        ]
+        rows.append(tuple(row))
+    return rows
+
+
+def _risks(c: _Context) -> Section:
+    blocks: list[Block] = []
+    p = c.programme or {}
+    programme_risks = p.get("risks") or []
+    if programme_risks:
+        blocks.append(_p("Risks to the programme as a whole:"))
+        blocks.append(
+            Table(
+                "Programme risks (likelihood x impact, each 1-5)",
+                ("Category", "Risk", "Rating", "Mitigation", "Residual"),
+                tuple(_risk_rows(programme_risks, None)),
+            )
+        )
+    project_rows: list[tuple[Run, ...]] = []
+    for oid in c.selected:
+        risks = (c.opp(oid) or {}).get("risks") or []
+        top = sorted(risks, key=lambda r: -float(r.get("rating") or 0))[:3]
+        project_rows.extend(_risk_rows(top, c.title(oid)))
+    if project_rows:
+        blocks.append(
+            Table(
+                "The largest risks of each priority project (full registers in Appendix 1)",
+                ("Project", "Category", "Risk", "Rating", "Mitigation", "Residual"),
+                tuple(project_rows),
+            )
+        )
+    if not blocks:
+        blocks.append(_notice("The programme and project risk registers"))
+        blocks.append(
+            _p("The risks the Council identified when it approved the principles remain:")
+        )
+        blocks.append(
+            Table(
+                "Risks named when the principles were approved",
+                ("Category", "Risk", "Mitigation"),
+                tuple((a, b, m) for a, b, m in _SEED_RISKS),
+            )
+        )
+    blocks.append(
+        _p(
+            "The savings are estimates: the Finance section shows the range from the Monte Carlo "
+            "simulation, and Appendix 1 gives each project's switching values, the change in an "
+            "input at which its net present value falls to zero."
+        )
+    )
+    return Section("Risks and Uncertainties", tuple(blocks), number="9", key="risks")
+
+
+def _policy(c: _Context) -> Section:
+    priorities = c.setting("corporate_priorities") or []
+    if isinstance(priorities, str):
+        priorities = [x.strip() for x in priorities.split(";") if x.strip()]
+    blocks: list[Block] = []
+    served: dict[str, list[str]] = {}
+    for oid in c.selected:
+        for pr in ((c.opp(oid) or {}).get("business_case") or {}).get("priorities") or []:
+            served.setdefault(str(pr), []).append(c.title(oid))
+    if priorities:
+        blocks.append(
+            _p(
+                "The Council's corporate priorities are "
+                + fmt.listing([str(x) for x in priorities])
+                + ". Support for them is one of the criteria every project was scored against."
+            )
+        )
+    for pr, projects in served.items():
+        blocks.append(_p(f"{pr}: {fmt.listing(projects)}.", kind="bullet"))
+    fte_local, fte_released = 0.0, 0.0
+    any_jobs = False
+    for oid in c.selected:
+        m = ((c.opp(oid) or {}).get("business_case") or {}).get("measures") or {}
+        if _num(m.get("fte_retained_local")) is not None:
+            any_jobs = True
+            fte_local += float(m["fte_retained_local"])
+            fte_released += float(m.get("fte_released") or 0.0)
+    if any_jobs:
+        blocks.append(
+            _p(
+                "Jobs: the priority projects keep or create about "
+                f"{fmt.number(fte_local)} full-time equivalent posts in the borough and release "
+                f"about {fmt.number(fte_released)}, in line with the principle of retaining jobs "
+                "within the borough."
+            )
+        )
+    else:
+        blocks.append(_notice("The jobs effect of the programme"))
+    return Section(
+        "Policy and Performance Agenda Implications", tuple(blocks), number="10", key="policy"
+    )
+
+
+def _background(c: _Context) -> Section:
+    blocks: list[Block] = [
+        _p(
+            "Report to Cabinet on shared services: principles and criteria (December 2010).",
+            kind="bullet",
+        ),
+        _p(
+            "HM Treasury, The Green Book: appraisal and evaluation in central government.",
+            kind="bullet",
+        ),
+        _p(
+            "The appraisal's results file "
+            f"(shareplan {((c.results.get('generator') or {}).get('version') or '')}, "
+            f"created {c.results.get('created', NOT_AVAILABLE)}), from the scenario "
+            f"{c.scenario.get('source') or NOT_AVAILABLE}.",
+            kind="bullet",
+        ),
+        _p("The evidence base used, with its sources, is in Appendix 6.", kind="bullet"),
+    ]
+    contact = c.setting("contact")
+    children = [
+        Section(
+            "Contact",
+            tuple(
+                _p(x.strip())
+                for x in (str(contact).split(";") if contact else [NOT_AVAILABLE])
+                if x.strip()
+            ),
+            key="contact",
+        )
+    ]
+    return Section(
+        "Background Papers and Consultation",
+        tuple(blocks),
+        tuple(children),
+        number="11",
+        key="background",
+    )
+
+
+# --------------------------------------------------------------------------- appendices
+
+
+def _business_case(c: _Context, oid: str) -> Section:
+    o = c.opp(oid) or {}
+    bc = o.get("business_case") or {}
+    if not bc:
+        return Section(c.title(oid), (_notice("The business case"),), key=f"case-{oid}")
+    children: list[Section] = []
+    assumptions = bc.get("assumptions") or []
+    if assumptions:
+        children.append(
+            Section(
+                "Assumptions and sources",
+                (
+                    Table(
+                        "Assumptions",
+                        ("Assumption", "Value", "Source", "Confidence"),
+                        tuple(
+                            (
+                                str(a.get("label", a.get("name", ""))),
+                                str(a.get("display", a.get("value", ""))),
+                                str(a.get("source", "")),
+                                str(a.get("confidence", "")),
+                            )
+                            for a in assumptions
+                        ),
+                    ),
+                ),
+            )
+        )
+    years = bc.get("years") or []
+    if years:
+        rows = []
+        for i, r in enumerate(years):
+            path = c.opp_path(oid, "business_case", "years", i)
+            rows.append(
+                (
+                    c.year(r, i),
+                    Money(r.get("costs", 0.0), (*path, "costs"), full=True),
+                    Money(r.get("savings", 0.0), (*path, "savings"), full=True),
+                    Money(r.get("net", 0.0), (*path, "net"), full=True),
+                    fmt.number(float(r.get("discount_factor", 1.0)), 3),
+                    Money(r.get("present_value", 0.0), (*path, "present_value"), full=True),
+                )
+            )
+        children.append(
+            Section(
+                "Cash flows",
+                (
+                    Table(
+                        "Yearly cash flows (real prices)",
+                        ("Year", "Costs", "Savings", "Net", "Discount factor", "Present value"),
+                        tuple(rows),
+                        (False, True, True, True, True, True),
+                    ),
+                ),
+            )
+        )
+    measures = bc.get("measures") or {}
+    if measures:
+        labels = (
+            ("npv", "Net present value", "money"),
+            ("npv_unadjusted", "Net present value before optimism bias", "money"),
+            ("one_off_cost", "One-off cost (with optimism bias)", "money"),
+            ("steady_state_saving", "Annual saving at full run-rate", "money"),
+            ("savings_12m", "Savings within 12 months", "money"),
+            ("funding_need", "Funding need", "money"),
+            ("non_cashable", "Non-cashable gains (not in the NPV)", "money"),
+            ("bcr", "Benefit-cost ratio", "ratio"),
+            ("payback_year", "Payback (year)", "int"),
+            ("discounted_payback_year", "Discounted payback (year)", "int"),
+            ("fte_released", "FTE released", "ratio"),
+            ("fte_retained_local", "FTE kept or created in the borough", "ratio"),
+        )
+        rows_m: list[tuple[Run, ...]] = []
+        for key, label, kind in labels:
+            v = _num(measures.get(key))
+            if v is None:
+                continue
+            path = c.opp_path(oid, "business_case", "measures", key)
+            cell: Run = (
+                Money(v, path)
+                if kind == "money"
+                else (str(int(v)) if kind == "int" else fmt.number(v, 2 if key == "bcr" else 0))
+            )
+            rows_m.append((label, cell))
+        mc = bc.get("monte_carlo") or {}
+        for key, label in (("p10", "NPV, P10"), ("p50", "NPV, P50"), ("p90", "NPV, P90")):
+            if _num(mc.get(key)) is not None:
+                rows_m.append(
+                    (label, Money(mc[key], c.opp_path(oid, "business_case", "monte_carlo", key)))
+                )
+        if _num(mc.get("prob_positive")) is not None:
+            rows_m.append(("Chance the NPV is positive", fmt.percent(mc["prob_positive"])))
+        children.append(
+            Section(
+                "Measures",
+                (Table("Appraisal measures", ("Measure", "Value"), tuple(rows_m), (False, True)),),
+            )
+        )
+    switching = bc.get("switching_values") or []
+    blocks_s: list[Block] = []
+    if switching:
+        blocks_s.append(
+            Table(
+                "Switching values: the value of each input at which the NPV falls to zero",
+                ("Input", "Central value", "Switching value", "Change"),
+                tuple(
+                    (
+                        str(s.get("label", s.get("input", ""))),
+                        str(s.get("base_display", fmt.number(float(s.get("base", 0.0)), 2))),
+                        str(
+                            s.get("switching_display")
+                            or (
+                                fmt.number(float(s["switching"]), 2)
+                                if _num(s.get("switching")) is not None
+                                else "none in range"
+                            )
+                        ),
+                        fmt.percent(float(s["change"]))
+                        if _num(s.get("change")) is not None
+                        else "-",
+                    )
+                    for s in switching
+                ),
+                (False, True, True, True),
+            )
+        )
+    tornado = _tornado_figure(c, oid)
+    if tornado:
+        blocks_s.append(tornado)
+    if blocks_s:
+        children.append(Section("Sensitivity and switching values", tuple(blocks_s)))
+    risks = o.get("risks") or []
+    if risks:
+        children.append(
+            Section(
+                "Risk register",
+                (
+                    Table(
+                        "Risk register (likelihood x impact, each 1-5)",
+                        ("Category", "Risk", "Rating", "Mitigation", "Residual"),
+                        tuple(_risk_rows(risks, None)),
+                    ),
+                ),
+            )
+        )
+    intro = _p(
+        f"{c.model(str(o.get('model', '')))} of {fmt.listing([c.name(s) for s in o.get('service_ids') or []])}"
+        f" with {fmt.listing([c.name(p) for p in o.get('partner_ids') or []]) or 'no partner'}."
+    )
+    return Section(c.title(oid), (intro,), tuple(children), key=f"case-{oid}")
+
+
+def _tornado_figure(c: _Context, oid: str) -> Figure | None:
+    o = c.opp(oid) or {}
+    bc = o.get("business_case") or {}
+    bars = [t for t in bc.get("tornado") or [] if _num(t.get("npv_low")) is not None]
+    base = _num((bc.get("measures") or {}).get("npv"))
+    if not bars or base is None:
+        return None
+    bars.sort(key=lambda t: -abs(float(t["npv_high"]) - float(t["npv_low"])))
+    path = c.opp_path(oid, "business_case", "tornado")
+    index = {id(t): i for i, t in enumerate(bc.get("tornado") or [])}
+    rows = tuple(
+        (
+            str(t.get("label", t.get("input", ""))),
+            Money(t["npv_low"], (*path, index[id(t)], "npv_low")),
+            Money(t["npv_high"], (*path, index[id(t)], "npv_high")),
+        )
+        for t in bars
+    )
+    top = bars[0]
+    alt = (
+        f"Tornado chart of the NPV of {c.title(oid)} around its central {fmt.money(base)}. "
+        f"The NPV is most sensitive to {top.get('label', top.get('input'))}, which moves it between "
+        f"{fmt.money(float(top['npv_low']))} and {fmt.money(float(top['npv_high']))}."
+    )
+    return Figure(
+        f"tornado-{oid}",
+        f"Sensitivity of the NPV: {c.title(oid)}",
+        alt,
+        Tornado(
+            base,
+            tuple(r[0] for r in rows if isinstance(r[0], str)),
+            tuple(float(t["npv_low"]) for t in bars),
+            tuple(float(t["npv_high"]) for t in bars),
+        ),
+        Table(
+            "NPV at each input's low and high value",
+            ("Input", "NPV at low", "NPV at high"),
+            rows,
+            (False, True, True),
+        ),
+    )
+
+
+def _appendix_cases(c: _Context) -> Section:
+    if not c.selected:
+        return Section(
+            "Appendix 1: Business cases of the priority projects",
+            (_notice("Business cases of priority projects"),),
+            key="appendix-cases",
+        )
+    return Section(
+        "Appendix 1: Business cases of the priority projects",
+        (
+            _p(
+                "Each business case follows the HM Treasury Green Book: real prices, discounting, optimism bias, sensitivity and switching values."
+            ),
+        ),
+        tuple(_business_case(c, oid) for oid in c.selected),
+        key="appendix-cases",
+    )
+
+
+def _score_figure(c: _Context, ids: list[str]) -> Figure | None:
+    scored = [(oid, (c.opp(oid) or {}).get("scores") or {}) for oid in ids]
+    scored = [(oid, s) for oid, s in scored if s.get("groups")]
+    if not scored:
+        return None
+    group_ids = [str(g.get("id")) for g in scored[0][1]["groups"]]
+    names = tuple(c.group_names.get(g, g) for g in group_ids)
+    values = tuple(
+        tuple(
+            float(
+                next(
+                    (g.get("contribution", 0.0) for g in s["groups"] if str(g.get("id")) == gid),
+                    0.0,
+                )
+            )
+            for gid in group_ids
+        )
+        for _, s in scored
+    )
+    labels = tuple(c.title(oid) for oid, _ in scored)
+    rows = tuple(
+        (labels[i], *(fmt.number(v, 1) for v in values[i]), fmt.number(sum(values[i]), 1))
+        for i in range(len(labels))
+    )
+    best = max(range(len(labels)), key=lambda i: sum(values[i]))
+    alt = (
+        f"Stacked bar chart of the weighted score out of 100 of {len(labels)} shortlisted "
+        f"opportunities, split into {fmt.listing(list(names))}. The highest is {labels[best]} "
+        f"with {fmt.number(sum(values[best]), 1)}."
+    )
+    return Figure(
+        "scores",
+        "Score breakdown of the shortlisted opportunities",
+        alt,
+        ScoreBreakdown(labels, names, values),
+        Table(
+            "Weighted score points by principle",
+            ("Opportunity", *names, "Total"),
+            rows,
+            (False, *(True for _ in names), True),
+        ),
+    )
+
+
+def _appendix_scores(c: _Context) -> Section:
+    ranked = [
+        (oid, (c.opp(oid) or {}).get("scores") or {})
+        for oid in c.opp_index
+        if (c.opp(oid) or {}).get("scores")
+    ]
+    if not ranked:
+        return Section(
+            "Appendix 2: Scoring tables and weights",
+            (_notice("Criteria scores and weights"),),
+            key="appendix-scores",
+        )
+    ranked.sort(key=lambda x: (int(x[1].get("rank") or 10**9), -float(x[1].get("total") or 0.0)))
+    first = ranked[0][1]
+    blocks: list[Block] = [
+        Table(
+            "Weights used (swing weights, normalised to 100% within each level)",
+            ("Criterion", "Principle", "Weight"),
+            tuple(
+                (
+                    c.criterion_names.get(str(k.get("id")), str(k.get("id"))),
+                    c.group_names.get(str(k.get("group")), str(k.get("group", ""))),
+                    fmt.percent(float(k.get("weight", 0.0)), 1),
+                )
+                for k in first.get("criteria") or []
+            ),
+            (False, False, True),
+        )
+    ]
+    top = [oid for oid, _ in ranked[:12]]
+    fig = _score_figure(c, list(dict.fromkeys([*c.selected, *top]))[:12])
+    if fig:
+        blocks.append(fig)
+    crit_ids = [str(k.get("id")) for k in first.get("criteria") or []]
+    blocks.append(
+        Table(
+            "Criteria scores (0-100) of the shortlist, in rank order",
+            ("Rank", "Opportunity", *[c.criterion_names.get(k, k) for k in crit_ids], "Total"),
+            tuple(
+                (
+                    str(s.get("rank", "")),
+                    c.title(oid),
+                    *(
+                        next(
+                            (
+                                fmt.number(float(k["score"]))
+                                if _num(k.get("score")) is not None
+                                else "no data"
+                                for k in s.get("criteria") or []
+                                if str(k.get("id")) == cid
+                            ),
+                            "-",
+                        )
+                        for cid in crit_ids
+                    ),
+                    fmt.number(float(s.get("total", 0.0)), 1),
+                )
+                for oid, s in ranked
+            ),
+            (True, False, *(True for _ in crit_ids), True),
+        )
+    )
+    return Section("Appendix 2: Scoring tables and weights", tuple(blocks), key="appendix-scores")
+
+
+def _appendix_sensitivity(c: _Context) -> Section:
+    s = c.results.get("sensitivity")
+    blocks: list[Block] = []
+    if not isinstance(s, Mapping) or not s:
+        blocks.append(_notice("The sensitivity of the ranking to the weights"))
+    else:
+        top_n = s.get("top_n", len(c.selected) or "N")
+        for w in s.get("weights") or []:
+            label = str(w.get("label") or c.criterion_names.get(str(w.get("id")), w.get("id")))
+            cur, lo, hi = _num(w.get("current")), _num(w.get("low")), _num(w.get("high"))
+            if cur is None:
+                continue
+            parts = []
+            if hi is not None and hi < 0.999:
+                parts.append(f"rises above {fmt.percent(hi)}")
+            if lo is not None and lo > 0.001:
+                parts.append(f"falls below {fmt.percent(lo)}")
+            if parts:
+                text = (
+                    f"The top {top_n} holds unless the weight on {label.lower()} "
+                    f"{' or '.join(parts)} (it is {fmt.percent(cur)} now)."
+                )
+            else:
+                text = f"The top {top_n} holds whatever the weight on {label.lower()}."
+            blocks.append(_p(text, kind="bullet"))
+        reversals = s.get("rank_reversals") or []
+        if reversals:
+            blocks.append(
+                Table(
+                    "Rank reversals: the smallest single change of weight that swaps neighbours",
+                    ("Higher", "Lower", "Weight", "Change needed"),
+                    tuple(
+                        (
+                            c.title(str(r.get("higher"))),
+                            c.title(str(r.get("lower"))),
+                            str(
+                                r.get("label")
+                                or c.criterion_names.get(str(r.get("weight")), r.get("weight"))
+                            ),
+                            (
+                                f"{'+' if float(r['change']) > 0 else ''}{fmt.percent(float(r['change']), 1)} points"
+                            )
+                            if _num(r.get("change")) is not None
+                            else "no single change",
+                        )
+                        for r in reversals
+                    ),
+                )
+            )
+        acceptability = s.get("acceptability") or []
+        if acceptability:
+            blocks.append(
+                Table(
+                    f"Chance of a place in the top {top_n} when weights vary "
+                    f"({s.get('samples', 'many')} random sets of weights)",
+                    ("Opportunity", f"Chance of top {top_n}"),
+                    tuple(
+                        (c.title(str(a.get("id"))), fmt.percent(float(a.get("p_top_n", 0.0))))
+                        for a in acceptability
+                    ),
+                    (False, True),
+                )
+            )
+    return Section("Appendix 3: How firm is the ranking", tuple(blocks), key="appendix-sensitivity")
+
+
+def _appendix_near_misses(c: _Context) -> Section:
+    p = c.programme or {}
+    misses = p.get("near_misses") or []
+    blocks: list[Block] = []
+    if misses:
+        blocks.append(
+            Table(
+                "Near misses: the best projects left out, and why",
+                ("Opportunity", "Why it is out", "Cost of forcing it in"),
+                tuple(
+                    (
+                        c.title(str(m.get("id"))),
+                        str(m.get("reason", "")),
+                        Money(
+                            m["objective_loss"], ("programme", "near_misses", i, "objective_loss")
+                        )
+                        if _num(m.get("objective_loss")) is not None
+                        else "-",
+                    )
+                    for i, m in enumerate(misses)
+                ),
+                (False, False, True),
+            )
+        )
+    else:
+        blocks.append(_notice("The near misses"))
+    frontier = _frontier_figure(c)
+    if frontier:
+        blocks.append(frontier)
+    return Section(
+        "Appendix 4: Near misses and the trade-off between speed and savings",
+        tuple(blocks),
+        key="appendix-near-misses",
+    )
+
+
+def _frontier_figure(c: _Context) -> Figure | None:
+    p = c.programme or {}
+    points = (p.get("frontier") or {}).get("points") or []
+    if not points:
+        return None
+    chosen = set(c.selected)
+    pts = tuple(
+        FrontierPoint(
+            float(q.get("savings_12m", 0.0)),
+            float(q.get("npv", 0.0)),
+            len(q.get("ids") or []),
+            set(q.get("ids") or []) == chosen,
+        )
+        for q in points
+    )
+    totals = p.get("totals") or {}
+    if not any(q.chosen for q in pts) and _num(totals.get("npv")) is not None:
+        pts = (
+            *pts,
+            FrontierPoint(
+                float(totals.get("savings_12m", 0.0)), float(totals["npv"]), len(chosen), True
+            ),
+        )
+    rows = tuple(
+        (
+            Money(q.get("savings_12m", 0.0), ("programme", "frontier", "points", i, "savings_12m")),
+            Money(q.get("npv", 0.0), ("programme", "frontier", "points", i, "npv")),
+            str(len(q.get("ids") or [])),
+            "yes" if set(q.get("ids") or []) == chosen else "",
+        )
+        for i, q in enumerate(points)
+    )
+    alt = (
+        f"Scatter chart of {len(points)} programmes that cannot be bettered on both speed and value: "
+        f"savings within 12 months from {fmt.money(min(q.savings_12m for q in pts))} to "
+        f"{fmt.money(max(q.savings_12m for q in pts))} against net present value from "
+        f"{fmt.money(min(q.npv for q in pts))} to {fmt.money(max(q.npv for q in pts))}. "
+        "Faster programmes give up value. The proposed programme is marked."
+    )
+    return Figure(
+        "frontier",
+        "Speed against savings: the programmes on the frontier",
+        alt,
+        SpeedFrontier(pts),
+        Table(
+            "Frontier programmes",
+            ("Savings within 12 months", "Net present value", "Projects", "Proposed"),
+            rows,
+            (True, True, True, False),
+        ),
+    )
+
+
+def _appendix_long_list(c: _Context) -> Section:
+    ll = c.results.get("long_list") or {}
+    if not ll:
+        return Section(
+            "Appendix 5: The long list in summary",
+            (_notice("The long list"),),
+            key="appendix-long-list",
+        )
+    blocks: list[Block] = [
+        _p(
+            f"Combinations considered: {fmt.number(float(ll.get('considered', 0)))}; possible: "
+            f"{fmt.number(float(ll.get('kept', 0)))}; named by officers: {ll.get('declared', 0)}."
+        )
+    ]
+    by_model = ll.get("kept_by_model") or {}
+    if by_model:
+        blocks.append(
+            Table(
+                "Possible opportunities by delivery model",
+                ("Model", "Opportunities"),
+                tuple((c.model(k), fmt.number(float(v))) for k, v in by_model.items()),
+                (False, True),
+            )
+        )
+    reasons = dict(ll.get("excluded_by_reason") or {})
+    reasons.update((ll.get("shortlist") or {}).get("dropped_by_reason") or {})
+    if reasons:
+        blocks.append(
+            Table(
+                "Why combinations were left out",
+                ("Reason", "Number"),
+                tuple((k, fmt.number(float(v))) for k, v in reasons.items()),
+                (False, True),
+            )
+        )
+    return Section("Appendix 5: The long list in summary", tuple(blocks), key="appendix-long-list")
+
+
+def _appendix_evidence(c: _Context) -> Section:
+    params = [
+        p
+        for p in c.results.get("parameters") or []
+        if p.get("origin") != "scenario" or not str(p.get("key", "")).startswith("authority.")
+    ]
+    if not params:
+        return Section(
+            "Appendix 6: The evidence base used",
+            (_notice("The evidence base"),),
+            key="appendix-evidence",
+        )
+    rows = tuple(
+        (
+            str(p.get("description") or p.get("key")),
+            "scenario override" if p.get("origin") == "scenario" else str(p.get("confidence", "")),
+            str(p.get("source", "")) + (f" ({p['note']})" if p.get("note") else ""),
+        )
+        for p in params
+    )
+    return Section(
+        "Appendix 6: The evidence base used",
+        (
+            _p(
+                "Every figure from guidance or research comes from the evidence base with its source "
+                "and a confidence grade: confirmed (read in the source), secondary (from a reliable "
+                "secondary source), derived, assumption (an editable assumption) or illustrative."
+            ),
+            Table("Evidence used, with sources", ("Parameter", "Confidence", "Source"), rows),
+        ),
+        key="appendix-evidence",
+    )
+
+
+def build_report(results: Mapping[str, Any]) -> Report:
+    """The Cabinet report for one results.json document (see the module docstring)."""
+    c = _context(results)
+    gen = results.get("generator") or {}
+    return Report(
+        title=_title(c),
+        authority=str(c.scenario.get("authority") or c.setting("name", "")),
+        heading=_heading(c),
+        sections=(
+            _summary(c),
+            _recommendations(c),
+            _proposals(c),
+            _finance(c),
+            _risks(c),
+            _policy(c),
+            _background(c),
+        ),
+        appendices=(
+            _appendix_cases(c),
+            _appendix_scores(c),
+            _appendix_sensitivity(c),
+            _appendix_near_misses(c),
+            _appendix_long_list(c),
+            _appendix_evidence(c),
+        ),
+        generator=f"{gen.get('name', 'shareplan')} {gen.get('version', '')}".strip(),
+    )

@@ -1,0 +1,115 @@
+"""Numbers the council way: £1.2m, £330k, £950; 2011/12 financial years; 34%.
+
+Every figure the report shows goes through these functions, so a test can format a number from
+results.json the same way and find it in the report. Display only: nothing here rounds a figure
+that is used again.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+MINUS = "-"
+"""Negative amounts are written with a plain hyphen-minus, so they copy into spreadsheets."""
+
+MONEY_PATTERN = re.compile(r"-?£\d[\d,]*(?:\.\d+)?[mk]?")
+"""A money figure as :func:`money` or :func:`money_full` write it."""
+
+
+def money(amount: float) -> str:
+    """Pounds for a sentence or a summary table, to two or three significant figures.
+
+    £1m and above in millions to one decimal place (£1.2m; £12.5m), £1,000 and above in thousands
+    (£330k), smaller amounts in pounds (£950). A figure that would round up to the next unit is
+    shown in that unit (£999,700 is £1.0m, not £1000k). Not a number shows as "n/a".
+    """
+    if not math.isfinite(amount):
+        return "n/a"
+    sign = MINUS if amount < 0 and round(abs(amount)) > 0 else ""
+    a = abs(amount)
+    if a >= 999_950 or round(a / 1e3) >= 1000:
+        return f"{sign}£{a / 1e6:,.1f}m"
+    if a >= 999.5:
+        return f"{sign}£{a / 1e3:,.0f}k"
+    return f"{sign}£{a:,.0f}"
+
+
+def money_full(amount: float) -> str:
+    """Pounds to the pound with thousands separators (£1,234,567), for cash-flow tables."""
+    if not math.isfinite(amount):
+        return "n/a"
+    sign = MINUS if round(amount) < 0 else ""
+    return f"{sign}£{abs(amount):,.0f}"
+
+
+def money_thousands(amount: float) -> str:
+    """Thousands of pounds without the unit (1,235), for tables whose heading says £000."""
+    if not math.isfinite(amount):
+        return "n/a"
+    value = round(amount / 1e3)
+    return f"{MINUS if value < 0 else ''}{abs(value):,}"
+
+
+def financial_year(year: int, financial_years: bool = True) -> str:
+    """A year label: the financial year starting in April of ``year`` (2011/12), or just 2011.
+
+    A council's financial year runs 1 April to 31 March, so the year beginning in April 2011 is
+    2011/12; the year beginning in April 1999 is 1999/00.
+    """
+    if not financial_years:
+        return str(year)
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+def percent(share: float, places: int = 0) -> str:
+    """A share (0.34) as a percentage (34%)."""
+    if not math.isfinite(share):
+        return "n/a"
+    return f"{share * 100:.{places}f}%"
+
+
+def number(value: float, places: int = 0) -> str:
+    """A plain number with thousands separators (1,234; 3.5)."""
+    if not math.isfinite(value):
+        return "n/a"
+    return f"{value:,.{places}f}"
+
+
+def months(count: float) -> str:
+    """A duration in months (1 month, 18 months)."""
+    n = round(count)
+    return f"{n} month" if n == 1 else f"{n} months"
+
+
+def count(n: int, singular: str, plural: str | None = None) -> str:
+    """ "1 project", "6 projects"."""
+    word = singular if n == 1 else (plural or singular + "s")
+    return f"{n} {word}"
+
+
+def listing(items: list[str], conjunction: str = "and") -> str:
+    """Items in a sentence: "a", "a and b", "a, b and c" (British style, no Oxford comma)."""
+    items = [i for i in items if i]
+    if not items:
+        return ""
+    if len(items) == 1:
+        return items[0]
+    return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def long_date(iso: str) -> str:
+    """An ISO date as councils write it in a report heading: 2010-12-01 -> 1st December 2010."""
+    import datetime as dt
+
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    suffix = "th" if 11 <= day.day <= 13 else {1: "st", 2: "nd", 3: "rd"}.get(day.day % 10, "th")
+    return f"{day.day}{suffix} {day:%B %Y}"
+
+
+def find_money(text: str) -> list[str]:
+    """Every money figure in ``text`` as written by :func:`money` or :func:`money_full`."""
+    return MONEY_PATTERN.findall(text)
