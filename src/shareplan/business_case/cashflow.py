@@ -33,6 +33,8 @@ the Monte Carlo reduce to NPV with one matrix-vector product per line.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 
 import numpy as np
@@ -146,6 +148,12 @@ def window_share(months: FloatArray, begin: FloatArray, end: FloatArray) -> Floa
     return result
 
 
+def _total(arrays: Iterable[FloatArray]) -> FloatArray:
+    """Sum of arrays that broadcast against each other."""
+    result: FloatArray = functools.reduce(np.add, arrays)
+    return result
+
+
 def cumulative(inputs: FlowInputs, n_years: int) -> dict[str, FloatArray]:
     """Each line's cumulative amount at the year boundaries, shape ``(..., n_years + 1)``.
 
@@ -178,7 +186,7 @@ def cumulative(inputs: FlowInputs, n_years: int) -> dict[str, FloatArray]:
         mult * _arr(inputs.ict_cost)[..., None] * window_share(m, proc_end, start)
     )
     out["redundancy_pension"] = mult * (_arr(inputs.exit_cost_full) * share)[..., None] * level
-    one_off = sum(out[k] for k in ONE_OFF_KINDS)
+    one_off = _total(out[k] for k in ONE_OFF_KINDS)
     out["optimism_bias_one_off"] = _arr(inputs.one_off_uplift)[..., None] * one_off
     running_cost = _arr(inputs.operating_uplift) * _arr(inputs.baseline) * (1.0 - share * keep)
     out["optimism_bias_operating"] = running_cost[..., None] * np.maximum(m - start, 0.0) / 12.0
@@ -189,8 +197,8 @@ def yearly(inputs: FlowInputs, n_years: int) -> dict[str, FloatArray]:
     """Each line's amount in each year ``0 .. n_years - 1``, shape ``(..., n_years)``, plus
     ``costs``, ``benefits`` and ``net`` (benefits less costs; non-cashable gains excluded)."""
     flows = {k: np.diff(v, axis=-1) for k, v in cumulative(inputs, n_years).items()}
-    flows["costs"] = sum(flows[k] for k in COST_KINDS)
-    flows["benefits"] = sum(flows[k] for k in BENEFIT_KINDS)
+    flows["costs"] = _total(flows[k] for k in COST_KINDS)
+    flows["benefits"] = _total(flows[k] for k in BENEFIT_KINDS)
     flows["net"] = flows["benefits"] - flows["costs"]
     return flows
 

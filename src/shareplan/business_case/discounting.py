@@ -117,7 +117,8 @@ def discount_factors(rates: FloatArray) -> FloatArray:
     """``DF_0 = 1`` and ``DF_t = DF_{t-1} / (1 + rates[t])``; ``rates[0]`` is not used."""
     steps = 1.0 / (1.0 + np.asarray(rates, dtype=np.float64))
     steps[0] = 1.0
-    return np.cumprod(steps)
+    result: FloatArray = np.cumprod(steps, dtype=np.float64)
+    return result
 
 
 def schedule_factors(bands: Sequence[Band], n_years: int) -> FloatArray:

@@ -1,0 +1,241 @@
+"""The business case as data: frozen pydantic models that carry their intermediate values.
+
+``BusinessCase.to_json()`` is what results.json holds under ``business_case`` (with ``procurement``
+and ``risks`` beside it); every figure is in pounds at the scenario's price base year, real prices.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict
+
+from shareplan.assessment.assess import DeliveryFacts
+from shareplan.business_case.assumptions import Assumption
+from shareplan.business_case.procurement import Procurement
+from shareplan.business_case.risks import RiskRegister
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class YearFlow(Frozen):
+    """One year of the cash flow. ``costs`` by kind; ``net = benefits - total_cost``."""
+
+    year: int
+    label: str
+    costs: dict[str, float]
+    total_cost: float
+    savings: float
+    trading_income: float
+    benefits: float
+    net: float
+    cumulative_net: float
+    discount_factor: float
+    present_value: float
+    cumulative_present_value: float
+    non_cashable: float
+    project_team_fte: float
+
+
+class Measures(Frozen):
+    """The appraisal measures of one set of flows (see ``measures.py`` for definitions)."""
+
+    npv: float
+    pv_benefits: float
+    pv_costs: float
+    bcr: float | None
+    payback_year: int | None
+    payback_label: str | None
+    discounted_payback_year: int | None
+    discounted_payback_label: str | None
+    months_to_first_saving: float
+    months_to_full_saving: float
+    savings_first_12_months: float
+    quick_win: bool
+    steady_state_annual_saving: float
+    funding_need: float
+    one_off_cost: float
+    fte_released: float
+    fte_kept_in_borough: float
+    fte_created_in_borough: float
+    non_cashable_annual: float
+    non_cashable_pv: float
+
+
+class Appraisal(Frozen):
+    """Yearly flows and their measures, on one basis."""
+
+    basis: Literal["unadjusted", "optimism_bias_adjusted", "business_as_usual"]
+    years: tuple[YearFlow, ...]
+    measures: Measures
+
+
+class OptimismBias(Frozen):
+    """The optimism-bias uplifts applied, by dimension, after mitigation."""
+
+    one_off_type: str
+    one_off_upper: float
+    one_off_mitigated: float
+    one_off_uplift: float
+    duration_type: str
+    duration_upper: float
+    duration_mitigated: float
+    duration_uplift: float
+    operating_type: str
+    operating_upper: float
+    operating_mitigated: float
+    operating_uplift: float
+
+
+class SwitchingValue(Frozen):
+    """The value an input must take for the (adjusted) NPV to be zero, solved exactly."""
+
+    input: str
+    unit: str
+    central: float
+    switching_value: float | None
+    change: float | None
+    method: str
+    note: str = ""
+
+
+class TornadoBar(Frozen):
+    input: str
+    unit: str
+    low: float
+    high: float
+    npv_at_low: float
+    npv_at_high: float
+    swing: float
+
+
+class MonteCarloSummary(Frozen):
+    draws: int
+    seed: int
+    distribution: str
+    basis: str
+    correlation: float
+    mean: float
+    p10: float
+    p50: float
+    p90: float
+    prob_npv_positive: float
+    prob_quick_win: float
+
+
+class Timeline(Frozen):
+    """Months from approval (month 0), for a Gantt chart (optimism-bias adjusted)."""
+
+    procurement_start_month: float
+    procurement_end_month: float
+    implementation_start_month: float
+    implementation_end_month: float
+    benefits_start_month: float
+    full_benefits_month: float
+    ramp_months: float
+
+
+class UncertainRange(Frozen):
+    """Low, central and high of one uncertain input (for the Monte Carlo and the tornado)."""
+
+    low: float
+    central: float
+    high: float
+
+
+class BusinessCase(Frozen):
+    """The business case of one opportunity, with a business-as-usual comparator beside it."""
+
+    opportunity_id: str
+    title: str
+    model: str
+    service_ids: tuple[str, ...]
+    partner_ids: tuple[str, ...]
+    members: int
+    price_base_year: int
+    first_year: int
+    horizon_years: int
+    discount_schedule: str
+    baseline_annual_cost: float
+    fte: float
+    saving_share: UncertainRange
+    cost_multiplier: UncertainRange
+    delay_months: UncertainRange
+    keep_share: float
+    platform_overlap: float
+    adjusted: Appraisal
+    unadjusted: Appraisal
+    business_as_usual: Appraisal
+    optimism_bias: OptimismBias
+    timeline: Timeline
+    switching_values: tuple[SwitchingValue, ...]
+    tornado: tuple[TornadoBar, ...]
+    monte_carlo: MonteCarloSummary | None
+    procurement: Procurement
+    risks: RiskRegister
+    assumptions: tuple[Assumption, ...]
+    model_inputs: dict[str, float]
+
+    @property
+    def measures(self) -> Measures:
+        """The headline (optimism-bias adjusted) measures."""
+        return self.adjusted.measures
+
+    def one_off_cost_by_year(self) -> tuple[float, ...]:
+        """One-off costs (adjusted, optimism bias included) in each year, year 0 first."""
+        one_off = ("project_team", "procurement_legal", "ict_integration", "redundancy_pension")
+        return tuple(
+            sum(y.costs[k] for k in one_off) + y.costs["optimism_bias_one_off"]
+            for y in self.adjusted.years
+        )
+
+    def fte_by_year(self) -> tuple[float, ...]:
+        """Project-team FTE the authority supplies in each year, year 0 first."""
+        return tuple(y.project_team_fte for y in self.adjusted.years)
+
+    def net_by_year(self) -> tuple[float, ...]:
+        return tuple(y.net for y in self.adjusted.years)
+
+    def programme_inputs(self) -> dict[str, Any]:
+        """The fields of ``shareplan.programme.candidates.Candidate`` the business case supplies.
+
+        Year 0 of the appraisal is programme year 1; months are rounded to whole months.
+        """
+        m = self.adjusted.measures
+        t = self.timeline
+        return {
+            "one_off_cost": m.one_off_cost,
+            "npv": m.npv,
+            "savings_12m": m.savings_first_12_months,
+            "quick_win": m.quick_win,
+            "one_off_cost_by_year": self.one_off_cost_by_year(),
+            "fte_by_year": self.fte_by_year(),
+            "prob_positive_npv": None
+            if self.monte_carlo is None
+            else self.monte_carlo.prob_npv_positive,
+            "needs_tender": self.procurement.needs_tender,
+            "net_by_year": self.net_by_year(),
+            "procurement_start_month": round(t.procurement_start_month),
+            "procurement_end_month": round(t.procurement_end_month),
+            "implementation_start_month": round(t.implementation_start_month),
+            "implementation_end_month": round(t.implementation_end_month),
+            "benefits_start_month": round(t.benefits_start_month),
+        }
+
+    def delivery_facts(self) -> DeliveryFacts:
+        """What the assessment's criteria need from the business case (quick win, business case,
+        legal and procurement clarity)."""
+        m = self.adjusted.measures
+        return DeliveryFacts(
+            months_to_first_saving=m.months_to_first_saving,
+            npv=m.npv,
+            bcr=m.bcr if m.bcr is not None and m.bcr >= 0 else None,
+            legal_clear=not self.procurement.legal_advice,
+            note=self.procurement.wording,
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """JSON-ready dump (dates as ISO text, enums as values, NaN never appears)."""
+        return self.model_dump(mode="json")
