@@ -76,7 +76,7 @@ def test_documented_verdicts(evidence: EvidenceBase) -> None:
         "blank": (service("blank"), "public"),
     }
     for name, (s, expected) in cases.items():
-        got, because = verdict_of(s, evidence)
+        got, _because = verdict_of(s, evidence)
         assert got == expected, name
     assert verdict_of(cases["child_protection"][0], evidence)[1] == (
         "requires significant professional judgement; "

@@ -48,9 +48,9 @@ def brute_weights(level: str, target: str, p: np.ndarray) -> np.ndarray:
         g[target], g[other] = p, 1 - p
     else:
         group = TREE.group_of[CRITERIA.index(target)]
-        sib = [
+        sib = next(
             c for c, gg in zip(CRITERIA, TREE.group_of, strict=True) if gg == group and c != target
-        ][0]
+        )
         loc[target], loc[sib] = p, 1 - p
     return np.stack([g[gg] * loc[c] for c, gg in zip(CRITERIA, TREE.group_of, strict=True)], axis=1)
 
@@ -72,7 +72,7 @@ def test_stability_matches_brute_force_sweep(top_n: int) -> None:
             np.where(inside, -np.inf, totals).max(axis=1) <= nth
         )
         p0 = interval.current
-        k0 = int(round(p0 * 1_000_000))
+        k0 = round(p0 * 1_000_000)
         assert same[k0]
         lo = k0
         while lo > 0 and same[lo - 1]:
