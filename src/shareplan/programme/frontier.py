@@ -218,8 +218,8 @@ class Portfolio:
 
     name: str
     ids: tuple[str, ...]
-    one_off_cost: float
-    benefit: float
+    one_off_cost: float | None
+    benefit: float | None
     exists: bool = True
     breaks: tuple[str, ...] = ()
     note: str = ""
@@ -251,9 +251,15 @@ class EquityComparison:
             "P": self.proposed.to_dict(),
             "B": self.best_same_cost.to_dict(),
             "C": self.cheapest_same_benefit.to_dict(),
-            "benefit_gain_B": self.best_same_cost.benefit - self.proposed.benefit,
-            "cost_saving_C": self.proposed.one_off_cost - self.cheapest_same_benefit.one_off_cost,
+            "benefit_gain_B": _difference(self.best_same_cost.benefit, self.proposed.benefit),
+            "cost_saving_C": _difference(
+                self.proposed.one_off_cost, self.cheapest_same_benefit.one_off_cost
+            ),
         }
+
+
+def _difference(a: float | None, b: float | None) -> float | None:
+    return None if a is None or b is None else a - b
 
 
 def broken_rules(members: Sequence[Member], x: FloatArray) -> tuple[str, ...]:
@@ -292,7 +298,7 @@ def equity_comparison(
 
     def portfolio(name: str, out: Outcome, missing: str) -> Portfolio:
         if out.x is None:
-            return Portfolio(name, (), math.nan, math.nan, exists=False, note=missing)
+            return Portfolio(name, (), None, None, exists=False, note=missing)
         return Portfolio(name, _ids(cands, out.x), float(cands.cost @ out.x), float(c @ out.x))
 
     b = _lexicographic(
