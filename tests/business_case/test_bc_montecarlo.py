@@ -1,0 +1,111 @@
+"""Monte Carlo: degenerate ranges, reproducibility, chunk invariance, convergence, distributions."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from shareplan.business_case import cashflow
+from shareplan.business_case.cashflow import FlowInputs
+from shareplan.business_case.discounting import Band, schedule_factors
+from shareplan.business_case.montecarlo import (
+    Ranges,
+    iter_draws,
+    pert_ppf,
+    simulate_npv,
+    simulate_yearly_net,
+    triangular_ppf,
+)
+
+DF = schedule_factors((Band(0, None, 0.035),), 10)
+
+
+def base(n: int = 3) -> FlowInputs:
+    return FlowInputs(
+        baseline=np.linspace(500_000.0, 2_000_000.0, n),
+        share=np.full(n, 0.12),
+        keep=np.ones(n),
+        trading=np.zeros(n),
+        non_cashable=np.zeros(n),
+        procurement_months=np.full(n, 3.0),
+        implementation_months=np.full(n, 6.0),
+        ramp_months=np.full(n, 12.0),
+        team_cost_per_month=np.full(n, 6_000.0),
+        procurement_cost=np.full(n, 15_000.0),
+        ict_cost=np.full(n, 60_000.0),
+        exit_cost_full=np.full(n, 400_000.0),
+        one_off_uplift=np.full(n, 2.0),
+        duration_uplift=np.full(n, 0.54),
+    )
+
+
+def ranges(n: int = 3, fixed: bool = False) -> Ranges:
+    if fixed:
+        return Ranges(
+            share=(np.full(n, 0.12),) * 3,
+            cost_multiplier=(np.ones(n),) * 3,
+            delay_months=(np.zeros(n),) * 3,
+            correlation=0.6,
+        )
+    return Ranges(
+        share=(np.full(n, 0.05), np.full(n, 0.12), np.full(n, 0.2)),
+        cost_multiplier=(np.full(n, 0.9), np.ones(n), np.full(n, 1.6)),
+        delay_months=(np.zeros(n), np.zeros(n), np.full(n, 9.0)),
+        correlation=0.6,
+    )
+
+
+def test_all_inputs_central_gives_the_deterministic_npv() -> None:
+    """With low = central = high for every input, every draw is the central case: P10 = P50 = P90
+    = the deterministic NPV (yearly net x DF)."""
+    sim = simulate_npv(base(), ranges(fixed=True), DF, 2_000, seed=7)
+    deterministic = cashflow.yearly(base(), 10)["net"] @ DF
+    p10, p50, p90 = sim.percentiles()
+    for p in (p10, p50, p90):
+        assert p == pytest.approx(deterministic, rel=1e-10)
+
+
+def test_same_seed_same_results_whatever_the_chunks_and_threads() -> None:
+    a = simulate_npv(base(), ranges(), DF, 3_000, seed=20101201)
+    b = simulate_npv(base(), ranges(), DF, 3_000, seed=20101201, chunk_cells=700, workers=2)
+    np.testing.assert_array_equal(a.npv, b.npv)
+    c = simulate_npv(base(), ranges(), DF, 3_000, seed=1)
+    assert not np.array_equal(a.npv, c.npv)
+
+
+def test_p50_converges() -> None:
+    """P50 of 10,000 draws is within 1% of P50 of 100,000 draws (another seed), for an opportunity
+    whose median NPV is well away from zero (2m a year of gross cost)."""
+    one = base(1).replace(baseline=np.full(1, 2_000_000.0))
+    small = simulate_npv(one, ranges(1), DF, 10_000, seed=11).percentiles((50,))[0]
+    large = simulate_npv(one, ranges(1), DF, 100_000, seed=12).percentiles((50,))[0]
+    assert np.all(large > 500_000)
+    assert small == pytest.approx(large, rel=0.01)
+
+
+def test_yearly_draws_agree_with_npv_draws() -> None:
+    sim = simulate_npv(base(), ranges(), DF, 500, seed=3)
+    yearly = simulate_yearly_net(base(), ranges(), 10, 500, seed=3)
+    assert yearly.shape == (500, 3, 10)
+    np.testing.assert_allclose(yearly @ DF, sim.npv, rtol=1e-9, atol=1e-6)
+
+
+def test_cost_and_delay_are_correlated() -> None:
+    """A Gaussian copula with rho 0.6 gives a clearly positive rank correlation."""
+    draws = next(iter_draws(ranges(1), 20_000, seed=5, chunk=20_000))
+    cost = draws.cost_multiplier[:, 0]
+    delay = draws.delay_months[:, 0]
+    ranks = np.corrcoef(np.argsort(np.argsort(cost)), np.argsort(np.argsort(delay)))[0, 1]
+    assert 0.45 < ranks < 0.7
+
+
+def test_triangular_and_pert_quantiles() -> None:
+    """Triangular(0, 0, 9): the median solves 1 - (1 - x/9)**2 = 0.5, x = 9 (1 - sqrt(0.5)) = 2.636.
+    Triangular(0, 5, 10) is symmetric: median 5. PERT(0, 5, 10) is Beta(3, 3): median 5."""
+    u = np.array([0.5])
+    z, m, t = np.zeros(1), np.full(1, 5.0), np.full(1, 10.0)
+    assert triangular_ppf(u, z, z, np.full(1, 9.0))[0] == pytest.approx(9 * (1 - 0.5**0.5))
+    assert triangular_ppf(u, z, m, t)[0] == pytest.approx(5.0)
+    assert pert_ppf(u, z, m, t)[0] == pytest.approx(5.0)
+    assert triangular_ppf(np.array([0.0, 1.0]), z, m, t) == pytest.approx([0.0, 10.0])
+    assert triangular_ppf(u, m, m, m)[0] == 5.0
