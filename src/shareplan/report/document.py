@@ -352,6 +352,41 @@ def _context(results: Mapping[str, Any]) -> _Context:
     )
 
 
+def _items(value: Any) -> list[tuple[str, Mapping[str, Any]]]:
+    """(id, entry) pairs from a dict keyed by id or a list of entries with an ``id``."""
+    if isinstance(value, Mapping):
+        return [(str(k), v) for k, v in value.items() if isinstance(v, Mapping)]
+    if isinstance(value, list):
+        return [(str(v.get("id")), v) for v in value if isinstance(v, Mapping)]
+    return []
+
+
+def _bc(o: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    bc = (o or {}).get("business_case")
+    return bc if isinstance(bc, Mapping) else {}
+
+
+def _measures(o: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    return (_bc(o).get("adjusted") or {}).get("measures") or {}
+
+
+def _procurement(o: Mapping[str, Any] | None) -> Mapping[str, Any]:
+    p = (o or {}).get("procurement") or _bc(o).get("procurement")
+    return p if isinstance(p, Mapping) else {}
+
+
+def _risk_list(o: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
+    r = (o or {}).get("risks") or _bc(o).get("risks") or []
+    if isinstance(r, Mapping):
+        r = r.get("risks") or []
+    return [x for x in r if isinstance(x, Mapping)]
+
+
+def _view(c: _Context) -> Mapping[str, Any]:
+    v = (c.programme or {}).get("view")
+    return v if isinstance(v, Mapping) else {}
+
+
 # --------------------------------------------------------------------------- the sections
 
 
@@ -502,8 +537,7 @@ def _months_text(value: Any) -> str:
 
 def _project(c: _Context, oid: str, reason: str) -> Section:
     o = c.opp(oid) or {}
-    bc = o.get("business_case") or {}
-    measures = bc.get("measures") or {}
+    measures = _measures(o)
     partners = [c.name(p) for p in o.get("partner_ids") or []]
     services = [c.name(s) for s in o.get("service_ids") or []]
     blocks: list[Block] = [
@@ -516,48 +550,57 @@ def _project(c: _Context, oid: str, reason: str) -> Section:
     if reason:
         blocks.append(_p(f"Why it was chosen: {reason}"))
     scores = o.get("scores") or {}
-    groups = scores.get("groups") or []
+    groups = _items(scores.get("groups"))
     if groups:
         parts = [
-            f"{c.group_names.get(str(g.get('id')), str(g.get('label', g.get('id'))))} "
-            f"{fmt.number(float(g.get('score', 0.0)))}"
-            for g in groups
+            f"{c.group_names.get(gid, gid)} {fmt.number(float(g['score']))}"
+            for gid, g in groups
+            if _num(g.get("score")) is not None
         ]
         strongest = sorted(
-            scores.get("criteria") or [], key=lambda k: -float(k.get("contribution", 0.0))
+            _items(scores.get("criteria")), key=lambda k: -float(k[1].get("weighted") or 0.0)
         )[:2]
         text = (
-            f"Against the principles and criteria it scores {fmt.number(float(scores.get('total', 0.0)), 1)} "
-            f"out of 100 (rank {scores.get('rank', '-')}): {'; '.join(parts)}."
+            "Against the principles and criteria it scores "
+            f"{fmt.number(float(scores.get('total') or 0.0), 1)} out of 100 "
+            f"(rank {scores.get('rank', '-')}): {'; '.join(parts)}."
         )
         if strongest:
-            text += " Its strongest criteria: " + "; ".join(
-                f"{c.criterion_names.get(str(k.get('id')), str(k.get('id')))} ({k.get('rationale', '')})"
-                for k in strongest
+            text += (
+                " Its strongest criteria: "
+                + "; ".join(
+                    f"{c.criterion_names.get(kid, kid)} ({k.get('rationale', '')})"
+                    for kid, k in strongest
+                )
+                + "."
             )
-            text += "."
         blocks.append(_p(text))
     screening = o.get("screening") or {}
-    if screening.get("summary"):
-        blocks.append(_p(f"Suitability: {screening['summary']}"))
-    procurement = o.get("procurement") or {}
+    if screening.get("recommendation_text") or screening.get("because"):
+        verdict = str(screening.get("recommendation_text") or "")
+        because = str(screening.get("because") or "")
+        blocks.append(_p(f"Suitability: {verdict}{': ' + because if because else ''}."))
+        if screening.get("override"):
+            blocks.append(_p(f"Officers' justification for appraising it: {screening['override']}"))
+    procurement = _procurement(o)
     if procurement:
         blocks.append(
             _p(
-                f"Procurement: {procurement.get('label') or procurement.get('route', NOT_AVAILABLE)}"
-                + (". Legal advice is needed." if procurement.get("legal_advice") else ".")
+                f"Procurement: {procurement.get('wording') or procurement.get('route', NOT_AVAILABLE)}"
+                + (" Legal advice is needed." if procurement.get("legal_advice") else "")
             )
         )
-    timeline = bc.get("timeline") or {}
+    timeline = _bc(o).get("timeline") or {}
     if timeline:
         blocks.append(
             _p(
-                "Timeline: procurement and implementation take "
-                f"{_months_text(timeline.get('benefits_start_month'))} from approval before "
-                "savings begin" + (", so it is a quick win." if measures.get("quick_win") else ".")
+                "Timeline: savings begin "
+                f"{_months_text(timeline.get('benefits_start_month'))} after approval and reach "
+                f"their full level after {_months_text(timeline.get('full_benefits_month'))}"
+                + ("; it is a quick win." if measures.get("quick_win") else ".")
             )
         )
-    elif not bc:
+    if not _bc(o):
         blocks.append(_notice("The business case"))
     return Section(c.title(oid), tuple(blocks), key=f"project-{oid}")
 
@@ -579,8 +622,8 @@ def _proposals(c: _Context) -> Section:
         blocks.append(
             _p(
                 f"The appraisal considered {fmt.number(float(long_list['considered']))} "
-                f"combinations of service, partners and model; {fmt.number(float(long_list.get('kept', 0)))} "
-                "are possible, and "
+                "combinations of service, partners and model; "
+                f"{fmt.number(float(long_list.get('kept', 0)))} are possible, and "
                 + (f"{shortlist} were shortlisted" if shortlist else "a shortlist was taken")
                 + " (Appendix 5)."
             )
@@ -593,8 +636,8 @@ def _proposals(c: _Context) -> Section:
         blocks.append(_notice("The priority projects"))
     else:
         reasons = {
-            str(r.get("id")): str(r.get("reason", ""))
-            for r in (c.programme or {}).get("reasons") or []
+            rid: str(r.get("text") or r.get("reason") or "")
+            for rid, r in _items((c.programme or {}).get("reasons"))
         }
         children = [_project(c, oid, reasons.get(oid, "")) for oid in c.selected]
         gantt = _gantt_figure(c)
@@ -605,57 +648,80 @@ def _proposals(c: _Context) -> Section:
     )
 
 
+def _phases(t: Mapping[str, Any]) -> tuple[Phase, ...]:
+    """Procurement, implementation and savings phases from a view row or a business-case timeline."""
+
+    def month(*names: str) -> float | None:
+        for n in names:
+            v = _num(t.get(n))
+            if v is not None:
+                return v
+        return None
+
+    phases: list[Phase] = []
+    for name, start, end in (
+        ("Procurement", "procurement_start", "procurement_end"),
+        ("Implementation", "implementation_start", "implementation_end"),
+    ):
+        s, e = month(start, start + "_month"), month(end, end + "_month")
+        if s is not None and e is not None and e > s:
+            phases.append(Phase(name, s, e))
+    b = month("benefits_start", "benefits_start_month")
+    if b is not None:
+        full = month("full_benefits_month", "benefits_full_month")
+        phases.append(Phase("Savings", b, max(full or b + 12, b + 3)))
+    return tuple(phases)
+
+
+def _weight_label(c: _Context, wid: str) -> str:
+    label = c.criterion_names.get(wid) or c.group_names.get(wid) or wid.replace("_", " ")
+    return label[:1].lower() + label[1:]
+
+
 def _gantt_figure(c: _Context) -> Figure | None:
     rows: list[tuple[str, tuple[Phase, ...]]] = []
     table_rows: list[tuple[Run, ...]] = []
-    timeline = {
-        str(t.get("id")): t
-        for t in (c.programme or {}).get("timeline") or []
-        if isinstance(t, Mapping)
-    }
+    view_rows = dict(_items(_view(c).get("timeline")))
     for oid in c.selected:
-        t = timeline.get(oid) or ((c.opp(oid) or {}).get("business_case") or {}).get("timeline")
+        t = _bc(c.opp(oid)).get("timeline") or view_rows.get(oid)
         if not t:
             continue
-        phases: list[Phase] = []
-        for name, start, end in (
-            ("Procurement", "procurement_start_month", "procurement_end_month"),
-            ("Implementation", "implementation_start_month", "implementation_end_month"),
-        ):
-            s, e = _num(t.get(start)), _num(t.get(end))
-            if s is not None and e is not None and e > s:
-                phases.append(Phase(name, s, e))
-        b = _num(t.get("benefits_start_month"))
-        if b is not None:
-            last = _num(t.get("benefits_full_month")) or b + 12
-            phases.append(Phase("Savings", b, max(last, b + 1)))
-        rows.append((c.title(oid), tuple(phases)))
-        table_rows.append(
-            (
-                c.title(oid),
-                *[
-                    next(
-                        (f"{p.start_month:.0f}-{p.end_month:.0f}" for p in phases if p.name == n),
-                        "-",
-                    )
-                    for n in ("Procurement", "Implementation")
-                ],
-                _months_text(b) if b is not None else "-",
+        phases = _phases(t)
+        rows.append((c.title(oid), phases))
+
+        def span(name: str, phases: tuple[Phase, ...] = phases) -> str:
+            return next(
+                (f"{p.start_month:.0f} to {p.end_month:.0f}" for p in phases if p.name == name),
+                "none",
             )
+
+        table_rows.append(
+            (c.title(oid), span("Procurement"), span("Implementation"), span("Savings"))
         )
     if not rows:
         return None
-    table = Table(
-        "Programme timeline, months from approval",
-        ("Project", "Procurement (months)", "Implementation (months)", "Savings begin (month)"),
-        tuple(table_rows),
-    )
-    first = min((r[3] for r in table_rows if isinstance(r[3], str)), default="")
+    starts = [p.start_month for _, ph in rows for p in ph if p.name == "Savings"]
     alt = (
-        f"Gantt chart of {len(rows)} projects over months from approval, showing procurement, "
-        f"implementation and the start of savings for each; the earliest savings begin after {first}."
+        f"Gantt chart of {len(rows)} projects over the months from approval, showing "
+        "procurement, implementation and savings for each"
+        + (
+            f"; the first savings begin in month {min(starts):.0f} and the last in month "
+            f"{max(starts):.0f}."
+            if starts
+            else "."
+        )
     )
-    return Figure("timeline", "Programme timeline", alt, Gantt(tuple(rows)), table)
+    return Figure(
+        "timeline",
+        "Programme timeline",
+        alt,
+        Gantt(tuple(rows), "approval"),
+        Table(
+            "Programme timeline, months from approval",
+            ("Project", "Procurement", "Implementation", "Savings (start to full level)"),
+            tuple(table_rows),
+        ),
+    )
 
 
 def _finance(c: _Context) -> Section:
@@ -664,7 +730,8 @@ def _finance(c: _Context) -> Section:
             "All figures are in real prices of "
             f"{c.scenario.get('price_base_year', NOT_AVAILABLE)}, discounted at the HM Treasury "
             "Green Book social time preference rate. Cashable savings count in the net present "
-            "value; non-cashable gains are reported beside it, never added in."
+            "value; non-cashable gains are reported beside it, never added in. One-off costs "
+            "include the Green Book's optimism bias."
         )
     ]
     infeasible = _infeasible(c)
@@ -697,105 +764,126 @@ def _finance(c: _Context) -> Section:
         runs.append(". ")
     if _num(totals.get("npv")) is not None:
         runs += [
-            "Its net present value is ",
+            "Its net present value over the appraisal period is ",
             Money(totals["npv"], ("programme", "totals", "npv")),
             ". ",
         ]
-    if _num(p.get("funding_need")) is not None:
+    if _num(totals.get("savings_12m")) is not None:
         runs += [
-            "The funding need, the largest cumulative net cost before savings overtake costs, is ",
-            Money(p["funding_need"], ("programme", "funding_need")),
+            "Savings within the first 12 months come to ",
+            Money(totals["savings_12m"], ("programme", "totals", "savings_12m")),
             ".",
         ]
     if runs:
         blocks.append(_p(*runs))
-    ob = p.get("optimism_bias") or {}
-    if (
-        _num(ob.get("one_off_cost_unadjusted")) is not None
-        and _num(ob.get("one_off_cost")) is not None
-    ):
-        blocks.append(
-            _p(
-                "Optimism bias has been applied as the Green Book requires: one-off costs of ",
-                Money(
-                    ob["one_off_cost_unadjusted"],
-                    ("programme", "optimism_bias", "one_off_cost_unadjusted"),
-                ),
-                " before adjustment become ",
-                Money(ob["one_off_cost"], ("programme", "optimism_bias", "one_off_cost")),
-                f"; {ob.get('note', '')}".rstrip("; ") + ".",
+    rows: list[tuple[Run, ...]] = []
+    for oid in c.selected:
+        o = c.opp(oid)
+        bc = _bc(o)
+        adjusted = (bc.get("adjusted") or {}).get("measures") or {}
+        unadjusted = (bc.get("unadjusted") or {}).get("measures") or {}
+        if _num(adjusted.get("one_off_cost")) is None:
+            continue
+        base = c.opp_path(oid, "business_case")
+
+        def cell(block: Mapping[str, Any], basis: str, key: str, base: Path = base) -> Run:
+            v = _num(block.get(key))
+            return Money(v, (*base, basis, "measures", key)) if v is not None else "-"
+
+        rows.append(
+            (
+                c.title(oid),
+                cell(unadjusted, "unadjusted", "one_off_cost"),
+                cell(adjusted, "adjusted", "one_off_cost"),
+                cell(adjusted, "adjusted", "funding_need"),
+                cell(adjusted, "adjusted", "steady_state_annual_saving"),
+                cell(adjusted, "adjusted", "npv"),
             )
         )
-    flows = p.get("cash_flows") or []
-    if flows:
-        rows = []
-        for i, row in enumerate(flows):
-            path: Path = ("programme", "cash_flows", i)
-            rows.append(
-                (
-                    c.year(row, i),
-                    Money(row.get("costs", 0.0), (*path, "costs")),
-                    Money(row.get("savings", 0.0), (*path, "savings")),
-                    Money(row.get("net", 0.0), (*path, "net")),
-                    fmt.number(float(row.get("discount_factor", 1.0)), 3),
-                    Money(row.get("present_value", 0.0), (*path, "present_value")),
-                )
+    if rows:
+        blocks.append(
+            _p(
+                "The funding need of each project is the largest cumulative net cost before its "
+                "savings overtake its costs. Optimism bias raises one-off costs as the Green Book "
+                "requires; the table shows them before and after."
             )
+        )
         blocks.append(
             Table(
-                "Programme cash flows (real prices; costs include optimism bias)",
-                ("Year", "Costs", "Savings", "Net", "Discount factor", "Present value"),
+                "Each priority project's costs, funding need, annual saving and NPV",
+                (
+                    "Project",
+                    "One-off cost before optimism bias",
+                    "One-off cost with optimism bias",
+                    "Funding need",
+                    "Annual saving at full level",
+                    "NPV",
+                ),
                 tuple(rows),
                 (False, True, True, True, True, True),
+            )
+        )
+    flows = _view(c).get("cash_flows_by_year") or []
+    if flows:
+        blocks.append(
+            Table(
+                "Programme net savings by year (savings less costs, real prices, undiscounted)",
+                ("Year", "Net saving"),
+                tuple(
+                    (
+                        c.year({}, i),
+                        Money(v, ("programme", "view", "cash_flows_by_year", i)),
+                    )
+                    for i, v in enumerate(flows)
+                    if _num(v) is not None
+                ),
+                (False, True),
             )
         )
     else:
         blocks.append(_notice("The programme's yearly cash flows"))
     bands = _savings_figure(c)
-    if bands:
-        blocks.append(bands)
-    else:
-        blocks.append(_notice("The range of programme savings by year (P10 to P90)"))
+    blocks.append(bands or _notice("The range of programme savings by year (P10 to P90)"))
     return Section("Finance", tuple(blocks), number="8", key="finance")
 
 
 def _savings_figure(c: _Context) -> Figure | None:
-    rows_in = (c.programme or {}).get("savings_by_year") or []
-    if not rows_in:
+    table_in = _view(c).get("savings_percentiles_by_year")
+    if not isinstance(table_in, Mapping) or not table_in.get("P50"):
         return None
-    years, p10, p50, p90, rows = [], [], [], [], []
-    for i, r in enumerate(rows_in):
-        path: Path = ("programme", "savings_by_year", i)
-        years.append(c.year(r, i))
-        p10.append(float(r.get("p10", 0.0)))
-        p50.append(float(r.get("p50", 0.0)))
-        p90.append(float(r.get("p90", 0.0)))
-        rows.append(
-            (
-                years[-1],
-                Money(p10[-1], (*path, "p10")),
-                Money(p50[-1], (*path, "p50")),
-                Money(p90[-1], (*path, "p90")),
-            )
+    base: Path = ("programme", "view", "savings_percentiles_by_year")
+    n = len(table_in["P50"])
+    years = tuple(c.year({}, i) for i in range(n))
+    p10 = tuple(float(v) for v in table_in.get("P10") or table_in["P50"])
+    p50 = tuple(float(v) for v in table_in["P50"])
+    p90 = tuple(float(v) for v in table_in.get("P90") or table_in["P50"])
+    rows = tuple(
+        (
+            years[i],
+            Money(p10[i], (*base, "P10", i)),
+            Money(p50[i], (*base, "P50", i)),
+            Money(p90[i], (*base, "P90", i)),
         )
-    peak = max(range(len(p50)), key=lambda k: p50[k])
-    alt = (
-        f"Line chart of programme savings by year from {years[0]} to {years[-1]}, with a shaded band "
-        f"from the 10th to the 90th percentile. The central (P50) saving is highest in {years[peak]} "
-        f"at {fmt.money(p50[peak])}, with a range of {fmt.money(p10[peak])} to {fmt.money(p90[peak])}."
+        for i in range(n)
     )
-    table = Table(
-        "Programme savings by year: P10, P50 and P90 from the Monte Carlo simulation",
-        ("Year", "P10 (low)", "P50 (central)", "P90 (high)"),
-        tuple(rows),
-        (False, True, True, True),
+    peak = max(range(n), key=lambda k: p50[k])
+    alt = (
+        f"Line chart of the programme's net savings by year from {years[0]} to {years[-1]}, with a "
+        "shaded band from the 10th to the 90th percentile of the Monte Carlo simulation. The "
+        f"central (P50) saving is highest in {years[peak]} at {fmt.money(p50[peak])}, with a "
+        f"range of {fmt.money(p10[peak])} to {fmt.money(p90[peak])}."
     )
     return Figure(
         "savings",
         "Programme savings by year with uncertainty bands",
         alt,
-        SavingsBands(tuple(years), tuple(p10), tuple(p50), tuple(p90)),
-        table,
+        SavingsBands(years, p10, p50, p90),
+        Table(
+            "Programme net savings by year: P10, P50 and P90 from the Monte Carlo simulation",
+            ("Year", "P10 (low)", "P50 (central)", "P90 (high)"),
+            rows,
+            (False, True, True, True),
+        ),
     )
 
 
@@ -829,15 +917,14 @@ def _risk_rows(risks: Sequence[Mapping[str, Any]], project: str | None) -> list[
     rows: list[tuple[Run, ...]] = []
     for r in risks:
         rating = r.get("rating")
-        if rating is None and _num(r.get("likelihood")) and _num(r.get("impact")):
-            rating = int(r["likelihood"]) * int(r["impact"])
+        residual = r.get("residual_rating", r.get("residual", "-"))
         row: list[Run] = [] if project is None else [project]
         row += [
-            str(r.get("category", "")),
+            str(r.get("category", "")).replace("_", " and ").capitalize(),
             str(r.get("description", "")),
             f"{r.get('likelihood', '-')} x {r.get('impact', '-')} = {rating if rating is not None else '-'}",
             str(r.get("mitigation", "")),
-            str(r.get("residual", "-")),
+            str(residual),
         ]
         rows.append(tuple(row))
     return rows
@@ -845,27 +932,21 @@ def _risk_rows(risks: Sequence[Mapping[str, Any]], project: str | None) -> list[
 
 def _risks(c: _Context) -> Section:
     blocks: list[Block] = []
-    p = c.programme or {}
-    programme_risks = p.get("risks") or []
+    programme_risks = [r for r in _view(c).get("risks") or [] if isinstance(r, Mapping)]
     if programme_risks:
         blocks.append(_p("Risks to the programme as a whole:"))
-        blocks.append(
-            Table(
-                "Programme risks (likelihood x impact, each 1-5)",
-                ("Category", "Risk", "Rating", "Mitigation", "Residual"),
-                tuple(_risk_rows(programme_risks, None)),
-            )
-        )
+        for r in programme_risks:
+            blocks.append(_p(str(r.get("message", "")), kind="bullet"))
     project_rows: list[tuple[Run, ...]] = []
     for oid in c.selected:
-        risks = (c.opp(oid) or {}).get("risks") or []
-        top = sorted(risks, key=lambda r: -float(r.get("rating") or 0))[:3]
+        top = sorted(_risk_list(c.opp(oid)), key=lambda r: -float(r.get("rating") or 0))[:3]
         project_rows.extend(_risk_rows(top, c.title(oid)))
     if project_rows:
         blocks.append(
             Table(
-                "The largest risks of each priority project (full registers in Appendix 1)",
-                ("Project", "Category", "Risk", "Rating", "Mitigation", "Residual"),
+                "The largest risks of each priority project (likelihood x impact, each 1-5; "
+                "full registers in Appendix 1)",
+                ("Project", "Category", "Risk", "Rating", "Mitigation", "Residual rating"),
                 tuple(project_rows),
             )
         )
@@ -896,10 +977,6 @@ def _policy(c: _Context) -> Section:
     if isinstance(priorities, str):
         priorities = [x.strip() for x in priorities.split(";") if x.strip()]
     blocks: list[Block] = []
-    served: dict[str, list[str]] = {}
-    for oid in c.selected:
-        for pr in ((c.opp(oid) or {}).get("business_case") or {}).get("priorities") or []:
-            served.setdefault(str(pr), []).append(c.title(oid))
     if priorities:
         blocks.append(
             _p(
@@ -908,23 +985,26 @@ def _policy(c: _Context) -> Section:
                 + ". Support for them is one of the criteria every project was scored against."
             )
         )
-    for pr, projects in served.items():
-        blocks.append(_p(f"{pr}: {fmt.listing(projects)}.", kind="bullet"))
-    fte_local, fte_released = 0.0, 0.0
+    for oid in c.selected:
+        crit = dict(_items(((c.opp(oid) or {}).get("scores") or {}).get("criteria")))
+        rationale = (crit.get("corporate_priorities") or {}).get("rationale")
+        if rationale:
+            blocks.append(_p(f"{c.title(oid)}: {rationale}", kind="bullet"))
+    kept = released = 0.0
     any_jobs = False
     for oid in c.selected:
-        m = ((c.opp(oid) or {}).get("business_case") or {}).get("measures") or {}
-        if _num(m.get("fte_retained_local")) is not None:
+        m = _measures(c.opp(oid))
+        if _num(m.get("fte_kept_in_borough")) is not None:
             any_jobs = True
-            fte_local += float(m["fte_retained_local"])
-            fte_released += float(m.get("fte_released") or 0.0)
+            kept += float(m["fte_kept_in_borough"]) + float(m.get("fte_created_in_borough") or 0)
+            released += float(m.get("fte_released") or 0.0)
     if any_jobs:
         blocks.append(
             _p(
                 "Jobs: the priority projects keep or create about "
-                f"{fmt.number(fte_local)} full-time equivalent posts in the borough and release "
-                f"about {fmt.number(fte_released)}, in line with the principle of retaining jobs "
-                "within the borough."
+                f"{fmt.number(kept)} full-time equivalent posts in the borough and release about "
+                f"{fmt.number(released)}, in line with the principle of retaining jobs within the "
+                "borough."
             )
         )
     else:
@@ -979,23 +1059,34 @@ def _background(c: _Context) -> Section:
 
 def _business_case(c: _Context, oid: str) -> Section:
     o = c.opp(oid) or {}
-    bc = o.get("business_case") or {}
+    bc = _bc(o)
     if not bc:
         return Section(c.title(oid), (_notice("The business case"),), key=f"case-{oid}")
+    base = c.opp_path(oid, "business_case")
     children: list[Section] = []
-    assumptions = bc.get("assumptions") or []
+    assumptions = [a for a in bc.get("assumptions") or [] if isinstance(a, Mapping)]
     if assumptions:
+
+        def shown(value: Any) -> str:
+            n = _num(value)
+            if n is not None:
+                return fmt.number(n, 0 if abs(n) >= 100 else 3)
+            if isinstance(value, str):
+                return value
+            return "see the evidence base"
+
         children.append(
             Section(
                 "Assumptions and sources",
                 (
                     Table(
                         "Assumptions",
-                        ("Assumption", "Value", "Source", "Confidence"),
+                        ("Assumption", "Value", "Unit", "Source", "Confidence"),
                         tuple(
                             (
-                                str(a.get("label", a.get("name", ""))),
-                                str(a.get("display", a.get("value", ""))),
+                                str(a.get("description") or a.get("key", "")),
+                                shown(a.get("value")),
+                                str(a.get("unit", "")),
                                 str(a.get("source", "")),
                                 str(a.get("confidence", "")),
                             )
@@ -1005,16 +1096,16 @@ def _business_case(c: _Context, oid: str) -> Section:
                 ),
             )
         )
-    years = bc.get("years") or []
+    years = (bc.get("adjusted") or {}).get("years") or []
     if years:
         rows = []
         for i, r in enumerate(years):
-            path = c.opp_path(oid, "business_case", "years", i)
+            path = (*base, "adjusted", "years", i)
             rows.append(
                 (
-                    c.year(r, i),
-                    Money(r.get("costs", 0.0), (*path, "costs"), full=True),
-                    Money(r.get("savings", 0.0), (*path, "savings"), full=True),
+                    str(r.get("label") or c.year(r, i)),
+                    Money(r.get("total_cost", 0.0), (*path, "total_cost"), full=True),
+                    Money(r.get("benefits", 0.0), (*path, "benefits"), full=True),
                     Money(r.get("net", 0.0), (*path, "net"), full=True),
                     fmt.number(float(r.get("discount_factor", 1.0)), 3),
                     Money(r.get("present_value", 0.0), (*path, "present_value"), full=True),
@@ -1025,75 +1116,87 @@ def _business_case(c: _Context, oid: str) -> Section:
                 "Cash flows",
                 (
                     Table(
-                        "Yearly cash flows (real prices)",
-                        ("Year", "Costs", "Savings", "Net", "Discount factor", "Present value"),
+                        "Yearly cash flows with optimism bias (real prices)",
+                        ("Year", "Costs", "Benefits", "Net", "Discount factor", "Present value"),
                         tuple(rows),
                         (False, True, True, True, True, True),
                     ),
                 ),
             )
         )
-    measures = bc.get("measures") or {}
+    measures = _measures(o)
     if measures:
         labels = (
             ("npv", "Net present value", "money"),
-            ("npv_unadjusted", "Net present value before optimism bias", "money"),
+            ("pv_benefits", "Present value of benefits", "money"),
+            ("pv_costs", "Present value of costs", "money"),
+            ("bcr", "Benefit-cost ratio", "ratio"),
             ("one_off_cost", "One-off cost (with optimism bias)", "money"),
-            ("steady_state_saving", "Annual saving at full run-rate", "money"),
+            ("steady_state_annual_saving", "Annual saving at full level", "money"),
             ("savings_12m", "Savings within 12 months", "money"),
             ("funding_need", "Funding need", "money"),
-            ("non_cashable", "Non-cashable gains (not in the NPV)", "money"),
-            ("bcr", "Benefit-cost ratio", "ratio"),
-            ("payback_year", "Payback (year)", "int"),
-            ("discounted_payback_year", "Discounted payback (year)", "int"),
-            ("fte_released", "FTE released", "ratio"),
-            ("fte_retained_local", "FTE kept or created in the borough", "ratio"),
+            ("non_cashable_annual", "Non-cashable gains a year (not in the NPV)", "money"),
+            ("months_to_first_saving", "Months to first saving", "number"),
+            ("fte_released", "FTE released", "number"),
+            ("fte_kept_in_borough", "FTE kept in the borough", "number"),
+            ("fte_created_in_borough", "FTE created in the borough", "number"),
         )
         rows_m: list[tuple[Run, ...]] = []
         for key, label, kind in labels:
             v = _num(measures.get(key))
             if v is None:
                 continue
-            path = c.opp_path(oid, "business_case", "measures", key)
             cell: Run = (
-                Money(v, path)
+                Money(v, (*base, "adjusted", "measures", key))
                 if kind == "money"
-                else (str(int(v)) if kind == "int" else fmt.number(v, 2 if key == "bcr" else 0))
+                else fmt.number(v, 2 if key == "bcr" else 0)
             )
             rows_m.append((label, cell))
+        for key, label in (
+            ("payback_label", "Payback"),
+            ("discounted_payback_label", "Discounted payback"),
+        ):
+            rows_m.append((label, str(measures.get(key) or "not within the period")))
         mc = bc.get("monte_carlo") or {}
         for key, label in (("p10", "NPV, P10"), ("p50", "NPV, P50"), ("p90", "NPV, P90")):
             if _num(mc.get(key)) is not None:
-                rows_m.append(
-                    (label, Money(mc[key], c.opp_path(oid, "business_case", "monte_carlo", key)))
-                )
-        if _num(mc.get("prob_positive")) is not None:
-            rows_m.append(("Chance the NPV is positive", fmt.percent(mc["prob_positive"])))
+                rows_m.append((label, Money(mc[key], (*base, "monte_carlo", key))))
+        if _num(mc.get("prob_npv_positive")) is not None:
+            rows_m.append(("Chance the NPV is positive", fmt.percent(mc["prob_npv_positive"])))
+        if _num(mc.get("prob_quick_win")) is not None:
+            rows_m.append(
+                ("Chance savings begin within 12 months", fmt.percent(mc["prob_quick_win"]))
+            )
         children.append(
             Section(
                 "Measures",
                 (Table("Appraisal measures", ("Measure", "Value"), tuple(rows_m), (False, True)),),
             )
         )
-    switching = bc.get("switching_values") or []
     blocks_s: list[Block] = []
+    switching = [s for s in bc.get("switching_values") or [] if isinstance(s, Mapping)]
     if switching:
+
+        def value(s: Mapping[str, Any], key: str) -> str:
+            v = _num(s.get(key))
+            if v is None:
+                return "none in range"
+            unit = str(s.get("unit", ""))
+            if unit in ("£", "GBP", "pounds"):
+                return fmt.money(v)
+            if "share" in unit or unit == "%":
+                return fmt.percent(v, 1)
+            return f"{fmt.number(v, 2)} {unit}".strip()
+
         blocks_s.append(
             Table(
                 "Switching values: the value of each input at which the NPV falls to zero",
                 ("Input", "Central value", "Switching value", "Change"),
                 tuple(
                     (
-                        str(s.get("label", s.get("input", ""))),
-                        str(s.get("base_display", fmt.number(float(s.get("base", 0.0)), 2))),
-                        str(
-                            s.get("switching_display")
-                            or (
-                                fmt.number(float(s["switching"]), 2)
-                                if _num(s.get("switching")) is not None
-                                else "none in range"
-                            )
-                        ),
+                        str(s.get("input", "")).replace("_", " "),
+                        value(s, "central"),
+                        value(s, "switching_value"),
                         fmt.percent(float(s["change"]))
                         if _num(s.get("change")) is not None
                         else "-",
@@ -1108,7 +1211,7 @@ def _business_case(c: _Context, oid: str) -> Section:
         blocks_s.append(tornado)
     if blocks_s:
         children.append(Section("Sensitivity and switching values", tuple(blocks_s)))
-    risks = o.get("risks") or []
+    risks = _risk_list(o)
     if risks:
         children.append(
             Section(
@@ -1116,55 +1219,56 @@ def _business_case(c: _Context, oid: str) -> Section:
                 (
                     Table(
                         "Risk register (likelihood x impact, each 1-5)",
-                        ("Category", "Risk", "Rating", "Mitigation", "Residual"),
+                        ("Category", "Risk", "Rating", "Mitigation", "Residual rating"),
                         tuple(_risk_rows(risks, None)),
                     ),
                 ),
             )
         )
     intro = _p(
-        f"{c.model(str(o.get('model', '')))} of {fmt.listing([c.name(s) for s in o.get('service_ids') or []])}"
-        f" with {fmt.listing([c.name(p) for p in o.get('partner_ids') or []]) or 'no partner'}."
+        f"{c.model(str(o.get('model', '')))} of "
+        f"{fmt.listing([c.name(s) for s in o.get('service_ids') or []])} with "
+        f"{fmt.listing([c.name(p) for p in o.get('partner_ids') or []]) or 'no partner'}."
     )
     return Section(c.title(oid), (intro,), tuple(children), key=f"case-{oid}")
 
 
 def _tornado_figure(c: _Context, oid: str) -> Figure | None:
-    o = c.opp(oid) or {}
-    bc = o.get("business_case") or {}
-    bars = [t for t in bc.get("tornado") or [] if _num(t.get("npv_low")) is not None]
-    base = _num((bc.get("measures") or {}).get("npv"))
-    if not bars or base is None:
+    bc = _bc(c.opp(oid))
+    all_bars = [t for t in bc.get("tornado") or [] if isinstance(t, Mapping)]
+    base_npv = _num(_measures(c.opp(oid)).get("npv"))
+    indexed = [(i, t) for i, t in enumerate(all_bars) if _num(t.get("npv_at_low")) is not None]
+    if not indexed or base_npv is None:
         return None
-    bars.sort(key=lambda t: -abs(float(t["npv_high"]) - float(t["npv_low"])))
+    indexed.sort(key=lambda it: -abs(float(it[1]["npv_at_high"]) - float(it[1]["npv_at_low"])))
     path = c.opp_path(oid, "business_case", "tornado")
-    index = {id(t): i for i, t in enumerate(bc.get("tornado") or [])}
+    labels = tuple(str(t.get("input", "")).replace("_", " ") for _, t in indexed)
     rows = tuple(
         (
-            str(t.get("label", t.get("input", ""))),
-            Money(t["npv_low"], (*path, index[id(t)], "npv_low")),
-            Money(t["npv_high"], (*path, index[id(t)], "npv_high")),
+            labels[k],
+            Money(t["npv_at_low"], (*path, i, "npv_at_low")),
+            Money(t["npv_at_high"], (*path, i, "npv_at_high")),
         )
-        for t in bars
+        for k, (i, t) in enumerate(indexed)
     )
-    top = bars[0]
+    top = indexed[0][1]
     alt = (
-        f"Tornado chart of the NPV of {c.title(oid)} around its central {fmt.money(base)}. "
-        f"The NPV is most sensitive to {top.get('label', top.get('input'))}, which moves it between "
-        f"{fmt.money(float(top['npv_low']))} and {fmt.money(float(top['npv_high']))}."
+        f"Tornado chart of the NPV of {c.title(oid)} around its central {fmt.money(base_npv)}. "
+        f"It is most sensitive to {labels[0]}, which moves it between "
+        f"{fmt.money(float(top['npv_at_low']))} and {fmt.money(float(top['npv_at_high']))}."
     )
     return Figure(
         f"tornado-{oid}",
         f"Sensitivity of the NPV: {c.title(oid)}",
         alt,
         Tornado(
-            base,
-            tuple(r[0] for r in rows if isinstance(r[0], str)),
-            tuple(float(t["npv_low"]) for t in bars),
-            tuple(float(t["npv_high"]) for t in bars),
+            base_npv,
+            labels,
+            tuple(float(t["npv_at_low"]) for _, t in indexed),
+            tuple(float(t["npv_at_high"]) for _, t in indexed),
         ),
         Table(
-            "NPV at each input's low and high value",
+            "NPV with each input at its low and at its high value",
             ("Input", "NPV at low", "NPV at high"),
             rows,
             (False, True, True),
@@ -1193,19 +1297,14 @@ def _appendix_cases(c: _Context) -> Section:
 
 def _score_figure(c: _Context, ids: list[str]) -> Figure | None:
     scored = [(oid, (c.opp(oid) or {}).get("scores") or {}) for oid in ids]
-    scored = [(oid, s) for oid, s in scored if s.get("groups")]
+    scored = [(oid, s) for oid, s in scored if _items(s.get("groups"))]
     if not scored:
         return None
-    group_ids = [str(g.get("id")) for g in scored[0][1]["groups"]]
+    group_ids = [gid for gid, _ in _items(scored[0][1]["groups"])]
     names = tuple(c.group_names.get(g, g) for g in group_ids)
     values = tuple(
         tuple(
-            float(
-                next(
-                    (g.get("contribution", 0.0) for g in s["groups"] if str(g.get("id")) == gid),
-                    0.0,
-                )
-            )
+            float(dict(_items(s["groups"])).get(gid, {}).get("weighted") or 0.0)
             for gid in group_ids
         )
         for _, s in scored
@@ -1241,25 +1340,22 @@ def _appendix_scores(c: _Context) -> Section:
         for oid in c.opp_index
         if (c.opp(oid) or {}).get("scores")
     ]
+    title = "Appendix 2: Scoring tables and weights"
     if not ranked:
-        return Section(
-            "Appendix 2: Scoring tables and weights",
-            (_notice("Criteria scores and weights"),),
-            key="appendix-scores",
-        )
+        return Section(title, (_notice("Criteria scores and weights"),), key="appendix-scores")
     ranked.sort(key=lambda x: (int(x[1].get("rank") or 10**9), -float(x[1].get("total") or 0.0)))
-    first = ranked[0][1]
+    criteria = _items(ranked[0][1].get("criteria"))
     blocks: list[Block] = [
         Table(
-            "Weights used (swing weights, normalised to 100% within each level)",
+            "Weights used (combined stakeholders' swing weights; overall shares add up to 100%)",
             ("Criterion", "Principle", "Weight"),
             tuple(
                 (
-                    c.criterion_names.get(str(k.get("id")), str(k.get("id"))),
+                    c.criterion_names.get(kid, kid),
                     c.group_names.get(str(k.get("group")), str(k.get("group", ""))),
-                    fmt.percent(float(k.get("weight", 0.0)), 1),
+                    fmt.percent(float(k.get("weight") or 0.0), 1),
                 )
-                for k in first.get("criteria") or []
+                for kid, k in criteria
             ),
             (False, False, True),
         )
@@ -1268,7 +1364,15 @@ def _appendix_scores(c: _Context) -> Section:
     fig = _score_figure(c, list(dict.fromkeys([*c.selected, *top]))[:12])
     if fig:
         blocks.append(fig)
-    crit_ids = [str(k.get("id")) for k in first.get("criteria") or []]
+    crit_ids = [kid for kid, _ in criteria]
+
+    def score(s: Mapping[str, Any], cid: str) -> str:
+        k = dict(_items(s.get("criteria"))).get(cid)
+        if k is None:
+            return "-"
+        v = _num(k.get("score"))
+        return fmt.number(v) if v is not None else "no data"
+
     blocks.append(
         Table(
             "Criteria scores (0-100) of the shortlist, in rank order",
@@ -1277,113 +1381,145 @@ def _appendix_scores(c: _Context) -> Section:
                 (
                     str(s.get("rank", "")),
                     c.title(oid),
-                    *(
-                        next(
-                            (
-                                fmt.number(float(k["score"]))
-                                if _num(k.get("score")) is not None
-                                else "no data"
-                                for k in s.get("criteria") or []
-                                if str(k.get("id")) == cid
-                            ),
-                            "-",
-                        )
-                        for cid in crit_ids
-                    ),
-                    fmt.number(float(s.get("total", 0.0)), 1),
+                    *(score(s, cid) for cid in crit_ids),
+                    fmt.number(float(s.get("total") or 0.0), 1),
                 )
-                for oid, s in ranked
+                for oid, s in ranked[:40]
             ),
             (True, False, *(True for _ in crit_ids), True),
+            note=(
+                f"The {len(ranked) - 40} lower-ranked opportunities are in results.json."
+                if len(ranked) > 40
+                else ""
+            ),
         )
     )
-    return Section("Appendix 2: Scoring tables and weights", tuple(blocks), key="appendix-scores")
+    return Section(title, tuple(blocks), key="appendix-scores")
 
 
 def _appendix_sensitivity(c: _Context) -> Section:
     s = c.results.get("sensitivity")
     blocks: list[Block] = []
+    title = "Appendix 3: How firm is the ranking"
     if not isinstance(s, Mapping) or not s:
-        blocks.append(_notice("The sensitivity of the ranking to the weights"))
-    else:
-        top_n = s.get("top_n", len(c.selected) or "N")
-        for w in s.get("weights") or []:
-            label = str(w.get("label") or c.criterion_names.get(str(w.get("id")), w.get("id")))
-            cur, lo, hi = _num(w.get("current")), _num(w.get("low")), _num(w.get("high"))
-            if cur is None:
-                continue
-            parts = []
-            if hi is not None and hi < 0.999:
-                parts.append(f"rises above {fmt.percent(hi)}")
-            if lo is not None and lo > 0.001:
-                parts.append(f"falls below {fmt.percent(lo)}")
-            if parts:
-                text = (
-                    f"The top {top_n} holds unless the weight on {label.lower()} "
-                    f"{' or '.join(parts)} (it is {fmt.percent(cur)} now)."
-                )
-            else:
-                text = f"The top {top_n} holds whatever the weight on {label.lower()}."
-            blocks.append(_p(text, kind="bullet"))
-        reversals = s.get("rank_reversals") or []
-        if reversals:
-            blocks.append(
-                Table(
-                    "Rank reversals: the smallest single change of weight that swaps neighbours",
-                    ("Higher", "Lower", "Weight", "Change needed"),
-                    tuple(
+        return Section(
+            title,
+            (_notice("The sensitivity of the ranking to the weights"),),
+            key="appendix-sensitivity",
+        )
+    top_n = s.get("top_n", len(c.selected) or "N")
+    intervals = (s.get("weight_stability") or {}).get("intervals") or []
+    if intervals:
+        blocks.append(
+            _p(
+                f"For each weight in turn, with the others kept in proportion, the range over which "
+                f"the top {top_n} of the ranking stays the same (overall shares of the weight):"
+            )
+        )
+    for w in intervals:
+        label = _weight_label(c, str(w.get("weight", "")))
+        cur, lo, hi = (
+            _num(w.get("overall_current")),
+            _num(w.get("overall_from")),
+            _num(w.get("overall_to")),
+        )
+        if cur is None or lo is None or hi is None:
+            continue
+        parent = max(cur, hi, 1e-9) if w.get("level") == "group" else None
+        parts = []
+        if hi < (parent or 1.0) * 0.999 and hi < 0.999:
+            entry = (w.get("above_to") or {}).get("enters")
+            parts.append(
+                f"rises above {fmt.percent(hi)}"
+                + (f" (then {c.title(str(entry))} comes in)" if entry else "")
+            )
+        if lo > 0.001:
+            entry = (w.get("below_from") or {}).get("enters")
+            parts.append(
+                f"falls below {fmt.percent(lo)}"
+                + (f" (then {c.title(str(entry))} comes in)" if entry else "")
+            )
+        if parts:
+            text = (
+                f"The top {top_n} holds unless the weight on {label} "
+                f"{' or '.join(parts)}; it is {fmt.percent(cur)} now."
+            )
+        else:
+            text = f"The top {top_n} holds whatever the weight on {label}."
+        blocks.append(_p(text, kind="bullet"))
+    reversals = [r for r in s.get("rank_reversal") or [] if isinstance(r, Mapping)]
+    if reversals:
+        blocks.append(
+            Table(
+                "Rank reversals: the smallest single change of weight that swaps neighbours",
+                ("Rank", "Higher", "Lower", "Weight", "Change needed (overall share)"),
+                tuple(
+                    (
+                        str(r.get("rank", "")),
+                        c.title(str(r.get("upper"))),
+                        c.title(str(r.get("lower"))),
+                        _weight_label(c, str(r.get("weight"))) if r.get("weight") else "-",
                         (
-                            c.title(str(r.get("higher"))),
-                            c.title(str(r.get("lower"))),
-                            str(
-                                r.get("label")
-                                or c.criterion_names.get(str(r.get("weight")), r.get("weight"))
-                            ),
-                            (
-                                f"{'+' if float(r['change']) > 0 else ''}{fmt.percent(float(r['change']), 1)} points"
-                            )
-                            if _num(r.get("change")) is not None
-                            else "no single change",
+                            ("+" if float(r["overall_change"]) > 0 else "")
+                            + fmt.percent(float(r["overall_change"]), 1)
                         )
-                        for r in reversals
-                    ),
-                )
+                        if _num(r.get("overall_change")) is not None
+                        else "no single change swaps them",
+                    )
+                    for r in reversals[:15]
+                ),
+                (True, False, False, False, True),
             )
-        acceptability = s.get("acceptability") or []
-        if acceptability:
-            blocks.append(
-                Table(
-                    f"Chance of a place in the top {top_n} when weights vary "
-                    f"({s.get('samples', 'many')} random sets of weights)",
-                    ("Opportunity", f"Chance of top {top_n}"),
-                    tuple(
-                        (c.title(str(a.get("id"))), fmt.percent(float(a.get("p_top_n", 0.0))))
-                        for a in acceptability
-                    ),
-                    (False, True),
-                )
+        )
+    smaa = s.get("smaa") or {}
+    options = _items(smaa.get("options"))
+    if options:
+        options.sort(key=lambda x: -float(x[1].get("p_top_n") or 0.0))
+        blocks.append(
+            Table(
+                f"Chance of a place in the top {top_n} when the weights vary at random "
+                f"({fmt.number(float(smaa.get('samples') or 0))} sets of weights)",
+                ("Opportunity", f"Chance of top {top_n}", "Expected rank"),
+                tuple(
+                    (
+                        c.title(oid),
+                        fmt.percent(float(a.get("p_top_n") or 0.0)),
+                        fmt.number(float(a.get("expected_rank") or 0.0), 1),
+                    )
+                    for oid, a in options[:20]
+                ),
+                (False, True, True),
             )
-    return Section("Appendix 3: How firm is the ranking", tuple(blocks), key="appendix-sensitivity")
+        )
+    if not blocks:
+        blocks.append(_notice("The sensitivity of the ranking to the weights"))
+    return Section(title, tuple(blocks), key="appendix-sensitivity")
 
 
 def _appendix_near_misses(c: _Context) -> Section:
     p = c.programme or {}
-    misses = p.get("near_misses") or []
+    misses = [m for m in p.get("near_misses") or [] if isinstance(m, Mapping)]
     blocks: list[Block] = []
+    unit = p.get("objective_unit") or (p.get("objective") or {}).get("unit")
     if misses:
+
+        def loss(i: int, m: Mapping[str, Any]) -> Run:
+            v = _num(m.get("loss_if_forced_in"))
+            if v is None:
+                return "cannot go in"
+            if unit == "£":
+                return Money(v, ("programme", "near_misses", i, "loss_if_forced_in"))
+            return f"{fmt.number(v, 1)} {unit or ''}".strip()
+
         blocks.append(
             Table(
                 "Near misses: the best projects left out, and why",
-                ("Opportunity", "Why it is out", "Cost of forcing it in"),
+                ("Opportunity", "Why it is out", "Loss if forced in"),
                 tuple(
                     (
                         c.title(str(m.get("id"))),
-                        str(m.get("reason", "")),
-                        Money(
-                            m["objective_loss"], ("programme", "near_misses", i, "objective_loss")
-                        )
-                        if _num(m.get("objective_loss")) is not None
-                        else "-",
+                        str(m.get("text") or m.get("reason", "")),
+                        loss(i, m),
                     )
                     for i, m in enumerate(misses)
                 ),
@@ -1392,6 +1528,9 @@ def _appendix_near_misses(c: _Context) -> Section:
         )
     else:
         blocks.append(_notice("The near misses"))
+    shadow = p.get("budget_shadow")
+    if isinstance(shadow, Mapping) and shadow.get("text"):
+        blocks.append(_p(str(shadow["text"])))
     frontier = _frontier_figure(c)
     if frontier:
         blocks.append(frontier)
