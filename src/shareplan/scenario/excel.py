@@ -428,12 +428,26 @@ def _write_cell(cell: Any, column: Column, value: Any) -> None:
             value = day
     cell.value = value
     if isinstance(value, str):
-        cell.data_type = (
-            "s"  # text that starts with '=' or '#' stays text, never a formula or error
-        )
+        cell.data_type = "s"  # text starting '=' or '#' stays text, not a formula or an error
+    elif isinstance(value, int | float) and not isinstance(value, bool):
+        _keep_every_digit(cell, value)
     number_format = _number_format(column)
     if number_format and value is not None:
         cell.number_format = number_format
+
+
+def _keep_every_digit(cell: Any, value: float) -> None:
+    """Make openpyxl store ``value`` exactly.
+
+    openpyxl writes numbers with 16 significant digits, which is not always enough to give back the
+    same double (0.30000000000000004 would come back as 0.3), so a round trip would change the
+    scenario. The file format allows the 17 digits Excel itself writes: for such a number the cell
+    is given its shortest exact text, which openpyxl writes as it is. Pinned by the round-trip
+    property tests.
+    """
+    if float(f"{value:.16g}") != value:
+        cell._value = repr(value) if isinstance(value, float) else str(value)
+        cell.data_type = "n"
 
 
 def _number_format(column: Column) -> str | None:
