@@ -1,0 +1,282 @@
+"""The validating wrapper: procurement routes, dated thresholds, measures, JSON, bad input."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import numpy as np
+import pytest
+from tests.conftest import make_authority, make_partner, make_service
+
+from shareplan.business_case import (
+    build_business_case,
+    build_business_cases,
+    cashflow,
+    simulate_programme,
+)
+from shareplan.business_case.assumptions import AssumptionBook
+from shareplan.business_case.case import prepare
+from shareplan.errors import InputError
+from shareplan.evidence import EvidenceBase
+from shareplan.opportunities import Estimates, Opportunity
+from shareplan.scenario import DeclaredOpportunity, ParameterOverride, Scenario
+
+
+def scenario(**authority: Any) -> Scenario:
+    return Scenario(
+        authority=make_authority(**authority),
+        services=(
+            make_service("payroll", platforms=("SAP",)),
+            make_service("revs", gross_cost=3_000_000.0, fte=80.0, kind="front_office"),
+        ),
+        partners=(
+            make_partner("northby", "local_authority", platforms=("SAP",)),
+            make_partner("southby", "local_authority", platforms=("SAP",)),
+            make_partner("eastby", "local_authority"),
+            make_partner("westby", "local_authority"),
+            make_partner("acme", "private", affinity=2, platforms=("SAP",)),
+            make_partner("rbt", "joint_venture", geography="borough", platforms=("SAP",)),
+        ),
+    )
+
+
+def opp(
+    model: str, partners: tuple[str, ...], service: str = "payroll", **est: float
+) -> Opportunity:
+    return Opportunity(
+        id=f"{service}:{model}:{'+'.join(partners)}",
+        title=service,
+        unit_id=service,
+        service_ids=(service,),
+        partner_ids=partners,
+        model=model,
+        estimates=Estimates(**est),
+    )
+
+
+def test_public_public_needs_no_tender_and_private_needs_one_later(evidence: EvidenceBase) -> None:
+    """A shared service and a joint procurement with councils are exempt public-public
+    arrangements; the same service outsourced to a private firm is worth 1m x 0.8 x 7 years x 1.2
+    (VAT) = 6.72m, above the threshold of 214,904 (in force 2024-2025), so it needs a tender on Find a Tender and
+    saves later. Appraised in June 2025, under the Procurement Act 2023."""
+    sc = scenario(appraisal_date=dt.date(2025, 6, 1))
+    shared = build_business_case(
+        sc, opp("public_public_shared_service", ("northby",)), evidence, draws=0
+    )
+    joint = build_business_case(
+        sc, opp("joint_procurement", ("northby", "southby")), evidence, draws=0
+    )
+    private = build_business_case(sc, opp("public_private", ("acme",)), evidence, draws=0)
+    for case in (shared, joint):
+        assert case.procurement.route == "public_public_exempt"
+        assert not case.procurement.needs_tender
+    assert "Procurement Act 2023" in shared.procurement.public_public_basis
+    assert private.procurement.route == "competitive_above_threshold"
+    assert private.procurement.needs_tender
+    assert private.procurement.threshold == 214_904
+    assert private.procurement.contract_value == pytest.approx(1e6 * 0.8 * 7 * 1.2)
+    assert "Find a Tender" in private.procurement.notice_service
+    assert private.procurement.min_tender_days == 25
+    assert (
+        private.unadjusted.measures.months_to_first_saving
+        > shared.unadjusted.measures.months_to_first_saving
+    )
+    assert any(r.id == "tender" for r in private.risks.risks)
+
+
+def test_joint_venture_is_flagged_for_legal_advice(evidence: EvidenceBase) -> None:
+    case = build_business_case(scenario(), opp("public_private", ("rbt",)), evidence, draws=0)
+    assert case.procurement.route == "joint_venture_legal_advice"
+    assert case.procurement.legal_advice
+    assert case.procurement.needs_tender
+    assert any(r.id == "joint_venture" for r in case.risks.risks)
+    assert not case.delivery_facts().legal_clear
+
+
+def test_2010_appraisal_uses_the_2010_ojeu_threshold(evidence: EvidenceBase) -> None:
+    """Rotherham, December 2010: PCR 2006, OJEU, sub-central services threshold 156,442 net of VAT."""
+    sc = scenario(price_base_year=2010, first_year=2010, appraisal_date=dt.date(2010, 12, 1))
+    case = build_business_case(sc, opp("public_private", ("acme",)), evidence, draws=0)
+    p = case.procurement
+    assert p.threshold == 156_442 and not p.threshold_vat_inclusive
+    assert "OJEU" in p.notice_service and "2006" in p.law
+    assert p.contract_value == pytest.approx(1e6 * 0.8 * 7)
+    assert case.adjusted.years[1].label == "2011/12"
+    early = scenario(appraisal_date=dt.date(2008, 6, 1))
+    note = build_business_case(early, opp("public_private", ("acme",)), evidence, draws=0)
+    assert "earliest" in note.procurement.threshold_note
+
+
+def test_partnership_size_sets_the_ramp(evidence: EvidenceBase) -> None:
+    """Three members (us and two councils): the small ramp (12 months). Five members: full run-rate
+    at 5 + (5 - 3 - 1) x 1 = 6 years from approval, and the large-partnership risk is raised."""
+    sc = scenario()
+    small = build_business_case(
+        sc, opp("public_public_shared_service", ("northby", "southby")), evidence, draws=0
+    )
+    large = build_business_case(
+        sc,
+        opp("public_public_shared_service", ("northby", "southby", "eastby", "westby")),
+        evidence,
+        draws=0,
+    )
+    assert small.timeline.ramp_months == 12.0
+    assert large.unadjusted.measures.months_to_full_saving == pytest.approx(72.0)
+    assert any(r.id == "large_partnership" for r in large.risks.risks)
+    assert not any(r.id == "large_partnership" for r in small.risks.risks)
+
+
+def test_flows_measures_and_json_agree(evidence: EvidenceBase) -> None:
+    """NPV = sum of present values = sum of net x DF, in the JSON as in the objects; the
+    business-as-usual comparator is zero; switching saving gives NPV 0."""
+    case = build_business_case(
+        scenario(), opp("public_public_shared_service", ("northby",)), evidence, draws=500
+    )
+    doc = case.to_json()
+    for basis in ("adjusted", "unadjusted"):
+        years = doc[basis]["years"]
+        npv = doc[basis]["measures"]["npv"]
+        assert npv == pytest.approx(sum(y["present_value"] for y in years), abs=1e-6)
+        assert npv == pytest.approx(sum(y["net"] * y["discount_factor"] for y in years), abs=1e-6)
+        for y in years:
+            assert y["net"] == pytest.approx(y["benefits"] - y["total_cost"], abs=1e-6)
+            assert y["total_cost"] == pytest.approx(sum(y["costs"].values()), abs=1e-6)
+    assert doc["business_as_usual"]["measures"]["npv"] == 0.0
+    assert doc["adjusted"]["measures"]["npv"] < doc["unadjusted"]["measures"]["npv"]
+    saving = next(s for s in case.switching_values if s.input == "annual_saving")
+    assert saving.switching_value is not None
+    prep = prepare(
+        scenario(),
+        opp("public_public_shared_service", ("northby",)),
+        AssumptionBook(evidence, dt.date(2024, 6, 1)),
+    )
+    share = saving.switching_value / (case.baseline_annual_cost * case.keep_share)
+    factors = np.array([y.discount_factor for y in case.adjusted.years])
+    assert float(cashflow.npv_fast(prep.adjusted.replace(share=share), factors)) == pytest.approx(
+        0.0, abs=1e-4
+    )
+    delay = next(s for s in case.switching_values if s.input == "delay")
+    if delay.switching_value is not None:
+        at = prep.adjusted.replace(delay_months=delay.switching_value)
+        assert float(cashflow.npv_fast(at, factors)) == pytest.approx(0.0, abs=1e-3)
+    origins = {a.origin for a in case.assumptions}
+    assert {"evidence", "optimism_bias"} <= origins
+    assert all(a.source for a in case.assumptions)
+    assert case.monte_carlo is not None and 0.0 <= case.monte_carlo.prob_npv_positive <= 1.0
+
+
+def test_estimates_and_overrides_are_used_and_traced(evidence: EvidenceBase) -> None:
+    sc = scenario().model_copy(
+        update={
+            "parameters": (
+                ParameterOverride(key="savings.private_partner_gain_share", value=0.3, note="deal"),
+                ParameterOverride(key="optimism.mitigated_share.one_off", value=1.0),
+            )
+        }
+    )
+    case = build_business_case(
+        sc,
+        opp("public_private", ("acme",), saving_central=0.25, one_off_cost=200_000.0),
+        evidence,
+        draws=0,
+    )
+    assert case.keep_share == pytest.approx(0.7)
+    assert case.saving_share.central == 0.25
+    assert case.optimism_bias.one_off_uplift == 0.0
+    assert case.unadjusted.measures.one_off_cost == pytest.approx(200_000.0)
+    keys = {a.key: a for a in case.assumptions}
+    assert keys["savings.private_partner_gain_share"].origin == "scenario"
+    assert keys["estimate.one_off_cost"].origin == "estimate"
+
+
+def problems_of(exc: pytest.ExceptionInfo[InputError]) -> str:
+    return "\n".join(str(p) for p in exc.value.problems)
+
+
+@pytest.mark.parametrize(
+    ("estimates", "column", "words"),
+    [
+        ({"saving_central": 1.5}, "saving_central", "outside 0-100%"),
+        ({"saving_low": 0.3, "saving_central": 0.2, "saving_high": 0.1}, "saving_central", "above"),
+        ({"one_off_cost": -5.0}, "one_off_cost", "negative"),
+    ],
+)
+def test_bad_estimates_name_where(
+    evidence: EvidenceBase, estimates: dict[str, float], column: str, words: str
+) -> None:
+    o = opp("public_public_shared_service", ("northby",), **estimates)
+    sc = scenario().model_copy(
+        update={
+            "opportunities": (
+                DeclaredOpportunity(
+                    id=o.id, service_ids=o.service_ids, partner_ids=o.partner_ids, model=o.model
+                ),
+            )
+        }
+    )
+    with pytest.raises(InputError) as exc:
+        build_business_case(sc, o, evidence, draws=0)
+    hit = [p for p in exc.value.problems if p.column == column]
+    assert hit and hit[0].sheet == "opportunities" and hit[0].row == 2
+    assert words in problems_of(exc)
+
+
+def test_bad_settings_name_where(evidence: EvidenceBase) -> None:
+    o = opp("public_public_shared_service", ("northby",))
+    zero = scenario().model_copy(
+        update={"authority": make_authority().model_copy(update={"horizon_years": 0})}
+    )
+    with pytest.raises(InputError) as exc:
+        build_business_case(zero, o, evidence, draws=0)
+    assert exc.value.problems[0].column == "horizon_years"
+    short = scenario().model_copy(
+        update={
+            "parameters": (ParameterOverride(key="discount.schedule.standard", value="0-5:3.5%"),)
+        }
+    )
+    with pytest.raises(InputError) as exc:
+        build_business_case(short, o, evidence, draws=0)
+    p = exc.value.problems[0]
+    assert (p.sheet, p.row, p.column) == ("parameters", 2, "value")
+    assert "covers years 0-5 only" in p.message
+    unknown = scenario(discount_schedule="generous")
+    with pytest.raises(InputError) as exc:
+        build_business_case(unknown, o, evidence, draws=0)
+    assert "standard" in (exc.value.problems[0].allowed or "")
+    bad_share = scenario().model_copy(
+        update={
+            "parameters": (
+                ParameterOverride(
+                    key="savings.share.public_public_shared_service.back_office.high", value=1.4
+                ),
+                ParameterOverride(key="costs.project_team_cost_ratio", value=-1.0),
+            )
+        }
+    )
+    with pytest.raises(InputError) as exc:
+        build_business_case(bad_share, o, evidence, draws=0)
+    text = problems_of(exc)
+    assert "outside 0-100%" in text and "cannot be negative" in text
+    assert {p.row for p in exc.value.problems} >= {2, 3}
+
+
+def test_programme_simulation_shape_and_reproducibility(evidence: EvidenceBase) -> None:
+    sc = scenario()
+    cases = build_business_cases(
+        sc,
+        [
+            opp("public_public_shared_service", ("northby",)),
+            opp("corporate_centralisation", (), "revs"),
+        ],
+        evidence,
+        draws=200,
+    )
+    a = simulate_programme(cases, 300, sc.authority.random_seed)
+    b = simulate_programme(cases, 300, sc.authority.random_seed)
+    assert a.draws is not None and a.draws.shape == (300, 2, 10)
+    np.testing.assert_array_equal(a.draws, b.draws)
+    assert all(lo <= mid <= hi for lo, mid, hi in zip(a.p10, a.p50, a.p90, strict=True))
+    fields = cases[0].programme_inputs()
+    assert len(fields["one_off_cost_by_year"]) == 10
+    assert fields["one_off_cost"] == pytest.approx(sum(fields["one_off_cost_by_year"]))
