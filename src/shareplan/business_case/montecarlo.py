@@ -156,12 +156,14 @@ def _with_draws(base: FlowInputs, draws: Draws) -> FlowInputs:
 
 @dataclass(frozen=True, slots=True)
 class Simulation:
-    """NPV and benefits-start month of every draw, shape ``(draws, opportunities)``."""
+    """NPV of every draw, and whether savings began within the quick-win window, shape
+    ``(draws, opportunities)``."""
 
     npv: FloatArray
-    benefits_start: FloatArray
+    quick_win: npt.NDArray[np.bool_]
     seed: int
     distribution: Distribution
+    quick_win_months: float = 12.0
 
     def percentiles(self, q: tuple[float, ...] = (10, 50, 90)) -> FloatArray:
         """Shape ``(len(q), opportunities)``."""
@@ -172,8 +174,9 @@ class Simulation:
         result: FloatArray = np.mean(self.npv > 0, axis=0)
         return result
 
-    def prob_quick_win(self, months: float = 12.0) -> FloatArray:
-        result: FloatArray = np.mean(self.benefits_start < months, axis=0)
+    def prob_quick_win(self) -> FloatArray:
+        """Share of draws in which savings begin within ``quick_win_months`` of approval."""
+        result: FloatArray = np.mean(self.quick_win, axis=0)
         return result
 
 
@@ -186,6 +189,7 @@ def simulate_npv(
     distribution: Distribution = "triangular",
     chunk_cells: int = DEFAULT_CHUNK_CELLS,
     workers: int = 1,
+    quick_win_months: float = 12.0,
 ) -> Simulation:
     """NPV of every draw for every opportunity (``base`` fields have one entry per opportunity).
 
@@ -198,14 +202,14 @@ def simulate_npv(
     n = ranges.size
     chunk = max(1, chunk_cells // max(1, n))
     npvs = np.empty((n_draws, n), dtype=np.float64)
-    starts = np.empty((n_draws, n), dtype=np.float64)
+    quick = np.empty((n_draws, n), dtype=np.bool_)
 
     def work(row: int, raw: _Raw) -> None:
         inputs = _with_draws(base, _draws(raw, ranges, distribution))
         size = raw.u_share.shape[0]
         value, start = npv_and_start(inputs, factors)
         npvs[row : row + size] = value
-        starts[row : row + size] = np.broadcast_to(start, (size, n))
+        quick[row : row + size] = np.broadcast_to(start < quick_win_months, (size, n))
 
     raws = _iter_raw(n, n_draws, seed, chunk, float(ranges.correlation))
     if workers <= 1:
@@ -224,7 +228,7 @@ def simulate_npv(
                 row += raw.u_share.shape[0]
             for job in pending:
                 job.result()
-    return Simulation(npvs, starts, seed, distribution)
+    return Simulation(npvs, quick, seed, distribution, quick_win_months)
 
 
 def simulate_yearly_net(

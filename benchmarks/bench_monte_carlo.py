@@ -1,0 +1,152 @@
+"""Benchmark: Monte Carlo of 2,000 opportunities x 10,000 draws x 10 years.
+
+Target on 2 cores: under 10 s and under 2 GiB. Prints the wall time (one thread and two), the peak
+memory traced by tracemalloc (numpy reports its buffers to it) and the process's peak resident set,
+and the speed-up over two straightforward baselines timed in the same run on a subset and scaled:
+
+* a per-opportunity, per-draw Python loop over the yearly cash-flow model;
+* a per-opportunity loop, vectorised over draws (yearly arrays, no closed form).
+
+Run: ``.venv/bin/python benchmarks/bench_monte_carlo.py``
+"""
+
+from __future__ import annotations
+
+import resource
+import time
+import tracemalloc
+
+import numpy as np
+
+from shareplan.business_case import cashflow
+from shareplan.business_case.cashflow import FlowInputs
+from shareplan.business_case.discounting import Band, schedule_factors
+from shareplan.business_case.montecarlo import Ranges, iter_draws, simulate_npv
+
+N_OPPORTUNITIES = 2_000
+N_DRAWS = 10_000
+N_YEARS = 10
+SEED = 20101201
+
+
+def portfolio(n: int) -> tuple[FlowInputs, Ranges]:
+    """A varied, reproducible set of opportunities (sizes, lead times, ramps, uplifts)."""
+    rng = np.random.default_rng(1)
+    baseline = rng.uniform(100_000, 5_000_000, n)
+    fte = baseline / 40_000
+    central = rng.uniform(0.03, 0.2, n)
+    inputs = FlowInputs(
+        baseline=baseline,
+        share=central,
+        keep=np.where(rng.random(n) < 0.2, 0.5, 1.0),
+        trading=np.where(rng.random(n) < 0.1, baseline * 0.05, 0.0),
+        non_cashable=baseline * 0.02,
+        procurement_months=rng.choice([0.0, 3.0, 9.0], n),
+        implementation_months=rng.uniform(3, 10, n),
+        ramp_months=rng.choice([6.0, 12.0, 48.0], n),
+        team_cost_per_month=fte * 0.0 + 2.0 * 60_000 / 12,
+        procurement_cost=rng.choice([0.0, 15_000.0, 60_000.0], n),
+        ict_cost=baseline * rng.uniform(0.0, 0.1, n),
+        exit_cost_full=fte * 0.6 * 24_000,
+        one_off_uplift=np.full(n, 2.0),
+        duration_uplift=np.full(n, 0.54),
+        operating_uplift=np.where(rng.random(n) < 0.2, 0.41, 0.0),
+    )
+    ranges = Ranges(
+        share=(central * 0.5, central, central * 1.6),
+        cost_multiplier=(np.full(n, 0.9), np.ones(n), np.full(n, 1.6)),
+        delay_months=(np.zeros(n), np.zeros(n), np.full(n, 9.0)),
+        correlation=0.6,
+    )
+    return inputs, ranges
+
+
+def subset(inputs: FlowInputs, index: int) -> FlowInputs:
+    return FlowInputs(
+        **{
+            name: np.broadcast_to(getattr(inputs, name), (N_OPPORTUNITIES,))[index]
+            for name in FlowInputs.__dataclass_fields__
+        }
+    )
+
+
+def main() -> None:
+    factors = schedule_factors((Band(0, 30, 0.035), Band(31, None, 0.03)), N_YEARS)
+    inputs, ranges = portfolio(N_OPPORTUNITIES)
+    cells = N_OPPORTUNITIES * N_DRAWS * N_YEARS
+    print(
+        f"Monte Carlo: {N_OPPORTUNITIES:,} opportunities x {N_DRAWS:,} draws x {N_YEARS} years "
+        f"= {cells:,} cash-flow cells"
+    )
+
+    timings = {}
+    for workers in (1, 2):
+        tracemalloc.start()
+        start = time.perf_counter()
+        sim = simulate_npv(inputs, ranges, factors, N_DRAWS, SEED, workers=workers)
+        timings[workers] = time.perf_counter() - start
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        print(
+            f"  vectorised, {workers} thread(s): {timings[workers]:6.2f} s, "
+            f"peak traced memory {peak / 2**20:,.0f} MiB"
+        )
+    best = min(timings.values())
+    p10, p50, p90 = sim.percentiles()
+    print(
+        f"  portfolio median P50 NPV {np.median(p50):,.0f}; mean P(NPV>0) "
+        f"{np.mean(sim.prob_positive()):.3f}; P10 <= P50 <= P90 everywhere: "
+        f"{bool(np.all((p10 <= p50) & (p50 <= p90)))}"
+    )
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10
+    print(f"  peak resident set of the process: {rss:,.0f} MiB")
+
+    # Baseline 1: a straightforward per-opportunity, per-draw Python loop (subset, scaled).
+    sub_opps, sub_draws = 4, 100
+    draws = next(iter_draws(ranges, sub_draws, SEED, sub_draws))
+    start = time.perf_counter()
+    for j in range(sub_opps):
+        one = subset(inputs, j)
+        for i in range(sub_draws):
+            drawn = one.replace(
+                share=float(draws.share[i, j]),
+                cost_multiplier=float(draws.cost_multiplier[i, j]),
+                delay_months=float(draws.delay_months[i, j]),
+            )
+            net = cashflow.yearly(drawn, N_YEARS)["net"]
+            float(sum(n * d for n, d in zip(net, factors, strict=True)))
+    loop = (time.perf_counter() - start) * (N_OPPORTUNITIES / sub_opps) * (N_DRAWS / sub_draws)
+    print(
+        f"  per-opportunity, per-draw Python loop: {loop:,.0f} s estimated "
+        f"(timed {sub_opps} x {sub_draws}, scaled): speed-up x{loop / best:,.0f}"
+    )
+
+    # Baseline 2: per-opportunity loop, vectorised over draws with yearly arrays.
+    sub_opps = 20
+    start = time.perf_counter()
+    for j in range(sub_opps):
+        one = subset(inputs, j)
+        one_ranges = Ranges(
+            share=tuple(np.asarray(a)[j : j + 1] for a in ranges.share),  # type: ignore[arg-type]
+            cost_multiplier=tuple(np.asarray(a)[j : j + 1] for a in ranges.cost_multiplier),  # type: ignore[arg-type]
+            delay_months=tuple(np.asarray(a)[j : j + 1] for a in ranges.delay_months),  # type: ignore[arg-type]
+            correlation=ranges.correlation,
+        )
+        d = next(iter_draws(one_ranges, N_DRAWS, SEED, N_DRAWS))
+        drawn = one.replace(
+            share=d.share[:, 0],
+            cost_multiplier=d.cost_multiplier[:, 0],
+            delay_months=d.delay_months[:, 0],
+        )
+        cashflow.yearly(drawn, N_YEARS)["net"] @ factors
+    per_opp = (time.perf_counter() - start) * (N_OPPORTUNITIES / sub_opps)
+    print(
+        f"  per-opportunity loop vectorised over draws: {per_opp:,.1f} s estimated "
+        f"(timed {sub_opps}, scaled): speed-up x{per_opp / best:,.1f}"
+    )
+    verdict = "meets" if best < 10 and rss < 2048 else "MISSES"
+    print(f"  target under 10 s and 2 GiB: {verdict} ({best:.2f} s, {rss:,.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()
