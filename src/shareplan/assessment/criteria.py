@@ -237,7 +237,18 @@ class CriteriaMatrix:
 
     def effective(self, neutral: float) -> FloatArray:
         """The scores as the weighted sum counts them: missing and not applicable at ``neutral``."""
-        return np.where(np.isnan(self.scores), neutral, self.scores)
+        out: FloatArray = np.nan_to_num(self.scores, nan=neutral)
+        return out
+
+    def totals(self, weights: FloatArray, neutral: float) -> FloatArray:
+        """The weighted sum of :meth:`effective`, column by column (no (n, 13) temporary)."""
+        total = np.zeros(self.scores.shape[0])
+        for j in range(self.scores.shape[1]):
+            if weights[j] == 0:
+                continue
+            column = self.scores[:, j]
+            total += weights[j] * np.where(np.isnan(column), neutral, column)
+        return total
 
 
 def lead_time(ctx: ScoringContext, model_index: IntArray, size: IntArray) -> FloatArray:
@@ -247,6 +258,99 @@ def lead_time(ctx: ScoringContext, model_index: IntArray, size: IntArray) -> Flo
     extra = np.where(size > s.small_max_partners, s.large_partnership_extra_months, 0.0)
     out: FloatArray = ctx.models.typical_lead[model_index] + extra
     return out
+
+
+@dataclass(frozen=True)
+class SetFeatures:
+    """What the value functions need to know about each row's partner set (one row per entry, or
+    per partner set when precomputed for the whole long list)."""
+
+    size: IntArray
+    in_borough: IntArray
+    footprint: IntArray
+    n_beyond: IntArray
+    affinity_beyond: FloatArray  # sum of the affinities of partners beyond the borough
+    voluntary: BoolArray
+    integrated: BoolArray
+    joint_venture: BoolArray
+    private: BoolArray
+
+    def take(self, rows: npt.NDArray[np.integer]) -> SetFeatures:
+        return SetFeatures(*(getattr(self, f)[rows] for f in self.__dataclass_fields__))
+
+
+def set_features(ctx: ScoringContext, members: IntArray) -> SetFeatures:
+    """Partner-set facts for each row of ``members`` (partner indices padded with -1).
+
+    Works slot by slot (a set has at most a handful of partners) so that every operation runs
+    over a contiguous column: much faster than reducing along short rows."""
+    pt = ctx.partners
+    n = members.shape[0]
+    size = np.zeros(n, dtype=np.int32)
+    in_borough = np.zeros(n, dtype=np.int32)
+    footprint = np.zeros(n, dtype=np.int32)
+    n_beyond = np.zeros(n, dtype=np.int32)
+    affinity = np.zeros(n, dtype=np.float64)
+    voluntary = np.zeros(n, dtype=bool)
+    integrated = np.zeros(n, dtype=bool)
+    joint_venture = np.zeros(n, dtype=bool)
+    private = np.zeros(n, dtype=bool)
+    for slot in range(members.shape[1]):
+        m = np.ascontiguousarray(members[:, slot])
+        valid = m >= 0
+        level = pt.level[m]  # the padding sentinel has level -1 and every flag False
+        size += valid
+        in_borough += level == 0
+        beyond = level > 0
+        n_beyond += beyond
+        np.maximum(footprint, level, out=footprint)
+        affinity += np.where(beyond, pt.affinity[m], 0.0)
+        voluntary |= pt.voluntary[m]
+        integrated |= pt.integrator[m]
+        joint_venture |= pt.joint_venture[m]
+        private |= pt.private[m]
+    return SetFeatures(
+        size=size,
+        in_borough=in_borough,
+        footprint=footprint,
+        n_beyond=n_beyond,
+        affinity_beyond=affinity,
+        voluntary=voluntary,
+        integrated=integrated,
+        joint_venture=joint_venture,
+        private=private,
+    )
+
+
+@dataclass(frozen=True)
+class Matches:
+    """Per row: partners with objectives (platforms) recorded, and how many share the unit's."""
+
+    objectives_known: IntArray
+    objectives_shared: IntArray
+    platforms_known: IntArray
+    platforms_shared: IntArray
+
+    def take(self, rows: npt.NDArray[np.integer]) -> Matches:
+        return Matches(*(getattr(self, f)[rows] for f in self.__dataclass_fields__))
+
+
+def matches(
+    ctx: ScoringContext, units: UnitTable, unit_rows: IntArray, members: IntArray
+) -> Matches:
+    """Objective and platform overlaps between each row's unit and its partners (slot by slot)."""
+    pt = ctx.partners
+    n = members.shape[0]
+    out = [np.zeros(n, dtype=np.int32) for _ in range(4)]
+    for slot in range(members.shape[1]):
+        m = np.ascontiguousarray(members[:, slot])
+        obj_known = pt.objectives_known[m]
+        plat_known = pt.platforms_known[m]
+        out[0] += obj_known
+        out[1] += obj_known & units.objective_match[unit_rows, m]
+        out[2] += plat_known
+        out[3] += plat_known & units.platform_match[unit_rows, m]
+    return Matches(*out)
 
 
 def score(
@@ -259,122 +363,140 @@ def score(
 ) -> CriteriaMatrix:
     """Score n entries: ``unit_rows`` (n,) into ``units``, ``members`` (n, S) partner indices padded
     with -1, ``model_index`` (n,) into the evidence base's models."""
-    s, pt, mt = ctx.settings, ctx.partners, ctx.models
+    return score_features(
+        ctx,
+        units,
+        unit_rows,
+        set_features(ctx, members),
+        matches(ctx, units, unit_rows, members),
+        model_index,
+        facts,
+    )
+
+
+def score_features(
+    ctx: ScoringContext,
+    units: UnitTable,
+    unit_rows: IntArray,
+    sets: SetFeatures,
+    overlap: Matches,
+    model_index: IntArray,
+    facts: EntryFacts | None = None,
+) -> CriteriaMatrix:
+    """The thirteen value functions on precomputed partner-set features (see :func:`score`)."""
+    s, mt = ctx.settings, ctx.models
     n = unit_rows.shape[0]
     facts = facts or EntryFacts()
-    scores = np.full((n, len(CRITERIA)), np.nan)
-    status = np.zeros((n, len(CRITERIA)), dtype=np.int8)
-    valid = members >= 0
-    size = valid.sum(axis=1)
+    # Column-major, because every value function fills one column.
+    scores = np.empty((n, len(CRITERIA)), order="F")
+    status = np.zeros((n, len(CRITERIA)), dtype=np.int8, order="F")
+    size = sets.size
     no_partner = size == 0
     u = unit_rows
 
     # Right services ------------------------------------------------------------------------
-    scores[:, C["track_record"]] = (units.track_record[u] - 1.0) / 4.0 * 100.0
+    scores[:, C["track_record"]] = (units.track_record[u] - 1.0) * 25.0
 
-    def share_matching(match: BoolArray, known: BoolArray, unit_has: BoolArray, k: int) -> None:
-        m_known = known[members] & valid
-        m_match = match[u[:, None], members] & m_known
-        n_known = m_known.sum(axis=1)
-        n_match = m_match.sum(axis=1)
+    def share(shared: IntArray, known: IntArray, unit_has: BoolArray, k: int) -> None:
         with np.errstate(invalid="ignore", divide="ignore"):
-            scores[:, k] = 100.0 * n_match / n_known
-        missing = ~unit_has[u] | (n_known == 0)
-        scores[missing | no_partner, k] = np.nan
+            scores[:, k] = 100.0 * shared / known
+        missing = ~unit_has[u] | (known == 0)
         status[missing, k] = MISSING
         status[no_partner, k] = NOT_APPLICABLE
+        scores[missing, k] = np.nan  # (no partner means known == 0, so it is included)
 
-    share_matching(
-        units.objective_match, pt.objectives_known, units.has_priorities, C["common_objectives"]
+    share(
+        overlap.objectives_shared,
+        overlap.objectives_known,
+        units.has_priorities,
+        C["common_objectives"],
     )
-    share_matching(
-        units.platform_match, pt.platforms_known, units.has_platforms, C["common_platforms"]
+    share(
+        overlap.platforms_shared,
+        overlap.platforms_known,
+        units.has_platforms,
+        C["common_platforms"],
     )
 
-    integrated = (pt.integrator[members] & valid).any(axis=1)
-    early = units.early[u]
     scores[:, C["early_intervention"]] = np.where(
-        early, np.where(integrated, 100.0, s.early_intervention_without_public), 0.0
+        units.early[u], np.where(sets.integrated, 100.0, s.early_intervention_without_public), 0.0
     )
 
     k = C["corporate_priorities"]
     if ctx.corporate_count:
-        scores[:, k] = 100.0 * np.minimum(
-            1.0, units.corporate_matches[u] / s.priorities_full_marks_at
-        )
+        full = 100.0 * np.minimum(1.0, units.corporate_matches / s.priorities_full_marks_at)
+        scores[:, k] = full[u]
     else:
+        scores[:, k] = np.nan
         status[:, k] = MISSING
 
     # Right partners ------------------------------------------------------------------------
-    in_borough = ((pt.level[members] == 0) & valid).sum(axis=1)
     host = mt.host[model_index]
     with np.errstate(invalid="ignore", divide="ignore"):
-        local = np.select(
-            [host == 0, host == 1],
-            [np.ones(n), (1.0 + in_borough) / (1.0 + size)],
-            in_borough / np.maximum(size, 1),
-        )
-    scores[:, C["within_borough"]] = 100.0 * local
-
-    footprint = np.where(valid, pt.level[members], 0).max(axis=1, initial=0)
-    scores[:, C["geographical_level"]] = 100.0 - 100.0 * np.abs(footprint - units.level[u]) / 3.0
-
-    beyond = valid & (pt.level[members] > 0)
-    n_beyond = beyond.sum(axis=1)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        mean_affinity = (pt.affinity[members] * beyond).sum(axis=1) / n_beyond
-    k = C["affinity_beyond"]
-    scores[:, k] = (mean_affinity - 1.0) / 4.0 * 100.0
-    status[n_beyond == 0, k] = NOT_APPLICABLE
-
-    scores[:, C["voluntary_sector"]] = np.where(
-        (pt.voluntary[members] & valid).any(axis=1), 100.0, 0.0
+        shared_local = (1.0 + sets.in_borough) / (1.0 + size)
+        partners_local = sets.in_borough / np.maximum(size, 1)
+    scores[:, C["within_borough"]] = 100.0 * np.where(
+        host == 0, 1.0, np.where(host == 1, shared_local, partners_local)
     )
 
+    scores[:, C["geographical_level"]] = 100.0 - (100.0 / 3.0) * np.abs(
+        sets.footprint - units.level[u]
+    )
+
+    k = C["affinity_beyond"]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        scores[:, k] = (sets.affinity_beyond / sets.n_beyond - 1.0) * 25.0
+    status[sets.n_beyond == 0, k] = NOT_APPLICABLE
+
+    scores[:, C["voluntary_sector"]] = np.where(sets.voluntary, 100.0, 0.0)
+
     # Right time ----------------------------------------------------------------------------
-    typical = lead_time(ctx, model_index, size)
-    lead = typical
+    lead = lead_time(ctx, model_index, size)
     lead_known: BoolArray = np.zeros(n, dtype=bool)
     if facts.lead_months is not None:
         lead_known = np.asarray(~np.isnan(facts.lead_months), dtype=bool)
-        lead = np.where(lead_known, facts.lead_months, typical)
+        lead = np.where(lead_known, facts.lead_months, lead)
     span = s.quick_win_zero_months - s.quick_win_full_months
-    quick = np.clip((s.quick_win_zero_months - lead) / span, 0.0, 1.0)
-    speed = np.clip(1.0 - lead / s.quick_win_zero_months, 0.0, 1.0)
     k = C["quick_win"]
-    scores[:, k] = 100.0 * quick
+    scores[:, k] = 100.0 * np.clip((s.quick_win_zero_months - lead) / span, 0.0, 1.0)
     status[~lead_known, k] = PROVISIONAL
     k = C["benefit_cost_speed"]
+    speed = np.clip(1.0 - lead / s.quick_win_zero_months, 0.0, 1.0)
     scores[:, k] = 100.0 * (
         s.benefit_share * mt.benefit[model_index] + (1 - s.benefit_share) * speed
     )
     status[~lead_known, k] = PROVISIONAL
 
     k = C["clear_business_case"]
-    bcr = facts.bcr if facts.bcr is not None else np.full(n, np.nan)
-    npv = facts.npv if facts.npv is not None else np.full(n, np.nan)
-    from_bcr = 100.0 * np.clip(bcr / s.bcr_full_marks, 0.0, 1.0)
-    from_npv = np.where(npv > 0, 100.0, 0.0)
-    scores[:, k] = np.where(~np.isnan(bcr), from_bcr, np.where(~np.isnan(npv), from_npv, np.nan))
-    status[np.isnan(scores[:, k]), k] = MISSING
+    if facts.bcr is None and facts.npv is None:
+        scores[:, k] = np.nan
+        status[:, k] = MISSING
+    else:
+        bcr = facts.bcr if facts.bcr is not None else np.full(n, np.nan)
+        npv = facts.npv if facts.npv is not None else np.full(n, np.nan)
+        from_bcr = 100.0 * np.clip(bcr / s.bcr_full_marks, 0.0, 1.0)
+        from_npv = np.where(npv > 0, 100.0, 0.0)
+        value = np.where(~np.isnan(bcr), from_bcr, np.where(~np.isnan(npv), from_npv, np.nan))
+        scores[:, k] = value
+        status[np.isnan(value), k] = MISSING
 
     k = C["legal_procurement_clear"]
-    has_jv = (pt.joint_venture[members] & valid).any(axis=1)
-    has_private = (pt.private[members] & valid).any(axis=1)
     provisional = np.where(
-        has_jv,
+        sets.joint_venture,
         s.legal_joint_venture,
         np.where(
-            has_private | mt.competitive[model_index], s.legal_competitive, s.legal_public_exempt
+            sets.private | mt.competitive[model_index], s.legal_competitive, s.legal_public_exempt
         ),
     )
-    legal = facts.legal_clear if facts.legal_clear is not None else np.full(n, -1, dtype=np.int8)
-    known = legal >= 0
-    scores[:, k] = np.where(known, 100.0 * (legal == 1), provisional)
-    status[~known, k] = PROVISIONAL
+    if facts.legal_clear is None:
+        scores[:, k] = provisional
+        status[:, k] = PROVISIONAL
+    else:
+        known = facts.legal_clear >= 0
+        scores[:, k] = np.where(known, 100.0 * (facts.legal_clear == 1), provisional)
+        status[~known, k] = PROVISIONAL
 
-    na = status >= MISSING
-    scores[na] = np.nan
+    # Every missing or not-applicable cell is NaN by now: shares and the affinity mean divide 0 by 0.
     return CriteriaMatrix(scores=scores, status=status)
 
 

@@ -46,10 +46,15 @@ class WeightedSumResult:
     criteria: tuple[str, ...]
     scores: FloatArray  # (n, c), 0-100
     weights: FloatArray  # (c,), sum 1
-    contributions: FloatArray  # (n, c) = scores * weights; rows sum to totals
     totals: FloatArray  # (n,)
     ranks: IntArray  # (n,), 1 = best
     order: IntArray  # positions, best first
+
+    @property
+    def contributions(self) -> FloatArray:
+        """(n, c) weighted contributions, scores x weights; each row sums to the total."""
+        out: FloatArray = self.scores * self.weights
+        return out
 
     def ranked_ids(self) -> tuple[str, ...]:
         return tuple(self.ids[i] for i in self.order.tolist())
@@ -67,7 +72,8 @@ def evaluate(
     w = np.asarray(weights, dtype=np.float64)
     if s.ndim != 2 or w.ndim != 1 or s.shape[1] != w.shape[0]:
         raise ValueError(f"scores {s.shape} and weights {w.shape} do not match")
-    if not np.isfinite(s).all() or (s < 0).any() or (s > 100).any():
+    low, high = (float(s.min()), float(s.max())) if s.size else (0.0, 0.0)
+    if not (low >= 0.0 and high <= 100.0):  # also false for NaN
         raise ValueError("scores must be finite and between 0 and 100")
     if not np.isfinite(w).all() or (w < 0).any() or w.sum() <= 0:
         raise ValueError("weights must be finite, non-negative and not all zero")
@@ -76,15 +82,10 @@ def evaluate(
     crit = tuple(criteria) if criteria is not None else tuple(f"c{j}" for j in range(s.shape[1]))
     if len(names) != s.shape[0] or len(crit) != s.shape[1]:
         raise ValueError("ids and criteria must match the score matrix")
-    contributions = s * w
     totals = weighted_sum(s, w)
+    best_first = order(totals)
+    ranks = np.empty(totals.shape[0], dtype=np.int64)
+    ranks[best_first] = np.arange(1, totals.shape[0] + 1)
     return WeightedSumResult(
-        ids=names,
-        criteria=crit,
-        scores=s,
-        weights=w,
-        contributions=contributions,
-        totals=totals,
-        ranks=rank(totals),
-        order=order(totals),
+        ids=names, criteria=crit, scores=s, weights=w, totals=totals, ranks=ranks, order=best_first
     )

@@ -23,7 +23,9 @@ from shareplan.assessment.criteria import (
     ScoringContext,
     UnitTable,
     has_private_partner,
-    score,
+    matches,
+    score_features,
+    set_features,
 )
 from shareplan.assessment.screening import PASS, REASONS, contradictions
 from shareplan.assessment.settings import AssessmentSettings
@@ -102,14 +104,16 @@ def shortlist(long_list: LongList, scenario: Scenario, evidence: EvidenceBase) -
     kept: list[Opportunity] = []
     considered = 0
 
+    # Partner-set facts are the same for every unit: compute them once for all sets.
+    all_sets = set_features(ctx, long_list.sets.members)
+    set_rows = np.arange(len(long_list.sets), dtype=np.int32)
     for block in long_list.blocks():
         n = len(block)
         considered += n
         if n == 0:
             continue
-        members = long_list.sets.members[block.set_index]
-        unit_rows = np.full(n, block.unit_index, dtype=np.int32)
-        code = contradictions(units.verdict[unit_rows], has_private_partner(ctx, members))
+        verdict = int(units.verdict[block.unit_index])
+        code = contradictions(np.full(n, verdict, dtype=np.int8), all_sets.private[block.set_index])
         for c, reason in REASONS.items():
             hit = code == c
             if hit.any():
@@ -117,10 +121,16 @@ def shortlist(long_list: LongList, scenario: Scenario, evidence: EvidenceBase) -
         survivors = np.nonzero(code == PASS)[0]
         if survivors.size == 0:
             continue
-        matrix = score(
-            ctx, units, unit_rows[survivors], members[survivors], block.model_index[survivors]
+        set_index = block.set_index[survivors]
+        unit_rows = np.full(survivors.size, block.unit_index, dtype=np.int32)
+        # Overlaps depend on the unit and the set: compute per set for this unit, then gather.
+        overlap = matches(
+            ctx, units, np.full(set_rows.size, block.unit_index, np.int32), long_list.sets.members
+        ).take(set_index)
+        matrix = score_features(
+            ctx, units, unit_rows, all_sets.take(set_index), overlap, block.model_index[survivors]
         )
-        totals = matrix.effective(settings.neutral_score) @ weights
+        totals = matrix.totals(weights, settings.neutral_score)
         chosen = best_k(totals, k)
         cut = np.ones(survivors.size, dtype=bool)
         cut[chosen] = False
