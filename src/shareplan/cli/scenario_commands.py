@@ -34,16 +34,6 @@ def template(
 ) -> None:
     """Write a blank scenario workbook with a notes sheet explaining every column."""
     with user_errors():
-        if path.suffix.lower() != ".xlsx":
-            raise InputError(
-                [
-                    Problem(
-                        "the template is an Excel workbook",
-                        str(path),
-                        allowed="a path ending .xlsx",
-                    )
-                ]
-            )
         from shareplan.scenario import excel
 
         excel.write_template(path, load_evidence())

@@ -83,6 +83,9 @@ def schemas(evidence: EvidenceBase) -> tuple[Sheet, ...]:
 class _Collector:
     def __init__(self) -> None:
         self.problems: list[Problem] = []
+        # Sheets whose rows could not be read at all (missing sheet or column): references into
+        # them are not checked, or one missing sheet would also show as many unknown ids.
+        self.unreadable: set[str] = set()
 
     def add(
         self,
@@ -110,6 +113,7 @@ def _parse_records(
             table, f"required column {column.name!r} is missing", 1, column.name, column.allowed()
         )
     if missing:
+        out.unreadable.add(table.name)
         return []
     records: list[tuple[int, dict[str, Any]]] = []
     for row in table.rows:
@@ -236,7 +240,7 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
         if name not in specs and name not in IGNORED_SHEETS:
             out.add(found, f"unknown sheet {name!r}", allowed=", ".join(specs))
     for spec in specs.values():
-        if spec.required and spec.name not in raw.tables and not raw.problems:
+        if spec.required and spec.name not in raw.tables and raw.tables:
             out.problems.append(
                 Problem(
                     f"required sheet {spec.name!r} is missing",
@@ -255,10 +259,15 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
     def good(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
         return [(n, r) for n, r in rows if _BAD not in r]
 
+    for spec in specs.values():
+        if spec.name not in raw.tables:
+            out.unreadable.add(spec.name)
     authority = None
     if "authority" in raw.tables:
+        before = len(out.problems)
         parsed = _parse_authority(raw.tables["authority"], specs["authority"], out)
-        if parsed is not None:
+        # A setting that failed its own check is not checked again by the model.
+        if parsed is not None and len(out.problems) == before:
             data = dict(parsed[1])
             data.setdefault("first_year", data.get("price_base_year"))
             if "contact" in data and data["contact"] is None:
@@ -321,6 +330,9 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
     def unknown(
         tbl: str, number: int, column: str, ids: Iterable[str], known: set[str], what: str
     ) -> None:
+        sources = {"service": ("services", "bundles"), "partner": ("partners",)}.get(what, ())
+        if any(name in out.unreadable and name in ("services", "partners") for name in sources):
+            return
         missing = [i for i in ids if i not in known]
         if missing:
             out.add(
