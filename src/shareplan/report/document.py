@@ -405,9 +405,14 @@ def _title(c: _Context) -> str:
 
 
 def _infeasible(c: _Context) -> tuple[str, list[str]] | None:
+    """The optimiser's message and the clashing rules when no programme meets every rule
+    (``feasible: false`` with ``message``, or an ``infeasible`` message)."""
     p = c.programme
-    if p and p.get("infeasible"):
-        return str(p["infeasible"]), [str(x) for x in p.get("conflicting") or []]
+    if not p:
+        return None
+    if p.get("feasible") is False or p.get("infeasible"):
+        message = str(p.get("message") or p.get("infeasible") or "No programme meets every rule.")
+        return message, [str(x) for x in p.get("conflicting") or []]
     return None
 
 
@@ -937,6 +942,15 @@ def _risks(c: _Context) -> Section:
         blocks.append(_p("Risks to the programme as a whole:"))
         for r in programme_risks:
             blocks.append(_p(str(r.get("message", "")), kind="bullet"))
+    register = [r for r in (c.programme or {}).get("risk_register") or [] if isinstance(r, Mapping)]
+    if register:
+        blocks.append(
+            Table(
+                "Programme risk register (likelihood x impact, each 1-5)",
+                ("Category", "Risk", "Rating", "Mitigation", "Residual rating"),
+                tuple(_risk_rows(register, None)),
+            )
+        )
     project_rows: list[tuple[Run, ...]] = []
     for oid in c.selected:
         top = sorted(_risk_list(c.opp(oid)), key=lambda r: -float(r.get("rating") or 0))[:3]
@@ -1087,7 +1101,9 @@ def _business_case(c: _Context, oid: str) -> Section:
                                 str(a.get("description") or a.get("key", "")),
                                 shown(a.get("value")),
                                 str(a.get("unit", "")),
-                                str(a.get("source", "")),
+                                "evidence base (Appendix 6)"
+                                if a.get("origin") == "evidence"
+                                else str(a.get("source", "")),
                                 str(a.get("confidence", "")),
                             )
                             for a in assumptions
@@ -1384,12 +1400,12 @@ def _appendix_scores(c: _Context) -> Section:
                     *(score(s, cid) for cid in crit_ids),
                     fmt.number(float(s.get("total") or 0.0), 1),
                 )
-                for oid, s in ranked[:40]
+                for oid, s in ranked[:20]
             ),
             (True, False, *(True for _ in crit_ids), True),
             note=(
-                f"The {len(ranked) - 40} lower-ranked opportunities are in results.json."
-                if len(ranked) > 40
+                f"The {len(ranked) - 20} lower-ranked opportunities are in results.json."
+                if len(ranked) > 20
                 else ""
             ),
         )
