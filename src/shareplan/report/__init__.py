@@ -12,6 +12,7 @@ import shutil
 import tempfile
 from collections.abc import Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any
 
@@ -70,14 +71,22 @@ def write_reports(
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".report.", dir=out_dir))
     try:
+        svgs: dict[str, bytes] | None = None
+        pngs: dict[str, bytes] | None = None
         if parallel:
             context = multiprocessing.get_context("spawn")
-            with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-                web: Future[dict[str, bytes]] = pool.submit(_web, dict(results), staging)
-                pngs = _word(results, staging, template)
-                svgs = web.result()
-        else:
+            try:
+                with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+                    web: Future[dict[str, bytes]] = pool.submit(_web, dict(results), staging)
+                    pngs = _word(results, staging, template)
+                    svgs = web.result()
+            except BrokenProcessPool:
+                # A fresh interpreter could not start (e.g. the caller's __main__ is stdin or a
+                # notebook): make the HTML and PDF here instead.
+                svgs = None
+        if svgs is None:
             svgs = _web(results, staging)
+        if pngs is None:
             pngs = _word(results, staging, template)
         written: dict[str, Path] = {}
         for kind in ("docx", "html", "pdf"):
