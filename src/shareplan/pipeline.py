@@ -4,14 +4,35 @@ order and returns plain results; none prints or writes except where its name say
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from shareplan import __version__
+from shareplan.assessment import Assessment, assess
+from shareplan.assessment import explain as explain_scores
+from shareplan.assessment.shortlist import Shortlist, shortlist
+from shareplan.business_case import (
+    BusinessCase,
+    ProgrammeRisk,
+    ProgrammeSimulation,
+    build_business_cases,
+    programme_risks,
+    simulate_programme,
+)
+from shareplan.errors import InfeasibleError, InputError, Problem
 from shareplan.evidence import EvidenceBase, ResolvedParameter, load_evidence
 from shareplan.opportunities import LongList, Opportunity, generate
+from shareplan.programme import (
+    Candidate,
+    CandidateSet,
+    Constraints,
+    Objective,
+    ProgrammePlan,
+    plan_programme,
+)
+from shareplan.report import write_reports
 from shareplan.results import SCHEMA_VERSION, write_json
 from shareplan.scenario import Scenario, load_scenario
 from shareplan.scenario.schema import AUTHORITY_FIELDS
@@ -24,6 +45,10 @@ def _quiet(_: str) -> None:
     return None
 
 
+PROGRAMME_DRAWS = 10_000
+"""Monte Carlo draws behind the programme's savings bands (the same seed gives the same bands)."""
+
+
 @dataclass(frozen=True)
 class Appraisal:
     """Everything one appraisal produced, stage by stage."""
@@ -33,8 +58,32 @@ class Appraisal:
     evidence: EvidenceBase
     parameters: dict[str, ResolvedParameter]
     long_list: LongList
-    shortlist: tuple[Opportunity, ...]
-    shortlist_summary: dict[str, Any]
+    shortlist: Shortlist
+    cases: tuple[BusinessCase, ...]
+    assessment: Assessment
+    programme: ProgrammeOutcome
+
+    @property
+    def opportunities(self) -> tuple[Opportunity, ...]:
+        return self.shortlist.opportunities
+
+    def case(self, opportunity_id: str) -> BusinessCase:
+        for case in self.cases:
+            if case.opportunity_id == opportunity_id:
+                return case
+        raise KeyError(opportunity_id)
+
+
+@dataclass(frozen=True)
+class ProgrammeOutcome:
+    """The chosen programme, or why none could be chosen."""
+
+    plan: ProgrammePlan | None
+    simulation: ProgrammeSimulation | None
+    constraints: Constraints
+    objective: Objective
+    risk_register: tuple[ProgrammeRisk, ...] = ()
+    infeasible: InfeasibleError | None = None
 
 
 def resolve_parameters(scenario: Scenario, evidence: EvidenceBase) -> dict[str, ResolvedParameter]:
@@ -42,30 +91,78 @@ def resolve_parameters(scenario: Scenario, evidence: EvidenceBase) -> dict[str, 
     return evidence.resolve(scenario.authority.appraisal_date, overrides)
 
 
-def _provisional_shortlist(
-    long_list: LongList, scenario: Scenario, evidence: EvidenceBase
-) -> tuple[tuple[Opportunity, ...], dict[str, Any]]:
-    """Keep the declared opportunities and, per unit, the K with the highest average saving per
-    project in the seed's research (ties: fewer partners first)."""
-    k = scenario.authority.shortlist_per_service
-    saving = [m.average_saving for m in evidence.models]
-    kept: list[Opportunity] = list(long_list.declared)
-    dropped = 0
-    for block in long_list.blocks():
-        order = sorted(
-            range(len(block)),
-            key=lambda i: (
-                -saving[int(block.model_index[i])],
-                int(long_list.sets.size[block.set_index[i]]),
-                i,
-            ),
+def programme_rules(scenario: Scenario) -> tuple[Constraints, Objective]:
+    """The programme's constraints and objective as the scenario's settings give them."""
+    a = scenario.authority
+    projects: int | tuple[int, int] = (
+        (a.priority_projects_min, a.priority_projects)
+        if a.priority_projects_min is not None and a.priority_projects_min < a.priority_projects
+        else a.priority_projects
+    )
+    capacity = None
+    if a.officer_capacity_fte is not None:
+        capacity = (a.officer_capacity_fte,) * (a.horizon_years + 1)
+    constraints = Constraints(
+        projects=projects,
+        budget=a.implementation_budget,
+        fte_capacity_by_year=capacity,
+        partner_capacity=a.max_projects_per_partner,
+        min_quick_wins=a.min_quick_wins,
+        min_prob_positive_npv=a.min_probability_positive_npv,
+    )
+    return constraints, Objective(kind=a.programme_objective, value_weight=a.value_weight)
+
+
+def candidates(
+    scored: Sequence[tuple[Opportunity, float]], cases: Sequence[BusinessCase]
+) -> CandidateSet:
+    """The programme's candidates: each shortlisted opportunity with its weighted score and the
+    figures of its business case."""
+    by_id = {c.opportunity_id: c for c in cases}
+    return CandidateSet.build(
+        [
+            Candidate(
+                id=opp.id,
+                title=opp.title,
+                service_ids=opp.service_ids,
+                partner_ids=opp.partner_ids,
+                model=opp.model,
+                value_score=score,
+                **by_id[opp.id].programme_inputs(),
+            )
+            for opp, score in scored
+        ]
+    )
+
+
+def choose_programme(
+    scored: Sequence[tuple[Opportunity, float]],
+    cases: Sequence[BusinessCase],
+    constraints: Constraints,
+    objective: Objective,
+    *,
+    seed: int,
+    proposed_ids: Sequence[str] | None = None,
+    draws: int = PROGRAMME_DRAWS,
+) -> ProgrammeOutcome:
+    """Pick the priority projects; an infeasible set of rules is an outcome, not a crash, so that
+    the report can say which rule to relax."""
+    cands = candidates(scored, cases)
+    order = {c.opportunity_id: c for c in cases}
+    simulation = simulate_programme([order[o.id] for o, _ in scored], draws, seed)
+    known = set(cands.ids)
+    proposal = [i for i in (proposed_ids or ()) if i in known] or None
+    try:
+        plan = plan_programme(
+            cands, constraints, objective, proposed_ids=proposal, draws=simulation.draws
         )
-        kept.extend(long_list.materialise(block, order[:k]))
-        dropped += max(0, len(block) - k)
-    return tuple(kept), {
-        "kept": len(kept),
-        "dropped_by_reason": {f"not among the best {k} for its service": dropped},
-    }
+    except InfeasibleError as exc:
+        return ProgrammeOutcome(None, simulation, constraints, objective, infeasible=exc)
+    chosen = set(plan.result.selected_ids)
+    register = programme_risks(
+        {c.opportunity_id: c.risks for c in cases if c.opportunity_id in chosen}
+    )
+    return ProgrammeOutcome(plan, simulation, constraints, objective, risk_register=register)
 
 
 def appraise(
@@ -81,16 +178,77 @@ def appraise(
     parameters = resolve_parameters(scenario, evidence)
     progress("Generating the long list")
     long_list = generate(scenario, evidence)
-    progress("Shortlisting")
-    shortlist, summary = _provisional_shortlist(long_list, scenario, evidence)
+    progress("Screening and shortlisting")
+    short = shortlist(long_list, scenario, evidence)
+    if not short.opportunities:
+        raise InputError(
+            [Problem("no opportunity passes the screen: every one was shortlisted out", source)]
+        )
+    progress("Building business cases")
+    cases = build_business_cases(scenario, short.opportunities, evidence)
+    progress("Scoring against the criteria")
+    facts = {c.opportunity_id: c.delivery_facts() for c in cases}
+    assessment = assess(short.opportunities, scenario, evidence, facts)
+    progress("Choosing the programme")
+    declared = [o.id for o in short.opportunities if o.declared]
+    constraints, objective = programme_rules(scenario)
+    scored = [
+        (o, float(assessment.result.totals[assessment.index(o.id)])) for o in short.opportunities
+    ]
+    programme = choose_programme(
+        scored,
+        cases,
+        constraints,
+        objective,
+        seed=scenario.authority.random_seed,
+        proposed_ids=declared,
+    )
     return Appraisal(
         scenario=scenario,
         source=source,
         evidence=evidence,
         parameters=parameters,
         long_list=long_list,
-        shortlist=shortlist,
-        shortlist_summary=summary,
+        shortlist=short,
+        cases=cases,
+        assessment=assessment,
+        programme=programme,
+    )
+
+
+def replan(
+    results: dict[str, Any],
+    constraints: Constraints,
+    objective: Objective,
+    *,
+    proposed_ids: Sequence[str] | None = None,
+) -> ProgrammeOutcome:
+    """Re-run the programme choice from a saved results.json with other rules (a what-if), without
+    recomputing the screen, scores or business cases."""
+    cases: list[BusinessCase] = []
+    scored: list[tuple[Opportunity, float]] = []
+    problems: list[Problem] = []
+    for entry in results.get("opportunities", []):
+        try:
+            case = BusinessCase.model_validate(entry["business_case"])
+            opp = Opportunity(
+                id=entry["id"],
+                title=entry["title"],
+                unit_id=entry["unit_id"],
+                service_ids=tuple(entry["service_ids"]),
+                partner_ids=tuple(entry["partner_ids"]),
+                model=entry["model"],
+                declared=entry["declared"],
+            )
+            scored.append((opp, float(entry["scores"]["total"])))
+            cases.append(case)
+        except (KeyError, TypeError, ValueError) as exc:
+            problems.append(Problem(f"opportunity {entry.get('id')!r} is incomplete: {exc}"))
+    if problems or not scored:
+        raise InputError(problems or [Problem("the results hold no opportunities")])
+    seed = int(results.get("scenario", {}).get("random_seed", 0) or 0)
+    return choose_programme(
+        scored, cases, constraints, objective, seed=seed, proposed_ids=proposed_ids
     )
 
 
@@ -116,11 +274,57 @@ def _settings(scenario: Scenario) -> list[dict[str, Any]]:
     ]
 
 
+def programme_block(outcome: ProgrammeOutcome) -> dict[str, Any]:
+    """The ``programme`` block of results.json."""
+    block: dict[str, Any]
+    if outcome.plan is None:
+        error = outcome.infeasible
+        block = {
+            "feasible": False,
+            "message": str(error) if error else "no programme",
+            "conflicting": list(error.conflicting) if error else [],
+            "objective": outcome.objective.to_dict(),
+        }
+    else:
+        block = {"feasible": True, **outcome.plan.to_dict()}
+        block["risk_register"] = [r.model_dump(mode="json") for r in outcome.risk_register]
+    return block
+
+
+def _comparison(assessment: Assessment, opportunity_id: str) -> dict[str, Any]:
+    """Why an opportunity outranks the next one, and how firm its place is (for ``explain``)."""
+    explained = explain_scores(assessment, opportunity_id)
+    return {"compared_with_next": explained["compared_with"], "firmness": explained["firmness"]}
+
+
 def results_document(appraisal: Appraisal) -> dict[str, Any]:
     """The results.json content (schema in docs/results.md)."""
     a = appraisal.scenario.authority
     long_list = appraisal.long_list.counts.to_dict()
-    long_list["shortlist"] = appraisal.shortlist_summary
+    long_list["shortlist"] = appraisal.shortlist.to_dict()
+    assessment = appraisal.assessment
+    rank = {oid: r for r, oid in enumerate(assessment.ranked())}
+    opportunities = []
+    for o in sorted(appraisal.opportunities, key=lambda o: rank[o.id]):
+        case = appraisal.case(o.id)
+        opportunities.append(
+            {
+                "id": o.id,
+                "title": o.title,
+                "unit_id": o.unit_id,
+                "service_ids": list(o.service_ids),
+                "partner_ids": list(o.partner_ids),
+                "model": o.model,
+                "declared": o.declared,
+                "estimates": o.estimates.model_dump(mode="json") if o.estimates.any() else None,
+                "screen_override": o.screen_override or None,
+                "screening": assessment.screening(o.id),
+                "scores": {**assessment.scores(o.id), **_comparison(assessment, o.id)},
+                "business_case": case.to_json(),
+                "procurement": case.procurement.model_dump(mode="json"),
+                "risks": case.risks.model_dump(mode="json"),
+            }
+        )
     return {
         "schema_version": SCHEMA_VERSION,
         "generator": {"name": "shareplan", "version": __version__},
@@ -133,33 +337,45 @@ def results_document(appraisal: Appraisal) -> dict[str, Any]:
             "first_year": a.first_year,
             "horizon_years": a.horizon_years,
             "appraisal_date": a.appraisal_date.isoformat(),
+            "financial_years": a.financial_years,
+            "meeting": a.meeting,
+            "meeting_date": a.meeting_date.isoformat() if a.meeting_date else None,
+            "report_title": a.report_title,
+            "directorate": a.directorate,
+            "contact": a.contact,
+            "corporate_priorities": list(a.corporate_priorities),
+            "implementation_budget": a.implementation_budget,
+            "priority_projects": a.priority_projects,
+            "random_seed": a.random_seed,
             "services": len(appraisal.scenario.services),
             "partners": len(appraisal.scenario.partners),
             "bundles": len(appraisal.scenario.bundles),
             "declared_opportunities": len(appraisal.scenario.opportunities),
+            "service_names": {s.id: s.name for s in appraisal.scenario.services},
+            "partner_names": {p.id: p.name for p in appraisal.scenario.partners},
+            "model_names": {m.id: m.name for m in appraisal.evidence.models},
         },
         "parameters": _settings(appraisal.scenario)
         + [p.model_dump(mode="json") for p in appraisal.parameters.values()],
         "long_list": long_list,
-        "opportunities": [
-            {
-                "id": o.id,
-                "title": o.title,
-                "unit_id": o.unit_id,
-                "service_ids": list(o.service_ids),
-                "partner_ids": list(o.partner_ids),
-                "model": o.model,
-                "declared": o.declared,
-                "estimates": o.estimates.model_dump(mode="json") if o.estimates.any() else None,
-                "screen_override": o.screen_override or None,
-            }
-            for o in appraisal.shortlist
-        ],
-        "programme": None,
+        "opportunities": opportunities,
+        "stakeholders": assessment.stakeholders_dict(),
+        "sensitivity": assessment.sensitivity_dict(),
+        "programme": programme_block(appraisal.programme),
     }
 
 
-def write_results(appraisal: Appraisal, out_dir: Path) -> dict[str, Path]:
-    """Write every output of the appraisal into ``out_dir``; returns what was written."""
+def write_outputs(
+    appraisal: Appraisal,
+    out_dir: Path,
+    *,
+    template: Path | None = None,
+    progress: Progress = _quiet,
+) -> dict[str, Path]:
+    """Write results.json and the Cabinet report (Word, HTML, PDF) into ``out_dir``."""
+    progress("Writing results.json")
     document = results_document(appraisal)
-    return {"results": write_json(document, out_dir / "results.json")}
+    written = {"results": write_json(document, out_dir / "results.json")}
+    progress("Writing the Cabinet report")
+    written.update(write_reports(document, out_dir, template=template))
+    return written

@@ -4,6 +4,7 @@ into a clear message and exit status 2 instead of a traceback."""
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -39,6 +40,28 @@ def user_errors() -> Iterator[None]:
     except ShareplanError as exc:
         err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
         raise typer.Exit(EXIT_INPUT) from None
+
+
+@contextmanager
+def native_output_to_stderr() -> Iterator[None]:
+    """Send what compiled libraries print on file descriptor 1 to standard error instead.
+
+    The HiGHS solver inside SciPy sometimes prints diagnostics straight to the process's standard
+    output, which would corrupt ``--json`` output that other tools read.
+    """
+    sys.stdout.flush()
+    try:
+        saved = os.dup(1)
+    except OSError:  # no real file descriptor (e.g. under a test runner capturing output)
+        yield
+        return
+    try:
+        os.dup2(2, 1)
+        yield
+    finally:
+        sys.stdout.flush()
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def print_json(data: Any) -> None:

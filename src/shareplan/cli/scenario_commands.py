@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-from shareplan import pipeline
 from shareplan.cli.app import app
-from shareplan.cli.common import console, err_console, print_json, print_table, user_errors
+from shareplan.cli.common import console, print_json, print_table, user_errors
 from shareplan.errors import InputError, Problem
 from shareplan.evidence import load_evidence
 from shareplan.scenario import load_scenario, save_scenario
@@ -159,85 +155,3 @@ def evidence(
 def _short(value: Any) -> str:
     text = str(value)
     return text if len(text) <= 40 else text[:37] + "..."
-
-
-@app.command()
-def appraise(
-    scenario: ScenarioArg,
-    out: Annotated[Path, typer.Option("--out", help="Folder for results.json and the reports.")],
-    as_json: JsonOpt = False,
-) -> None:
-    """Run the whole appraisal and write its outputs into --out."""
-    with user_errors():
-        if out.exists() and not out.is_dir():
-            raise InputError([Problem("the output path exists and is not a folder", str(out))])
-        with Progress(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            TimeElapsedColumn(),
-            console=err_console,
-            transient=True,
-            disable=as_json,
-        ) as bar:
-            task = bar.add_task("Starting", total=None)
-
-            def step(name: str) -> None:
-                bar.update(task, description=name)
-
-            result = pipeline.appraise_path(scenario, progress=step)
-            # Write into a fresh folder beside the target, then swap it in, so a failure part way
-            # leaves the previous outputs untouched.
-            out.parent.mkdir(parents=True, exist_ok=True)
-            staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-            try:
-                step("Writing outputs")
-                written = pipeline.write_results(result, staging)
-                _swap_in(staging, out)
-            finally:
-                shutil.rmtree(staging, ignore_errors=True)
-    paths = {name: out / p.relative_to(staging) for name, p in written.items()}
-    document = pipeline.results_document(result)
-    if as_json:
-        print_json(
-            {
-                "outputs": {k: str(v) for k, v in paths.items()},
-                "long_list": document["long_list"],
-                "opportunities": document["opportunities"],
-            }
-        )
-        return
-    _print_summary(document)
-    console.print("\nOutputs:")
-    for name, path in paths.items():
-        console.print(f"  {name}: [bold]{path}[/]")
-
-
-def _swap_in(staging: Path, out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for item in staging.iterdir():
-        target = out / item.name
-        if target.is_dir():
-            shutil.rmtree(target)
-        item.replace(target)
-
-
-def _print_summary(document: dict[str, Any]) -> None:
-    s = document["scenario"]
-    ll = document["long_list"]
-    console.print(
-        f"[bold]{s['authority']}[/]: {s['services']} services, {s['partners']} partners; "
-        f"prices {s['price_base_year']}, {s['horizon_years']}-year horizon."
-    )
-    console.print(
-        f"Long list: {ll['considered']:,} combinations considered, {ll['kept']:,} feasible "
-        f"({ll['declared']} declared); {ll['shortlist']['kept']} shortlisted.",
-        highlight=False,
-    )
-    print_table(
-        "Shortlisted opportunities",
-        ["id", "title", "model", "declared"],
-        [
-            [o["id"], o["title"], o["model"], "yes" if o["declared"] else ""]
-            for o in document["opportunities"]
-        ],
-    )

@@ -36,14 +36,24 @@ def money(amount: float) -> str:
     return f"{sign}£{a:.0f}"
 
 
+def _scale(values: FloatArray) -> float:
+    """The best candidate's value, so that it counts as 1 in the blend; a very poor candidate
+    (a large negative NPV) must not squash the differences between the good ones. Falls back to
+    the largest magnitude when no candidate is positive."""
+    best = float(np.max(values)) if values.size else 0.0
+    if best > 0:
+        return best
+    return float(np.max(np.abs(values))) if values.size and np.any(values) else 1.0
+
+
 @dataclass(frozen=True, slots=True)
 class Objective:
     """What the programme maximises.
 
     ``npv``: total net present value (£). ``value``: total weighted multi-criteria score (points).
     ``early_savings``: total savings within the first 12 months (£). ``blend``: ``value_weight`` x
-    (score / best candidate score) + (1 - ``value_weight``) x (NPV / largest absolute candidate
-    NPV), so that the best single candidate on each measure counts as 1 (see docs/programme.md).
+    (score / best candidate score) + (1 - ``value_weight``) x (NPV / best candidate NPV), so that
+    the best single candidate on each measure counts as 1 (see docs/programme.md).
     """
 
     kind: ObjectiveKind = "npv"
@@ -81,8 +91,8 @@ class Objective:
             return cands.score.copy(), {}
         if self.kind == "early_savings":
             return cands.savings_12m.copy(), {}
-        score_scale = float(np.max(np.abs(cands.score))) or 1.0
-        npv_scale = float(np.max(np.abs(cands.npv))) or 1.0
+        score_scale = _scale(cands.score)
+        npv_scale = _scale(cands.npv)
         w = self.value_weight
         c = w * cands.score / score_scale + (1 - w) * cands.npv / npv_scale
         return c, {"score_scale": score_scale, "npv_scale": npv_scale, "value_weight": w}

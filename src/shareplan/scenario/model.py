@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -31,6 +32,9 @@ INDICATOR_IDS: tuple[str, ...] = (
     "political_resistance",
 )
 """The fifteen indicators of the seed's suitability table, in its order (five per column)."""
+
+
+ProgrammeObjective = Literal["npv", "value", "early_savings", "blend"]
 
 
 class Frozen(BaseModel):
@@ -88,6 +92,9 @@ class Authority(Frozen):
     officer_capacity_fte: float | None = Field(default=None, ge=0)
     max_projects_per_partner: int | None = Field(default=None, ge=1)
     min_quick_wins: int = Field(default=0, ge=0)
+    programme_objective: ProgrammeObjective = Field(default="blend")
+    value_weight: float = Field(default=0.5, ge=0, le=1)
+    min_probability_positive_npv: float | None = Field(default=None, ge=0, le=1)
     random_seed: int = Field(default=20101201, ge=0)
     meeting: str = "Cabinet"
     meeting_date: dt.date | None = None

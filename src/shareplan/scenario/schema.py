@@ -236,6 +236,26 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
         default="0",
     ),
     Column(
+        "programme_objective",
+        Kind.ENUM,
+        "What the priority programme maximises: npv (total net present value), value (total "
+        "weighted score against the criteria), early_savings (savings within 12 months), or blend "
+        "(value and NPV together, see value_weight)",
+        choices=("npv", "value", "early_savings", "blend"),
+        default="blend",
+    ),
+    Column(
+        "value_weight",
+        Kind.SHARE,
+        "In the blend objective, the weight on the criteria score; the rest goes on NPV",
+        default="0.5",
+    ),
+    Column(
+        "min_probability_positive_npv",
+        Kind.SHARE,
+        "Leave out projects whose Monte Carlo chance of a positive NPV is below this (blank: no limit)",
+    ),
+    Column(
         "random_seed",
         Kind.INT,
         "Seed of the Monte Carlo risk analysis, so results repeat exactly",
