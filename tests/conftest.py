@@ -62,3 +62,26 @@ def make_partner(partner_id: str, sector: str, **overrides: Any) -> Partner:
     }
     data.update(overrides)
     return Partner(**data)
+
+
+EXAMPLE = ROOT / "examples" / "rotherham-2010"
+
+
+@pytest.fixture(scope="session")
+def rotherham_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Rotherham example appraised once per test session, with every output written (the
+    folder holds results.json, the three report files and the charts)."""
+    from shareplan import pipeline
+
+    out = tmp_path_factory.mktemp("rotherham-2010")
+    appraisal = pipeline.appraise_path(EXAMPLE)
+    pipeline.write_outputs(appraisal, out)
+    return out
+
+
+@pytest.fixture(scope="session")
+def rotherham_results(rotherham_outputs: Path) -> dict[str, Any]:
+    import json
+
+    data: dict[str, Any] = json.loads((rotherham_outputs / "results.json").read_text("utf-8"))
+    return data
