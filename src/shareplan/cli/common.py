@@ -30,12 +30,12 @@ def user_errors() -> Iterator[None]:
     except InputError as exc:
         err_console.print(f"[bold red]{len(exc.problems)} problem(s) found:[/]")
         for problem in exc.problems:
-            err_console.print(f"  - {problem}", markup=False, highlight=False)
+            err_console.print(f"  - {problem}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_INPUT) from None
     except InfeasibleError as exc:
         err_console.print(f"[bold red]No feasible solution:[/] {exc}", highlight=False)
         for name in exc.conflicting:
-            err_console.print(f"  - {name}", markup=False, highlight=False)
+            err_console.print(f"  - {name}", markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(EXIT_INPUT) from None
     except ShareplanError as exc:
         err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)

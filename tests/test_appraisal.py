@@ -1,0 +1,199 @@
+"""The whole appraisal on the Rotherham 2010 example, read back from results.json as another tool
+would read it, and the commands that work on it (appraise, explain, programme)."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from shareplan.cli import app
+from shareplan.evidence import EvidenceBase
+from shareplan.results import SCHEMA_VERSION
+from shareplan.scenario import load_scenario
+from tests.conftest import EXAMPLE, FIXTURES
+from tests.scenario.broken.workbooks import case
+
+runner = CliRunner()
+
+
+def _measures(entry: dict[str, Any]) -> dict[str, Any]:
+    measures: dict[str, Any] = entry["business_case"]["adjusted"]["measures"]
+    return measures
+
+
+def test_results_document_shape(rotherham_results: dict[str, Any]) -> None:
+    r = rotherham_results
+    assert r["schema_version"] == SCHEMA_VERSION
+    assert r["scenario"]["authority"] == "Rotherham Metropolitan Borough Council"
+    assert r["scenario"]["price_base_year"] == 2010
+    assert {
+        "scenario",
+        "parameters",
+        "long_list",
+        "opportunities",
+        "sensitivity",
+        "programme",
+    } <= set(r)
+    origins = {p["origin"] for p in r["parameters"]}
+    assert origins == {"scenario", "evidence"}
+    assert all(p["source"] for p in r["parameters"])
+    ll = r["long_list"]
+    assert ll["considered"] == ll["kept"] + sum(ll["excluded_by_reason"].values())
+    assert ll["shortlist"]["kept"] == len(r["opportunities"])
+    for entry in r["opportunities"]:
+        assert {"id", "title", "service_ids", "partner_ids", "model"} <= set(entry)
+        assert {"screening", "scores", "business_case", "procurement", "risks"} <= set(entry)
+    ranks = [e["scores"]["rank"] for e in r["opportunities"]]
+    assert ranks == sorted(ranks)
+
+
+def test_npv_is_the_sum_of_present_values(rotherham_results: dict[str, Any]) -> None:
+    """For every shortlisted opportunity, with and without optimism bias: each year's present
+    value is its net cash flow times its discount factor, and the NPV is their sum."""
+    checked = 0
+    for entry in rotherham_results["opportunities"]:
+        for basis in ("adjusted", "unadjusted"):
+            appraisal = entry["business_case"][basis]
+            years = appraisal["years"]
+            for year in years:
+                assert year["present_value"] == pytest.approx(
+                    year["net"] * year["discount_factor"], abs=1e-6
+                )
+                assert year["net"] == pytest.approx(
+                    year["savings"] + year["trading_income"] - year["total_cost"], abs=1e-6
+                )
+            assert years[0]["discount_factor"] == 1.0
+            total = math.fsum(y["present_value"] for y in years)
+            assert appraisal["measures"]["npv"] == pytest.approx(total, rel=1e-9, abs=1e-6)
+            checked += 1
+    assert checked == 2 * len(rotherham_results["opportunities"])
+
+
+def test_discount_factors_follow_the_green_book(rotherham_results: dict[str, Any]) -> None:
+    """3.5% a year for years 0-30 (2010 appraisal, standard schedule): DF_t = 1 / 1.035^t."""
+    years = rotherham_results["opportunities"][0]["business_case"]["adjusted"]["years"]
+    for year in years:
+        assert year["discount_factor"] == pytest.approx(1.035 ** -year["year"], rel=1e-12)
+    assert years[0]["label"] == "2011/12"
+
+
+def test_procurement_routes_are_visible(rotherham_results: dict[str, Any]) -> None:
+    """Public-public arrangements need no tender; an outsourcing to a private firm above the
+    threshold needs one and saves later than the in-house route for the same service; a joint
+    venture (the seed's RBT) is flagged for legal advice."""
+    entries = rotherham_results["opportunities"]
+    public = [
+        e for e in entries if e["model"] in ("public_public_shared_service", "joint_procurement")
+    ]
+    assert public and all(not e["procurement"]["needs_tender"] for e in public)
+    private = [
+        e
+        for e in entries
+        if e["model"] == "public_private" and "joint_venture" not in e["procurement"]["route"]
+    ]
+    assert private, "the example shortlists an outsourcing option"
+    tendered = [e for e in private if e["procurement"]["needs_tender"]]
+    assert tendered and all(e["procurement"]["above_threshold"] for e in tendered)
+    for e in tendered:
+        same_service = [
+            o
+            for o in entries
+            if o["service_ids"] == e["service_ids"] and not o["procurement"]["needs_tender"]
+        ]
+        assert same_service
+        assert all(
+            _measures(e)["months_to_first_saving"] > _measures(o)["months_to_first_saving"]
+            for o in same_service
+        )
+    jv = [e for e in entries if "rbt" in e["partner_ids"]]
+    assert jv and all(e["procurement"]["legal_advice"] for e in jv)
+
+
+def test_programme_keeps_the_rules(
+    rotherham_results: dict[str, Any], evidence: EvidenceBase
+) -> None:
+    scenario = load_scenario(EXAMPLE, evidence)
+    p = rotherham_results["programme"]
+    assert p["feasible"] is True
+    chosen = {
+        e["id"]: e for e in rotherham_results["opportunities"] if e["id"] in p["selected_ids"]
+    }
+    assert 5 <= len(chosen) <= 6
+    one_off = sum(_measures(e)["one_off_cost"] for e in chosen.values())
+    assert one_off <= scenario.authority.implementation_budget + 1e-6
+    assert p["totals"]["one_off_cost"] == pytest.approx(one_off)
+    assert sum(_measures(e)["quick_win"] for e in chosen.values()) >= 1
+    services = [s for e in chosen.values() for s in e["service_ids"]]
+    assert len(services) == len(set(services))
+    for partner in scenario.partners:
+        assert sum(partner.id in e["partner_ids"] for e in chosen.values()) <= 2
+    near = p["near_misses"][0]
+    assert near["id"] not in chosen and near["kept_out_by"] and near["text"]
+
+
+def test_explain_prints_scores_and_business_case(rotherham_outputs: Path) -> None:
+    results = json.loads((rotherham_outputs / "results.json").read_text())
+    first = results["opportunities"][0]["id"]
+    result = runner.invoke(
+        app, ["explain", first, "--results", str(rotherham_outputs)], terminal_width=200
+    )
+    assert result.exit_code == 0, result.output
+    assert "ranks above" in result.output
+    for heading in ("Measures", "Cash flows", "Assumptions", "Risks", "Procurement"):
+        assert heading in result.output
+    as_json = runner.invoke(app, ["explain", first, "--results", str(rotherham_outputs), "--json"])
+    assert json.loads(as_json.output)["id"] == first
+
+
+def test_explain_unknown_id_is_a_clear_error(rotherham_outputs: Path) -> None:
+    result = runner.invoke(app, ["explain", "nothing:here", "--results", str(rotherham_outputs)])
+    assert result.exit_code == 2
+    assert "no shortlisted opportunity 'nothing:here'" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_programme_what_if_names_the_rule_to_relax(rotherham_outputs: Path) -> None:
+    result = runner.invoke(
+        app, ["programme", str(rotherham_outputs), "--budget", "100000", "--json"]
+    )
+    assert result.exit_code == 2
+    block = json.loads(result.stdout)
+    assert block["feasible"] is False
+    assert any("budget" in name for name in block["conflicting"])
+
+
+def test_programme_what_if_must_include(
+    rotherham_outputs: Path, rotherham_results: dict[str, Any]
+) -> None:
+    chosen = set(rotherham_results["programme"]["selected_ids"])
+    outside = next(
+        e["id"]
+        for e in rotherham_results["opportunities"]
+        if e["id"] not in chosen and _measures(e)["one_off_cost"] < 300_000
+    )
+    result = runner.invoke(
+        app, ["programme", str(rotherham_outputs), "--must-include", outside, "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    block = json.loads(result.stdout)
+    assert outside in block["selected_ids"]
+    assert block["objective_value"] <= rotherham_results["programme"]["objective_value"] + 1e-9
+
+
+def test_appraise_writes_nothing_for_a_broken_workbook(
+    tmp_path: Path, evidence: EvidenceBase
+) -> None:
+    broken = case("negative-cost").build(
+        tmp_path / "in", load_scenario(FIXTURES / "minimal", evidence), evidence
+    )
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["appraise", str(broken), "--out", str(out)])
+    assert result.exit_code == 2
+    assert "gross_cost" in result.output and "Traceback" not in result.output
+    assert not out.exists()
+    assert not list(tmp_path.glob(".out.*"))
