@@ -230,7 +230,13 @@ def replan(
     problems: list[Problem] = []
     for entry in results.get("opportunities", []):
         try:
-            case = BusinessCase.model_validate(entry["business_case"])
+            case = BusinessCase.model_validate(
+                {
+                    **entry["business_case"],
+                    "procurement": entry["procurement"],
+                    "risks": entry["risks"],
+                }
+            )
             opp = Opportunity(
                 id=entry["id"],
                 title=entry["title"],
@@ -320,7 +326,8 @@ def results_document(appraisal: Appraisal) -> dict[str, Any]:
                 "screen_override": o.screen_override or None,
                 "screening": assessment.screening(o.id),
                 "scores": {**assessment.scores(o.id), **_comparison(assessment, o.id)},
-                "business_case": case.to_json(),
+                # procurement and risks stand beside the business case, not inside it as well
+                "business_case": case.model_dump(mode="json", exclude={"procurement", "risks"}),
                 "procurement": case.procurement.model_dump(mode="json"),
                 "risks": case.risks.model_dump(mode="json"),
             }

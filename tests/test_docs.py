@@ -1,0 +1,45 @@
+"""Tests that keep the documentation honest: every key results.json writes is documented."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tests.conftest import ROOT
+
+RESULTS_DOC = (ROOT / "docs" / "results.md").read_text(encoding="utf-8")
+
+
+def _documented(key: str) -> bool:
+    return f"`{key}`" in RESULTS_DOC or f"`{key}." in RESULTS_DOC or f"/`{key}`" in RESULTS_DOC
+
+
+def test_every_results_key_is_documented(rotherham_results: dict[str, Any]) -> None:
+    r = rotherham_results
+    entry = r["opportunities"][0]
+    groups: list[tuple[str, list[str]]] = [
+        ("top level", list(r)),
+        ("scenario", list(r["scenario"])),
+        ("long_list", list(r["long_list"])),
+        ("long_list.shortlist", list(r["long_list"]["shortlist"])),
+        ("opportunity", list(entry)),
+        ("business_case", list(entry["business_case"])),
+        ("programme", list(r["programme"])),
+        ("sensitivity", list(r["sensitivity"])),
+    ]
+    missing = [f"{where}: {key}" for where, keys in groups for key in keys if not _documented(key)]
+    assert not missing, f"docs/results.md does not mention: {missing}"
+
+
+def test_readme_gives_the_two_commands() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "make demo" in readme and "make test" in readme
+
+
+def test_every_doc_the_readme_names_exists() -> None:
+    import re
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name in re.findall(r"`(docs/[\w./-]+\.md)`", readme):
+        assert (ROOT / name).exists(), name
+    assert Path(ROOT / "docs" / "architecture.md").exists()
