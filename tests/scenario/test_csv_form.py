@@ -142,3 +142,23 @@ def test_percent_share_and_bad_share() -> None:
     assert cells.parse(SHARE, "15%") == pytest.approx(0.15)
     with pytest.raises(cells.CellProblem, match="between 0 and 1"):
         cells.parse(SHARE, 15)
+
+
+def test_weights_all_zero_negative_or_unknown(tmp_path: Path, evidence: EvidenceBase) -> None:
+    """Three mistakes on the weights sheet, each named by row and column."""
+    folder = _copy(tmp_path)
+    (folder / "weights.csv").write_text(
+        "stakeholder,target,weight\n"
+        "Cabinet,right_services,0\n"
+        "Cabinet,right_partners,0\n"
+        "Cabinet,right_time,0\n"
+        "SLT,quick_win,-2\n"
+        "SLT,jobs_for_all,10\n"
+    )
+    found = _problems(folder, evidence)
+    places = {(s, r, c) for s, r, c, _ in found}
+    assert ("weights", 2, "weight") in places  # all zero: named at the first of rows 2-4
+    assert ("weights", 5, "weight") in places  # negative
+    assert ("weights", 6, "target") in places  # no such criterion
+    zero = next(m for s, r, c, m in found if (s, r, c) == ("weights", 2, "weight"))
+    assert "rows 2, 3, 4" in zero

@@ -231,6 +231,33 @@ def _duplicates(
             first[k] = number
 
 
+def _all_zero_weights(
+    table: RawTable,
+    rows: list[tuple[int, dict[str, Any]]],
+    evidence: EvidenceBase,
+    out: _Collector,
+) -> None:
+    """Swing weights are normalised within each level of the value tree, so a stakeholder whose
+    weights on one level (the groups, or the criteria of one group) are all zero gives no answer."""
+    group_of = {c.id: c.group for c in evidence.criteria}
+    levels: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    for number, r in rows:
+        level = "groups" if r["target"] in evidence.group_ids else group_of.get(r["target"], "")
+        levels.setdefault((r["stakeholder"], level), []).append((number, r["weight"]))
+    for (stakeholder, level), entries in levels.items():
+        if entries and all(weight == 0 for _, weight in entries):
+            what = "the criteria groups" if level == "groups" else f"the criteria of {level}"
+            numbers = ", ".join(str(n) for n, _ in entries)
+            out.add(
+                table,
+                f"every weight {stakeholder!r} gives to {what} is zero (rows {numbers}): "
+                "at least one must be above zero",
+                entries[0][0],
+                "weight",
+                "numbers of zero or more, not all zero",
+            )
+
+
 def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
     """The scenario in ``raw``, or :class:`InputError` listing every problem found."""
     out = _Collector()
@@ -411,6 +438,7 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
         for number, r in weight_rows
         if (w := _model(Weight, r, table("weights"), number, out)) is not None
     ]
+    _all_zero_weights(table("weights"), weight_rows, evidence, out)
     parameters: list[ParameterOverride] = []
     for number, r in parameter_rows:
         value = r["value"]
