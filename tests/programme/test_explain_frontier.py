@@ -12,7 +12,7 @@ from programme_brute import all_subsets, brute_best, feasible_mask
 from programme_strategies import instances
 
 from shareplan.errors import InfeasibleError
-from shareplan.programme import optimiser
+from shareplan.programme import optimiser, solver
 from shareplan.programme.candidates import Candidate, CandidateSet
 from shareplan.programme.constraints import Constraints, Objective
 from shareplan.programme.explain import explain
@@ -209,8 +209,8 @@ def test_core_then_prove_path_matches_brute_force(
     cands, cons, obj = instance
     best = brute_best(cands, cons, obj)
     with (
-        mock.patch.object(optimiser, "DIRECT_SIZE", 2),
-        mock.patch.object(optimiser, "CORE_SIZE", 2),
+        mock.patch.object(solver, "DIRECT_SIZE", 2),
+        mock.patch.object(solver, "CORE_SIZE", 2),
     ):
         if best is None:
             with pytest.raises(InfeasibleError):

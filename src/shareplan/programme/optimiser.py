@@ -15,11 +15,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from scipy import sparse
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
 
 from shareplan.errors import InfeasibleError, ShareplanError, raise_if_any
-from shareplan.programme.candidates import BoolArray, CandidateSet, FloatArray, IntArray
+from shareplan.programme.candidates import BoolArray, CandidateSet, FloatArray
 from shareplan.programme.constraints import (
     Constraints,
     Group,
@@ -28,19 +26,12 @@ from shareplan.programme.constraints import (
     Row,
     build_groups,
 )
+from shareplan.programme.solver import Block, SolveFailed, SolveStats, reduce_rows, solve_binary
 
 #: Rules reported member by member (one row per service or partner).
 PER_MEMBER_KINDS = ("one_per_service", "partner_capacity")
 #: Largest group whose members the diagnosis tries one by one (bigger groups are named whole).
 REFINE_LIMIT = 40
-#: Relative MIP gap asked of HiGHS; small enough that the answer is optimal to the pound.
-MIP_REL_GAP = 1e-9
-DISP = False
-PRESOLVE = False
-#: Size of the first core in ``_solve_reduced`` (candidates with the smallest reduced costs).
-CORE_SIZE = 50
-#: Problems with at most this many free candidates go straight to HiGHS.
-DIRECT_SIZE = 200
 #: The order in which the diagnosis tries dropping rules. Rules tried first are likelier to be left
 #: out of the message, so the levers members set (count, budget) are tried last and named first.
 DROP_ORDER = (
@@ -64,32 +55,84 @@ class SolverError(ShareplanError):
 
 @dataclass(frozen=True, slots=True)
 class Outcome:
-    """One solve: the chosen 0/1 vector (or ``None``), HiGHS's status and the time taken."""
+    """One solve: the chosen 0/1 vector (or ``None``), HiGHS's status, the time taken, and where
+    the time went (``stats``; ``None`` when no search was needed)."""
 
     x: FloatArray | None
     status: str
     optimal: bool
     seconds: float
     objective: float = math.nan
+    stats: SolveStats | None = None
 
 
-_STATUS = {
-    0: "optimal",
-    1: "time or iteration limit",
-    2: "infeasible",
-    3: "unbounded",
-    4: "solver error",
-}
+def _bounds(members: Iterable[Member], n: int) -> tuple[FloatArray, FloatArray]:
+    lb, ub = np.zeros(n), np.ones(n)
+    for m in members:
+        ub[m.fix_zero] = 0.0
+    for m in members:
+        lb[m.fix_one] = 1.0
+    return lb, ub
+
+
+def rows_block(rows: Sequence[Row], n: int) -> Block:
+    """Rows as one sparse block over ``n`` candidates."""
+    return Block.from_rows(
+        n, [r.idx for r in rows], [r.coef for r in rows], [r.lo for r in rows], [r.hi for r in rows]
+    )
+
+
+def _row_key(r: Row) -> tuple[bytes, bytes, float, float]:
+    return (r.idx.tobytes(), r.coef.tobytes(), r.lo, r.hi)
+
+
+@dataclass(frozen=True, slots=True)
+class _Query:
+    """What one call of :meth:`Model.solve` asks, in a form that can be compared and hashed."""
+
+    c: bytes
+    maximise: bool
+    skip: frozenset[str]
+    fix_one: frozenset[int]
+    fix_zero: frozenset[int]
+    extra: frozenset[tuple[bytes, bytes, float, float]]
+
+    def relaxes(self, other: _Query) -> bool:
+        """Whether every programme ``other`` allows is also allowed here, for the same objective."""
+        return (
+            self.c == other.c
+            and self.maximise == other.maximise
+            and self.skip >= other.skip
+            and self.fix_one <= other.fix_one
+            and self.fix_zero <= other.fix_zero
+            and self.extra <= other.extra
+        )
 
 
 @dataclass(slots=True)
 class Model:
-    """The candidates' rows under a set of rules, ready to be solved again with changes."""
+    """The candidates' rows under a set of rules, ready to be solved again with changes.
+
+    The rows of each rule are stacked once as a sparse block and reused by every solve. Solves
+    are remembered: asking the same question again costs nothing, and a question whose answer is
+    already known is not sent to HiGHS. That happens when an earlier solve, for the same
+    objective, allowed every programme this one allows (fewer rules, fewer forced choices, fewer
+    extra rows) and its optimal programme also keeps this question's rules: it is then optimal
+    here too. An earlier infeasible question with a looser rule set makes this one infeasible.
+    ``remember=False`` switches this off.
+    """
 
     cands: CandidateSet
     constraints: Constraints
     groups: tuple[Group, ...]
     time_limit: float = 60.0
+    remember: bool = True
+    _blocks: dict[frozenset[str], tuple[Block, FloatArray, FloatArray]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+    _memo: dict[_Query, Outcome] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def build(cls, cands: CandidateSet, cons: Constraints, time_limit: float = 60.0) -> Model:
@@ -101,6 +144,17 @@ class Model:
     def members(self, skip: Iterable[str] = ()) -> list[Member]:
         skipped = set(skip)
         return [m for g in self.groups if g.key not in skipped for m in g.members]
+
+    def rules(self, skip: Iterable[str] = ()) -> tuple[Block, FloatArray, FloatArray]:
+        """Every rule but ``skip`` as one block of rows and the bounds they fix (built once)."""
+        key = frozenset(skip)
+        found = self._blocks.get(key)
+        if found is None:
+            members = self.members(key)
+            block = rows_block([r for m in members for r in m.rows], self.cands.n)
+            lb, ub = _bounds(members, self.cands.n)
+            found = self._blocks[key] = (block, lb, ub)
+        return found
 
     def solve(
         self,
@@ -114,16 +168,67 @@ class Model:
         maximise: bool = True,
     ) -> Outcome:
         """Best ``c @ x`` under the rules (all groups but ``skip``, or exactly ``members``)."""
-        active = list(self.members(skip) if members is None else members)
-        if fix_one or fix_zero:
-            active.append(
-                Member(
-                    "forced",
-                    fix_one=np.asarray(fix_one, dtype=np.int64),
-                    fix_zero=np.asarray(fix_zero, dtype=np.int64),
+        n = self.cands.n
+        if members is not None:
+            active = list(members)
+            if fix_one or fix_zero:
+                active.append(
+                    Member(
+                        "forced",
+                        fix_one=np.asarray(fix_one, dtype=np.int64),
+                        fix_zero=np.asarray(fix_zero, dtype=np.int64),
+                    )
                 )
-            )
-        return solve_rows(c, self.cands.n, active, extra, maximise, self.time_limit)
+            return solve_rows(c, n, active, extra, maximise, self.time_limit)
+        query = _Query(
+            np.asarray(c, dtype=np.float64).tobytes(),
+            maximise,
+            frozenset(skip),
+            frozenset(int(i) for i in fix_one),
+            frozenset(int(i) for i in fix_zero),
+            frozenset(_row_key(r) for r in extra),
+        )
+        known = self._known(query, extra) if self.remember else None
+        if known is not None:
+            return known
+        block, lb, ub = self.rules(query.skip)
+        lb, ub = lb.copy(), ub.copy()
+        ub[list(query.fix_zero)] = 0.0
+        lb[list(query.fix_one)] = 1.0
+        if extra:
+            block = Block.stack([block, rows_block(extra, n)], n)
+        outcome = solve_block(c, block, lb, ub, maximise, self.time_limit)
+        if outcome.x is not None:
+            outcome.x.flags.writeable = False
+        if self.remember:
+            self._memo[query] = outcome
+        return outcome
+
+    def _known(self, query: _Query, extra: Sequence[Row]) -> Outcome | None:
+        """A remembered outcome that answers ``query`` exactly, if there is one."""
+        same = self._memo.get(query)
+        if same is not None:
+            return same
+        for earlier, outcome in self._memo.items():
+            if not earlier.relaxes(query):
+                continue
+            if outcome.x is None and outcome.status == "infeasible":
+                return outcome
+            if outcome.x is not None and outcome.optimal and self._keeps(query, extra, outcome.x):
+                return outcome
+        return None
+
+    def _keeps(self, query: _Query, extra: Sequence[Row], x: FloatArray) -> bool:
+        block, lb, ub = self.rules(query.skip)
+        chosen = x > 0.5
+        return bool(
+            not np.any(x < lb)
+            and not np.any(x > ub)
+            and all(chosen[i] for i in query.fix_one)
+            and not any(chosen[i] for i in query.fix_zero)
+            and not np.any(block.broken(x))
+            and all(r.holds(x) for r in extra)
+        )
 
 
 def solve_rows(
@@ -134,167 +239,58 @@ def solve_rows(
     maximise: bool = True,
     time_limit: float = 60.0,
 ) -> Outcome:
-    """Solve the 0/1 programme over ``members`` and ``extra`` rows, and check the answer.
+    """Solve the 0/1 programme over ``members`` and ``extra`` rows, and check the answer."""
+    block = rows_block([r for m in members for r in m.rows] + list(extra), n)
+    lb, ub = _bounds(members, n)
+    return solve_block(c, block, lb, ub, maximise, time_limit)
 
-    Before HiGHS sees it the problem is reduced: candidates fixed out or in are taken out of the
-    columns (a fixed-in candidate's use moves into the row limits), and rows that can no longer be
-    broken are dropped. The objective is scaled so its largest coefficient is 1 and each row so
-    its largest coefficient is 1, which keeps HiGHS's tolerances meaningful when figures are in
-    millions. HiGHS's own presolve is off: on these set-packing rows it spends far longer than the
-    search it saves (30 s against under 1 s on the 5,000-candidate benchmark).
+
+def solve_block(
+    c: FloatArray,
+    block: Block,
+    lb: FloatArray,
+    ub: FloatArray,
+    maximise: bool = True,
+    time_limit: float = 60.0,
+) -> Outcome:
+    """Best ``c @ x`` over 0/1 ``x`` with ``lb <= x <= ub`` and ``block``'s rows; checked.
+
+    Before HiGHS sees the problem it is reduced (:func:`~shareplan.programme.solver.reduce_rows`):
+    candidates fixed out or in leave the columns, a fixed-in candidate's use moves into the row
+    limits, rows that can no longer be broken are dropped and each row is scaled so its largest
+    coefficient is 1. The objective is scaled the same way. The answer, rounded to 0/1, is then
+    checked against every row and bound in the original figures: a breach is a
+    :class:`SolverError` (a bug), never a silent wrong programme.
     """
     start = time.perf_counter()
-    lb = np.zeros(n)
-    ub = np.ones(n)
-    for m in members:
-        ub[m.fix_zero] = 0.0
-    for m in members:
-        lb[m.fix_one] = 1.0
     if np.any(lb > ub):
         return Outcome(None, "infeasible", False, time.perf_counter() - start)
-    rows = [r for m in members for r in m.rows] + list(extra)
-    free = np.flatnonzero(ub > lb)
-    column = np.full(n, -1, dtype=np.int64)
-    column[free] = np.arange(len(free))
-    data: list[FloatArray] = []
-    cols: list[IntArray] = []
-    ptr = [0]
-    los: list[float] = []
-    his: list[float] = []
-    for r in rows:
-        fixed_part = float(r.coef @ lb[r.idx])
-        keep = column[r.idx] >= 0
-        coef, idx = r.coef[keep], column[r.idx][keep]
-        lo, hi = r.lo - fixed_part, r.hi - fixed_part
-        top = float(coef[coef > 0].sum())
-        bottom = float(coef[coef < 0].sum())
-        tol = 1e-9 * max(
-            1.0,
-            abs(r.lo) if math.isfinite(r.lo) else 0.0,
-            abs(r.hi) if math.isfinite(r.hi) else 0.0,
-        )
-        if top < lo - tol or bottom > hi + tol:
-            return Outcome(None, "infeasible", False, time.perf_counter() - start)
-        if bottom >= lo - tol and top <= hi + tol:
-            continue  # cannot be broken by the free candidates
-        s = float(np.max(np.abs(coef))) or 1.0
-        data.append(coef / s)
-        cols.append(idx)
-        ptr.append(ptr[-1] + len(idx))
-        los.append(lo / s)
-        his.append(hi / s)
+    reduced = reduce_rows(block, lb, ub)
+    if reduced is None:
+        return Outcome(None, "infeasible", False, time.perf_counter() - start)
     x = lb.copy()
     status, optimal = "optimal", True
-    if len(free):
-        c_free = c[free]
+    stats: SolveStats | None = None
+    if len(reduced.free):
+        c_free = c[reduced.free]
         c_scale = float(np.max(np.abs(c_free))) or 1.0
         cost = (-c_free if maximise else c_free) / c_scale
-        a = sparse.csr_array(
-            (
-                np.concatenate(data) if data else np.zeros(0),
-                np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64),
-                np.array(ptr),
-            ),
-            shape=(len(data), len(free)),
-        )
-        found = _solve_reduced(cost, a, np.array(los), np.array(his), time_limit)
+        try:
+            found = solve_binary(cost, reduced.a, reduced.lo, reduced.hi, time_limit)
+        except SolveFailed as exc:
+            raise SolverError(f"the optimiser stopped without a programme: {exc}") from exc
         if found is None:
             return Outcome(None, "infeasible", False, time.perf_counter() - start)
-        x_free, status, optimal = found
-        x[free] = x_free
+        x[reduced.free] = found.x
+        status, optimal, stats = found.status, found.optimal, found.stats
     seconds = time.perf_counter() - start
-    broken = [r for r in rows if not r.holds(x)]
+    broken = int(np.count_nonzero(block.broken(x)))
     if broken or np.any(x < lb) or np.any(x > ub):
         raise SolverError(
-            f"the solver returned a programme that breaks {len(broken)} rule(s); "
+            f"the solver returned a programme that breaks {broken} rule(s); "
             "this is a bug, please report it"
         )
-    return Outcome(x, status, optimal, seconds, float(c @ x))
-
-
-def _milp(
-    cost: FloatArray,
-    a: sparse.csr_array,
-    lo: FloatArray,
-    hi: FloatArray,
-    allowed: FloatArray,
-    time_limit: float,
-) -> tuple[FloatArray, str, bool] | None:
-    """HiGHS on ``min cost @ x``, ``lo <= a @ x <= hi``, x 0/1 and 0 where ``allowed`` is 0.
-
-    Only the allowed columns, and the rows they could break, are passed to HiGHS.
-    """
-    keep = np.flatnonzero(allowed > 0.5)
-    x = np.zeros(len(cost))
-    sub = a[:, keep].tocsr()
-    top = sub.multiply(sub > 0).sum(axis=1)
-    bottom = sub.multiply(sub < 0).sum(axis=1)
-    tol = 1e-9
-    if np.any(top < lo - tol) or np.any(bottom > hi + tol):
-        return None
-    live = ~((bottom >= lo - tol) & (top <= hi + tol))
-    sub = sub[live]
-    if len(keep) == 0:
-        return x, "optimal", True
-    res = milp(
-        cost[keep],
-        integrality=np.ones(len(keep)),
-        bounds=Bounds(0.0, 1.0),
-        constraints=[LinearConstraint(sub, lo[live], hi[live])] if sub.shape[0] else [],
-        options={
-            "time_limit": time_limit,
-            "mip_rel_gap": MIP_REL_GAP,
-            "disp": DISP,
-            "presolve": PRESOLVE,
-        },
-    )
-    if res.x is None:
-        if int(res.status) in (0, 2):
-            return None
-        raise SolverError(f"the optimiser stopped without a programme: {res.message}")
-    status = _STATUS.get(int(res.status), f"status {res.status}")
-    x[keep] = np.round(np.asarray(res.x, dtype=np.float64))
-    return x, status, int(res.status) == 0
-
-
-def _solve_reduced(
-    cost: FloatArray, a: sparse.csr_array, lo: FloatArray, hi: FloatArray, time_limit: float
-) -> tuple[FloatArray, str, bool] | None:
-    """Minimise over free 0/1 columns, exactly, by a core-then-prove scheme for large problems.
-
-    Small problems go straight to HiGHS. For large ones: solve the LP relaxation; take as the core
-    the ``CORE_SIZE`` columns with the smallest reduced costs; solve the MILP on the core alone
-    (the rest at 0), which gives a feasible programme worth ``z``. A column at 0 in the LP with
-    reduced cost ``d`` cannot be in any programme better than ``LP - d`` (LP duality), so every
-    column with ``LP + d > z`` is fixed out. If what is left lies inside the core, the core answer
-    is proven optimal; otherwise HiGHS solves again over what is left.
-    """
-    n = len(cost)
-    ones = np.ones(n)
-    if n <= DIRECT_SIZE:
-        return _milp(cost, a, lo, hi, ones, time_limit)
-    ub_rows = np.isfinite(hi)
-    lb_rows = np.isfinite(lo)
-    a_ub = sparse.vstack([a[ub_rows], -a[lb_rows]]).tocsr()
-    b_ub = np.concatenate([hi[ub_rows], -lo[lb_rows]])
-    lp = linprog(cost, A_ub=a_ub, b_ub=b_ub, bounds=(0, 1), method="highs")
-    if lp.status == 2:
-        return None
-    if lp.status != 0:
-        return _milp(cost, a, lo, hi, ones, time_limit)
-    reduced = np.maximum(np.asarray(lp.lower.marginals, dtype=np.float64), 0.0)
-    order = np.lexsort((np.arange(n), reduced))
-    core = np.zeros(n)
-    core[order[:CORE_SIZE]] = 1.0
-    first = _milp(cost, a, lo, hi, core, time_limit)
-    if first is None:
-        return _milp(cost, a, lo, hi, ones, time_limit)
-    z = float(cost @ first[0])
-    tol = 1e-9 * max(1.0, abs(z))
-    alive = (lp.fun + reduced <= z + tol).astype(np.float64)
-    if np.all(alive <= core):
-        return first
-    return _milp(cost, a, lo, hi, np.maximum(alive, first[0]), time_limit)
+    return Outcome(x, status, optimal, seconds, float(c @ x), stats)
 
 
 def is_feasible(n: int, members: Sequence[Member], time_limit: float = 60.0) -> bool:
