@@ -6,9 +6,11 @@ results document, so saved results can be reported again without recomputing the
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -17,6 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from shareplan.report.document import Report, build_report
+from shareplan.report.html import render_html
+from shareplan.report.pdf import write_pdf
+
+LOG = logging.getLogger(__name__)
 
 REPORT_STEM = "cabinet-report"
 CHART_FOLDER = "charts"
@@ -24,29 +30,58 @@ CHART_FOLDER = "charts"
 __all__ = ["REPORT_STEM", "Report", "build_report", "write_reports"]
 
 
-def _web(results: Mapping[str, Any], staging: Path) -> dict[str, bytes]:
-    """Draw the charts as SVG, write the HTML page and print it to PDF; returns the SVGs."""
-    from shareplan.report.charts import render_all
-    from shareplan.report.html import render_html
+def _warm_up() -> None:
+    """Run first in the second process, while the first draws the charts: load WeasyPrint (Pango,
+    fontconfig, its user-agent stylesheet) so that the PDF starts at once when its HTML arrives."""
+    from shareplan.report.pdf import warm_up
+
+    warm_up()
+
+
+def _pdf(html: str, target: Path) -> None:
     from shareplan.report.pdf import write_pdf
 
-    report = build_report(results)
-    svgs = {f.key: render_all(f.chart, ("svg",))["svg"] for f in report.figures()}
-    html = render_html(report, svgs)
-    (staging / f"{REPORT_STEM}.html").write_text(html, encoding="utf-8")
-    write_pdf(html, staging / f"{REPORT_STEM}.pdf")
-    return svgs
+    write_pdf(html, target)
 
 
-def _word(results: Mapping[str, Any], staging: Path, template: Path | None) -> dict[str, bytes]:
+def _svgs(report: Report) -> dict[str, bytes]:
+    from shareplan.report.charts import render_all
+
+    return {f.key: render_all(f.chart, ("svg",))["svg"] for f in report.figures()}
+
+
+def _word(report: Report, staging: Path, template: Path | None) -> dict[str, bytes]:
     """Draw the charts as PNG and write the Word document; returns the PNGs."""
     from shareplan.report.charts import render_all
     from shareplan.report.docx import write_docx
 
-    report = build_report(results)
     pngs = {f.key: render_all(f.chart, ("png",))["png"] for f in report.figures()}
     write_docx(report, pngs, staging / f"{REPORT_STEM}.docx", template)
     return pngs
+
+
+def _finished(*futures: Future[None]) -> bool:
+    """Wait for the second process's work; ``False`` (and one log line) if that process died or
+    could not start, so that the caller makes the PDF itself. An error in the work itself (a
+    broken template, say) is raised as it would be in one process."""
+    try:
+        for future in futures:
+            future.result()
+    except (BrokenProcessPool, OSError) as exc:
+        LOG.info(
+            "report: second process unavailable (%s); printing the PDF here", type(exc).__name__
+        )
+        return False
+    return True
+
+
+def _can_spawn() -> bool:
+    """Whether a fresh interpreter can start: it imports the caller's ``__main__`` again by its
+    path, which fails (with a traceback on stderr) when that path is not a file, as for a script
+    read from stdin."""
+    main = sys.modules.get("__main__")
+    path = getattr(main, "__file__", None)
+    return path is None or os.path.isfile(path)
 
 
 def write_reports(
@@ -65,29 +100,33 @@ def write_reports(
     leaves no half-written report. Raises :class:`~shareplan.errors.InputError` when the template
     is not a usable Word document.
 
-    With ``parallel`` the HTML and PDF are made in a second process (started fresh, not forked)
-    while this one makes the Word file: the two share nothing but the results dict.
+    With ``parallel`` the PDF is printed in a second process (started fresh, not forked), which
+    loads WeasyPrint while this one draws the charts and writes the HTML, then prints the HTML
+    while this one writes the Word file. If that process cannot start or dies, this one prints
+    the PDF itself (one log line at ``INFO``, nothing on stderr).
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".report.", dir=out_dir))
+    pdf_target = staging / f"{REPORT_STEM}.pdf"
     try:
-        svgs: dict[str, bytes] | None = None
-        pngs: dict[str, bytes] | None = None
-        if parallel:
-            context = multiprocessing.get_context("spawn")
-            try:
-                with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-                    web: Future[dict[str, bytes]] = pool.submit(_web, dict(results), staging)
-                    pngs = _word(results, staging, template)
-                    svgs = web.result()
-            except BrokenProcessPool:
-                # A fresh interpreter could not start (e.g. the caller's __main__ is stdin or a
-                # notebook): make the HTML and PDF here instead.
-                svgs = None
-        if svgs is None:
-            svgs = _web(results, staging)
-        if pngs is None:
-            pngs = _word(results, staging, template)
+        report = build_report(results)
+        pool: ProcessPoolExecutor | None = None
+        if parallel and _can_spawn():
+            pool = ProcessPoolExecutor(
+                max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            )
+        try:
+            warm = pool.submit(_warm_up) if pool else None
+            svgs = _svgs(report)
+            html = render_html(report, svgs)
+            (staging / f"{REPORT_STEM}.html").write_text(html, encoding="utf-8")
+            printing = pool.submit(_pdf, html, pdf_target) if pool else None
+            pngs = _word(report, staging, template)
+            if printing is None or warm is None or not _finished(warm, printing):
+                write_pdf(html, pdf_target)
+        finally:
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
         written: dict[str, Path] = {}
         for kind in ("docx", "html", "pdf"):
             target = out_dir / f"{REPORT_STEM}.{kind}"

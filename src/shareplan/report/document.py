@@ -16,6 +16,9 @@ then says plainly that the information is not available, rather than failing.
 
 from __future__ import annotations
 
+import hashlib
+import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -33,15 +36,43 @@ Path = tuple[str | int, ...]
 
 @dataclass(frozen=True, slots=True)
 class Money:
-    """An amount of money in a sentence or table, and where it came from in results.json."""
+    """An amount of money in a sentence or table, and where it came from in results.json.
+
+    ``source`` is the path of the figure; a figure the report adds up (a programme total by year)
+    has no single source and lists its ``terms`` instead: ``value`` is the sum of each
+    coefficient times the figure at its path (see :func:`trace`).
+    """
 
     value: float
     source: Path
     full: bool = False
+    terms: tuple[tuple[float, Path], ...] = ()
 
     @property
     def text(self) -> str:
         return fmt.money_full(self.value) if self.full else fmt.money(self.value)
+
+    @property
+    def where(self) -> str:
+        """Where the figure comes from, written out: ``programme.totals.npv``, or a sum such as
+        ``opportunities.3.business_case.adjusted.years.0.net + opportunities.5...``."""
+        if not self.terms:
+            return ".".join(str(k) for k in self.source)
+        parts = []
+        for coefficient, path in self.terms:
+            sign = "- " if coefficient < 0 else "+ "
+            scale = "" if abs(coefficient) == 1 else f"{abs(coefficient):g} x "
+            parts.append(sign + scale + ".".join(str(k) for k in path))
+        text = " ".join(parts)
+        return text[2:] if text.startswith("+ ") else text
+
+
+def total(
+    terms: Sequence[tuple[float, Path]], results: Mapping[str, Any], full: bool = False
+) -> Money:
+    """A :class:`Money` that is the sum of ``coefficient x figure`` over ``terms``."""
+    value = math.fsum(k * float(resolve(results, p)) for k, p in terms)
+    return Money(value, (), full, tuple(terms))
 
 
 Run = str | Money
@@ -208,12 +239,30 @@ class Report:
         return [b for _, s in self.all_sections() for b in s.blocks if isinstance(b, Figure)]
 
 
+def file_key(ident: str, limit: int = 60) -> str:
+    """``ident`` made safe as part of a file name on every system: lower-case letters, digits and
+    hyphens only. When that changes it (opportunity ids hold ':' and '+'), a short hash of the
+    original keeps two ids that differ only in punctuation apart."""
+    slug = re.sub(r"[^a-z0-9]+", "-", ident.lower()).strip("-")[:limit].strip("-") or "item"
+    if slug == ident:
+        return slug
+    return f"{slug}-{hashlib.sha1(ident.encode('utf-8')).hexdigest()[:6]}"
+
+
 def resolve(results: Mapping[str, Any], source: Path) -> Any:
     """The value at ``source`` in ``results`` (the inverse of a :class:`Money`'s ``source``)."""
     value: Any = results
     for key in source:
         value = value[key]
     return value
+
+
+def trace(results: Mapping[str, Any], money: Money) -> float:
+    """The figure ``money`` stands for, read again from ``results``: the value at its source, or
+    the sum of its terms. A test compares this, formatted, with what each report file shows."""
+    if money.terms:
+        return math.fsum(k * float(resolve(results, p)) for k, p in money.terms)
+    return float(resolve(results, money.source))
 
 
 def money_runs(block: Block | Section) -> list[Money]:
@@ -274,6 +323,10 @@ class _Context:
     criterion_names: dict[str, str]
     names: dict[str, str] = field(default_factory=dict)
 
+    def criterion(self, cid: str) -> str:
+        """A criterion's short name for a table column or row: "Track record"."""
+        return cid.replace("_", " ").capitalize()
+
     def setting(self, name: str, default: Any = None) -> Any:
         if self.scenario.get(name) not in (None, ""):
             return self.scenario[name]
@@ -290,6 +343,19 @@ class _Context:
     def title(self, oid: str) -> str:
         o = self.opp(oid)
         return str(o.get("title") or oid) if o else oid
+
+    def short(self, oid: str) -> str:
+        """A project's short name for charts and narrow tables: the service part of its title
+        ("Customer contact centre" of "Customer contact centre: public-public strategic
+        collaboration with NHS Rotherham")."""
+        return self.title(oid).split(": ")[0]
+
+    def labels(self, ids: Sequence[str]) -> dict[str, str]:
+        """Short names for ``ids``; where two would read the same, the full titles instead."""
+        heads = [self.short(i) for i in ids]
+        return {
+            i: h if heads.count(h) == 1 else self.title(i) for i, h in zip(ids, heads, strict=True)
+        }
 
     def year(self, row: Mapping[str, Any], position: int) -> str:
         calendar = row.get("calendar_year")
@@ -329,10 +395,14 @@ def _context(results: Mapping[str, Any]) -> _Context:
     first = scenario.get("first_year") or settings.get("authority.first_year")
     first = first or scenario.get("price_base_year") or 2000
     names: dict[str, str] = {}
-    for kind in ("services", "partners"):
-        listing = scenario.get(f"{kind[:-1]}_names") or {}
+    for kind in ("service", "partner"):
+        listing = scenario.get(f"{kind}_names") or {}
         if isinstance(listing, Mapping):
             names.update({str(k): str(v) for k, v in listing.items()})
+    model_names = {m.id: m.name for m in ev.models}
+    listing = scenario.get("model_names") or {}
+    if isinstance(listing, Mapping):
+        model_names.update({str(k): str(v) for k, v in listing.items()})
     return _Context(
         results=results,
         scenario=scenario,
@@ -344,7 +414,7 @@ def _context(results: Mapping[str, Any]) -> _Context:
             for i, o in enumerate(results.get("opportunities") or [])
             if isinstance(o, Mapping)
         },
-        model_names={m.id: m.name for m in ev.models},
+        model_names=model_names,
         group_names={g.id: g.name for g in ev.groups},
         group_principles={g.id: g.principle for g in ev.groups},
         criterion_names={c.id: c.wording.split(" – ")[0].split(" - ")[0] for c in ev.criteria},
@@ -416,6 +486,81 @@ def _infeasible(c: _Context) -> tuple[str, list[str]] | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class _Year:
+    """One year of the programme: the selected projects' yearly figures added up."""
+
+    label: str
+    costs: Money
+    savings: Money
+    trading: Money
+    net: Money
+    cumulative: Money
+    present_value: Money
+
+
+_YEAR_KEYS = ("total_cost", "savings", "trading_income", "net", "present_value")
+
+
+def _programme_years(c: _Context) -> list[_Year]:
+    """The programme's cash flows by year, from each selected project's adjusted (optimism bias
+    applied) yearly flows in results.json; empty when any of them is missing."""
+    per: list[tuple[str, Sequence[Mapping[str, Any]]]] = []
+    for oid in c.selected:
+        years = (_bc(c.opp(oid)).get("adjusted") or {}).get("years") or []
+        if not years or not all(all(_num(y.get(k)) is not None for k in _YEAR_KEYS) for y in years):
+            return []
+        per.append((oid, years))
+    if not per:
+        return []
+    out: list[_Year] = []
+    for k in range(min(len(y) for _, y in per)):
+
+        def column(key: str, upto: int | None = None, k: int = k) -> Money:
+            years = range(k, k + 1) if upto is None else range(upto + 1)
+            return total(
+                [
+                    (1.0, c.opp_path(oid, "business_case", "adjusted", "years", j, key))
+                    for oid, _ in per
+                    for j in years
+                ],
+                c.results,
+            )
+
+        out.append(
+            _Year(
+                label=str(per[0][1][k].get("label") or c.year(per[0][1][k], k)),
+                costs=column("total_cost"),
+                savings=column("savings"),
+                trading=column("trading_income"),
+                net=column("net"),
+                cumulative=column("net", upto=k),
+                present_value=column("present_value"),
+            )
+        )
+    return out
+
+
+def _funding_need(years: Sequence[_Year]) -> tuple[Money, str] | None:
+    """The programme's funding need, the deepest its cumulative net position goes below zero,
+    and the year it is reached (``None`` when it never goes below zero)."""
+    if not years:
+        return None
+    deepest = min(range(len(years)), key=lambda k: years[k].cumulative.value)
+    low = years[deepest].cumulative
+    if low.value >= 0:
+        return None
+    return Money(-low.value, (), terms=tuple((-k, p) for k, p in low.terms)), years[deepest].label
+
+
+def _payback(years: Sequence[_Year]) -> str | None:
+    """The first year after which the programme's cumulative net position stays at or above zero."""
+    for k in range(len(years)):
+        if all(y.cumulative.value >= 0 for y in years[k:]):
+            return years[k].label if k > 0 or years[0].cumulative.value >= 0 else None
+    return None
+
+
 def _summary(c: _Context) -> Section:
     p = c.programme
     blocks: list[Block] = []
@@ -453,29 +598,42 @@ def _summary(c: _Context) -> Section:
         runs += [
             " with one-off implementation costs of ",
             Money(totals["one_off_cost"], ("programme", "totals", "one_off_cost")),
+            " (optimism bias included)",
         ]
+        budget = _budget(c)
+        if budget:
+            runs += [" within a budget of ", budget]
     if _num(totals.get("npv")) is not None:
         runs += [
-            ". Over the appraisal period it has a net present value of ",
+            ". Over the appraisal period its net present value is ",
             Money(totals["npv"], ("programme", "totals", "npv")),
-        ]
-    if _num(totals.get("savings_12m")) is not None:
-        runs += [
-            ", of which savings of ",
-            Money(totals["savings_12m"], ("programme", "totals", "savings_12m")),
-            " arrive within the first 12 months",
         ]
     runs.append(".")
     blocks.append(_p(*runs))
+    years = _programme_years(c)
+    need = _funding_need(years)
+    if years:
+        last = years[-1]
+        runs = []
+        if need:
+            runs += [
+                "It needs up to ",
+                need[0],
+                f" of funding before its savings overtake its costs (the low point is {need[1]})",
+            ]
+            payback = _payback(years)
+            runs.append(f" and pays back by {payback}. " if payback else ". ")
+        runs += [f"By {last.label} it saves a net ", last.net, " a year."]
+        blocks.append(_p(*runs))
     quick = totals.get("quick_wins")
     if isinstance(quick, int):
         blocks.append(
             _p(
-                f"{fmt.count(quick, 'project')} of the {n} "
-                f"{'is a quick win' if quick == 1 else 'are quick wins'}: "
-                "savings begin within 12 months, as the Council's 'right time' principle asks."
+                f"Savings begin within 12 months for {quick} of the {n} projects (quick wins), "
+                "as the Council's 'right time' principle asks."
             )
         )
+    blocks.append(_p("The priority projects are:"))
     for oid in c.selected:
         blocks.append(_p(c.title(oid), kind="bullet"))
     return Section("Summary", tuple(blocks), number="5", key="summary")
@@ -640,10 +798,7 @@ def _proposals(c: _Context) -> Section:
     elif not c.selected:
         blocks.append(_notice("The priority projects"))
     else:
-        reasons = {
-            rid: str(r.get("text") or r.get("reason") or "")
-            for rid, r in _items((c.programme or {}).get("reasons"))
-        }
+        reasons = {rid: _reason(c, r) for rid, r in _items((c.programme or {}).get("reasons"))}
         children = [_project(c, oid, reasons.get(oid, "")) for oid in c.selected]
         gantt = _gantt_figure(c)
         if gantt:
@@ -651,6 +806,35 @@ def _proposals(c: _Context) -> Section:
     return Section(
         "Proposals and Details", tuple(blocks), tuple(children), number="7", key="proposals"
     )
+
+
+def _rule(c: _Context, text: str) -> str:
+    """A programme rule in words, with service and partner ids ('hr') given their names."""
+    return re.sub(r"'([^']+)'", lambda m: c.name(m.group(1)), text)
+
+
+def _objective_label(c: _Context) -> str:
+    p = c.programme or {}
+    objective = p.get("objective") if isinstance(p.get("objective"), Mapping) else {}
+    return str((objective or {}).get("label") or "the programme's objective")
+
+
+def _reason(c: _Context, r: Mapping[str, Any]) -> str:
+    """Why a project is in the programme, in a sentence: its share of the objective, its share of
+    the budget and what would replace it (the optimiser's own text when those are missing)."""
+    share = _num(r.get("share_of_objective"))
+    if share is None:
+        return str(r.get("text") or r.get("reason") or "")
+    text = f"it brings {fmt.percent(share)} of the programme's {_objective_label(c)}"
+    budget = next(
+        (u for u in r.get("uses") or [] if str(u.get("rule", "")).startswith("budget")), None
+    )
+    if budget and _num(budget.get("share")) is not None:
+        text += f" for {fmt.percent(float(budget['share']))} of the budget"
+    replaced = [c.title(str(i)) for i in r.get("replaced_by") or []]
+    if replaced:
+        text += f"; without it the best programme would take {fmt.listing(replaced)} instead"
+    return text + "."
 
 
 def _phases(t: Mapping[str, Any]) -> tuple[Phase, ...]:
@@ -692,7 +876,7 @@ def _gantt_figure(c: _Context) -> Figure | None:
         if not t:
             continue
         phases = _phases(t)
-        rows.append((c.title(oid), phases))
+        rows.append((c.short(oid), phases))
 
         def span(name: str, phases: tuple[Phase, ...] = phases) -> str:
             return next(
@@ -701,7 +885,7 @@ def _gantt_figure(c: _Context) -> Figure | None:
             )
 
         table_rows.append(
-            (c.title(oid), span("Procurement"), span("Implementation"), span("Savings"))
+            (c.short(oid), span("Procurement"), span("Implementation"), span("Savings"))
         )
     if not rows:
         return None
@@ -734,9 +918,9 @@ def _finance(c: _Context) -> Section:
         _p(
             "All figures are in real prices of "
             f"{c.scenario.get('price_base_year', NOT_AVAILABLE)}, discounted at the HM Treasury "
-            "Green Book social time preference rate. Cashable savings count in the net present "
-            "value; non-cashable gains are reported beside it, never added in. One-off costs "
-            "include the Green Book's optimism bias."
+            "Green Book social time preference rate (3.5% a year). Cashable savings count in the "
+            "net present value; non-cashable gains are reported beside it, never added in. "
+            "One-off costs include the Green Book's optimism bias."
         )
     ]
     infeasible = _infeasible(c)
@@ -771,17 +955,65 @@ def _finance(c: _Context) -> Section:
         runs += [
             "Its net present value over the appraisal period is ",
             Money(totals["npv"], ("programme", "totals", "npv")),
-            ". ",
-        ]
-    if _num(totals.get("savings_12m")) is not None:
-        runs += [
-            "Savings within the first 12 months come to ",
-            Money(totals["savings_12m"], ("programme", "totals", "savings_12m")),
             ".",
         ]
     if runs:
         blocks.append(_p(*runs))
-    rows: list[tuple[Run, ...]] = []
+    years = _programme_years(c)
+    need = _funding_need(years)
+    if need:
+        blocks.append(
+            _p(
+                "Funding need: the programme's cumulative net position (savings less costs, year "
+                f"by year) is lowest in {need[1]}, so the Council needs to fund up to ",
+                need[0],
+                " before the savings overtake the costs"
+                + (f"; the programme pays back by {pb}." if (pb := _payback(years)) else "."),
+            )
+        )
+    if years:
+        trading = any(abs(y.trading.value) > 0.5 for y in years)
+        header = ("Year", "Costs", "Savings", *(("Trading income",) if trading else ()))
+        header += ("Net", "Cumulative net", "Present value")
+        rows: list[tuple[Run, ...]] = [
+            (
+                y.label,
+                y.costs,
+                y.savings,
+                *((y.trading,) if trading else ()),
+                y.net,
+                y.cumulative,
+                y.present_value,
+            )
+            for y in years
+        ]
+        sums = [
+            total([t for y in years for t in getattr(y, name).terms], c.results)
+            for name in ("costs", "savings", "trading", "net")
+        ]
+        rows.append(
+            (
+                "Total",
+                sums[0],
+                sums[1],
+                *((sums[2],) if trading else ()),
+                sums[3],
+                "",
+                total([t for y in years for t in y.present_value.terms], c.results),
+            )
+        )
+        blocks.append(
+            Table(
+                "Programme cash flows by year (real prices, optimism bias included; the total "
+                "present value is the net present value)",
+                header,
+                tuple(rows),
+                (False, *(True for _ in header[1:])),
+            )
+        )
+    else:
+        blocks.append(_notice("The programme's yearly cash flows"))
+    rows = []
     for oid in c.selected:
         o = c.opp(oid)
         bc = _bc(o)
@@ -797,7 +1029,7 @@ def _finance(c: _Context) -> Section:
 
         rows.append(
             (
-                c.title(oid),
+                c.short(oid),
                 cell(unadjusted, "unadjusted", "one_off_cost"),
                 cell(adjusted, "adjusted", "one_off_cost"),
                 cell(adjusted, "adjusted", "funding_need"),
@@ -808,45 +1040,26 @@ def _finance(c: _Context) -> Section:
     if rows:
         blocks.append(
             _p(
-                "The funding need of each project is the largest cumulative net cost before its "
+                "Each project's funding need is the largest cumulative net cost before its "
                 "savings overtake its costs. Optimism bias raises one-off costs as the Green Book "
                 "requires; the table shows them before and after."
             )
         )
         blocks.append(
             Table(
-                "Each priority project's costs, funding need, annual saving and NPV",
+                "Each priority project's costs, funding need, annual saving and net present value",
                 (
                     "Project",
                     "One-off cost before optimism bias",
                     "One-off cost with optimism bias",
                     "Funding need",
                     "Annual saving at full level",
-                    "NPV",
+                    "Net present value",
                 ),
                 tuple(rows),
                 (False, True, True, True, True, True),
             )
         )
-    flows = _view(c).get("cash_flows_by_year") or []
-    if flows:
-        blocks.append(
-            Table(
-                "Programme net savings by year (savings less costs, real prices, undiscounted)",
-                ("Year", "Net saving"),
-                tuple(
-                    (
-                        c.year({}, i),
-                        Money(v, ("programme", "view", "cash_flows_by_year", i)),
-                    )
-                    for i, v in enumerate(flows)
-                    if _num(v) is not None
-                ),
-                (False, True),
-            )
-        )
-    else:
-        blocks.append(_notice("The programme's yearly cash flows"))
     bands = _savings_figure(c)
     blocks.append(bands or _notice("The range of programme savings by year (P10 to P90)"))
     return Section("Finance", tuple(blocks), number="8", key="finance")
@@ -918,21 +1131,58 @@ _SEED_RISKS = (
 )
 
 
-def _risk_rows(risks: Sequence[Mapping[str, Any]], project: str | None) -> list[tuple[Run, ...]]:
-    rows: list[tuple[Run, ...]] = []
-    for r in risks:
-        rating = r.get("rating")
-        residual = r.get("residual_rating", r.get("residual", "-"))
-        row: list[Run] = [] if project is None else [project]
-        row += [
-            str(r.get("category", "")).replace("_", " and ").capitalize(),
-            str(r.get("description", "")),
-            f"{r.get('likelihood', '-')} x {r.get('impact', '-')} = {rating if rating is not None else '-'}",
-            str(r.get("mitigation", "")),
-            str(residual),
-        ]
-        rows.append(tuple(row))
-    return rows
+def _category(value: Any) -> str:
+    return str(value or "").replace("_", " and ").capitalize()
+
+
+def _rating(r: Mapping[str, Any], prefix: str = "") -> str:
+    """ "12 (3 x 4)": the rating with the likelihood and impact it multiplies."""
+    rating = _num(r.get(f"{prefix}rating"))
+    if rating is None:
+        return "-"
+    lik, imp = r.get(f"{prefix}likelihood"), r.get(f"{prefix}impact")
+    return (
+        f"{rating:.0f} ({lik} x {imp})" if lik is not None and imp is not None else f"{rating:.0f}"
+    )
+
+
+def _register(c: _Context) -> Table | None:
+    """One register for the programme: each risk once, with the projects it touches and its
+    worst rating among them (the seed's risks are raised for every project, so listing them
+    project by project would repeat them six times)."""
+    grouped: dict[str, list[tuple[str, Mapping[str, Any]]]] = {}
+    for oid in c.selected:
+        for r in _risk_list(c.opp(oid)):
+            grouped.setdefault(str(r.get("id") or r.get("description")), []).append((oid, r))
+    if not grouped:
+        return None
+    n = len(c.selected)
+    rows: list[tuple[tuple[float, int], tuple[Run, ...]]] = []
+    for entries in grouped.values():
+        worst = max(entries, key=lambda e: float(e[1].get("rating") or 0.0))[1]
+        ids = [oid for oid, _ in entries]
+        where = f"all {n}" if len(ids) == n and n > 1 else fmt.listing([c.short(i) for i in ids])
+        trigger = str(worst.get("trigger") or "")
+        rows.append(
+            (
+                (-float(worst.get("rating") or 0.0), -len(ids)),
+                (
+                    _category(worst.get("category")),
+                    str(worst.get("description", "")) + (f" ({trigger})" if trigger else ""),
+                    where,
+                    _rating(worst),
+                    str(worst.get("mitigation", "")),
+                    _rating(worst, "residual_"),
+                ),
+            )
+        )
+    rows.sort(key=lambda x: x[0])
+    return Table(
+        "Risk register of the programme (rating = likelihood x impact, each scored 1 to 5; the "
+        "worst rating among the projects it applies to)",
+        ("Category", "Risk", "Projects", "Rating", "Mitigation", "Rating after mitigation"),
+        tuple(r for _, r in rows),
+    )
 
 
 def _risks(c: _Context) -> Section:
@@ -942,28 +1192,9 @@ def _risks(c: _Context) -> Section:
         blocks.append(_p("Risks to the programme as a whole:"))
         for r in programme_risks:
             blocks.append(_p(str(r.get("message", "")), kind="bullet"))
-    register = [r for r in (c.programme or {}).get("risk_register") or [] if isinstance(r, Mapping)]
+    register = _register(c)
     if register:
-        blocks.append(
-            Table(
-                "Programme risk register (likelihood x impact, each 1-5)",
-                ("Category", "Risk", "Rating", "Mitigation", "Residual rating"),
-                tuple(_risk_rows(register, None)),
-            )
-        )
-    project_rows: list[tuple[Run, ...]] = []
-    for oid in c.selected:
-        top = sorted(_risk_list(c.opp(oid)), key=lambda r: -float(r.get("rating") or 0))[:3]
-        project_rows.extend(_risk_rows(top, c.title(oid)))
-    if project_rows:
-        blocks.append(
-            Table(
-                "The largest risks of each priority project (likelihood x impact, each 1-5; "
-                "full registers in Appendix 1)",
-                ("Project", "Category", "Risk", "Rating", "Mitigation", "Residual rating"),
-                tuple(project_rows),
-            )
-        )
+        blocks.append(register)
     if not blocks:
         blocks.append(_notice("The programme and project risk registers"))
         blocks.append(
@@ -978,7 +1209,7 @@ def _risks(c: _Context) -> Section:
         )
     blocks.append(
         _p(
-            "The savings are estimates: the Finance section shows the range from the Monte Carlo "
+            "The savings are estimates: the Finance section shows their range from the Monte Carlo "
             "simulation, and Appendix 1 gives each project's switching values, the change in an "
             "input at which its net present value falls to zero."
         )
@@ -1071,71 +1302,119 @@ def _background(c: _Context) -> Section:
 # --------------------------------------------------------------------------- appendices
 
 
-def _business_case(c: _Context, oid: str) -> Section:
+def _assumptions(c: _Context, oid: str) -> list[Mapping[str, Any]]:
+    a = _bc(c.opp(oid)).get("assumptions") or []
+    return [x for x in a if isinstance(x, Mapping)]
+
+
+def _common_assumptions(c: _Context) -> set[str]:
+    """Keys of the assumptions every priority project uses with the same value: Appendix 6 lists
+    them once, and each business case shows only its own."""
+    seen: list[set[tuple[str, str]]] = [
+        {(str(a.get("key")), repr(a.get("value"))) for a in _assumptions(c, oid)}
+        for oid in c.selected
+    ]
+    if len(seen) < 2:
+        return set()
+    return {key for key, _ in set.intersection(*seen)}
+
+
+def _shown(value: Any, unit: str = "") -> str:
+    """An assumption's value for a table: shares as percentages, small tables written out."""
+    n = _num(value)
+    if n is not None:
+        if unit.startswith("share"):
+            return fmt.percent(n, 1).replace(".0%", "%")
+        return fmt.number(n, 0 if abs(n) >= 100 or n == int(n) else 2)
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        return value.replace("_", " ")
+    if (
+        isinstance(value, Mapping)
+        and len(value) <= 4
+        and all(isinstance(v, str | int | float) for v in value.values())
+    ):
+        return "; ".join(f"{str(k).replace('_', ' ')}: {_shown(v)}" for k, v in value.items())
+    return "a table (see the evidence base)"
+
+
+_BOUNDS = {"low": "low", "central": "central", "high": "high"}
+
+
+def _assumption_label(a: Mapping[str, Any]) -> str:
+    """The assumption's description, with which end of a range it is when the key says so."""
+    text = str(a.get("description") or a.get("key", ""))
+    bound = _BOUNDS.get(str(a.get("key", "")).rsplit(".", 1)[-1])
+    return f"{text} ({bound})" if bound else text
+
+
+def _business_case(c: _Context, oid: str, common: set[str]) -> Section:
     o = c.opp(oid) or {}
     bc = _bc(o)
     if not bc:
         return Section(c.title(oid), (_notice("The business case"),), key=f"case-{oid}")
     base = c.opp_path(oid, "business_case")
     children: list[Section] = []
-    assumptions = [a for a in bc.get("assumptions") or [] if isinstance(a, Mapping)]
-    if assumptions:
-
-        def shown(value: Any) -> str:
-            n = _num(value)
-            if n is not None:
-                return fmt.number(n, 0 if abs(n) >= 100 else 3)
-            if isinstance(value, str):
-                return value
-            return "see the evidence base"
-
+    own = [a for a in _assumptions(c, oid) if str(a.get("key")) not in common]
+    if own:
         children.append(
             Section(
                 "Assumptions and sources",
                 (
                     Table(
-                        "Assumptions",
-                        ("Assumption", "Value", "Unit", "Source", "Confidence"),
+                        "This project's own assumptions (those every priority project shares are "
+                        "in Appendix 6)",
+                        ("Assumption", "Value", "Unit", "Confidence"),
                         tuple(
                             (
-                                str(a.get("description") or a.get("key", "")),
-                                shown(a.get("value")),
+                                _assumption_label(a),
+                                _shown(a.get("value"), str(a.get("unit", ""))),
                                 str(a.get("unit", "")),
-                                "evidence base (Appendix 6)"
-                                if a.get("origin") == "evidence"
-                                else str(a.get("source", "")),
-                                str(a.get("confidence", "")),
+                                str(a.get("confidence") or a.get("origin") or "").replace("_", " "),
                             )
-                            for a in assumptions
+                            for a in own
                         ),
+                        (False, True, False, False),
+                        note="Sources: the evidence base (Appendix 6) for each assumption's "
+                        "parameter; optimism bias from the Green Book supplementary guidance.",
                     ),
                 ),
             )
         )
     years = (bc.get("adjusted") or {}).get("years") or []
     if years:
+        trading = any(abs(float(r.get("trading_income") or 0.0)) > 0.5 for r in years)
         rows = []
         for i, r in enumerate(years):
             path = (*base, "adjusted", "years", i)
+
+            def m(key: str, r: Mapping[str, Any] = r, path: Path = path) -> Money:
+                return Money(float(r.get(key) or 0.0), (*path, key), full=True)
+
+            savings_key = "savings" if "savings" in r else "benefits"
             rows.append(
                 (
                     str(r.get("label") or c.year(r, i)),
-                    Money(r.get("total_cost", 0.0), (*path, "total_cost"), full=True),
-                    Money(r.get("benefits", 0.0), (*path, "benefits"), full=True),
-                    Money(r.get("net", 0.0), (*path, "net"), full=True),
+                    m("total_cost"),
+                    m(savings_key),
+                    *((m("trading_income"),) if trading else ()),
+                    m("net"),
                     fmt.number(float(r.get("discount_factor", 1.0)), 3),
-                    Money(r.get("present_value", 0.0), (*path, "present_value"), full=True),
+                    m("present_value"),
                 )
             )
+        header = ("Year", "Costs", "Savings", *(("Trading income",) if trading else ()))
+        header += ("Net", "Discount factor", "Present value")
         children.append(
             Section(
                 "Cash flows",
                 (
                     Table(
                         "Yearly cash flows with optimism bias (real prices)",
-                        ("Year", "Costs", "Benefits", "Net", "Discount factor", "Present value"),
+                        header,
                         tuple(rows),
-                        (False, True, True, True, True, True),
+                        (False, *(True for _ in header[1:])),
                     ),
                 ),
             )
@@ -1144,37 +1423,35 @@ def _business_case(c: _Context, oid: str) -> Section:
     if measures:
         labels = (
             ("npv", "Net present value", "money"),
-            ("pv_benefits", "Present value of benefits", "money"),
-            ("pv_costs", "Present value of costs", "money"),
             ("bcr", "Benefit-cost ratio", "ratio"),
             ("one_off_cost", "One-off cost (with optimism bias)", "money"),
-            ("steady_state_annual_saving", "Annual saving at full level", "money"),
-            ("savings_12m", "Savings within 12 months", "money"),
             ("funding_need", "Funding need", "money"),
+            ("steady_state_annual_saving", "Annual saving at full level", "money"),
             ("non_cashable_annual", "Non-cashable gains a year (not in the NPV)", "money"),
-            ("months_to_first_saving", "Months to first saving", "number"),
-            ("fte_released", "FTE released", "number"),
-            ("fte_kept_in_borough", "FTE kept in the borough", "number"),
-            ("fte_created_in_borough", "FTE created in the borough", "number"),
+            ("months_to_first_saving", "First saving after", "months"),
+            ("fte_released", "Posts released (FTE)", "fte"),
+            ("fte_kept_in_borough", "Posts kept in the borough (FTE)", "fte"),
+            ("fte_created_in_borough", "Posts created in the borough (FTE)", "fte"),
         )
         rows_m: list[tuple[Run, ...]] = []
         for key, label, kind in labels:
             v = _num(measures.get(key))
-            if v is None:
+            if v is None or (key == "fte_created_in_borough" and v == 0):
                 continue
             cell: Run = (
                 Money(v, (*base, "adjusted", "measures", key))
                 if kind == "money"
-                else fmt.number(v, 2 if key == "bcr" else 0)
+                else fmt.months(v)
+                if kind == "months"
+                else fmt.number(v, 2 if kind == "ratio" else 1)
             )
             rows_m.append((label, cell))
-        for key, label in (
-            ("payback_label", "Payback"),
-            ("discounted_payback_label", "Discounted payback"),
-        ):
-            rows_m.append((label, str(measures.get(key) or "not within the period")))
+        rows_m.append(("Payback", str(measures.get("payback_label") or "not within the period")))
         mc = bc.get("monte_carlo") or {}
-        for key, label in (("p10", "NPV, P10"), ("p50", "NPV, P50"), ("p90", "NPV, P90")):
+        for key, label in (
+            ("p10", "Net present value, low (P10)"),
+            ("p90", "Net present value, high (P90)"),
+        ):
             if _num(mc.get(key)) is not None:
                 rows_m.append((label, Money(mc[key], (*base, "monte_carlo", key))))
         if _num(mc.get("prob_npv_positive")) is not None:
@@ -1193,31 +1470,25 @@ def _business_case(c: _Context, oid: str) -> Section:
     switching = [s for s in bc.get("switching_values") or [] if isinstance(s, Mapping)]
     if switching:
 
-        def value(s: Mapping[str, Any], key: str) -> str:
+        def value(i: int, s: Mapping[str, Any], key: str) -> Run:
             v = _num(s.get(key))
             if v is None:
                 return "none in range"
-            unit = str(s.get("unit", ""))
-            if unit in ("£", "GBP", "pounds"):
-                return fmt.money(v)
-            if "share" in unit or unit == "%":
-                return fmt.percent(v, 1)
-            return f"{fmt.number(v, 2)} {unit}".strip()
+            return _input_value(v, str(s.get("unit", "")), (*base, "switching_values", i, key))
 
         blocks_s.append(
             Table(
-                "Switching values: the value of each input at which the NPV falls to zero",
-                ("Input", "Central value", "Switching value", "Change"),
+                "Switching values: the value of each input at which the net present value falls "
+                "to zero",
+                ("Input", "Central value", "Switching value", "Change from central"),
                 tuple(
                     (
-                        str(s.get("input", "")).replace("_", " "),
-                        value(s, "central"),
-                        value(s, "switching_value"),
-                        fmt.percent(float(s["change"]))
-                        if _num(s.get("change")) is not None
-                        else "-",
+                        _input_label(s.get("input")),
+                        value(i, s, "central"),
+                        value(i, s, "switching_value"),
+                        _change(s),
                     )
-                    for s in switching
+                    for i, s in enumerate(switching)
                 ),
                 (False, True, True, True),
             )
@@ -1227,26 +1498,55 @@ def _business_case(c: _Context, oid: str) -> Section:
         blocks_s.append(tornado)
     if blocks_s:
         children.append(Section("Sensitivity and switching values", tuple(blocks_s)))
-    risks = _risk_list(o)
-    if risks:
-        children.append(
-            Section(
-                "Risk register",
-                (
-                    Table(
-                        "Risk register (likelihood x impact, each 1-5)",
-                        ("Category", "Risk", "Rating", "Mitigation", "Residual rating"),
-                        tuple(_risk_rows(risks, None)),
-                    ),
-                ),
-            )
-        )
+    partners = fmt.listing([c.name(p) for p in o.get("partner_ids") or []])
     intro = _p(
-        f"{c.model(str(o.get('model', '')))} of "
-        f"{fmt.listing([c.name(s) for s in o.get('service_ids') or []])} with "
-        f"{fmt.listing([c.name(p) for p in o.get('partner_ids') or []]) or 'no partner'}."
+        f"{fmt.listing([c.name(s) for s in o.get('service_ids') or []])}"
+        + (f", shared with {partners}" if partners else "")
+        + f"; delivery model: {c.model(str(o.get('model', ''))).lower()}."
     )
     return Section(c.title(oid), (intro,), tuple(children), key=f"case-{oid}")
+
+
+def _change(s: Mapping[str, Any]) -> str:
+    """How far an input must move to its switching value: in months for a delay (a share of a
+    zero delay means nothing), otherwise as a share of its central value."""
+    central, switch = _num(s.get("central")), _num(s.get("switching_value"))
+    if str(s.get("unit", "")).startswith("months") and central is not None and switch is not None:
+        return f"{'+' if switch >= central else '-'}{fmt.number(abs(switch - central), 1)} months"
+    change = _num(s.get("change"))
+    if change is None:
+        return "-"
+    return ("+" if change > 0 else "") + fmt.percent(change)
+
+
+_INPUT_LABELS = {
+    "annual_saving": "Annual saving at full level",
+    "one_off_cost": "One-off cost",
+    "delay": "Delay before savings begin",
+    "delay_months": "Delay before savings begin",
+    "saving_share": "Saving as a share of gross cost",
+    "one_off_cost_multiplier": "One-off cost (multiple of the estimate)",
+    "ramp_months": "Months to reach full savings",
+    "private_partner_gain_share": "Private partner's share of the gains",
+}
+
+
+def _input_label(name: Any) -> str:
+    text = str(name or "")
+    return _INPUT_LABELS.get(text, text.replace("_", " ").capitalize())
+
+
+def _input_value(v: float, unit: str, source: Path) -> Run:
+    """An input's value in its unit: money as money, shares as percentages, months as months."""
+    if unit.startswith(("pounds", "£", "GBP")):
+        return Money(v, source)
+    if "share" in unit or unit == "%":
+        return fmt.percent(v, 1)
+    if unit.startswith("months"):
+        return f"{fmt.number(v, 1)} months"
+    if unit == "multiplier":
+        return f"{fmt.number(v, 2)} x"
+    return f"{fmt.number(v, 2)} {unit}".strip()
 
 
 def _tornado_figure(c: _Context, oid: str) -> Figure | None:
@@ -1258,7 +1558,7 @@ def _tornado_figure(c: _Context, oid: str) -> Figure | None:
         return None
     indexed.sort(key=lambda it: -abs(float(it[1]["npv_at_high"]) - float(it[1]["npv_at_low"])))
     path = c.opp_path(oid, "business_case", "tornado")
-    labels = tuple(str(t.get("input", "")).replace("_", " ") for _, t in indexed)
+    labels = tuple(_input_label(t.get("input")) for _, t in indexed)
     rows = tuple(
         (
             labels[k],
@@ -1274,8 +1574,8 @@ def _tornado_figure(c: _Context, oid: str) -> Figure | None:
         f"{fmt.money(float(top['npv_at_low']))} and {fmt.money(float(top['npv_at_high']))}."
     )
     return Figure(
-        f"tornado-{oid}",
-        f"Sensitivity of the NPV: {c.title(oid)}",
+        f"tornado-{file_key(oid)}",
+        f"Sensitivity of the net present value: {c.short(oid)}",
         alt,
         Tornado(
             base_npv,
@@ -1299,14 +1599,17 @@ def _appendix_cases(c: _Context) -> Section:
             (_notice("Business cases of priority projects"),),
             key="appendix-cases",
         )
+    common = _common_assumptions(c)
     return Section(
         "Appendix 1: Business cases of the priority projects",
         (
             _p(
-                "Each business case follows the HM Treasury Green Book: real prices, discounting, optimism bias, sensitivity and switching values."
+                "Each business case follows the HM Treasury Green Book: real prices, discounting, "
+                "optimism bias, sensitivity and switching values. The risks of every project are in "
+                "the programme's register (section 9)."
             ),
         ),
-        tuple(_business_case(c, oid) for oid in c.selected),
+        tuple(_business_case(c, oid, common) for oid in c.selected),
         key="appendix-cases",
     )
 
@@ -1325,7 +1628,8 @@ def _score_figure(c: _Context, ids: list[str]) -> Figure | None:
         )
         for _, s in scored
     )
-    labels = tuple(c.title(oid) for oid, _ in scored)
+    short = c.labels([oid for oid, _ in scored])
+    labels = tuple(short[oid] for oid, _ in scored)
     rows = tuple(
         (labels[i], *(fmt.number(v, 1) for v in values[i]), fmt.number(sum(values[i]), 1))
         for i in range(len(labels))
@@ -1367,7 +1671,7 @@ def _appendix_scores(c: _Context) -> Section:
             ("Criterion", "Principle", "Weight"),
             tuple(
                 (
-                    c.criterion_names.get(kid, kid),
+                    c.criterion(kid),
                     c.group_names.get(str(k.get("group")), str(k.get("group", ""))),
                     fmt.percent(float(k.get("weight") or 0.0), 1),
                 )
@@ -1376,40 +1680,43 @@ def _appendix_scores(c: _Context) -> Section:
             (False, False, True),
         )
     ]
-    top = [oid for oid, _ in ranked[:12]]
+    top = [oid for oid, _ in ranked[:10]]
     fig = _score_figure(c, list(dict.fromkeys([*c.selected, *top]))[:12])
     if fig:
         blocks.append(fig)
     crit_ids = [kid for kid, _ in criteria]
+    chosen = [(oid, (c.opp(oid) or {}).get("scores") or {}) for oid in c.selected]
+    chosen = [(oid, sc) for oid, sc in chosen if sc]
+    if chosen:
+        labels = c.labels([oid for oid, _ in chosen])
 
-    def score(s: Mapping[str, Any], cid: str) -> str:
-        k = dict(_items(s.get("criteria"))).get(cid)
-        if k is None:
-            return "-"
-        v = _num(k.get("score"))
-        return fmt.number(v) if v is not None else "no data"
+        def score(sc: Mapping[str, Any], cid: str) -> str:
+            k = dict(_items(sc.get("criteria"))).get(cid)
+            if k is None:
+                return "-"
+            v = _num(k.get("score"))
+            return fmt.number(v) if v is not None else "no data"
 
-    blocks.append(
-        Table(
-            "Criteria scores (0-100) of the shortlist, in rank order",
-            ("Rank", "Opportunity", *[c.criterion_names.get(k, k) for k in crit_ids], "Total"),
-            tuple(
+        blocks.append(
+            Table(
+                "Criteria scores (0 to 100) of the priority projects",
+                ("Criterion", *(labels[oid] for oid, _ in chosen)),
                 (
-                    str(s.get("rank", "")),
-                    c.title(oid),
-                    *(score(s, cid) for cid in crit_ids),
-                    fmt.number(float(s.get("total") or 0.0), 1),
-                )
-                for oid, s in ranked[:20]
-            ),
-            (True, False, *(True for _ in crit_ids), True),
-            note=(
-                f"The {len(ranked) - 20} lower-ranked opportunities are in results.json."
-                if len(ranked) > 20
-                else ""
-            ),
+                    *(
+                        (c.criterion(cid), *(score(sc, cid) for _, sc in chosen))
+                        for cid in crit_ids
+                    ),
+                    (
+                        "Weighted total (out of 100)",
+                        *(fmt.number(float(sc.get("total") or 0.0), 1) for _, sc in chosen),
+                    ),
+                    ("Rank in the shortlist", *(str(sc.get("rank", "-")) for _, sc in chosen)),
+                ),
+                (False, *(True for _ in chosen)),
+                note=f"All {len(ranked)} shortlisted opportunities, with every score and its "
+                "reason, are in results.json.",
+            )
         )
-    )
     return Section(title, tuple(blocks), key="appendix-scores")
 
 
@@ -1482,7 +1789,7 @@ def _appendix_sensitivity(c: _Context) -> Section:
                         if _num(r.get("overall_change")) is not None
                         else "no single change swaps them",
                     )
-                    for r in reversals[:15]
+                    for r in reversals[:8]
                 ),
                 (True, False, False, False, True),
             )
@@ -1502,7 +1809,7 @@ def _appendix_sensitivity(c: _Context) -> Section:
                         fmt.percent(float(a.get("p_top_n") or 0.0)),
                         fmt.number(float(a.get("expected_rank") or 0.0), 1),
                     )
-                    for oid, a in options[:20]
+                    for oid, a in options[:10]
                 ),
                 (False, True, True),
             )
@@ -1517,6 +1824,7 @@ def _appendix_near_misses(c: _Context) -> Section:
     misses = [m for m in p.get("near_misses") or [] if isinstance(m, Mapping)]
     blocks: list[Block] = []
     unit = p.get("objective_unit") or (p.get("objective") or {}).get("unit")
+    best = _num(p.get("objective_value"))
     if misses:
 
         def loss(i: int, m: Mapping[str, Any]) -> Run:
@@ -1525,21 +1833,39 @@ def _appendix_near_misses(c: _Context) -> Section:
                 return "cannot go in"
             if unit == "£":
                 return Money(v, ("programme", "near_misses", i, "loss_if_forced_in"))
-            return f"{fmt.number(v, 1)} {unit or ''}".strip()
+            if best:
+                return f"{fmt.percent(v / best, 1)} lower"
+            return f"{fmt.number(v, 3)} lower"
+
+        def why(m: Mapping[str, Any]) -> str:
+            rules = [_rule(c, str(x)) for x in m.get("kept_out_by") or []]
+            text = fmt.listing(rules) if rules else str(m.get("text") or m.get("reason", ""))
+            return text[:1].upper() + text[1:]
 
         blocks.append(
             Table(
-                "Near misses: the best projects left out, and why",
-                ("Opportunity", "Why it is out", "Loss if forced in"),
+                "Near misses: the best projects left out, what keeps them out and what forcing "
+                "them in would cost",
+                (
+                    "Opportunity",
+                    "What keeps it out",
+                    "It would displace",
+                    "Loss if forced in",
+                ),
                 tuple(
                     (
                         c.title(str(m.get("id"))),
-                        str(m.get("text") or m.get("reason", "")),
+                        why(m),
+                        fmt.listing([c.short(str(x)) for x in m.get("displaces") or []]) or "-",
                         loss(i, m),
                     )
-                    for i, m in enumerate(misses)
+                    for i, m in enumerate(misses[:6])
                 ),
-                (False, False, True),
+                (False, False, False, True),
+                note=""
+                if unit == "£"
+                else f"Loss: how much lower the programme's {_objective_label(c)} would be, as a "
+                "share of the proposed programme's.",
             )
         )
     else:
@@ -1648,38 +1974,67 @@ def _appendix_long_list(c: _Context) -> Section:
     return Section("Appendix 5: The long list in summary", tuple(blocks), key="appendix-long-list")
 
 
-def _appendix_evidence(c: _Context) -> Section:
-    params = [
+def _used_parameters(c: _Context) -> list[Mapping[str, Any]]:
+    """The evidence-base parameters the priority projects' business cases used: those whose key
+    is an assumption's key or the start of one (``costs.project_team_fte`` for
+    ``costs.project_team_fte.commercial_trading``)."""
+    keys = {str(a.get("key")) for oid in c.selected for a in _assumptions(c, oid)}
+    params = [p for p in c.results.get("parameters") or [] if isinstance(p, Mapping)]
+    if not keys:
+        return [p for p in params if not str(p.get("key", "")).startswith("authority.")]
+    return [
         p
-        for p in c.results.get("parameters") or []
-        if p.get("origin") != "scenario" or not str(p.get("key", "")).startswith("authority.")
-    ]
-    if not params:
-        return Section(
-            "Appendix 6: The evidence base used",
-            (_notice("The evidence base"),),
-            key="appendix-evidence",
-        )
-    rows = tuple(
-        (
-            str(p.get("description") or p.get("key")),
-            "scenario override" if p.get("origin") == "scenario" else str(p.get("confidence", "")),
-            str(p.get("source", "")) + (f" ({p['note']})" if p.get("note") else ""),
-        )
         for p in params
-    )
-    return Section(
-        "Appendix 6: The evidence base used",
-        (
-            _p(
-                "Every figure from guidance or research comes from the evidence base with its source "
-                "and a confidence grade: confirmed (read in the source), secondary (from a reliable "
-                "secondary source), derived, assumption (an editable assumption) or illustrative."
-            ),
-            Table("Evidence used, with sources", ("Parameter", "Confidence", "Source"), rows),
+        if (key := str(p.get("key", ""))) in keys or any(k.startswith(key + ".") for k in keys)
+    ]
+
+
+def _appendix_evidence(c: _Context) -> Section:
+    title = "Appendix 6: The evidence base used"
+    ev = _evidence()
+    blocks: list[Block] = [
+        _p(
+            "The delivery models and the criteria are those of the report that approved the "
+            "principles. Every figure from guidance or research comes from the evidence base with "
+            "its source and a confidence grade: confirmed (read in the source), secondary (from a "
+            "reliable secondary source), derived, assumption (an editable assumption) or "
+            "illustrative."
         ),
-        key="appendix-evidence",
-    )
+        Table(
+            "The seven delivery models",
+            ("Model", "What it is"),
+            tuple((c.model(m.id), m.explanation) for m in ev.models),
+        ),
+        Table(
+            "The criteria, by principle",
+            ("Criterion", "Principle", "Wording"),
+            tuple(
+                (c.criterion(k.id), c.group_names.get(k.group, k.group), k.wording)
+                for k in ev.criteria
+            ),
+        ),
+    ]
+    params = _used_parameters(c)
+    if params:
+        blocks.append(
+            Table(
+                "Parameters the priority projects' business cases used, with their sources",
+                ("Parameter", "Confidence", "Source"),
+                tuple(
+                    (
+                        str(p.get("description") or p.get("key")),
+                        "scenario override"
+                        if p.get("origin") == "scenario"
+                        else str(p.get("confidence", "")),
+                        str(p.get("source", "")) + (f" ({p['note']})" if p.get("note") else ""),
+                    )
+                    for p in params
+                ),
+            )
+        )
+    else:
+        blocks.append(_notice("The evidence base"))
+    return Section(title, tuple(blocks), key="appendix-evidence")
 
 
 def build_report(results: Mapping[str, Any]) -> Report:

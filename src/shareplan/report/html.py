@@ -40,8 +40,7 @@ def stylesheet() -> str:
 
 def _run(run: Run) -> Markup:
     if isinstance(run, Money):
-        source = ".".join(str(k) for k in run.source)
-        return Markup('<span class="money" data-source="{}">{}</span>').format(source, run.text)
+        return Markup('<span class="money" data-source="{}">{}</span>').format(run.where, run.text)
     return escape(run)
 
 
