@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from shareplan.programme.constraints import Group, Objective, money
-from shareplan.programme.frontier import with_budget
-from shareplan.programme.optimiser import Model, ProgrammeResult, diagnose, solve_model
+from shareplan.programme.candidates import FloatArray
+from shareplan.programme.constraints import Group, Objective, Row, money
+from shareplan.programme.optimiser import Model, Outcome, ProgrammeResult, diagnose
 
 #: Extra budget for the shadow price (an illustrative step, not guidance).
 BUDGET_STEP = 100_000.0
@@ -206,15 +206,28 @@ def _groups_touching(model: Model, j: int, result: ProgrammeResult) -> list[Grou
     ]
 
 
-def _kept_out_by(model: Model, j: int, result: ProgrammeResult, base: float) -> tuple[str, ...]:
-    """Rules that, relaxed alone, would let ``j`` in at no loss (member names where they apply)."""
+def _kept_out_by(
+    model: Model, j: int, result: ProgrammeResult, base: float, loss: float
+) -> tuple[str, ...]:
+    """Rules that, relaxed alone, would let ``j`` in at no loss (member names where they apply).
+
+    For each rule touching ``j`` the question is whether the best programme with ``j`` forced in
+    and that rule relaxed still reaches ``base``. Two answers are known without an exact solve:
+    when forcing ``j`` in costs nothing (``loss`` within rounding), relaxing any rule keeps it so;
+    and when the LP relaxation of the question is already below ``base``, no programme reaches
+    it. Only the rest are solved exactly.
+    """
     c = result.coefficients
     tol = 1e-9 * max(1.0, abs(base))
     names: list[str] = []
     for g in _groups_touching(model, j, result):
-        trial = model.solve(c, fix_one=[j], skip=[g.key])
-        if trial.x is None or float(c @ trial.x) < base - tol:
-            continue
+        if loss > tol:
+            bound = model.bound(c, fix_one=[j], skip=[g.key])
+            if bound is None or bound < base - tol:
+                continue
+            trial = model.solve(c, fix_one=[j], skip=[g.key])
+            if trial.x is None or float(c @ trial.x) < base - tol:
+                continue
         if len(g.members) == 1:
             names.append(g.label)
             continue
@@ -228,6 +241,42 @@ def _kept_out_by(model: Model, j: int, result: ProgrammeResult, base: float) -> 
     return tuple(dict.fromkeys(names))
 
 
+def _forced_in(
+    model: Model, result: ProgrammeResult, ranked: list[int], count: int
+) -> tuple[dict[int, Outcome], list[int]]:
+    """Each candidate in ``ranked`` forced in and solved, except those that cannot be among the
+    ``count`` smallest losses. Returns the exact solves and the candidates that cannot go in.
+
+    A cheap LP bound on each forced programme gives a least loss. Candidates are solved from the
+    smallest least loss up; once ``count`` exact losses are known, a candidate whose least loss
+    is above the largest of them cannot make the list and is not solved. The list is the same
+    as when every candidate is solved.
+    """
+    c = result.coefficients
+    base = result.objective_value
+    tol = 1e-9 * max(1.0, abs(base))
+    least: dict[int, float] = {}
+    impossible: list[int] = []
+    for j in ranked:
+        bound = model.bound(c, fix_one=[j])
+        if bound is None:
+            impossible.append(j)
+        else:
+            least[j] = base - bound
+    solved: dict[int, Outcome] = {}
+    losses: list[float] = []
+    for j in sorted(least, key=lambda k: (least[k], k)):
+        if len(losses) >= count and least[j] > sorted(losses)[count - 1] + tol:
+            break
+        forced = model.solve(c, fix_one=[j])
+        if forced.x is None:
+            impossible.append(j)
+            continue
+        solved[j] = forced
+        losses.append(base - float(c @ forced.x))
+    return solved, sorted(impossible)
+
+
 def _near_misses(
     model: Model, result: ProgrammeResult, count: int, pool: int
 ) -> tuple[NearMiss, ...]:
@@ -237,24 +286,25 @@ def _near_misses(
     for m in model.members():
         fixed_out[m.fix_zero] = True
     eligible = np.flatnonzero(~result.selected & ~fixed_out)
-    ranked = eligible[np.lexsort((eligible, -c[eligible]))][:pool]
-    trials: list[tuple[float, int, NearMiss]] = []
-    for j in ranked:
+    ranked = [int(j) for j in eligible[np.lexsort((eligible, -c[eligible]))][:pool]]
+    solved, impossible = _forced_in(model, result, ranked, count)
+    order = sorted(solved, key=lambda j: (base - float(c @ _x(solved[j])), j)) + impossible
+    out: list[NearMiss] = []
+    for j in order[:count]:
         cand = cands.candidates[j]
-        forced = model.solve(c, fix_one=[int(j)])
-        if forced.x is None:
-            clash = diagnose_with(model, int(j))
+        if j not in solved:
+            clash = diagnose_with(model, j)
             text = (
                 f"{cand.title} cannot be in any programme that keeps the rules: {'; '.join(clash)}."
             )
-            miss = NearMiss(cand.id, cand.title, float(c[j]), None, (), (), tuple(clash), text)
-            trials.append((math.inf, int(j), miss))
+            out.append(NearMiss(cand.id, cand.title, float(c[j]), None, (), (), tuple(clash), text))
             continue
-        loss = base - float(c @ forced.x)
-        chosen = forced.x > 0.5
+        forced = _x(solved[j])
+        loss = base - float(c @ forced)
+        chosen = forced > 0.5
         displaces = tuple(cands.ids[k] for k in np.flatnonzero(result.selected & ~chosen))
         brings = tuple(cands.ids[k] for k in np.flatnonzero(chosen & ~result.selected) if k != j)
-        kept = _kept_out_by(model, int(j), result, base)
+        kept = _kept_out_by(model, j, result, base, loss)
         text = (
             f"Forcing {cand.title} in would lower {obj.label} by {amount(obj, loss)}: "
             f"it would displace {_titles(model, displaces)}"
@@ -266,15 +316,14 @@ def _near_misses(
                 else "No single rule keeps it out: the projects chosen are simply worth more."
             )
         )
-        trials.append(
-            (
-                loss,
-                int(j),
-                NearMiss(cand.id, cand.title, float(c[j]), loss, displaces, brings, kept, text),
-            )
-        )
-    trials.sort(key=lambda t: (t[0], t[1]))
-    return tuple(t[2] for t in trials[:count])
+        out.append(NearMiss(cand.id, cand.title, float(c[j]), loss, displaces, brings, kept, text))
+    return tuple(out)
+
+
+def _x(outcome: Outcome) -> FloatArray:
+    if outcome.x is None:
+        raise ValueError("no programme")
+    return outcome.x
 
 
 def diagnose_with(model: Model, j: int) -> list[str]:
@@ -295,10 +344,16 @@ def budget_shadow(
     if budget is None:
         return None
     obj = result.objective
-    richer = solve_model(with_budget(model, budget + step), obj)
-    gain = richer.objective_value - result.objective_value
-    added = tuple(i for i in richer.selected_ids if i not in result.selected_ids)
-    removed = tuple(i for i in result.selected_ids if i not in richer.selected_ids)
+    c = result.coefficients
+    everyone = np.arange(model.cands.n, dtype=np.int64)
+    richer_budget = Row(everyone, model.cands.cost, -math.inf, budget + step)
+    richer = model.solve(c, skip=["budget"], extra=[richer_budget])
+    if richer.x is None:  # cannot happen: the chosen programme keeps the larger budget
+        raise ValueError("no programme at a larger budget")
+    gain = float(c @ richer.x) - result.objective_value
+    richer_ids = tuple(model.cands.ids[i] for i in np.flatnonzero(richer.x > 0.5))
+    added = tuple(i for i in richer_ids if i not in result.selected_ids)
+    removed = tuple(i for i in result.selected_ids if i not in richer_ids)
     if gain <= 1e-9 * max(1.0, abs(result.objective_value)):
         binding = [u.label for u in result.binding if u.key != "budget"]
         text = f"Another {money(step)} of budget buys nothing more"

@@ -28,13 +28,13 @@ def _ids(cands: CandidateSet, x: FloatArray) -> tuple[str, ...]:
     return tuple(cands.ids[i] for i in np.flatnonzero(x > 0.5))
 
 
-def _at_least(c: FloatArray, level: float) -> Row:
+def at_least(c: FloatArray, level: float) -> Row:
     """``c @ x >= level``, a little loosened so a tie is not lost to rounding."""
     idx = np.arange(len(c), dtype=np.int64)
     return Row(idx, c, level - 1e-9 * max(1.0, abs(level)), math.inf)
 
 
-def _at_most(c: FloatArray, level: float) -> Row:
+def at_most(c: FloatArray, level: float) -> Row:
     idx = np.arange(len(c), dtype=np.int64)
     return Row(idx, c, -math.inf, level + 1e-9 * max(1.0, abs(level)))
 
@@ -54,7 +54,7 @@ def _lexicographic(
     if top.x is None:
         return top
     level = float(first @ top.x)
-    keep = _at_least(first, level) if maximise_first else _at_most(first, level)
+    keep = at_least(first, level) if maximise_first else at_most(first, level)
     tie = model.solve(second, extra=[*extra, keep], skip=skip, maximise=maximise_second)
     if tie.x is None:
         return top
@@ -134,7 +134,7 @@ def speed_npv_frontier(model: Model, max_points: int = 20) -> Frontier:
     points = [_point(cands, first.x)]
     while points[-1].savings_12m + step <= hi + 1e-9 * max(1.0, hi):
         nxt = _lexicographic(
-            model, npv, early, extra=[_at_least(early, points[-1].savings_12m + step)]
+            model, npv, early, extra=[at_least(early, points[-1].savings_12m + step)]
         )
         if nxt.x is None:
             break
@@ -199,7 +199,7 @@ def value_for_money_curve(
             model,
             c,
             cands.cost,
-            extra=[_at_most(cands.cost, b)],
+            extra=[at_most(cands.cost, b)],
             skip=["budget"],
             maximise_second=False,
         )
@@ -305,7 +305,7 @@ def equity_comparison(
         model,
         c,
         cands.cost,
-        extra=[_at_most(cands.cost, cost_p)],
+        extra=[at_most(cands.cost, cost_p)],
         skip=["budget"],
         maximise_second=False,
     )
@@ -314,7 +314,7 @@ def equity_comparison(
         model,
         cands.cost,
         c,
-        extra=[_at_least(c, benefit_p)],
+        extra=[at_least(c, benefit_p)],
         skip=["budget"],
         maximise_first=False,
     )

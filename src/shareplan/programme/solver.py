@@ -142,7 +142,10 @@ def reduce_rows(block: Block, lb: FloatArray, ub: FloatArray) -> Reduced | None:
     A column with ``lb == ub`` is fixed; its use moves into the row limits. A row whose free
     columns cannot reach its lower limit even all at their best, or cannot stay under its upper
     limit even all at their least, cannot be met: the answer is ``None`` (infeasible). A row that
-    holds whatever the free columns do is dropped. Each remaining row is divided by its largest
+    holds whatever the free columns do is dropped. "All at their best" is capped by a counting
+    row: when at most ``k`` projects may be chosen, a row of non-negative coefficients can reach
+    at most the sum of its ``k`` largest, so officer capacity that six projects can never use up
+    is not a row HiGHS has to carry. Each remaining row is divided by its largest
     coefficient, which keeps HiGHS's tolerances meaningful when figures are in millions.
     """
     free = np.flatnonzero(ub > lb).astype(np.int64)
@@ -151,10 +154,11 @@ def reduce_rows(block: Block, lb: FloatArray, ub: FloatArray) -> Reduced | None:
     lo = block.lo - fixed_use
     hi = block.hi - fixed_use
     sub = sparse.csr_array(block.a[:, free]) if m else sparse.csr_array((0, len(free)))
-    rows = np.repeat(np.arange(m), np.diff(sub.indptr))
+    rows = np.repeat(np.arange(m, dtype=np.int64), np.diff(sub.indptr))
     data = sub.data
-    top = np.bincount(rows, weights=np.maximum(data, 0.0), minlength=m)
-    bottom = np.bincount(rows, weights=np.minimum(data, 0.0), minlength=m)
+    top = np.bincount(rows, weights=np.maximum(data, 0.0), minlength=m).astype(np.float64)
+    bottom = np.bincount(rows, weights=np.minimum(data, 0.0), minlength=m).astype(np.float64)
+    top = np.minimum(top, _largest_k_sum(sub, rows, hi, bottom))
     tol = 1e-9 * limit_scale(block.lo, block.hi)
     if np.any(top < lo - tol) or np.any(bottom > hi + tol):
         return None
@@ -168,6 +172,40 @@ def reduce_rows(block: Block, lb: FloatArray, ub: FloatArray) -> Reduced | None:
         (sub.data / np.repeat(scale, sizes), sub.indices, sub.indptr), shape=sub.shape
     )
     return Reduced(free, scaled, lo[live] / scale, hi[live] / scale)
+
+
+def _count_limit(a: sparse.csr_array, hi: FloatArray) -> tuple[int | None, BoolArray]:
+    """The most columns that can be 1 at once, when a row says so: a row with coefficient 1 on
+    every column and a finite upper limit ("at most 6 projects"). Also which rows are such
+    counting rows. ``None`` when there is none."""
+    m, n = a.shape
+    sizes = np.diff(a.indptr)
+    rows = np.repeat(np.arange(m), sizes)
+    ones = np.bincount(rows, weights=(a.data == 1.0).astype(np.float64), minlength=m)
+    counting = (sizes == n) & (ones == n) & np.isfinite(hi)
+    if n == 0 or not np.any(counting):
+        return None, counting
+    return max(0, math.floor(float(np.min(hi[counting])) + 1e-9)), counting
+
+
+def _largest_k_sum(
+    a: sparse.csr_array, rows: IntArray, hi: FloatArray, bottom: FloatArray
+) -> FloatArray:
+    """Per row, the most it can reach when a counting row allows at most ``k`` columns at 1: the
+    sum of its ``k`` largest coefficients. Infinity for rows with a negative coefficient, when
+    there is no counting row, and for the counting rows themselves (a row cannot vouch for
+    itself: the tightest of them must stay)."""
+    m = a.shape[0]
+    k, counting = _count_limit(a, hi)
+    if k is None:
+        return np.full(m, np.inf)
+    order = np.lexsort((-a.data, rows))  # within each row, largest coefficient first
+    place = np.arange(len(order)) - a.indptr[rows[order]]
+    counted = place < k
+    out = np.bincount(
+        rows[order][counted], weights=np.maximum(a.data[order][counted], 0.0), minlength=m
+    )
+    return np.where((bottom < 0) | counting, np.inf, out)
 
 
 def _pairs_in_packing_rows(a: sparse.csr_array, hi: FloatArray) -> tuple[IntArray, IntArray]:
@@ -395,3 +433,23 @@ def solve_binary(
     keep = np.union1d(alive, np.flatnonzero(first[0] > 0.5)).astype(np.int64)
     stats.after_fixing = len(keep)
     return done(_milp(cost, a, lo, hi, keep, time_limit, stats))
+
+
+def lp_bound(cost: FloatArray, a: sparse.csr_array, lo: FloatArray, hi: FloatArray) -> float | None:
+    """The LP relaxation's optimum: no 0/1 ``x`` costs less. ``None`` when even the relaxation
+    has no solution, which proves the 0/1 problem infeasible too."""
+    if len(cost) == 0:
+        return 0.0
+    upper, lower = np.isfinite(hi), np.isfinite(lo)
+    lp = linprog(
+        cost,
+        A_ub=sparse.vstack([a[np.flatnonzero(upper)], -a[np.flatnonzero(lower)]], "csr"),
+        b_ub=np.concatenate([hi[upper], -lo[lower]]),
+        bounds=(0, 1),
+        method="highs",
+    )
+    if lp.status == 2:
+        return None
+    if lp.status != 0:
+        return -math.inf  # no bound known: nothing may be skipped on its strength
+    return float(lp.fun)
