@@ -164,12 +164,21 @@ def _print_appraisal(document: dict[str, Any]) -> None:
             f"Priority programme ({p['objective']['label']}): {totals['n_projects']} projects, "
             f"one-off cost {money(totals['one_off_cost'])} of {money(s['implementation_budget'])}, "
             f"NPV {money(totals['npv'])}, {totals['quick_wins']} quick win(s)",
-            ["id", "project", "model", "score", "NPV", "one-off", "first saving", "quick win"],
+            [
+                "id",
+                "service",
+                "partners",
+                "model",
+                "score",
+                "NPV",
+                "one-off",
+                "first saving",
+                "quick",
+            ],
             [
                 [
                     oid,
-                    by_id[oid]["title"],
-                    s["model_names"].get(by_id[oid]["model"], by_id[oid]["model"]),
+                    *_what(by_id[oid], s),
                     f"{by_id[oid]['scores']['total']:.1f}",
                     money(_measures(by_id[oid])["npv"]),
                     money(_measures(by_id[oid])["one_off_cost"]),
@@ -178,17 +187,30 @@ def _print_appraisal(document: dict[str, Any]) -> None:
                 ]
                 for oid in p["selected_ids"]
             ],
+            keep_whole=("id",),
         )
         if p.get("binding"):
             console.print("Binding constraints: " + "; ".join(p["binding"]), highlight=False)
     chosen = set(p.get("selected_ids") or [])
     print_table(
-        "Shortlist ranked against the principles and criteria (top 15)",
-        ["rank", "id", "screen", "score", "NPV", "P(NPV>0)", "in programme"],
+        "Shortlist ranked against the principles and criteria (top 15; all in results.json)",
+        [
+            "rank",
+            "id",
+            "service",
+            "partners",
+            "model",
+            "screen",
+            "score",
+            "NPV",
+            "P(NPV>0)",
+            "chosen",
+        ],
         [
             [
                 o["scores"]["rank"],
                 o["id"],
+                *_what(o, s),
                 o["screening"]["recommendation"].replace("_", " "),
                 f"{o['scores']['total']:.1f}",
                 money(_measures(o)["npv"]),
@@ -197,7 +219,26 @@ def _print_appraisal(document: dict[str, Any]) -> None:
             ]
             for o in document["opportunities"][:15]
         ],
+        keep_whole=("id",),
     )
+
+
+def _what(o: dict[str, Any], s: dict[str, Any]) -> list[str]:
+    """Service names, partner names and the model's short name, for a table."""
+    services = ", ".join(s["service_names"].get(i, i) for i in o["service_ids"])
+    partners = ", ".join(s["partner_names"].get(i, i) for i in o["partner_ids"]) or "-"
+    return [services, partners, MODEL_SHORT.get(o["model"], o["model"])]
+
+
+MODEL_SHORT = {
+    "strategic_collaboration": "strategic collaboration",
+    "joint_procurement": "joint procurement",
+    "public_private": "public-private",
+    "public_public_shared_service": "public-public shared service",
+    "public_other_shared_service": "public-other shared service",
+    "commercial_trading": "commercial trading",
+    "corporate_centralisation": "corporate centralisation",
+}
 
 
 def _probability(o: dict[str, Any]) -> str:

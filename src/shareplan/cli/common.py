@@ -16,7 +16,9 @@ from rich.table import Table
 
 from shareplan.errors import InfeasibleError, InputError, ShareplanError
 
-console = Console()
+# Tables are wide; when the output is not a terminal (a pipe, a log, CI) Rich would assume 80
+# columns and squeeze them unreadably, so give it room.
+console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True)
 
 EXIT_INPUT = 2
@@ -76,11 +78,13 @@ def print_table(
     rows: Sequence[Sequence[Any]],
     *,
     justify_right: Callable[[str], bool] | None = None,
+    keep_whole: Sequence[str] = (),
 ) -> None:
+    """A Rich table; columns named in ``keep_whole`` (ids a reader will copy) are never wrapped."""
     table = Table(title=title, show_lines=False)
     for name in columns:
         right = justify_right(name) if justify_right else False
-        table.add_column(name, justify="right" if right else "left")
+        table.add_column(name, justify="right" if right else "left", no_wrap=name in keep_whole)
     for row in rows:
         table.add_row(*("" if v is None else str(v) for v in row))
     console.print(table)
