@@ -105,6 +105,10 @@ def write_reports(
     while this one writes the Word file. If that process cannot start or dies, this one prints
     the PDF itself (one log line at ``INFO``, nothing on stderr).
     """
+    if template is not None:
+        from shareplan.report.docx import check_template
+
+        check_template(template)  # before any work, and before anything is written
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".report.", dir=out_dir))
     pdf_target = staging / f"{REPORT_STEM}.pdf"

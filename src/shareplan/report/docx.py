@@ -33,15 +33,20 @@ TABLE_STYLES = ("Light Grid Accent 1", "Table Grid")
 """Table styles tried in order; the first the base document has is used."""
 
 
-def _open(template: Path | None) -> DocxDocument:
-    if template is None:
-        return docx.Document()
+def check_template(template: Path) -> DocxDocument:
+    """Open an authority's .docx; :class:`~shareplan.errors.InputError` if it is not one."""
     try:
-        base = docx.Document(str(template))
+        return docx.Document(str(template))
     except Exception as exc:  # python-docx raises several kinds for a file that is not a .docx
         raise InputError(
             [Problem(f"not a Word document the report can use as a template: {exc}", str(template))]
         ) from None
+
+
+def _open(template: Path | None) -> DocxDocument:
+    if template is None:
+        return docx.Document()
+    base = check_template(template)
     body = base.element.body
     for child in list(body):
         if child.tag != qn("w:sectPr"):
