@@ -207,21 +207,21 @@ def _groups_touching(model: Model, j: int, result: ProgrammeResult) -> list[Grou
 
 
 def _kept_out_by(
-    model: Model, j: int, result: ProgrammeResult, base: float, loss: float
+    model: Model, j: int, result: ProgrammeResult, base: float, forced: FloatArray
 ) -> tuple[str, ...]:
     """Rules that, relaxed alone, would let ``j`` in at no loss (member names where they apply).
 
     For each rule touching ``j`` the question is whether the best programme with ``j`` forced in
     and that rule relaxed still reaches ``base``. Two answers are known without an exact solve:
-    when forcing ``j`` in costs nothing (``loss`` within rounding), relaxing any rule keeps it so;
-    and when the LP relaxation of the question is already below ``base``, no programme reaches
-    it. Only the rest are solved exactly.
+    yes when forcing ``j`` in costs nothing (relaxing a rule cannot make the forced-in programme
+    worse), and no when the LP relaxation of the question is already below ``base``. Only the
+    rest are solved exactly.
     """
     c = result.coefficients
     tol = 1e-9 * max(1.0, abs(base))
     names: list[str] = []
     for g in _groups_touching(model, j, result):
-        if loss > tol:
+        if float(c @ forced) < base - tol:
             bound = model.bound(c, fix_one=[j], skip=[g.key])
             if bound is None or bound < base - tol:
                 continue
@@ -304,7 +304,7 @@ def _near_misses(
         chosen = forced > 0.5
         displaces = tuple(cands.ids[k] for k in np.flatnonzero(result.selected & ~chosen))
         brings = tuple(cands.ids[k] for k in np.flatnonzero(chosen & ~result.selected) if k != j)
-        kept = _kept_out_by(model, j, result, base, loss)
+        kept = _kept_out_by(model, j, result, base, forced)
         text = (
             f"Forcing {cand.title} in would lower {obj.label} by {amount(obj, loss)}: "
             f"it would displace {_titles(model, displaces)}"

@@ -51,6 +51,30 @@ def _lexicographic(
 ) -> Outcome:
     """Best on ``first``; among those, best on ``second``."""
     top = model.solve(first, extra=extra, skip=skip, maximise=maximise_first)
+    return _tie_break(
+        model,
+        top,
+        first,
+        second,
+        extra=extra,
+        skip=skip,
+        maximise_first=maximise_first,
+        maximise_second=maximise_second,
+    )
+
+
+def _tie_break(
+    model: Model,
+    top: Outcome,
+    first: FloatArray,
+    second: FloatArray,
+    *,
+    extra: Sequence[Row] = (),
+    skip: Sequence[str] = (),
+    maximise_first: bool = True,
+    maximise_second: bool = True,
+) -> Outcome:
+    """Among the programmes as good as ``top`` on ``first``, the best on ``second``."""
     if top.x is None:
         return top
     level = float(first @ top.x)
@@ -127,9 +151,9 @@ def speed_npv_frontier(model: Model, max_points: int = 20) -> Frontier:
     first = _lexicographic(model, npv, early)
     if first.x is None:
         return Frontier((), 0.0)
-    fastest = _lexicographic(model, early, npv)
-    assert fastest.x is not None
-    lo, hi = float(early @ first.x), float(early @ fastest.x)
+    fastest_top = model.solve(early)  # its tie-break is needed only if the sweep falls short
+    assert fastest_top.x is not None
+    lo, hi = float(early @ first.x), float(early @ fastest_top.x)
     step = max(1.0, (hi - lo) / max(1, max_points))
     points = [_point(cands, first.x)]
     while points[-1].savings_12m + step <= hi + 1e-9 * max(1.0, hi):
@@ -140,6 +164,8 @@ def speed_npv_frontier(model: Model, max_points: int = 20) -> Frontier:
             break
         points.append(_point(cands, nxt.x))
     if points[-1].savings_12m < hi - 1e-9 * max(1.0, hi):
+        fastest = _tie_break(model, fastest_top, early, npv)
+        assert fastest.x is not None
         points.append(_point(cands, fastest.x))
     return Frontier(tuple(points), step)
 
@@ -193,8 +219,10 @@ def value_for_money_curve(
         assert best.x is not None
         grid = np.linspace(float(cands.cost @ cheapest.x), float(cands.cost @ best.x), n_points)
         budgets = [float(b) for b in np.unique(grid)]
-    points: list[CurvePoint] = []
-    for b in budgets:
+    found: dict[float, CurvePoint] = {}
+    # Largest budget first: a programme chosen at a larger budget that also fits a smaller one is
+    # the answer there too, and the model then knows it without solving again.
+    for b in sorted({float(b) for b in budgets}, reverse=True):
         out = _lexicographic(
             model,
             c,
@@ -204,11 +232,10 @@ def value_for_money_curve(
             maximise_second=False,
         )
         if out.x is not None:
-            points.append(
-                CurvePoint(
-                    float(b), float(c @ out.x), float(cands.cost @ out.x), _ids(cands, out.x)
-                )
+            found[b] = CurvePoint(
+                b, float(c @ out.x), float(cands.cost @ out.x), _ids(cands, out.x)
             )
+    points = [found[float(b)] for b in budgets if float(b) in found]
     return ValueForMoneyCurve(objective, tuple(points))
 
 
