@@ -18,7 +18,7 @@ import time
 import numpy as np
 
 from shareplan.programme.candidates import Candidate, CandidateSet
-from shareplan.programme.constraints import Constraints, Objective
+from shareplan.programme.constraints import Constraints, Objective, ObjectiveKind
 from shareplan.programme.frontier import order_of_buy
 from shareplan.programme.optimiser import Model, solve_model
 
@@ -32,7 +32,7 @@ def synthetic(seed: int) -> list[Candidate]:
     out: list[Candidate] = []
     for i in range(N_CANDIDATES):
         first = int(rng.integers(N_SERVICES))
-        services = (f"s{first}",)
+        services: tuple[str, ...] = (f"s{first}",)
         if rng.random() < 0.1:
             services += (f"s{(first + 1 + int(rng.integers(N_SERVICES - 1))) % N_SERVICES}",)
         partners = tuple(
@@ -97,8 +97,9 @@ def main() -> None:
         "time to proven optimum = model build + solve (solve = reduce/dominance + LP + MILP "
         "+ checks); best and median of the repeats"
     )
-    for kind in ("npv", "value", "early_savings", "blend"):
-        objective = Objective(kind)  # type: ignore[arg-type]
+    kinds: tuple[ObjectiveKind, ...] = ("npv", "value", "early_savings", "blend")
+    for kind in kinds:
+        objective = Objective(kind)
         totals: list[float] = []
         splits: list[tuple[float, float, float, float, float]] = []
         for _ in range(args.repeats):

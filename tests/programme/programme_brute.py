@@ -59,28 +59,41 @@ def feasible_mask(cands: list[Candidate], cons: Constraints, subsets: BoolMatrix
             ok &= subsets[:, i]
         if c.id in cons.must_exclude:
             ok &= ~subsets[:, i]
-        p = c.prob_positive_npv
+        chance = c.prob_positive_npv
         floor = cons.min_prob_positive_npv
-        if floor is not None and p is not None and p < floor:
+        if floor is not None and chance is not None and chance < floor:
             ok &= ~subsets[:, i]
     return ok
 
 
-def objective_values(cands: list[Candidate], obj: Objective, subsets: BoolMatrix) -> np.ndarray:
+def best_candidate_scale(values: npt.NDArray[np.float64]) -> float:
+    """The blend's divisor: the best single candidate's value, so that it counts 1; only when no
+    candidate is positive, the largest magnitude (and 1 when every value is 0)."""
+    best = float(values.max())
+    if best > 0:
+        return best
+    return float(abs(values).max()) or 1.0
+
+
+def objective_values(
+    cands: list[Candidate], obj: Objective, subsets: BoolMatrix
+) -> npt.NDArray[np.float64]:
     x = subsets.astype(float)
     npv = np.array([c.npv for c in cands])
     score = np.array([c.value_score for c in cands])
     early = np.array([c.savings_12m for c in cands])
     if obj.kind == "npv":
-        return x @ npv
-    if obj.kind == "value":
-        return x @ score
-    if obj.kind == "early_savings":
-        return x @ early
-    s_scale = max(abs(score).max(), 0) or 1.0
-    n_scale = max(abs(npv).max(), 0) or 1.0
-    w = obj.value_weight
-    return x @ (w * score / s_scale + (1 - w) * npv / n_scale)
+        per_candidate = npv
+    elif obj.kind == "value":
+        per_candidate = score
+    elif obj.kind == "early_savings":
+        per_candidate = early
+    else:
+        w = obj.value_weight
+        per_candidate = w * score / best_candidate_scale(score)
+        per_candidate += (1 - w) * npv / best_candidate_scale(npv)
+    values: npt.NDArray[np.float64] = x @ per_candidate
+    return values
 
 
 def brute_best(

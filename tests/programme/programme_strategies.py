@@ -85,3 +85,49 @@ objectives = st.builds(
 def instances(draw: st.DrawFn) -> tuple[list[Candidate], Constraints, Objective]:
     cands = draw(candidate_lists())
     return cands, draw(rule_sets(cands)), draw(objectives)
+
+
+@st.composite
+def alternative_lists(draw: st.DrawFn, max_size: int = 14) -> list[Candidate]:
+    """Several alternatives for each of a few services, with the same partners and figures drawn
+    from small sets, so that one alternative is often no better than another on every count (the
+    case the optimiser's dominance reduction removes) and ties are common. Some alternatives are
+    quick wins, some cover a second service, and every FTE is small enough that a cap on the
+    number of projects can make a whole year's capacity row unbreakable."""
+    n_services = draw(st.integers(1, 4))
+    out: list[Candidate] = []
+    for s in range(n_services):
+        partners = tuple(draw(st.lists(st.sampled_from(PARTNERS), max_size=2, unique=True)))
+        for _ in range(draw(st.integers(1, 4))):
+            if len(out) >= max_size:
+                break
+            i = len(out)
+            services: tuple[str, ...] = (SERVICES[s],)
+            if draw(st.integers(0, 5)) == 0:
+                services += (SERVICES[(s + 1) % len(SERVICES)],)
+            year1 = draw(st.sampled_from((0.0, 100_000.0, 200_000.0, 300_000.0)))
+            year2 = draw(st.sampled_from((0.0, 100_000.0)))
+            out.append(
+                Candidate(
+                    id=f"c{i}",
+                    title=f"Candidate {i}",
+                    service_ids=services,
+                    partner_ids=partners,
+                    model="lead authority",
+                    one_off_cost=year1 + year2,
+                    one_off_cost_by_year=(year1, year2),
+                    fte_by_year=(float(draw(st.integers(0, 2))), float(draw(st.integers(0, 1)))),
+                    npv=draw(st.sampled_from((-100_000.0, 0.0, 200_000.0, 400_000.0, 600_000.0))),
+                    value_score=float(draw(st.sampled_from((20, 50, 80)))),
+                    savings_12m=draw(st.sampled_from((0.0, 50_000.0, 100_000.0))),
+                    quick_win=draw(st.booleans()),
+                    prob_positive_npv=draw(st.none() | st.sampled_from((0.3, 0.7, 0.9))),
+                )
+            )
+    return out
+
+
+@st.composite
+def alternative_instances(draw: st.DrawFn) -> tuple[list[Candidate], Constraints, Objective]:
+    cands = draw(alternative_lists())
+    return cands, draw(rule_sets(cands)), draw(objectives)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from unittest import mock
+
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from programme_brute import all_subsets, brute_best, feasible_mask
-from programme_strategies import instances
+from programme_strategies import alternative_instances, instances
 
 from shareplan.errors import InfeasibleError, InputError
+from shareplan.programme import solver
 from shareplan.programme.candidates import Candidate, CandidateSet
 from shareplan.programme.constraints import Constraints, Objective
 from shareplan.programme.optimiser import optimise
@@ -54,6 +57,33 @@ def test_objective_equals_brute_force(
     assert ok[code]
     assert result.proven_optimal
     assert result.totals.n_projects == len(result.selected_ids)
+
+
+@FAST
+@given(alternative_instances())
+def test_alternatives_for_one_service_match_brute_force(
+    instance: tuple[list[Candidate], Constraints, Objective],
+) -> None:
+    """Instances built so that alternatives for a service often dominate one another and a cap
+    on the number of projects often makes a capacity row unbreakable: the reductions that remove
+    them must not change the best objective, on the direct path or the core-then-prove path."""
+    cands, cons, obj = instance
+    cset = CandidateSet.build(cands)
+    best = brute_best(cands, cons, obj)
+    for direct, core in ((200, 50), (2, 2)):
+        with (
+            mock.patch.object(solver, "DIRECT_SIZE", direct),
+            mock.patch.object(solver, "CORE_SIZE", core),
+        ):
+            if best is None:
+                with pytest.raises(InfeasibleError):
+                    optimise(cset, cons, obj)
+                continue
+            result = optimise(cset, cons, obj)
+        assert result.objective_value == pytest.approx(best[0], rel=1e-9, abs=1e-6)
+        code = int(sum(1 << i for i in np.flatnonzero(result.selected)))
+        assert best[1][code]
+        assert result.proven_optimal
 
 
 def test_budget_too_small_for_minimum_count_names_both() -> None:
