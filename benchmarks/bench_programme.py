@@ -105,6 +105,7 @@ def main() -> None:
         for _ in range(args.repeats):
             start = time.perf_counter()
             model = Model.build(cands, cons)
+            model.rules()  # the rows of every rule, stacked into one sparse matrix
             built = time.perf_counter()
             c, _ = objective.coefficients(cands)
             outcome = model.solve(c)
