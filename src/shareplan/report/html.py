@@ -18,7 +18,16 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup, escape
 
-from shareplan.report.document import Figure, Money, Paragraph, Report, Run, Section, Table
+from shareplan.report.document import (
+    Figure,
+    Money,
+    Paragraph,
+    Report,
+    Run,
+    Section,
+    Table,
+    run_text,
+)
 
 
 @cache
@@ -46,6 +55,46 @@ def _run(run: Run) -> Markup:
 
 def _runs(paragraph: Paragraph) -> Markup:
     return Markup("").join(_run(r) for r in paragraph.runs)
+
+
+CHAR_SHARE = 1.0
+"""Per cent of the printed table's width one character takes (8.5 pt type on an A4 page with
+16 mm margins: about 1.7 mm of 178 mm), with room for the cell's padding."""
+
+
+def column_widths(table: Table) -> list[int]:
+    """Each column's share of the table's width, in whole per cent, from the length of its text.
+
+    The print style lays tables out with ``table-layout: fixed`` and these widths: WeasyPrint then
+    skips measuring every cell's smallest and largest width, which was a third of the time it
+    took to lay the report out. Every column first gets room for its longest word (a number
+    column for its longest figure, which must not wrap); what is left goes to the columns whose
+    typical cell is longer than that, in proportion, so long text wraps in the wide columns.
+    """
+    least: list[float] = []
+    wish: list[float] = []
+    for j, head in enumerate(table.header):
+        cells = [run_text(row[j]) for row in table.rows if j < len(row)] or [""]
+        lengths = [len(t) for t in cells]
+        words = (head + " " + " ".join(cells)).split() or [""]
+        longest_word = min(max(len(w) for w in words), 20)
+        need = min(max(max(lengths), longest_word), 14) if table.is_numeric(j) else longest_word
+        least.append((need + 1.5) * CHAR_SHARE)
+        typical = 0.6 * sum(lengths) / len(lengths) + 0.4 * max(lengths)
+        wish.append(max(0.0, min(typical, 80.0) - need) * CHAR_SHARE)
+    floor = sum(least)
+    if floor >= 100:
+        shares = [100 * x / floor for x in least]
+    else:
+        spare = 100 - floor
+        extra = sum(wish)
+        shares = [
+            x + (spare * w / extra if extra else spare / len(least))
+            for x, w in zip(least, wish, strict=True)
+        ]
+    whole = [max(1, round(x)) for x in shares]
+    whole[whole.index(max(whole))] -= sum(whole) - 100
+    return whole
 
 
 def _block_kind(block: Paragraph | Table | Figure) -> str:
@@ -76,6 +125,7 @@ def render_html(report: Report, svgs: Mapping[str, bytes]) -> str:
         runs=_runs,
         block_kind=_block_kind,
         section_id=section_id,
+        column_widths=column_widths,
         figure_number=lambda f: numbers[f.key],
         chart_src=chart_src,
     )
