@@ -223,7 +223,7 @@ def _kept_out_by(
     for g in _groups_touching(model, j, result):
         if float(c @ forced) < base - tol:
             bound = model.bound(c, fix_one=[j], skip=[g.key])
-            if bound is None or bound < base - tol:
+            if bound is not None and bound < base - tol:
                 continue
             trial = model.solve(c, fix_one=[j], skip=[g.key])
             if trial.x is None or float(c @ trial.x) < base - tol:
@@ -259,10 +259,9 @@ def _forced_in(
     impossible: list[int] = []
     for j in ranked:
         bound = model.bound(c, fix_one=[j])
-        if bound is None:
-            impossible.append(j)
-        else:
-            least[j] = base - bound
+        # an infeasible relaxation proves there is no programme; the exact solve below confirms
+        # it, so that a numerical slip in the LP can never mislabel a near miss as impossible
+        least[j] = -math.inf if bound is None else base - bound
     solved: dict[int, Outcome] = {}
     losses: list[float] = []
     for j in sorted(least, key=lambda k: (least[k], k)):
