@@ -26,6 +26,8 @@ def write_json(data: dict[str, Any], path: Path) -> Path:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(data, handle, indent=2, ensure_ascii=False, default=_default)
             handle.write("\n")
+        # mkstemp creates the file readable by its owner only; results are for sharing.
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
