@@ -197,3 +197,62 @@ def test_appraise_writes_nothing_for_a_broken_workbook(
     assert "gross_cost" in result.output and "Traceback" not in result.output
     assert not out.exists()
     assert not list(tmp_path.glob(".out.*"))
+
+
+def test_results_from_another_tool_are_refused(tmp_path: Path) -> None:
+    other = tmp_path / "results.json"
+    other.write_text(json.dumps({"schema_version": "1.0", "opportunities": [1]}))
+    for args in (["explain", "x", "--results", str(other)], ["programme", str(other)]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 2, args
+        assert "not written by shareplan" in result.output
+        assert "Traceback" not in result.output
+
+
+def test_what_if_keeps_the_rules_of_an_infeasible_appraisal(
+    tmp_path: Path, rotherham_outputs: Path
+) -> None:
+    """An appraisal whose programme was infeasible still records its rules, so a what-if with a
+    bigger budget keeps the project count and the partner cap instead of dropping them."""
+    first = runner.invoke(
+        app, ["programme", str(rotherham_outputs), "--budget", "100000", "--json"]
+    )
+    document = json.loads((rotherham_outputs / "results.json").read_text())
+    document["programme"] = json.loads(first.stdout)
+    saved = tmp_path / "results.json"
+    saved.write_text(json.dumps(document))
+    again = runner.invoke(app, ["programme", str(saved), "--budget", "3000000", "--json"])
+    assert again.exit_code == 0, again.output
+    block = json.loads(again.stdout)
+    assert block["constraints"]["max_projects"] == 6
+    assert block["constraints"]["partner_capacity"] == 2
+    assert len(block["selected_ids"]) <= 6
+
+
+def test_what_if_header_shows_the_budget_it_used(rotherham_outputs: Path) -> None:
+    result = runner.invoke(
+        app, ["programme", str(rotherham_outputs), "--budget", "3000000"], terminal_width=200
+    )
+    assert result.exit_code == 0
+    assert "of £3.0m" in result.output
+
+
+def test_priority_project_range_and_folder_in_place_of_a_csv(
+    tmp_path: Path, evidence: EvidenceBase
+) -> None:
+    import shutil
+
+    folder = tmp_path / "s"
+    shutil.copytree(FIXTURES / "minimal", folder)
+    text = (folder / "authority.csv").read_text()
+    text = text.replace("priority_projects_min,\n", "priority_projects_min,9\n")
+    (folder / "authority.csv").write_text(text)
+    (folder / "weights.csv").unlink()
+    (folder / "weights.csv").mkdir()
+    result = runner.invoke(app, ["validate", str(folder), "--json"])
+    assert result.exit_code == 2
+    problems = json.loads(result.stdout)["problems"]
+    assert any(
+        p["sheet"] == "authority" and "priority_projects_min is 9" in p["message"] for p in problems
+    )
+    assert any(p["sheet"] == "weights" and "a folder" in p["message"] for p in problems)

@@ -27,8 +27,12 @@ from shareplan.scenario.csvio import scenario_csv_files
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "rotherham-2010"
 WORKBOOK = ROOT / "examples" / "rotherham-2010.xlsx"
-SHARED_RO = Path(
-    "/work/shared/data/revenue_outturn_RS_net_current_expenditure_2010-11_to_2014-15_and_2017-18_long.csv"
+# CI lays shared/ beside the clone, as on a developer's machine.
+SHARED_RO = (
+    ROOT.parent
+    / "shared"
+    / "data"
+    / "revenue_outturn_RS_net_current_expenditure_2010-11_to_2014-15_and_2017-18_long.csv"
 )
 
 PUBLISHED_RO_2010_11 = {

@@ -94,6 +94,7 @@ def resolve_parameters(scenario: Scenario, evidence: EvidenceBase) -> dict[str, 
 def programme_rules(scenario: Scenario) -> tuple[Constraints, Objective]:
     """The programme's constraints and objective as the scenario's settings give them."""
     a = scenario.authority
+    # the scenario reader refuses a minimum above the maximum, so this range is well formed
     projects: int | tuple[int, int] = (
         (a.priority_projects_min, a.priority_projects)
         if a.priority_projects_min is not None and a.priority_projects_min < a.priority_projects
@@ -228,7 +229,7 @@ def replan(
     cases: list[BusinessCase] = []
     scored: list[tuple[Opportunity, float]] = []
     problems: list[Problem] = []
-    for entry in results.get("opportunities", []):
+    for entry in results["opportunities"]:
         try:
             case = BusinessCase.model_validate(
                 {
@@ -290,6 +291,8 @@ def programme_block(outcome: ProgrammeOutcome) -> dict[str, Any]:
             "message": str(error) if error else "no programme",
             "conflicting": list(error.conflicting) if error else [],
             "objective": outcome.objective.to_dict(),
+            # kept so that a what-if from these results starts from the same rules
+            "constraints": outcome.constraints.to_dict(),
         }
     else:
         block = {"feasible": True, **outcome.plan.to_dict()}

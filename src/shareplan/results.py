@@ -12,7 +12,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from shareplan.errors import InputError, Problem
+from shareplan.errors import InputError, Problem, raise_if_any
 
 SCHEMA_VERSION = "1.0"
 """Major changes break readers; minor changes only add fields."""
@@ -66,4 +66,56 @@ def read_results(path: Path) -> dict[str, Any]:
                 )
             ]
         )
+    raise_if_any(structure_problems(data, str(path)))
     return data
+
+
+REQUIRED_TOP = ("scenario", "parameters", "long_list", "opportunities", "programme")
+REQUIRED_OPPORTUNITY = (
+    "id",
+    "title",
+    "unit_id",
+    "service_ids",
+    "partner_ids",
+    "model",
+    "declared",
+    "screening",
+    "scores",
+    "business_case",
+    "procurement",
+    "risks",
+)
+
+
+def structure_problems(data: dict[str, Any], source: str) -> list[Problem]:
+    """What a results file lacks for shareplan's own readers (explain, programme, report) to use it.
+
+    Checked once on reading, so that a file from another tool, or a damaged one, is a clear error
+    rather than a failure deep inside a command."""
+    problems: list[Problem] = []
+    generator = data.get("generator")
+    if not isinstance(generator, dict) or generator.get("name") != "shareplan":
+        problems.append(Problem("not written by shareplan (no generator 'shareplan')", source))
+    for key in REQUIRED_TOP:
+        if key not in data:
+            problems.append(Problem(f"the results lack the {key!r} block", source))
+    opportunities = data.get("opportunities")
+    if "opportunities" in data and not isinstance(opportunities, list):
+        problems.append(Problem("'opportunities' is not a list", source))
+    elif isinstance(opportunities, list):
+        for i, entry in enumerate(opportunities):
+            if not isinstance(entry, dict):
+                problems.append(Problem(f"opportunity {i + 1} is not an object", source))
+                continue
+            missing = [k for k in REQUIRED_OPPORTUNITY if k not in entry]
+            if missing:
+                problems.append(
+                    Problem(
+                        f"opportunity {entry.get('id', i + 1)!r} lacks {', '.join(missing)}",
+                        source,
+                    )
+                )
+    programme = data.get("programme")
+    if "programme" in data and programme is not None and not isinstance(programme, dict):
+        problems.append(Problem("'programme' is not an object", source))
+    return problems[:20]

@@ -162,7 +162,7 @@ def _print_appraisal(document: dict[str, Any]) -> None:
         totals = p["totals"]
         print_table(
             f"Priority programme ({p['objective']['label']}): {totals['n_projects']} projects, "
-            f"one-off cost {money(totals['one_off_cost'])} of {money(s['implementation_budget'])}, "
+            f"one-off cost {money(totals['one_off_cost'])} of {_budget(p, s)}, "
             f"NPV {money(totals['npv'])}, {totals['quick_wins']} quick win(s)",
             [
                 "id",
@@ -221,6 +221,12 @@ def _print_appraisal(document: dict[str, Any]) -> None:
         ],
         keep_whole=("id",),
     )
+
+
+def _budget(programme: dict[str, Any], scenario: dict[str, Any]) -> str:
+    """The budget the programme was chosen under (a what-if may differ from the scenario's)."""
+    budget = (programme.get("constraints") or {}).get("budget", scenario["implementation_budget"])
+    return "no budget limit" if budget is None else money(budget)
 
 
 def _what(o: dict[str, Any], s: dict[str, Any]) -> list[str]:
@@ -604,8 +610,19 @@ def _load_for_programme(path: Path) -> dict[str, Any]:
 
 
 def _saved_rules(document: dict[str, Any]) -> tuple[Constraints, Objective]:
-    p = document["programme"]
-    c = p.get("constraints") or {}
+    p = document["programme"] or {}
+    c = p.get("constraints")
+    if not isinstance(c, dict):
+        # Without the saved rules a what-if would silently drop the scenario's own (project
+        # count, partner capacity, quick wins); refuse instead.
+        raise InputError(
+            [
+                Problem(
+                    "the results do not record the programme's rules, so a what-if cannot start "
+                    "from them: appraise the scenario again with this version of shareplan"
+                )
+            ]
+        )
     lo, hi = c.get("min_projects"), c.get("max_projects")
     projects: int | tuple[int, int] | None = (
         None if hi is None else (hi if lo in (None, hi) else (lo, hi))

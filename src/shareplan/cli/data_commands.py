@@ -193,7 +193,7 @@ def find(
     authority: AuthorityOpt,
     service: ServiceOpt,
     year: YearOpt,
-    limit: Annotated[int, typer.Option(help="How many candidates to list.")] = 10,
+    limit: Annotated[int, typer.Option(min=1, help="How many candidates to list.")] = 10,
     weight: Annotated[
         list[str] | None,
         typer.Option(help="Criterion weight, e.g. geography=0.4 (repeatable)."),
@@ -203,7 +203,7 @@ def find(
         typer.Option("--into", help="Append the chosen partners to this scenario (folder/.xlsx)."),
     ] = None,
     count: Annotated[
-        int, typer.Option(help="With --into: how many of the top candidates to add.")
+        int, typer.Option(min=1, help="With --into: how many of the top candidates to add.")
     ] = 5,
     data_dir: DataDirOpt = None,
     as_json: JsonOpt = False,

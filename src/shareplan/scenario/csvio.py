@@ -43,6 +43,10 @@ def read_folder(folder: Path) -> RawScenario:
         except UnicodeDecodeError:
             raw.problems.append(Problem("the file is not UTF-8 text", str(path), path.stem))
             continue
+        except OSError as exc:
+            what = "a folder, not a CSV file" if path.is_dir() else f"unreadable ({exc.strerror})"
+            raw.problems.append(Problem(f"the sheet's file is {what}", str(path), path.stem))
+            continue
         rows = list(csv.reader(io.StringIO(text)))
         if not rows:
             raw.problems.append(

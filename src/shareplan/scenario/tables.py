@@ -183,6 +183,15 @@ def _parse_authority(
             continue
         if value is not None:
             record[name] = value
+    low, high = record.get("priority_projects_min"), record.get("priority_projects")
+    if low is not None and high is not None and low > high:
+        out.add(
+            table,
+            f"priority_projects_min is {low} but priority_projects is {high}",
+            seen["priority_projects_min"],
+            "value",
+            f"a number of projects from 1 to {high}",
+        )
     for column in spec.fields:
         if column.name not in seen:
             if column.required:
