@@ -99,6 +99,7 @@ def appraise(
         )
         return
     _print_appraisal(document)
+    _print_firmness(document)
     console.print("\nOutputs:")
     charts = [p for name, p in paths.items() if name.startswith("chart:")]
     for name, path in paths.items():
@@ -221,6 +222,40 @@ def _print_appraisal(document: dict[str, Any]) -> None:
         ],
         keep_whole=("id",),
     )
+
+
+def _print_firmness(document: dict[str, Any]) -> None:
+    """How firm the ranking is, in words: the weights closest to changing the top N, and where
+    the stakeholders disagree most."""
+    sensitivity = document.get("sensitivity") or {}
+    intervals = (sensitivity.get("weight_stability") or {}).get("intervals") or []
+    top_n = sensitivity.get("top_n")
+    margins = []
+    for i in intervals:
+        current, low, high = i["current_share"], i.get("stable_from"), i.get("stable_to")
+        if low is None or high is None:
+            continue
+        margins.append((min(current - low, high - current), i))
+    sentences = []
+    for _, i in sorted(margins, key=lambda m: m[0])[:3]:
+        name = i["weight"].replace("_", " ")
+        if i.get("level") == "criterion":
+            name += " (share of its group)"
+        sentences.append(
+            f"the top {top_n} holds while the weight on {name} stays between "
+            f"{percent(i['stable_from'])} and {percent(i['stable_to'])} (now {percent(i['current_share'])})"
+        )
+    if sentences:
+        console.print("How firm the ranking is: " + "; ".join(sentences) + ".", highlight=False)
+    stakeholders = document.get("stakeholders") or {}
+    weights = stakeholders.get("weights_disagree_most") or []
+    if weights:
+        w = weights[0]
+        console.print(
+            f"Stakeholders disagree most on {w['criterion'].replace('_', ' ')}: "
+            f"{w['lowest_by']} {percent(w['lowest'])}, {w['highest_by']} {percent(w['highest'])}.",
+            highlight=False,
+        )
 
 
 def _budget(programme: dict[str, Any], scenario: dict[str, Any]) -> str:
