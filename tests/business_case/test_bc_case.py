@@ -280,3 +280,17 @@ def test_programme_simulation_shape_and_reproducibility(evidence: EvidenceBase) 
     fields = cases[0].programme_inputs()
     assert len(fields["one_off_cost_by_year"]) == 10
     assert fields["one_off_cost"] == pytest.approx(sum(fields["one_off_cost_by_year"]))
+
+
+def test_year_label_docstring_says_year_zero_is_the_first_year() -> None:
+    """The docstring's examples run and pass: year 0 of a 2010 first year is 2010/11."""
+    import doctest
+
+    from shareplan.business_case import case as case_module
+
+    finder = doctest.DocTestFinder()
+    runner = doctest.DocTestRunner()
+    (test,) = [t for t in finder.find(case_module) if t.name.endswith(".year_label")]
+    assert "year 0" in (case_module.year_label.__doc__ or "")
+    result = runner.run(test)
+    assert result.attempted >= 3 and result.failed == 0

@@ -55,7 +55,20 @@ HOSTED_MODELS = frozenset({"commercial_trading", "corporate_centralisation"})
 
 
 def year_label(authority: Authority, year: int) -> str:
-    """``2011/12`` for year 1 of a 2010 first year in financial years, else ``2011``."""
+    """The label of appraisal year ``year``, where year 0 is the authority's ``first_year``.
+
+    With a 2010 first year, year 0 is ``2010/11`` and year 1 is ``2011/12`` in financial years
+    (``2010`` and ``2011`` in calendar years):
+
+    >>> from shareplan.scenario.model import Authority
+    >>> import datetime as dt
+    >>> a = Authority(name="R", price_base_year=2010, first_year=2010,
+    ...               appraisal_date=dt.date(2010, 12, 1), implementation_budget=1.0)
+    >>> year_label(a, 0), year_label(a, 1)
+    ('2010/11', '2011/12')
+    >>> year_label(a.model_copy(update={"financial_years": False}), 0)
+    '2010'
+    """
     calendar = authority.first_year + year
     if authority.financial_years:
         return f"{calendar}/{(calendar + 1) % 100:02d}"
