@@ -101,6 +101,36 @@ def test_optimism_bias_on_costs_and_duration() -> None:
     assert float(np.sum(flows["optimism_bias_one_off"])) == pytest.approx(120_000)
 
 
+def test_one_off_uplift_applies_to_the_unstretched_team_cost() -> None:
+    """A project team at 1,000 a month, procurement 3 months and implementation 6: 9,000 of team
+    cost before optimism bias. With the duration uplift (54%) savings begin at 9 x 1.54 = 13.86
+    months: the team's 9,000 is spread evenly over those 13.86 months (year 0: 12 / 13.86 of it =
+    7,792.21; year 1: 1,207.79), not paid for 13.86 months (13,860). The one-off uplift (200%) is on
+    the 9,000: 18,000 more (year 0: 15,584.42; year 1: 2,415.58), so the team costs 27,000 in all,
+    not 13,860 x 3 = 41,580 (4.62 x 9,000). A Monte Carlo delay of 3 months is paid in full: 12,000
+    before the uplift. Without a duration uplift nothing changes: 1,000 a month for 9 months. The
+    team is still counted as working until savings begin (its FTE is for 13.86 months)."""
+    plain = simple(
+        procurement_months=3.0,
+        implementation_months=6.0,
+        team_cost_per_month=1_000.0,
+        share=0.0,
+    )
+    adjusted = plain.replace(duration_uplift=0.54, one_off_uplift=2.0)
+    flows = cashflow.yearly(adjusted, 3)
+    assert flows["project_team"] == pytest.approx([7_792.21, 1_207.79, 0], abs=0.01)
+    assert flows["optimism_bias_one_off"] == pytest.approx([15_584.42, 2_415.58, 0], abs=0.01)
+    total = float(np.sum(flows["project_team"] + flows["optimism_bias_one_off"]))
+    assert total == pytest.approx(27_000.0)
+    assert float(np.sum(flows["team_months"])) == pytest.approx(13.86)
+    df = schedule_factors(STANDARD, 3)
+    assert float(cashflow.npv_fast(adjusted, df)) == pytest.approx(float(flows["net"] @ df))
+    delayed = cashflow.yearly(adjusted.replace(delay_months=3.0), 3)
+    assert float(np.sum(delayed["project_team"])) == pytest.approx(12_000.0)
+    unadjusted = cashflow.yearly(plain, 3)
+    assert unadjusted["project_team"] == pytest.approx([9_000, 0, 0])
+
+
 def test_outsourcing_operating_cost_uplift() -> None:
     """Outsourcing upper bound 41% of operating cost: a contract costing 1m x (1 - 0.2) = 800,000 a
     year from month 12 adds 0.41 x 800,000 = 328,000 a year."""

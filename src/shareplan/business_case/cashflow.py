@@ -17,13 +17,18 @@ Money, all real pounds a year at full run-rate unless said:
   by a private partner), times the ramp;
 * trading income (commercial trading), times the same ramp; non-cashable gains, the same ramp, are
   reported beside the cash and never enter the net;
-* one-off costs, each multiplied by ``cost_multiplier`` (1 in the central case): the project team at
-  a monthly cost from 0 to ``S``; legal and procurement cost spread evenly over ``[0, P]``; ICT
+* one-off costs, each multiplied by ``cost_multiplier`` (1 in the central case): the project team,
+  paid for the unstretched months ``p + i + delay`` at its monthly cost and spread evenly over the
+  (stretched) window ``[0, S]``; legal and procurement cost spread evenly over ``[0, P]``; ICT
   integration spread over ``[P, S]``; redundancy and pension strain ``exit_cost_full * share`` booked
   as staff leave, i.e. in step with the ramp;
 * optimism bias: ``u_c`` times every one-off cost line (shown as its own line), and for an
   outsourcing contract ``u_o`` times the contract's running cost ``baseline * (1 - share * keep)`` a
   year from ``S``.
+
+The duration uplift ``u_d`` moves *when* things happen; it never adds cost. The one-off uplift
+``u_c`` is applied to the unstretched one-off cost, because the capital-cost bound was measured on
+outturn cost and so already includes what the overruns cost (docs/business-case.md explains why).
 
 A cost spread over a window of zero length falls in the year that contains the window's start.
 Each line is first built as a cumulative amount at the year boundaries (months 0, 12, ..., 12T); the
@@ -111,6 +116,21 @@ def timing(inputs: FlowInputs) -> Timing:
     return Timing(procurement_end, start, start + _arr(inputs.ramp_months))
 
 
+def team_cost_share(inputs: FlowInputs, start: FloatArray) -> FloatArray:
+    """Share of the team's window ``[0, S]`` that is paid for: ``(p + i + delay) / S``.
+
+    1 without a duration uplift; ``1 / (1 + u_d)`` with one and no delay. A window shorter than
+    :data:`STEP` months costs nothing, so its share is 1.
+    """
+    worked = (
+        _arr(inputs.procurement_months)
+        + _arr(inputs.implementation_months)
+        + _arr(inputs.delay_months)
+    )
+    result: FloatArray = np.where(start >= STEP, worked / np.maximum(start, STEP), 1.0)
+    return result
+
+
 def boundaries(n_years: int) -> FloatArray:
     """Year boundaries in months: 0, 12, ..., 12 * n_years."""
     return 12.0 * np.arange(n_years + 1, dtype=np.float64)
@@ -178,7 +198,8 @@ def cumulative(inputs: FlowInputs, n_years: int) -> dict[str, FloatArray]:
     out["non_cashable"] = _arr(inputs.non_cashable)[..., None] * ramped
     team_months = np.minimum(m, start)
     out["team_months"] = team_months
-    out["project_team"] = mult * _arr(inputs.team_cost_per_month)[..., None] * team_months
+    team_rate = _arr(inputs.team_cost_per_month) * team_cost_share(inputs, t.benefits_start)
+    out["project_team"] = mult * team_rate[..., None] * team_months
     out["procurement_legal"] = (
         mult * _arr(inputs.procurement_cost)[..., None] * window_share(m, np.zeros(1), proc_end)
     )
@@ -295,7 +316,7 @@ def npv_and_start(inputs: FlowInputs, factors: FloatArray) -> tuple[FloatArray, 
     keep = _arr(inputs.keep)
     baseline = _arr(inputs.baseline)
     benefits = (baseline * keep * share + _arr(inputs.trading)) * (ramped * (1.0 / 12.0))
-    one_off = _arr(inputs.team_cost_per_month) * (sum_m - h1_start)
+    one_off = _arr(inputs.team_cost_per_month) * team_cost_share(inputs, start) * (sum_m - h1_start)
     one_off += _arr(inputs.procurement_cost) * proc
     one_off += _arr(inputs.ict_cost) * ict
     one_off += _arr(inputs.exit_cost_full) * share * level
