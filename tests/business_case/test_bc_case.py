@@ -294,3 +294,76 @@ def test_year_label_docstring_says_year_zero_is_the_first_year() -> None:
     assert "year 0" in (case_module.year_label.__doc__ or "")
     result = runner.run(test)
     assert result.attempted >= 3 and result.failed == 0
+
+
+def test_quick_win_needs_a_material_saving_within_12_months(evidence: EvidenceBase) -> None:
+    """The seed: "achieve savings and benefits within 12 months". A strategic collaboration with
+    Northby (both on SAP): procurement 3 months, implementation 3 + 4 x (1 - 0.7) = 4.2 months,
+    stretched by the duration uplift to 7.2 x 1.54 = 11.088 months; the 12-month ramp has then
+    delivered 0.912**2 / 24 = 0.0347 months of saving, 0.29% of a year's, below the 10% the
+    evidence asks (business_case.quick_win.min_share_of_annual): no quick win, in the central case
+    or in any Monte Carlo draw (a delay only makes it later). Corporate centralisation of revs:
+    no procurement, 4 months' implementation, 6.16 with the uplift; by month 12 its 6-month ramp
+    has delivered 5.84**2 / 12 = 2.842 months of saving, 23.7% of a year's: a quick win. With the
+    share set to 0, beginning in time is enough again and the collaboration is a quick win."""
+    sc = scenario()
+    collab = build_business_case(
+        sc, opp("strategic_collaboration", ("northby",)), evidence, draws=2_000
+    )
+    m = collab.measures
+    assert m.months_to_first_saving == pytest.approx(11.088)
+    assert m.savings_first_12_months == pytest.approx(
+        m.steady_state_annual_saving * 0.912**2 / 24 / 12
+    )
+    assert not m.quick_win
+    assert collab.monte_carlo is not None and collab.monte_carlo.prob_quick_win == 0.0
+    central = build_business_case(
+        sc, opp("corporate_centralisation", (), "revs"), evidence, draws=20_000
+    )
+    c = central.measures
+    assert c.months_to_first_saving == pytest.approx(6.16)
+    assert c.savings_first_12_months / c.steady_state_annual_saving == pytest.approx(
+        5.84**2 / 12 / 12
+    )
+    assert c.quick_win
+    # A draw is a quick win when (5.84 - delay)**2 / 144 >= 0.1, i.e. a delay of at most
+    # 5.84 - sqrt(14.4) = 2.0453 months: under the triangular (0, 0, 9) that has probability
+    # 1 - (1 - 2.0453 / 9)**2 = 0.4029 (the saving share cancels out of the ratio).
+    assert central.monte_carlo is not None
+    assert central.monte_carlo.prob_quick_win == pytest.approx(0.4029, abs=0.015)
+    lenient = sc.model_copy(
+        update={
+            "parameters": (
+                ParameterOverride(key="business_case.quick_win.min_share_of_annual", value=0.0),
+            )
+        }
+    )
+    assert build_business_case(
+        lenient, opp("strategic_collaboration", ("northby",)), evidence, draws=0
+    ).measures.quick_win
+
+
+def test_quick_win_rule_by_hand() -> None:
+    """1m x 10% = 100,000 a year at full run-rate. Savings beginning at month 11 with a 12-month
+    ramp deliver 1**2 / 24 = 1/24 of a month by month 12: 100,000 / 288 = 347.22, 0.35% of the
+    year's saving: a quick win only when beginning in time is enough (share 0). Beginning at month
+    6 with a 6-month ramp: 6**2 / 12 = 3 months, 25,000, a quarter of the year's: a quick win at
+    10% and at 25%, not at 26%. Beginning at month 12 is never one. An outsourcing operating uplift
+    lowers the steady-state saving the share is measured against."""
+    from tests.business_case.test_bc_cashflow import simple
+
+    late = simple(implementation_months=11.0, ramp_months=12.0)
+    assert float(cashflow.savings_within(late, 12.0)) == pytest.approx(100_000 / 288)
+    assert bool(cashflow.quick_win(late, 12.0, 0.0))
+    assert not bool(cashflow.quick_win(late, 12.0, 0.10))
+    early = simple(implementation_months=6.0, ramp_months=6.0)
+    assert float(cashflow.savings_within(early, 12.0)) == pytest.approx(25_000)
+    assert bool(cashflow.quick_win(early, 12.0, 0.10))
+    assert bool(cashflow.quick_win(early, 12.0, 0.25))
+    assert not bool(cashflow.quick_win(early, 12.0, 0.26))
+    assert not bool(cashflow.quick_win(simple(implementation_months=12.0), 12.0, 0.0))
+    nothing = early.replace(share=0.0)
+    assert not bool(cashflow.quick_win(nothing, 12.0, 0.10))
+    assert float(cashflow.steady_state_saving(early.replace(operating_uplift=0.41))) == (
+        pytest.approx(100_000 - 0.41 * 900_000)
+    )

@@ -152,6 +152,8 @@ class Prepared:
     min_affinity: int | None
     private: bool
     joint_venture: bool
+    quick_win_months: float
+    quick_win_share: float
 
 
 def _declared_row(scenario: Scenario, opportunity: Opportunity) -> int | None:
@@ -518,6 +520,18 @@ def prepare(scenario: Scenario, opportunity: Opportunity, book: AssumptionBook) 
                 allowed="a correlation from -1 to 1",
             )
         )
+    quick_win_months = book.number("business_case.quick_win.months")
+    quick_win_share = book.number("business_case.quick_win.min_share_of_annual")
+    if not 0.0 <= quick_win_share <= 1.0:
+        problems.append(
+            Problem(
+                f"parameter 'business_case.quick_win.min_share_of_annual' is {quick_win_share:g}",
+                sheet="parameters",
+                row=book.override_row("business_case.quick_win.min_share_of_annual"),
+                column="value",
+                allowed="a share from 0 to 1",
+            )
+        )
     problems.extend(_negative_overrides(book))
     problems.extend(book.problems)
     raise_if_any(problems)
@@ -584,6 +598,8 @@ def prepare(scenario: Scenario, opportunity: Opportunity, book: AssumptionBook) 
         min_affinity=min(affinities) if affinities else None,
         private=private,
         joint_venture=joint_venture,
+        quick_win_months=quick_win_months,
+        quick_win_share=quick_win_share,
     )
 
 
@@ -606,9 +622,12 @@ def _measures(
     one_off_kinds = (*cashflow.ONE_OFF_KINDS, "optimism_bias_one_off")
     one_off = float(sum(np.sum(flows[k]) for k in one_off_kinds))
     share = float(np.asarray(inputs.share))
-    keep = float(np.asarray(inputs.keep))
-    running = float(np.asarray(inputs.operating_uplift)) * prepared.baseline * (1.0 - share * keep)
-    steady = prepared.baseline * share * keep + float(np.asarray(inputs.trading)) - running
+    steady = float(cashflow.steady_state_saving(inputs))
+    quick = bool(
+        cashflow.quick_win(
+            inputs, prepared.quick_win_months, prepared.quick_win_share, t.benefits_start
+        )
+    )
     released = prepared.fte * min(max(share, 0.0), 1.0)
     created = prepared.fte * prepared.trading_volume
     kept = (prepared.fte - released) * prepared.local_share + created
@@ -624,7 +643,7 @@ def _measures(
         months_to_first_saving=start,
         months_to_full_saving=float(t.full_benefits),
         savings_first_12_months=float(cashflow.savings_within(inputs, 12.0)),
-        quick_win=start < 12.0,
+        quick_win=quick,
         steady_state_annual_saving=steady,
         funding_need=float(measures.funding_need(net)),
         one_off_cost=one_off,
@@ -914,7 +933,14 @@ def monte_carlo(
     distribution: Distribution,
 ) -> MonteCarloSummary:
     sim = simulate_npv(
-        _vector(prepared.adjusted), prepared.ranges, factors, draws, seed, distribution
+        _vector(prepared.adjusted),
+        prepared.ranges,
+        factors,
+        draws,
+        seed,
+        distribution,
+        quick_win_months=prepared.quick_win_months,
+        quick_win_share=prepared.quick_win_share,
     )
     p10, p50, p90 = (float(v[0]) for v in sim.percentiles())
     return MonteCarloSummary(

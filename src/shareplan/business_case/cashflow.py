@@ -224,12 +224,52 @@ def yearly(inputs: FlowInputs, n_years: int) -> dict[str, FloatArray]:
     return flows
 
 
-def savings_within(inputs: FlowInputs, months: float = 12.0) -> FloatArray:
-    """Cashable savings and trading income delivered in the first ``months`` after approval."""
-    t = timing(inputs)
-    done = ramp_integral(np.asarray(months), t.benefits_start, _arr(inputs.ramp_months)) / 12.0
+def savings_within(
+    inputs: FlowInputs, months: float = 12.0, start: FloatArray | None = None
+) -> FloatArray:
+    """Cashable savings and trading income delivered in the first ``months`` after approval.
+
+    ``start`` is the month savings begin, if already known (``timing(inputs).benefits_start``).
+    """
+    if start is None:
+        start = timing(inputs).benefits_start
+    done = ramp_integral(np.asarray(months), start, _arr(inputs.ramp_months)) / 12.0
     annual = _arr(inputs.baseline) * _arr(inputs.share) * _arr(inputs.keep) + _arr(inputs.trading)
-    return annual * done
+    result: FloatArray = annual * done
+    return result
+
+
+def steady_state_saving(inputs: FlowInputs) -> FloatArray:
+    """The annual saving at full run-rate: savings plus trading income, less the operating
+    optimism bias on an outsourcing contract's running cost."""
+    share = _arr(inputs.share)
+    keep = _arr(inputs.keep)
+    baseline = _arr(inputs.baseline)
+    running = _arr(inputs.operating_uplift) * baseline * (1.0 - share * keep)
+    result: FloatArray = baseline * share * keep + _arr(inputs.trading) - running
+    return result
+
+
+def quick_win(
+    inputs: FlowInputs,
+    months: float = 12.0,
+    min_share: float = 0.0,
+    start: FloatArray | None = None,
+) -> npt.NDArray[np.bool_]:
+    """Whether an opportunity is a quick win: savings begin before ``months`` and the savings
+    delivered by then are at least ``min_share`` of the steady-state annual saving (which must be
+    positive unless ``min_share`` is 0, when beginning in time is enough).
+
+    The seed: "achieve savings and benefits within 12 months". The Monte Carlo applies the same
+    rule to every draw.
+    """
+    if start is None:
+        start = timing(inputs).benefits_start
+    within = savings_within(inputs, months, start)
+    steady = steady_state_saving(inputs)
+    material = (within >= min_share * steady) & ((steady > 0) | (min_share <= 0))
+    result: npt.NDArray[np.bool_] = (start < months) & material
+    return result
 
 
 class _Suffix:

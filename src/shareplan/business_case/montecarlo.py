@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy import special
 
-from shareplan.business_case.cashflow import FlowInputs, npv_and_start, yearly
+from shareplan.business_case.cashflow import FlowInputs, npv_and_start, quick_win, yearly
 
 FloatArray = npt.NDArray[np.float64]
 Distribution = Literal["triangular", "pert"]
@@ -156,14 +156,14 @@ def _with_draws(base: FlowInputs, draws: Draws) -> FlowInputs:
 
 @dataclass(frozen=True, slots=True)
 class Simulation:
-    """NPV of every draw, and whether savings began within the quick-win window, shape
-    ``(draws, opportunities)``."""
+    """NPV of every draw, and whether the draw is a quick win, shape ``(draws, opportunities)``."""
 
     npv: FloatArray
     quick_win: npt.NDArray[np.bool_]
     seed: int
     distribution: Distribution
     quick_win_months: float = 12.0
+    quick_win_share: float = 0.0
 
     def percentiles(self, q: tuple[float, ...] = (10, 50, 90)) -> FloatArray:
         """Shape ``(len(q), opportunities)``."""
@@ -175,7 +175,9 @@ class Simulation:
         return result
 
     def prob_quick_win(self) -> FloatArray:
-        """Share of draws in which savings begin within ``quick_win_months`` of approval."""
+        """Share of draws that are quick wins: savings begin within ``quick_win_months`` of
+        approval and reach ``quick_win_share`` of the steady-state annual saving by then (the rule
+        of :func:`shareplan.business_case.cashflow.quick_win`)."""
         result: FloatArray = np.mean(self.quick_win, axis=0)
         return result
 
@@ -190,12 +192,15 @@ def simulate_npv(
     chunk_cells: int = DEFAULT_CHUNK_CELLS,
     workers: int = 1,
     quick_win_months: float = 12.0,
+    quick_win_share: float = 0.0,
 ) -> Simulation:
     """NPV of every draw for every opportunity (``base`` fields have one entry per opportunity).
 
     The raw variates are drawn in order in the calling thread; turning them into inputs and NPVs
     runs on ``workers`` threads (numpy releases the GIL), so the result is the same for any number
-    of workers and any chunk size.
+    of workers and any chunk size. A draw is a quick win by the rule of
+    :func:`shareplan.business_case.cashflow.quick_win` with ``quick_win_months`` and
+    ``quick_win_share`` (0: savings begin within the window).
     """
     if distribution not in ("triangular", "pert"):
         raise ValueError(f"unknown distribution {distribution!r}")
@@ -209,7 +214,8 @@ def simulate_npv(
         size = raw.u_share.shape[0]
         value, start = npv_and_start(inputs, factors)
         npvs[row : row + size] = value
-        quick[row : row + size] = np.broadcast_to(start < quick_win_months, (size, n))
+        won = quick_win(inputs, quick_win_months, quick_win_share, start)
+        quick[row : row + size] = np.broadcast_to(won, (size, n))
 
     raws = _iter_raw(n, n_draws, seed, chunk, float(ranges.correlation))
     if workers <= 1:
@@ -228,7 +234,7 @@ def simulate_npv(
                 row += raw.u_share.shape[0]
             for job in pending:
                 job.result()
-    return Simulation(npvs, quick, seed, distribution, quick_win_months)
+    return Simulation(npvs, quick, seed, distribution, quick_win_months, quick_win_share)
 
 
 def simulate_yearly_net(
