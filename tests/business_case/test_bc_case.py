@@ -367,3 +367,70 @@ def test_quick_win_rule_by_hand() -> None:
     assert float(cashflow.steady_state_saving(early.replace(operating_uplift=0.41))) == (
         pytest.approx(100_000 - 0.41 * 900_000)
     )
+
+
+def test_trading_income_is_uncertain_in_the_tornado_switching_values_and_monte_carlo(
+    evidence: EvidenceBase,
+) -> None:
+    """Payroll (1m a year) traded to Northby and Southby: buyers' volume 2 x (10%, 25%, 30%) =
+    20%, 50%, 60% of ours, margin 0%, 10%, 15%; central trading income 1m x 0.5 x 0.1 = 50,000 a
+    year. The tornado moves it to 1m x 0.2 x 0.1 = 20,000 and 60,000 (volume), 0 and 75,000
+    (margin). The trading switching value is solved from two evaluations (the NPV is linear in
+    it) and gives NPV 0. The Monte Carlo draws it: with the trading ranges collapsed to their
+    centres, the saving, cost and delay draws are the same (same seed, own streams), so the P10
+    is higher than with trading uncertain; the programme simulation of this one case draws the
+    same NPVs as its business case (mean of yearly net x DF = the case's Monte Carlo mean)."""
+    sc = scenario()
+    o = opp("commercial_trading", ("northby", "southby"))
+    case = build_business_case(sc, o, evidence, draws=4_000)
+    assert case.trading_volume is not None and case.trading_margin is not None
+    assert (case.trading_volume.low, case.trading_volume.central, case.trading_volume.high) == (
+        pytest.approx(0.2),
+        pytest.approx(0.5),
+        pytest.approx(0.6),
+    )
+    assert case.model_inputs["trading"] == pytest.approx(50_000.0)
+    factors = np.array([y.discount_factor for y in case.adjusted.years])
+    prep = prepare(sc, o, AssumptionBook(evidence, sc.authority.appraisal_date))
+    bars = {b.input: b for b in case.tornado}
+    for name, lo, hi in (("trading_volume", 20_000, 60_000), ("trading_margin", 0, 75_000)):
+        bar = bars[name]
+        assert bar.npv_at_low == pytest.approx(
+            float(cashflow.npv_fast(prep.adjusted.replace(trading=float(lo)), factors))
+        )
+        assert bar.npv_at_high == pytest.approx(
+            float(cashflow.npv_fast(prep.adjusted.replace(trading=float(hi)), factors))
+        )
+    switch = next(s for s in case.switching_values if s.input == "trading_income")
+    assert switch.central == pytest.approx(50_000.0) and switch.method == "linear (exact)"
+    if switch.switching_value is not None:
+        at = prep.adjusted.replace(trading=switch.switching_value)
+        assert float(cashflow.npv_fast(at, factors)) == pytest.approx(0.0, abs=1e-4)
+        assert "net margin of" in switch.note
+    else:
+        assert float(cashflow.npv_fast(prep.adjusted.replace(trading=0.0), factors)) > 0
+    fixed = sc.model_copy(
+        update={
+            "parameters": (
+                ParameterOverride(key="savings.trading.volume_per_buyer.low", value=0.25),
+                ParameterOverride(key="savings.trading.volume_per_buyer.high", value=0.25),
+                ParameterOverride(key="savings.trading.net_margin.low", value=0.1),
+                ParameterOverride(key="savings.trading.net_margin.high", value=0.1),
+            )
+        }
+    )
+    steady = build_business_case(fixed, o, evidence, draws=4_000)
+    assert case.monte_carlo is not None and steady.monte_carlo is not None
+    assert case.monte_carlo.p10 < steady.monte_carlo.p10
+    assert case.measures.npv == pytest.approx(steady.measures.npv)
+    assert not any(
+        s.input == "trading_income"
+        for s in build_business_case(
+            sc, opp("public_public_shared_service", ("northby",)), evidence, draws=0
+        ).switching_values
+    )
+    programme = simulate_programme([case], 4_000, sc.authority.random_seed)
+    assert programme.draws is not None
+    assert float((programme.draws[:, 0, :] @ factors).mean()) == pytest.approx(
+        case.monte_carlo.mean, rel=1e-9
+    )

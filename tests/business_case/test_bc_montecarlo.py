@@ -109,3 +109,82 @@ def test_triangular_and_pert_quantiles() -> None:
     assert pert_ppf(u, z, m, t)[0] == pytest.approx(5.0)
     assert triangular_ppf(np.array([0.0, 1.0]), z, m, t) == pytest.approx([0.0, 10.0])
     assert triangular_ppf(u, m, m, m)[0] == 5.0
+
+
+def trading_ranges(n: int = 3, fixed: bool = False) -> Ranges:
+    """The default ranges with trading: buyers' volume 20%-50%-60% of ours, margin 0-10%-15%."""
+    r = ranges(n, fixed)
+    volume = (np.full(n, 0.2), np.full(n, 0.5), np.full(n, 0.6))
+    margin = (np.zeros(n), np.full(n, 0.1), np.full(n, 0.15))
+    if fixed:
+        volume = (volume[1],) * 3
+        margin = (margin[1],) * 3
+    return Ranges(
+        share=r.share,
+        cost_multiplier=r.cost_multiplier,
+        delay_months=r.delay_months,
+        correlation=r.correlation,
+        trading_volume=volume,
+        trading_margin=margin,
+    )
+
+
+def trading_base(n: int = 3) -> FlowInputs:
+    """The base inputs with their central trading income: baseline x 0.5 x 0.1."""
+    b = base(n)
+    return b.replace(trading=np.asarray(b.baseline) * 0.5 * 0.1)
+
+
+def test_trading_fixed_at_central_gives_the_deterministic_npv() -> None:
+    """Trading income of 5% of the baseline, every range collapsed to its central value: every
+    draw is the central case, P10 = P50 = P90 = the deterministic NPV."""
+    sim = simulate_npv(trading_base(), trading_ranges(fixed=True), DF, 2_000, seed=7)
+    deterministic = cashflow.yearly(trading_base(), 10)["net"] @ DF
+    for p in sim.percentiles():
+        assert p == pytest.approx(deterministic, rel=1e-10)
+
+
+def test_trading_income_is_drawn_and_the_other_draws_are_unchanged() -> None:
+    """Volume and margin are drawn from their own streams: the saving, cost and delay draws are the
+    same with or without trading ranges (so the NPVs differ by the trading income alone), the
+    results are the same for any chunk size and thread count, and the mean trading income is
+    baseline x E[volume] x E[margin] = baseline x (0.2 + 0.5 + 0.6) / 3 x (0 + 0.1 + 0.15) / 3
+    = baseline x 0.036111 (independent triangulars), against 0.05 in the central case: the ranges
+    lean down."""
+    with_trading = next(iter_draws(trading_ranges(), 4_000, seed=9, chunk=4_000))
+    without = next(iter_draws(ranges(), 4_000, seed=9, chunk=4_000))
+    np.testing.assert_array_equal(with_trading.share, without.share)
+    np.testing.assert_array_equal(with_trading.delay_months, without.delay_months)
+    assert without.trading_columns.size == 0
+    np.testing.assert_array_equal(with_trading.trading_columns, [0, 1, 2])
+    a = simulate_npv(trading_base(), trading_ranges(), DF, 3_000, seed=20101201)
+    b = simulate_npv(
+        trading_base(), trading_ranges(), DF, 3_000, seed=20101201, chunk_cells=700, workers=2
+    )
+    np.testing.assert_array_equal(a.npv, b.npv)
+    many = next(iter_draws(trading_ranges(1), 200_000, seed=4, chunk=200_000))
+    income = many.trading_volume * many.trading_margin
+    assert float(income.mean()) == pytest.approx((1.3 / 3) * (0.25 / 3), rel=0.01)
+    fixed = simulate_npv(trading_base(), ranges(), DF, 3_000, seed=20101201)
+    assert float(np.percentile(a.npv[:, 2], 10)) < float(np.percentile(fixed.npv[:, 2], 10))
+
+
+def test_only_trading_opportunities_draw_trading() -> None:
+    """An opportunity with no trading (volume 0) keeps its base trading income of 0 in every
+    draw; the one that trades has its income drawn."""
+    r = trading_ranges(2)
+    r = Ranges(
+        share=r.share,
+        cost_multiplier=r.cost_multiplier,
+        delay_months=r.delay_months,
+        correlation=r.correlation,
+        trading_volume=(np.array([0.0, 0.2]), np.array([0.0, 0.5]), np.array([0.0, 0.6])),
+        trading_margin=r.trading_margin,
+    )
+    b = base(2).replace(trading=np.array([0.0, 2_000_000.0 * 0.05]))
+    draws = next(iter_draws(r, 500, seed=2, chunk=500))
+    np.testing.assert_array_equal(draws.trading_columns, [1])
+    yearly = simulate_yearly_net(b, r, 10, 500, seed=2)
+    sim = simulate_npv(b, r, DF, 500, seed=2)
+    np.testing.assert_allclose(yearly @ DF, sim.npv, rtol=1e-9, atol=1e-6)
+    assert np.ptp(sim.npv[:, 1]) > 0

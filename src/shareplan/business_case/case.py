@@ -50,6 +50,8 @@ from shareplan.scenario.model import Authority, PartnerGeography, Scenario
 
 #: Models in which the relationship is customer and supplier, so benefits ramp up quickly (seed).
 SUPPLIER_MODELS = frozenset({"public_private", "commercial_trading", "corporate_centralisation"})
+#: The three points of every uncertain range, in order.
+LEVELS = ("low", "central", "high")
 #: Models whose staff stay with the authority (the service is run from the borough).
 HOSTED_MODELS = frozenset({"commercial_trading", "corporate_centralisation"})
 
@@ -140,6 +142,8 @@ class Prepared:
     has_platforms: bool
     local_share: float
     trading_volume: float
+    trading_volume_range: tuple[float, float, float]
+    trading_margin_range: tuple[float, float, float]
     team_fte: float
     cost_per_fte: float
     procurement: Procurement
@@ -154,6 +158,12 @@ class Prepared:
     joint_venture: bool
     quick_win_months: float
     quick_win_share: float
+
+
+def _one_each(values: tuple[float, float, float]) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Low, central and high as one-entry arrays (a :class:`Ranges` for one opportunity)."""
+    low, central, high = values
+    return np.array([low]), np.array([central]), np.array([high])
 
 
 def _declared_row(scenario: Scenario, opportunity: Opportunity) -> int | None:
@@ -331,11 +341,33 @@ def prepare(scenario: Scenario, opportunity: Opportunity, book: AssumptionBook) 
 
     keep = 1.0 - book.number("savings.private_partner_gain_share") if private else 1.0
     nc_share = book.number("savings.non_cashable_share", model)
-    trading_volume = 0.0
-    trading = 0.0
+    # Commercial trading: the buyers' extra volume (a share of ours) and the net margin on it,
+    # each with a range; the central case is baseline x central volume x central margin.
+    volume_range = (0.0, 0.0, 0.0)
+    margin_range = (0.0, 0.0, 0.0)
     if model == "commercial_trading":
-        trading_volume = book.number("savings.trading", "volume_per_buyer") * len(partners)
-        trading = baseline * trading_volume * book.number("savings.trading", "net_margin")
+        buyers = len(partners)
+        per_buyer = [book.number("savings.trading", "volume_per_buyer", k) for k in LEVELS]
+        margins = [book.number("savings.trading", "net_margin", k) for k in LEVELS]
+        volume_range = (per_buyer[0] * buyers, per_buyer[1] * buyers, per_buyer[2] * buyers)
+        margin_range = (margins[0], margins[1], margins[2])
+        for label, triple in (
+            ("savings.trading.volume_per_buyer", per_buyer),
+            ("savings.trading.net_margin", margins),
+        ):
+            if not triple[0] <= triple[1] <= triple[2]:
+                problems.append(
+                    Problem(
+                        f"parameter {label!r}: low, central and high are out of order "
+                        f"({triple[0]:g}, {triple[1]:g}, {triple[2]:g})",
+                        sheet="parameters",
+                        row=book.override_row("savings.trading", tuple(label.split(".")[2:])),
+                        column="value",
+                        allowed="low <= central <= high",
+                    )
+                )
+    trading_volume = volume_range[1]
+    trading = baseline * trading_volume * margin_range[1]
 
     # Platforms: the share of the services' platforms that every partner also uses.
     platforms = {p for s in services for p in s.platforms}
@@ -574,6 +606,8 @@ def prepare(scenario: Scenario, opportunity: Opportunity, book: AssumptionBook) 
             np.array([delay_range[2] - delay_range[1]]),
         ),
         correlation=correlation,
+        trading_volume=_one_each(volume_range),
+        trading_margin=_one_each(margin_range),
     )
     return Prepared(
         opportunity=opportunity,
@@ -586,6 +620,8 @@ def prepare(scenario: Scenario, opportunity: Opportunity, book: AssumptionBook) 
         has_platforms=has_platforms,
         local_share=local_share,
         trading_volume=trading_volume,
+        trading_volume_range=volume_range,
+        trading_margin_range=margin_range,
         team_fte=team_fte,
         cost_per_fte=cost_per_fte,
         procurement=procurement,
@@ -833,6 +869,7 @@ def switching_values(prepared: Prepared, factors: FloatArray) -> tuple[Switching
                 note="all one-off cost lines scaled together",
             )
         )
+    out.extend(_trading_switch(prepared, factors))
     horizon_months = 12.0 * len(factors)
     delay0 = float(np.asarray(base.delay_months))
 
@@ -878,38 +915,117 @@ def switching_values(prepared: Prepared, factors: FloatArray) -> tuple[Switching
     return tuple(out)
 
 
+def _trading_switch(prepared: Prepared, factors: FloatArray) -> list[SwitchingValue]:
+    """The annual trading income at which the adjusted NPV is zero (commercial trading only).
+
+    The NPV is linear in the trading income, so two evaluations give the root exactly; it is also
+    stated as the net margin that gives it at the central volume (and the volume at the central
+    margin). No entry when the opportunity does not trade.
+    """
+    base = prepared.adjusted
+    central = float(np.asarray(base.trading))
+    _, volume, v_hi = prepared.trading_volume_range
+    _, margin, m_hi = prepared.trading_margin_range
+    if v_hi * m_hi <= 0:
+        return []
+    unit = "pounds a year at full run-rate"
+    without = float(cashflow.npv_fast(base.replace(trading=0.0), factors))
+    if central <= 0:
+        return [
+            SwitchingValue(
+                input="trading_income",
+                unit=unit,
+                central=central,
+                switching_value=None,
+                change=None,
+                method="linear (exact)",
+                note="no trading income in the central case",
+            )
+        ]
+    root = float(
+        measures.linear_root(without, cashflow.npv_fast(base.replace(trading=central), factors))
+    )
+    if math.isnan(root):
+        note = "the trading income does not move the NPV"
+        value = None
+    elif root < 0:
+        note = "the NPV stays positive with no trading income at all"
+        value = None
+    else:
+        value = root * central
+        note = (
+            f"a net margin of {root * margin:.2%} at the central volume, or a volume of "
+            f"{root * volume:.2%} of our own at the central margin"
+        )
+    return [
+        SwitchingValue(
+            input="trading_income",
+            unit=unit,
+            central=central,
+            switching_value=value,
+            change=None if value is None else value / central - 1.0,
+            method="linear (exact)",
+            note=note,
+        )
+    ]
+
+
 def tornado(prepared: Prepared, factors: FloatArray) -> tuple[TornadoBar, ...]:
-    """Adjusted NPV at each input's low and high, the others central; widest swing first."""
+    """Adjusted NPV at each input's low and high, the others central; widest swing first.
+
+    Each bar names the input, its low and high, and the model input it moves: the saving share,
+    the one-off cost multiplier, the delay, the ramp, for commercial trading the buyers' volume and
+    the net margin (each moving the trading income ``baseline x volume x margin``), and with a
+    private partner its share of the gain.
+    """
     base = prepared.adjusted
     low, _, high = prepared.shares
     c_lo, _, c_hi = prepared.cost_range
     d_lo, _, d_hi = prepared.delay_range
     ramp = float(np.asarray(base.ramp_months))
-    specs = [
-        ("saving_share", "share of gross cost", low, high, "share"),
-        ("one_off_cost_multiplier", "multiplier", c_lo, c_hi, "cost_multiplier"),
-        ("delay_months", "months", d_lo, d_hi, "delay_months"),
-        ("ramp_months", "months", ramp * 0.5, ramp * 2.0, "ramp_months"),
+    # (input, unit, low, high, model field, field value at low, field value at high)
+    specs: list[tuple[str, str, float, float, str, float, float]] = [
+        ("saving_share", "share of gross cost", low, high, "share", low, high),
+        ("one_off_cost_multiplier", "multiplier", c_lo, c_hi, "cost_multiplier", c_lo, c_hi),
+        ("delay_months", "months", d_lo, d_hi, "delay_months", d_lo, d_hi),
+        ("ramp_months", "months", ramp * 0.5, ramp * 2.0, "ramp_months", ramp * 0.5, ramp * 2.0),
     ]
-    if prepared.private:
-        gain = 1.0 - prepared.keep
+    v_lo, v_mid, v_hi = prepared.trading_volume_range
+    m_lo, m_mid, m_hi = prepared.trading_margin_range
+    if v_hi * m_hi > 0:
+        income = prepared.baseline
         specs.append(
             (
-                "private_partner_gain_share",
-                "share",
-                max(0.0, gain - 0.2),
-                min(1.0, gain + 0.2),
-                "keep",
+                "trading_volume",
+                "share of own volume (all buyers)",
+                v_lo,
+                v_hi,
+                "trading",
+                income * v_lo * m_mid,
+                income * v_hi * m_mid,
             )
         )
+        specs.append(
+            (
+                "trading_margin",
+                "share of trading turnover (net margin)",
+                m_lo,
+                m_hi,
+                "trading",
+                income * v_mid * m_lo,
+                income * v_mid * m_hi,
+            )
+        )
+    if prepared.private:
+        gain = 1.0 - prepared.keep
+        g_lo, g_hi = max(0.0, gain - 0.2), min(1.0, gain + 0.2)
+        specs.append(
+            ("private_partner_gain_share", "share", g_lo, g_hi, "keep", 1 - g_lo, 1 - g_hi)
+        )
     bars = []
-    for name, unit, lo, hi, field in specs:
-        if field == "keep":
-            v_lo, v_hi = 1.0 - lo, 1.0 - hi
-        else:
-            v_lo, v_hi = lo, hi
-        n_lo = float(cashflow.npv_fast(base.replace(**{field: v_lo}), factors))
-        n_hi = float(cashflow.npv_fast(base.replace(**{field: v_hi}), factors))
+    for name, unit, lo, hi, field, at_lo, at_hi in specs:
+        n_lo = float(cashflow.npv_fast(base.replace(**{field: at_lo}), factors))
+        n_hi = float(cashflow.npv_fast(base.replace(**{field: at_hi}), factors))
         bars.append(
             TornadoBar(
                 input=name,
@@ -1102,6 +1218,16 @@ def _assemble(
             low=prepared.delay_range[0],
             central=prepared.delay_range[1],
             high=prepared.delay_range[2],
+        ),
+        trading_volume=UncertainRange(
+            low=prepared.trading_volume_range[0],
+            central=prepared.trading_volume_range[1],
+            high=prepared.trading_volume_range[2],
+        ),
+        trading_margin=UncertainRange(
+            low=prepared.trading_margin_range[0],
+            central=prepared.trading_margin_range[1],
+            high=prepared.trading_margin_range[2],
         ),
         keep_share=prepared.keep,
         platform_overlap=prepared.platform_overlap,

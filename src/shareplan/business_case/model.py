@@ -146,7 +146,14 @@ class UncertainRange(Frozen):
 
 
 class BusinessCase(Frozen):
-    """The business case of one opportunity, with a business-as-usual comparator beside it."""
+    """The business case of one opportunity, with a business-as-usual comparator beside it.
+
+    ``trading_volume`` is the extra volume all the buyers bring together, as a share of the
+    authority's own, and ``trading_margin`` the net margin on it (commercial trading; zeros for
+    other models); trading income is ``baseline_annual_cost x volume x margin``. They are ``None``
+    only in results written before trading income was uncertain (then it is fixed at
+    ``model_inputs["trading"]``).
+    """
 
     opportunity_id: str
     title: str
@@ -163,6 +170,8 @@ class BusinessCase(Frozen):
     saving_share: UncertainRange
     cost_multiplier: UncertainRange
     delay_months: UncertainRange
+    trading_volume: UncertainRange | None = None
+    trading_margin: UncertainRange | None = None
     keep_share: float
     platform_overlap: float
     adjusted: Appraisal

@@ -1,17 +1,23 @@
 """Monte Carlo risk analysis: seeded, chunked, vectorised over draws and opportunities.
 
-Three inputs are uncertain for every opportunity, each drawn from its low / central / high (the
-central value is the mode) with a triangular or a PERT distribution:
+Three inputs are uncertain for every opportunity, and two more for an opportunity that trades, each
+drawn from its low / central / high (the central value is the mode) with a triangular or a PERT
+distribution:
 
 * the saving share;
 * a multiplier on every one-off cost;
-* the delay (months of slippage before savings begin).
+* the delay (months of slippage before savings begin);
+* commercial trading: the extra volume the buyers bring (a share of the authority's own volume)
+  and the net margin on it; the trading income of a draw is ``baseline * volume * margin``.
 
 Cost overrun and delay are correlated through a Gaussian copula with correlation ``rho``: two
 standard normals ``z1`` and ``rho * z1 + sqrt(1 - rho**2) * z2`` are turned into uniforms and then
 into draws by each distribution's inverse CDF. Each uncertain input has its own random stream
 (spawned from the seed), and draws are taken in chunks of whole draws from those streams, so the
 results do not depend on the chunk size: the same seed gives the same draws, in one chunk or many.
+Volume and margin are drawn independently of each other and of the rest, and only for the
+opportunities whose trading income can vary (the others keep their central trading income), so an
+opportunity that does not trade costs nothing extra.
 """
 
 from __future__ import annotations
@@ -28,6 +34,8 @@ from scipy import special
 from shareplan.business_case.cashflow import FlowInputs, npv_and_start, quick_win, yearly
 
 FloatArray = npt.NDArray[np.float64]
+IntArray = npt.NDArray[np.intp]
+Triple = tuple[FloatArray, FloatArray, FloatArray]
 Distribution = Literal["triangular", "pert"]
 
 #: Cells (draws x opportunities) per chunk: bounds the memory of the temporaries (about 8 MB each).
@@ -36,16 +44,40 @@ DEFAULT_CHUNK_CELLS = 1_000_000
 
 @dataclass(frozen=True, slots=True)
 class Ranges:
-    """Low, central (mode) and high of each uncertain input, one entry per opportunity."""
+    """Low, central (mode) and high of each uncertain input, one entry per opportunity.
 
-    share: tuple[FloatArray, FloatArray, FloatArray]
-    cost_multiplier: tuple[FloatArray, FloatArray, FloatArray]
-    delay_months: tuple[FloatArray, FloatArray, FloatArray]
+    ``trading_volume`` (the buyers' extra volume as a share of the authority's own) and
+    ``trading_margin`` (the net margin on it) are optional: without them trading income is fixed
+    at the base inputs' ``trading``. With them, the base ``trading`` must be ``baseline x central
+    volume x central margin``.
+    """
+
+    share: Triple
+    cost_multiplier: Triple
+    delay_months: Triple
     correlation: float = 0.0
+    trading_volume: Triple | None = None
+    trading_margin: Triple | None = None
 
     @property
     def size(self) -> int:
         return int(np.broadcast_shapes(*(np.shape(a) for a in self.share))[0])
+
+    def trading_columns(self) -> IntArray:
+        """The opportunities whose trading income can vary: a volume or margin range of positive
+        width, and some income at the top of both ranges."""
+        if self.trading_volume is None or self.trading_margin is None:
+            return np.zeros(0, dtype=np.intp)
+        n = self.size
+        v_lo, _, v_hi = (
+            np.broadcast_to(np.asarray(a, np.float64), (n,)) for a in self.trading_volume
+        )
+        m_lo, _, m_hi = (
+            np.broadcast_to(np.asarray(a, np.float64), (n,)) for a in self.trading_margin
+        )
+        varies = ((v_hi > v_lo) | (m_hi > m_lo)) & (v_hi * m_hi > 0)
+        result: IntArray = np.flatnonzero(varies)
+        return result
 
 
 def triangular_ppf(
@@ -79,11 +111,15 @@ def pert_ppf(u: FloatArray, low: FloatArray, mode: FloatArray, high: FloatArray)
 
 @dataclass(frozen=True, slots=True)
 class Draws:
-    """One chunk of draws, each of shape ``(draws, opportunities)``."""
+    """One chunk of draws, each of shape ``(draws, opportunities)``; the trading volume and margin
+    have one column per entry of ``trading_columns`` (the opportunities whose trading varies)."""
 
     share: FloatArray
     cost_multiplier: FloatArray
     delay_months: FloatArray
+    trading_columns: IntArray
+    trading_volume: FloatArray
+    trading_margin: FloatArray
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,13 +129,18 @@ class _Raw:
     u_share: FloatArray
     z_cost: FloatArray
     z_delay: FloatArray
+    u_volume: FloatArray
+    u_margin: FloatArray
 
 
-def _iter_raw(n: int, n_draws: int, seed: int, chunk: int, rho: float) -> Iterator[_Raw]:
+def _iter_raw(
+    n: int, n_draws: int, seed: int, chunk: int, rho: float, n_trading: int = 0
+) -> Iterator[_Raw]:
     """Raw variates in chunks of whole draws; each input has its own stream spawned from the seed,
-    so the variates do not depend on the chunk size."""
-    share_rng, cost_rng, delay_rng = (
-        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(3)
+    so the variates do not depend on the chunk size. (The first three streams are the same
+    whether or not anything trades: a spawned child depends only on the seed and its index.)"""
+    share_rng, cost_rng, delay_rng, volume_rng, margin_rng = (
+        np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(5)
     )
     rest = float(np.sqrt(max(0.0, 1.0 - rho * rho)))
     done = 0
@@ -108,13 +149,31 @@ def _iter_raw(n: int, n_draws: int, seed: int, chunk: int, rho: float) -> Iterat
         u_share = share_rng.random((size, n))
         z_cost = cost_rng.standard_normal((size, n))
         z_delay = rho * z_cost + rest * delay_rng.standard_normal((size, n))
-        yield _Raw(u_share, z_cost, z_delay)
+        u_volume = volume_rng.random((size, n_trading))
+        u_margin = margin_rng.random((size, n_trading))
+        yield _Raw(u_share, z_cost, z_delay, u_volume, u_margin)
         done += size
 
 
-def _draws(raw: _Raw, ranges: Ranges, distribution: Distribution) -> Draws:
+def _draws(
+    raw: _Raw, ranges: Ranges, distribution: Distribution, columns: IntArray | None = None
+) -> Draws:
     ppf = triangular_ppf if distribution == "triangular" else pert_ppf
     n = ranges.size
+    if columns is None:
+        columns = ranges.trading_columns()
+    volume = margin = np.zeros((raw.u_share.shape[0], 0))
+    if columns.size and ranges.trading_volume is not None and ranges.trading_margin is not None:
+        v_lo, v_mid, v_hi = (
+            np.broadcast_to(np.asarray(a, dtype=np.float64), (n,))[columns]
+            for a in ranges.trading_volume
+        )
+        m_lo, m_mid, m_hi = (
+            np.broadcast_to(np.asarray(a, dtype=np.float64), (n,))[columns]
+            for a in ranges.trading_margin
+        )
+        volume = ppf(raw.u_volume, v_lo, v_mid, v_hi)
+        margin = ppf(raw.u_margin, m_lo, m_mid, m_hi)
     s_lo, s_mid, s_hi = (
         np.broadcast_to(np.asarray(a, dtype=np.float64), (n,)) for a in ranges.share
     )
@@ -128,6 +187,9 @@ def _draws(raw: _Raw, ranges: Ranges, distribution: Distribution) -> Draws:
         share=ppf(raw.u_share, s_lo, s_mid, s_hi),
         cost_multiplier=ppf(special.ndtr(raw.z_cost), c_lo, c_mid, c_hi),
         delay_months=ppf(special.ndtr(raw.z_delay), d_lo, d_mid, d_hi),
+        trading_columns=columns,
+        trading_volume=volume,
+        trading_margin=margin,
     )
 
 
@@ -141,17 +203,30 @@ def iter_draws(
     """Yield the draws in chunks of at most ``chunk`` draws (reproducible whatever ``chunk``)."""
     if distribution not in ("triangular", "pert"):
         raise ValueError(f"unknown distribution {distribution!r}")
-    for raw in _iter_raw(ranges.size, n_draws, seed, chunk, float(ranges.correlation)):
-        yield _draws(raw, ranges, distribution)
+    columns = ranges.trading_columns()
+    raws = _iter_raw(
+        ranges.size, n_draws, seed, chunk, float(ranges.correlation), int(columns.size)
+    )
+    for raw in raws:
+        yield _draws(raw, ranges, distribution, columns)
 
 
 def _with_draws(base: FlowInputs, draws: Draws) -> FlowInputs:
     """The base inputs (one entry per opportunity) with the drawn inputs put in."""
-    return base.replace(
-        share=draws.share,
-        cost_multiplier=draws.cost_multiplier * np.asarray(base.cost_multiplier),
-        delay_months=draws.delay_months + np.asarray(base.delay_months),
-    )
+    changes: dict[str, FloatArray] = {
+        "share": draws.share,
+        "cost_multiplier": draws.cost_multiplier * np.asarray(base.cost_multiplier),
+        "delay_months": draws.delay_months + np.asarray(base.delay_months),
+    }
+    columns = draws.trading_columns
+    if columns.size:
+        shape = draws.share.shape
+        trading = np.empty(shape, dtype=np.float64)
+        trading[...] = np.asarray(base.trading, dtype=np.float64)
+        baseline = np.broadcast_to(np.asarray(base.baseline, dtype=np.float64), shape[-1:])
+        trading[:, columns] = baseline[columns] * draws.trading_volume * draws.trading_margin
+        changes["trading"] = trading
+    return base.replace(**changes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -209,15 +284,17 @@ def simulate_npv(
     npvs = np.empty((n_draws, n), dtype=np.float64)
     quick = np.empty((n_draws, n), dtype=np.bool_)
 
+    columns = ranges.trading_columns()
+
     def work(row: int, raw: _Raw) -> None:
-        inputs = _with_draws(base, _draws(raw, ranges, distribution))
+        inputs = _with_draws(base, _draws(raw, ranges, distribution, columns))
         size = raw.u_share.shape[0]
         value, start = npv_and_start(inputs, factors)
         npvs[row : row + size] = value
         won = quick_win(inputs, quick_win_months, quick_win_share, start)
         quick[row : row + size] = np.broadcast_to(won, (size, n))
 
-    raws = _iter_raw(n, n_draws, seed, chunk, float(ranges.correlation))
+    raws = _iter_raw(n, n_draws, seed, chunk, float(ranges.correlation), int(columns.size))
     if workers <= 1:
         row = 0
         for raw in raws:

@@ -13,7 +13,7 @@ import numpy.typing as npt
 from pydantic import BaseModel, ConfigDict
 
 from shareplan.business_case.cashflow import FlowInputs
-from shareplan.business_case.model import BusinessCase
+from shareplan.business_case.model import BusinessCase, UncertainRange
 from shareplan.business_case.montecarlo import Distribution, Ranges, simulate_yearly_net
 from shareplan.errors import InputError, Problem
 
@@ -40,6 +40,16 @@ class ProgrammeSimulation(BaseModel):
         return self.model_dump(mode="json", exclude={"draws"})
 
 
+def _triple(
+    ranges: Sequence[UncertainRange | None],
+) -> tuple[FloatArray, FloatArray, FloatArray]:
+    """Low, central and high across the cases; a case without a range (results written before
+    trading income was uncertain) gets zeros, so its trading income stays as in its model inputs."""
+    rows = [(0.0, 0.0, 0.0) if r is None else (r.low, r.central, r.high) for r in ranges]
+    table = np.array(rows, dtype=np.float64).reshape(len(rows), 3)
+    return table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy()
+
+
 def simulate_programme(
     cases: Sequence[BusinessCase],
     n_draws: int,
@@ -49,8 +59,10 @@ def simulate_programme(
 ) -> ProgrammeSimulation:
     """Yearly net savings of the chosen opportunities under uncertainty (optimism-bias adjusted).
 
-    Each case's model inputs and ranges are those in its business case; ``seed`` should be the
-    scenario's ``authority.random_seed``. All cases must share a horizon and first year.
+    Each case's model inputs and ranges are those in its business case (the saving share, the
+    one-off cost multiplier, the delay and, for commercial trading, the buyers' volume and the net
+    margin); ``seed`` should be the scenario's ``authority.random_seed``. All cases must share a
+    horizon and first year.
     """
     if not cases:
         raise InputError([Problem("no opportunities to simulate")])
@@ -79,6 +91,8 @@ def simulate_programme(
             np.array([c.delay_months.high - c.delay_months.central for c in cases]),
         ),
         correlation=float(cases[0].monte_carlo.correlation) if cases[0].monte_carlo else 0.0,
+        trading_volume=_triple([c.trading_volume for c in cases]),
+        trading_margin=_triple([c.trading_margin for c in cases]),
     )
     # The drawn inputs replace the base share and multiply/add to the base multiplier/delay.
     base = base.replace(cost_multiplier=np.ones(len(cases)), delay_months=np.zeros(len(cases)))
