@@ -434,3 +434,70 @@ def test_trading_income_is_uncertain_in_the_tornado_switching_values_and_monte_c
     assert float((programme.draws[:, 0, :] @ factors).mean()) == pytest.approx(
         case.monte_carlo.mean, rel=1e-9
     )
+
+
+def test_jobs_kept_in_the_borough_follow_the_assessment_rule(evidence: EvidenceBase) -> None:
+    """Who does the work is one evidence parameter (assessment.within_borough.host.<model>), read
+    by the business case and the assessment alike. Payroll (25 FTE):
+
+    * outsourced to Acme (private, outside the borough): the partner does the work, none of the
+      remaining 25 x (1 - 0.2) = 20 FTE stay in the borough (not half, as the members' share
+      said), and the 'jobs leave the borough' risk is raised;
+    * a joint venture in the borough (RBT): all 20 stay, no risk;
+    * a shared service with Northby (outside): spread over the two members, half of
+      25 x (1 - 0.12) = 22 FTE stay, 11 would work outside;
+    * a strategic collaboration with Northby: as the evidence says who does the work. With the
+      scenario saying the council keeps doing its own work (host 'council'), all
+      25 x (1 - 0.02) = 24.5 stay and no risk is raised.
+
+    In each case the share kept is the assessment's 'within the borough' score / 100."""
+    from shareplan.assessment.assess import assess
+
+    sc = scenario()
+    collab = opp("strategic_collaboration", ("northby",))
+    options = [
+        (opp("public_private", ("acme",)), 0.0),
+        (opp("public_private", ("rbt",)), 1.0),
+        (opp("public_public_shared_service", ("northby",)), 0.5),
+    ]
+    cases = build_business_cases(sc, [o for o, _ in options], evidence, draws=0)
+    scored = assess([o for o, _ in options], sc, evidence, smaa_samples=100)
+    for (o, share), case in zip(options, cases, strict=True):
+        m = case.measures
+        assert m.fte_kept_in_borough == pytest.approx((case.fte - m.fte_released) * share)
+        score = scored.scores(o.id)["criteria"]["within_borough"]["score"]
+        assert score == pytest.approx(100 * share)
+        leaving = any(r.id == "jobs_leave_borough" for r in case.risks.risks)
+        assert leaving == (share < 1.0)
+    assert cases[0].measures.fte_kept_in_borough == 0.0
+    for scenario_ in (
+        sc,
+        sc.model_copy(
+            update={
+                "parameters": (
+                    ParameterOverride(
+                        key="assessment.within_borough.host.strategic_collaboration",
+                        value="council",
+                    ),
+                )
+            }
+        ),
+    ):
+        case = build_business_case(scenario_, collab, evidence, draws=0)
+        score = assess([collab], scenario_, evidence, smaa_samples=100).scores(collab.id)
+        share = score["criteria"]["within_borough"]["score"] / 100
+        m = case.measures
+        assert m.fte_kept_in_borough == pytest.approx((case.fte - m.fte_released) * share)
+        leaving = any(r.id == "jobs_leave_borough" for r in case.risks.risks)
+        assert leaving == (share < 1.0)
+    assert m.fte_kept_in_borough == pytest.approx(24.5) and not leaving
+    bad = sc.model_copy(
+        update={
+            "parameters": (
+                ParameterOverride(key="assessment.within_borough.host.public_private", value="x"),
+            )
+        }
+    )
+    with pytest.raises(InputError) as exc:
+        build_business_case(bad, options[0][0], evidence, draws=0)
+    assert "council, shared, partners" in (exc.value.problems[0].allowed or "")

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.optimize import brentq
 
+from shareplan.assessment.settings import HOSTS
 from shareplan.business_case import cashflow, measures
 from shareplan.business_case.assumptions import AssumptionBook
 from shareplan.business_case.cashflow import COST_KINDS, FloatArray, FlowInputs
@@ -52,8 +53,6 @@ from shareplan.scenario.model import Authority, PartnerGeography, Scenario
 SUPPLIER_MODELS = frozenset({"public_private", "commercial_trading", "corporate_centralisation"})
 #: The three points of every uncertain range, in order.
 LEVELS = ("low", "central", "high")
-#: Models whose staff stay with the authority (the service is run from the borough).
-HOSTED_MODELS = frozenset({"commercial_trading", "corporate_centralisation"})
 
 
 def year_label(authority: Authority, year: int) -> str:
@@ -158,6 +157,24 @@ class Prepared:
     joint_venture: bool
     quick_win_months: float
     quick_win_share: float
+
+
+def kept_in_borough_share(host: str, partners_in_borough: int, partners: int) -> float:
+    """Share of the remaining staff whose work stays in the borough, by who does the work
+    (``assessment.within_borough.host.<model>``, the rule the assessment's 'within the borough'
+    criterion scores, so the two never disagree):
+
+    * ``council``: the council does the work, so all of it stays: 1;
+    * ``shared``: spread evenly over the members (the authority counts as one):
+      ``(1 + partners in the borough) / (1 + partners)``;
+    * ``partners``: the partners do the work: ``partners in the borough / partners`` (an
+      outsourcing to a national provider keeps none).
+    """
+    if host == "council":
+        return 1.0
+    if host == "shared":
+        return (1.0 + partners_in_borough) / (1.0 + partners)
+    return partners_in_borough / max(partners, 1)
 
 
 def _one_each(values: tuple[float, float, float]) -> tuple[FloatArray, FloatArray, FloatArray]:
@@ -564,12 +581,26 @@ def prepare(scenario: Scenario, opportunity: Opportunity, book: AssumptionBook) 
                 allowed="a share from 0 to 1",
             )
         )
+    local_share = 1.0
+    host = str(book.get(f"assessment.within_borough.host.{model}"))
+    if host not in HOSTS:
+        problems.append(
+            Problem(
+                f"parameter 'assessment.within_borough.host.{model}' must name who does the "
+                f"work, not {host!r}",
+                sheet="parameters",
+                row=book.override_row(f"assessment.within_borough.host.{model}"),
+                column="value",
+                allowed=", ".join(HOSTS),
+            )
+        )
+    else:
+        in_borough = sum(1 for p in partners if p.geography == PartnerGeography.BOROUGH)
+        local_share = kept_in_borough_share(host, in_borough, len(partners))
     problems.extend(_negative_overrides(book))
     problems.extend(book.problems)
     raise_if_any(problems)
 
-    local_members = 1 + sum(1 for p in partners if p.geography == PartnerGeography.BOROUGH)
-    local_share = 1.0 if model in HOSTED_MODELS or not partners else local_members / members
     affinities = [p.affinity for p in partners]
 
     unadjusted = FlowInputs(
