@@ -7,18 +7,22 @@ from typing import Any
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from tests.conftest import make_authority, make_partner, make_service
 
 from shareplan.business_case import (
     build_business_case,
     build_business_cases,
     cashflow,
+    check_scenario,
+    checks,
     simulate_programme,
 )
 from shareplan.business_case.assumptions import AssumptionBook
 from shareplan.business_case.case import prepare
 from shareplan.errors import InputError
-from shareplan.evidence import EvidenceBase
+from shareplan.evidence import EvidenceBase, load_evidence
 from shareplan.opportunities import Estimates, Opportunity
 from shareplan.scenario import DeclaredOpportunity, ParameterOverride, Scenario
 
@@ -501,3 +505,124 @@ def test_jobs_kept_in_the_borough_follow_the_assessment_rule(evidence: EvidenceB
     with pytest.raises(InputError) as exc:
         build_business_case(bad, options[0][0], evidence, draws=0)
     assert "council, shared, partners" in (exc.value.problems[0].allowed or "")
+
+
+def overridden(*pairs: tuple[str, float | str], **authority: Any) -> Scenario:
+    return scenario(**authority).model_copy(
+        update={"parameters": tuple(ParameterOverride(key=k, value=v) for k, v in pairs)}
+    )
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "words", "allowed"),
+    [
+        ("savings.share.strategic_collaboration", "abc", "is a table", "back_office"),
+        ("costs.project_team_fte", -3.0, "is a table", "costs.project_team_fte.strategic"),
+        ("montecarlo.draws", -5.0, "is -5", "whole number of draws from 0"),
+        ("montecarlo.draws", 2.5, "is 2.5", "whole number of draws from 0"),
+        ("costs.project_team_cost_ratio", "abc", "must be a number", "a number"),
+        ("costs.project_team_cost_ratio", -1.0, "cannot be negative", "0 or more"),
+        ("montecarlo.distribution", 3.0, "is text", "text"),
+        ("montecarlo.distribution", "normal", "'normal'", "triangular, pert"),
+        ("optimism.project_types.public_private.one_off", "rockets", "no optimism", "outsourcing"),
+        ("procurement.threshold.services.vat_inclusive", "no", "yes or no", "1 (yes) or 0"),
+        ("risks.register", 1.0, "is a list", "evidence base"),
+        ("discount.schedule.standard", 0.035, "not the number", "bands as text"),
+        ("discount.schedule.standard", "0-5:3.5%", "covers years 0-5 only", "bands as text"),
+        ("discount.schedule.health", "three percent", "cannot read", "bands as text"),
+        ("savings.share.public_private.back_office.middle", 0.1, "is not part of", "back_office"),
+    ],
+)
+def test_check_scenario_names_each_bad_override(
+    evidence: EvidenceBase, key: str, value: float | str, words: str, allowed: str
+) -> None:
+    """Each bad override gives one problem on the parameters sheet naming the key, in column
+    'value' ('key' for a path that names nothing), with no row (the scenario keeps none), and
+    build_business_cases raises it as an InputError (with the row of the sheet's convention), not
+    a TypeError or a silently switched-off Monte Carlo."""
+    sc = overridden((key, value))
+    problems = check_scenario(sc, evidence)
+    assert len(problems) == 1, problems
+    p = problems[0]
+    assert p.sheet == "parameters" and p.row is None and key in p.message
+    assert p.column == ("key" if words == "is not part of" else "value")
+    assert words in p.message and allowed in (p.allowed or "")
+    with pytest.raises(InputError) as exc:
+        build_business_case(sc, opp("public_private", ("acme",)), evidence, draws=0)
+    assert any(q.message == p.message and q.row == 2 for q in exc.value.problems)
+
+
+def test_check_scenario_authority_settings_and_good_overrides(
+    evidence: EvidenceBase, minimal: Scenario
+) -> None:
+    """An unknown schedule is found before any appraisal (sheet 'authority', column
+    'discount_schedule', the schedules listed), as is a horizon of 0 years; good overrides, and
+    the shipped scenarios, give none."""
+    (p,) = check_scenario(scenario(discount_schedule="generous"), evidence)
+    assert (p.sheet, p.column) == ("authority", "discount_schedule")
+    assert "reduced" in (p.allowed or "") and "standard" in (p.allowed or "")
+    none = scenario().model_copy(
+        update={"authority": make_authority().model_copy(update={"horizon_years": 0})}
+    )
+    (short,) = check_scenario(none, evidence)
+    assert (short.sheet, short.column) == ("authority", "horizon_years")
+    good = overridden(
+        ("savings.share.public_private.back_office.central", 0.25),
+        ("montecarlo.draws", 0.0),
+        ("montecarlo.cost_delay_correlation", -0.3),
+        ("discount.schedule.standard", "0-30:3.5%; 31-:3%"),
+        ("optimism.project_types.public_private.one_off", ""),
+        ("assessment.neutral_score", 40.0),
+    )
+    assert check_scenario(good, evidence) == []
+    assert check_scenario(minimal, evidence) == []
+    from tests.conftest import ROOT
+
+    from shareplan.scenario import load_scenario
+
+    example = load_scenario(ROOT / "examples" / "rotherham-2010", evidence)
+    assert check_scenario(example, evidence) == []
+
+
+def test_every_problem_at_once(evidence: EvidenceBase) -> None:
+    """A table set to a figure, a negative cost and a share above 1: all three reported together
+    only when none blocks the build; a table set to a figure blocks it, so the check's problems
+    come alone."""
+    sc = overridden(
+        ("costs.project_team_cost_ratio", -1.0),
+        ("savings.share.public_public_shared_service.back_office.high", 1.4),
+    )
+    with pytest.raises(InputError) as exc:
+        build_business_case(sc, opp("public_public_shared_service", ("northby",)), evidence)
+    text = problems_of(exc)
+    assert "cannot be negative" in text and "outside 0-100%" in text
+    blocked = overridden(("costs.project_team_fte", 2.0), ("montecarlo.draws", -5.0))
+    with pytest.raises(InputError) as exc:
+        build_business_case(blocked, opp("public_private", ("acme",)), evidence)
+    assert {q.row for q in exc.value.problems} == {2, 3}
+
+
+EVIDENCE = load_evidence()
+BUSINESS_CASE_KEYS = sorted(k for k in EVIDENCE.parameters if k.startswith(checks.PREFIXES))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    key=st.sampled_from(BUSINESS_CASE_KEYS),
+    value=st.one_of(
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=12),
+        st.sampled_from(["0-30:3.5%", "triangular", "pert", "", "outsourcing"]),
+    ),
+)
+def test_any_override_is_built_or_refused_never_a_traceback(key: str, value: float | str) -> None:
+    """Whatever figure or text replaces a whole business-case parameter, the business case is
+    built or refused with an InputError, never another exception; when it is built,
+    check_scenario found nothing."""
+    sc = overridden((key, value))
+    try:
+        build_business_case(sc, opp("public_private", ("acme",)), EVIDENCE, draws=0)
+    except InputError as exc:
+        assert exc.problems
+    else:
+        assert check_scenario(sc, EVIDENCE) == []

@@ -13,6 +13,7 @@ from shareplan.business_case.case import (
     discount_factors_for,
     year_label,
 )
+from shareplan.business_case.checks import check_scenario
 from shareplan.business_case.model import (
     Appraisal,
     BusinessCase,
@@ -55,6 +56,7 @@ __all__ = [
     "YearFlow",
     "build_business_case",
     "build_business_cases",
+    "check_scenario",
     "discount_factors_for",
     "programme_risks",
     "simulate_programme",

@@ -41,7 +41,7 @@ class Assumption(BaseModel):
     note: str = ""
 
 
-def _split(key: str, known: Sequence[str]) -> tuple[str, tuple[str, ...]] | None:
+def split_key(key: str, known: Sequence[str]) -> tuple[str, tuple[str, ...]] | None:
     """The longest parameter key that ``key`` starts with, and the path after it."""
     best: str | None = None
     for candidate in known:
@@ -55,7 +55,8 @@ def _split(key: str, known: Sequence[str]) -> tuple[str, tuple[str, ...]] | None
     return best, tuple(rest.split(".")) if rest else ()
 
 
-def _dig(value: Any, path: tuple[str, ...]) -> Any:
+def dig(value: Any, path: tuple[str, ...]) -> Any:
+    """The part of a (nested table) value at ``path``; ``KeyError`` or ``TypeError`` if absent."""
     for step in path:
         value = value[step]
     return value
@@ -78,12 +79,12 @@ class AssumptionBook:
         self._overrides: dict[tuple[str, tuple[str, ...]], tuple[Any, str, int]] = {}
         known = tuple(evidence.parameters)
         for index, override in enumerate(overrides):
-            split = _split(override.key, known)
+            split = split_key(override.key, known)
             if split is None:
                 continue  # a parameter of another stage
             key, path = split
             try:
-                _dig(evidence.parameter(key).at(on).value, path)
+                dig(evidence.parameter(key).at(on).value, path)
             except (KeyError, TypeError, IndexError):
                 self.problems.append(
                     Problem(
@@ -109,7 +110,7 @@ class AssumptionBook:
         full = ".".join((key, *path))
         for (k, p), (value, note, _) in self._overrides.items():
             if k == key and tuple(path[: len(p)]) == p:
-                result = _dig(value, tuple(path[len(p) :])) if len(path) > len(p) else value
+                result = dig(value, tuple(path[len(p) :])) if len(path) > len(p) else value
                 self.used[full] = Assumption(
                     key=full,
                     description=parameter.description,
@@ -122,7 +123,7 @@ class AssumptionBook:
                 )
                 return result
         dated = parameter.at(self.on)
-        result = _dig(dated.value, tuple(path))
+        result = dig(dated.value, tuple(path))
         note = dated.note
         if not parameter.applies_on(self.on):
             note = (

@@ -10,6 +10,7 @@ assumption used with its source.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 from collections.abc import Sequence
@@ -22,6 +23,7 @@ from shareplan.assessment.settings import HOSTS
 from shareplan.business_case import cashflow, measures
 from shareplan.business_case.assumptions import AssumptionBook
 from shareplan.business_case.cashflow import COST_KINDS, FloatArray, FlowInputs
+from shareplan.business_case.checks import MAX_DRAWS, findings
 from shareplan.business_case.discounting import (
     ScheduleError,
     bands_from_value,
@@ -270,29 +272,6 @@ def _share_table(
     return (low, central, high), problems
 
 
-_NON_NEGATIVE_PREFIXES = ("costs.", "procurement.", "savings.", "montecarlo.", "optimism.")
-
-
-def _negative_overrides(book: AssumptionBook) -> list[Problem]:
-    out = []
-    for assumption in book.used.values():
-        if assumption.origin != "scenario" or not assumption.key.startswith(_NON_NEGATIVE_PREFIXES):
-            continue
-        if isinstance(assumption.value, int | float) and assumption.value < 0:
-            if assumption.key.startswith("montecarlo.cost_delay_correlation"):
-                continue
-            out.append(
-                Problem(
-                    f"parameter {assumption.key!r} is {assumption.value:g}; it cannot be negative",
-                    sheet="parameters",
-                    row=book.override_row(assumption.key),
-                    column="value",
-                    allowed="0 or more",
-                )
-            )
-    return out
-
-
 def prepare(scenario: Scenario, opportunity: Opportunity, book: AssumptionBook) -> Prepared:
     """Derive the model's inputs for one opportunity; raises :class:`InputError` on bad input."""
     problems = _estimate_problems(scenario, opportunity)
@@ -497,17 +476,6 @@ def prepare(scenario: Scenario, opportunity: Opportunity, book: AssumptionBook) 
         d: book.number(f"optimism.mitigated_share.{d}")
         for d in ("one_off", "duration", "operating")
     }
-    for dimension, value in mitigated.items():
-        if not 0.0 <= value <= 1.0:
-            problems.append(
-                Problem(
-                    f"parameter 'optimism.mitigated_share.{dimension}' is {value:g}",
-                    sheet="parameters",
-                    row=book.override_row(f"optimism.mitigated_share.{dimension}"),
-                    column="value",
-                    allowed="a share from 0 to 1",
-                )
-            )
     optimism = OptimismBias(
         one_off_type=one_off_type,
         one_off_upper=one_off_upper,
@@ -559,28 +527,8 @@ def prepare(scenario: Scenario, opportunity: Opportunity, book: AssumptionBook) 
                     allowed="low <= central <= high",
                 )
             )
-    if not -1.0 <= correlation <= 1.0:
-        problems.append(
-            Problem(
-                f"parameter 'montecarlo.cost_delay_correlation' is {correlation:g}",
-                sheet="parameters",
-                row=book.override_row("montecarlo.cost_delay_correlation"),
-                column="value",
-                allowed="a correlation from -1 to 1",
-            )
-        )
     quick_win_months = book.number("business_case.quick_win.months")
     quick_win_share = book.number("business_case.quick_win.min_share_of_annual")
-    if not 0.0 <= quick_win_share <= 1.0:
-        problems.append(
-            Problem(
-                f"parameter 'business_case.quick_win.min_share_of_annual' is {quick_win_share:g}",
-                sheet="parameters",
-                row=book.override_row("business_case.quick_win.min_share_of_annual"),
-                column="value",
-                allowed="a share from 0 to 1",
-            )
-        )
     local_share = 1.0
     host = str(book.get(f"assessment.within_borough.host.{model}"))
     if host not in HOSTS:
@@ -597,7 +545,6 @@ def prepare(scenario: Scenario, opportunity: Opportunity, book: AssumptionBook) 
     else:
         in_borough = sum(1 for p in partners if p.geography == PartnerGeography.BOROUGH)
         local_share = kept_in_borough_share(host, in_borough, len(partners))
-    problems.extend(_negative_overrides(book))
     problems.extend(book.problems)
     raise_if_any(problems)
 
@@ -1140,12 +1087,22 @@ def build_business_cases(
     """Business cases for the given (shortlisted) opportunities, in order.
 
     ``draws`` overrides the evidence's ``montecarlo.draws`` (0: no Monte Carlo); the seed is the
-    scenario's ``authority.random_seed``. Every problem in every opportunity is collected before
-    :class:`InputError` is raised, so nothing is half-built.
+    scenario's ``authority.random_seed``. The scenario is checked first (:func:`check_scenario`:
+    overrides of the wrong shape, type or sign, the horizon, the discount schedule); every problem
+    there and in every opportunity is collected before :class:`InputError` is raised, so nothing
+    is half-built.
     """
     evidence = evidence or load_evidence()
     authority = scenario.authority
-    problems: list[Problem] = []
+    found = findings(scenario, evidence)
+    # The scenario model keeps no rows; the book's convention (one row per override under a
+    # header) locates each override, as in every other problem about the parameters sheet.
+    problems = [
+        dataclasses.replace(f.problem, row=f.index + 2) if f.index is not None else f.problem
+        for f in found
+    ]
+    if any(f.blocking for f in found):
+        raise InputError(problems)
     base_book = AssumptionBook(evidence, authority.appraisal_date, scenario.parameters)
     factors, schedule = discount_factors_for(scenario, base_book)
     prepared: list[tuple[Prepared, AssumptionBook]] = []
@@ -1157,6 +1114,10 @@ def build_business_cases(
             problems.extend(p for p in exc.problems if p not in problems)
     raise_if_any(problems)
 
+    if draws is not None and not 0 <= draws <= MAX_DRAWS:
+        raise InputError(
+            [Problem(f"{draws} Monte Carlo draws", allowed=f"0 (none) to {MAX_DRAWS:,}")]
+        )
     n_draws = int(base_book.number("montecarlo.draws")) if draws is None else int(draws)
     dist_name = distribution or str(base_book.get("montecarlo.distribution"))
     if dist_name not in ("triangular", "pert"):
