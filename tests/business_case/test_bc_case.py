@@ -46,7 +46,7 @@ def scenario(**authority: Any) -> Scenario:
 
 
 def opp(
-    model: str, partners: tuple[str, ...], service: str = "payroll", **est: float
+    model: str, partners: tuple[str, ...], *, service: str = "payroll", **est: float
 ) -> Opportunity:
     return Opportunity(
         id=f"{service}:{model}:{'+'.join(partners)}",
@@ -209,7 +209,9 @@ def problems_of(exc: pytest.ExceptionInfo[InputError]) -> str:
 def test_bad_estimates_name_where(
     evidence: EvidenceBase, estimates: dict[str, float], column: str, words: str
 ) -> None:
-    o = opp("public_public_shared_service", ("northby",), **estimates)
+    o = opp("public_public_shared_service", ("northby",)).model_copy(
+        update={"estimates": Estimates(**estimates)}
+    )
     sc = scenario().model_copy(
         update={
             "opportunities": (
@@ -271,7 +273,7 @@ def test_programme_simulation_shape_and_reproducibility(evidence: EvidenceBase) 
         sc,
         [
             opp("public_public_shared_service", ("northby",)),
-            opp("corporate_centralisation", (), "revs"),
+            opp("corporate_centralisation", (), service="revs"),
         ],
         evidence,
         draws=200,
@@ -322,7 +324,7 @@ def test_quick_win_needs_a_material_saving_within_12_months(evidence: EvidenceBa
     assert not m.quick_win
     assert collab.monte_carlo is not None and collab.monte_carlo.prob_quick_win == 0.0
     central = build_business_case(
-        sc, opp("corporate_centralisation", (), "revs"), evidence, draws=20_000
+        sc, opp("corporate_centralisation", (), service="revs"), evidence, draws=20_000
     )
     c = central.measures
     assert c.months_to_first_saving == pytest.approx(6.16)
@@ -388,11 +390,8 @@ def test_trading_income_is_uncertain_in_the_tornado_switching_values_and_monte_c
     o = opp("commercial_trading", ("northby", "southby"))
     case = build_business_case(sc, o, evidence, draws=4_000)
     assert case.trading_volume is not None and case.trading_margin is not None
-    assert (case.trading_volume.low, case.trading_volume.central, case.trading_volume.high) == (
-        pytest.approx(0.2),
-        pytest.approx(0.5),
-        pytest.approx(0.6),
-    )
+    volume = (case.trading_volume.low, case.trading_volume.central, case.trading_volume.high)
+    assert volume == pytest.approx((0.2, 0.5, 0.6))
     assert case.model_inputs["trading"] == pytest.approx(50_000.0)
     factors = np.array([y.discount_factor for y in case.adjusted.years])
     prep = prepare(sc, o, AssumptionBook(evidence, sc.authority.appraisal_date))
@@ -440,6 +439,12 @@ def test_trading_income_is_uncertain_in_the_tornado_switching_values_and_monte_c
     )
 
 
+def within_borough_score(assessment: Any, opportunity_id: str) -> float:
+    """The 'within the borough' criterion's score of one opportunity (0-100)."""
+    criteria: dict[str, dict[str, float]] = assessment.scores(opportunity_id)["criteria"]
+    return float(criteria["within_borough"]["score"])
+
+
 def test_jobs_kept_in_the_borough_follow_the_assessment_rule(evidence: EvidenceBase) -> None:
     """Who does the work is one evidence parameter (assessment.within_borough.host.<model>), read
     by the business case and the assessment alike. Payroll (25 FTE):
@@ -469,8 +474,7 @@ def test_jobs_kept_in_the_borough_follow_the_assessment_rule(evidence: EvidenceB
     for (o, share), case in zip(options, cases, strict=True):
         m = case.measures
         assert m.fte_kept_in_borough == pytest.approx((case.fte - m.fte_released) * share)
-        score = scored.scores(o.id)["criteria"]["within_borough"]["score"]
-        assert score == pytest.approx(100 * share)
+        assert within_borough_score(scored, o.id) == pytest.approx(100 * share)
         leaving = any(r.id == "jobs_leave_borough" for r in case.risks.risks)
         assert leaving == (share < 1.0)
     assert cases[0].measures.fte_kept_in_borough == 0.0
@@ -488,8 +492,8 @@ def test_jobs_kept_in_the_borough_follow_the_assessment_rule(evidence: EvidenceB
         ),
     ):
         case = build_business_case(scenario_, collab, evidence, draws=0)
-        score = assess([collab], scenario_, evidence, smaa_samples=100).scores(collab.id)
-        share = score["criteria"]["within_borough"]["score"] / 100
+        assessed = assess([collab], scenario_, evidence, smaa_samples=100)
+        share = within_borough_score(assessed, collab.id) / 100
         m = case.measures
         assert m.fte_kept_in_borough == pytest.approx((case.fte - m.fte_released) * share)
         leaving = any(r.id == "jobs_leave_borough" for r in case.risks.risks)
