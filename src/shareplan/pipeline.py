@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from shareplan import __version__
-from shareplan.assessment import Assessment, assess
+from shareplan.assessment import Assessment, AssessmentSettings, assess, stakeholder_weights
 from shareplan.assessment import explain as explain_scores
 from shareplan.assessment.shortlist import Shortlist, shortlist
 from shareplan.business_case import (
@@ -20,6 +20,9 @@ from shareplan.business_case import (
     build_business_cases,
     programme_risks,
     simulate_programme,
+)
+from shareplan.business_case import (
+    check_scenario as check_business_case_inputs,
 )
 from shareplan.errors import InfeasibleError, InputError, Problem
 from shareplan.evidence import EvidenceBase, ResolvedParameter, load_evidence
@@ -89,6 +92,18 @@ class ProgrammeOutcome:
 def resolve_parameters(scenario: Scenario, evidence: EvidenceBase) -> dict[str, ResolvedParameter]:
     overrides = {p.key: (p.value, p.note) for p in scenario.parameters}
     return evidence.resolve(scenario.authority.appraisal_date, overrides)
+
+
+def check_scenario(scenario: Scenario, evidence: EvidenceBase) -> list[Problem]:
+    """Problems a scenario's reader cannot see on its own: parameter overrides that do not fit the
+    evidence they replace, an unknown discount schedule, weights that leave a level of the value
+    tree empty. ``validate`` reports them, so an appraisal never meets them half way."""
+    problems = list(check_business_case_inputs(scenario, evidence))
+    try:
+        stakeholder_weights(scenario, evidence, AssessmentSettings.resolve(scenario, evidence))
+    except InputError as exc:
+        problems.extend(exc.problems)
+    return problems
 
 
 def programme_rules(scenario: Scenario) -> tuple[Constraints, Objective]:

@@ -18,7 +18,7 @@ from shareplan.assessment.criteria import C
 from shareplan.assessment.screening import REASON_NOT_SUITABLE, REASON_PRIVATE_FOR_PUBLIC
 from shareplan.evidence import EvidenceBase
 from shareplan.opportunities import generate
-from shareplan.scenario import Scenario
+from shareplan.scenario import ParameterOverride, Scenario
 from shareplan.scenario.model import DeclaredOpportunity
 
 
@@ -153,9 +153,17 @@ def test_business_case_facts_change_the_right_time_scores(
 def test_explain_names_the_difference(minimal: Scenario, evidence: EvidenceBase) -> None:
     """Strategic collaboration (6 months) and joint procurement (9 months) with Northby differ only
     in benefit/speed: 0.5*(265 - 54)/382 + 0.5*(9 - 6)/36 = 0.27618 + 0.04167 = 0.31785 -> 31.785
-    points x weight 0.28/5 = 0.056 -> 1.780 total points."""
-    opps = shortlist(generate(minimal, evidence), minimal, evidence).opportunities
-    a = assess(opps, minimal, evidence, smaa_samples=500)
+    points x weight 0.28/5 = 0.056 -> 1.780 total points.
+
+    Both models are set to host the work jointly ("shared"), so that commercial trading (hosted by
+    the council, full marks on keeping jobs in the borough) does not rank between the two."""
+    shared = tuple(
+        ParameterOverride(key=f"assessment.within_borough.host.{model}", value="shared")
+        for model in ("strategic_collaboration", "joint_procurement")
+    )
+    scenario = minimal.model_copy(update={"parameters": shared})
+    opps = shortlist(generate(scenario, evidence), scenario, evidence).opportunities
+    a = assess(opps, scenario, evidence, smaa_samples=500)
     out = explain(a, "payroll:sc:northby")
     compared = out["compared_with"]
     assert isinstance(compared, dict)

@@ -144,8 +144,8 @@ def authorities(draw: st.DrawFn) -> Authority:
         discount_schedule=draw(st.sampled_from(["standard", "health"]) | _text(1)),
         financial_years=draw(st.booleans()),
         implementation_budget=draw(_MONEY),
-        priority_projects=draw(st.integers(1, 100)),
-        priority_projects_min=draw(st.none() | st.integers(1, 100)),
+        priority_projects=(most := draw(st.integers(1, 100))),
+        priority_projects_min=draw(st.none() | st.integers(1, most)),
         max_partners=draw(st.integers(0, 6)),
         shortlist_per_service=draw(st.integers(1, 50)),
         officer_capacity_fte=draw(st.none() | st.floats(0, 1e4)),
@@ -243,7 +243,8 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         st.lists(st.tuples(_text(1), st.sampled_from(targets)), max_size=5, unique=True)
     )
     weights = tuple(
-        Weight(stakeholder=who, target=target, weight=draw(st.floats(0, 1000)))
+        # above zero: a level whose weights are all zero is refused by the reader
+        Weight(stakeholder=who, target=target, weight=draw(st.floats(0.001, 1000)))
         for who, target in weight_keys
     )
     keys = draw(st.lists(st.sampled_from(sorted(EVIDENCE.parameters)), max_size=3, unique=True))

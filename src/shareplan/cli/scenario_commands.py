@@ -8,9 +8,10 @@ from typing import Annotated, Any
 
 import typer
 
+from shareplan import pipeline
 from shareplan.cli.app import app
 from shareplan.cli.common import console, print_json, print_table, user_errors
-from shareplan.errors import InputError, Problem
+from shareplan.errors import InputError, Problem, raise_if_any
 from shareplan.evidence import load_evidence
 from shareplan.scenario import load_scenario, save_scenario
 from shareplan.scenario.io import form_of
@@ -40,7 +41,9 @@ def template(
 def validate(scenario: ScenarioArg, as_json: JsonOpt = False) -> None:
     """Check a scenario and list every problem at once. Exit 0 when valid, 2 when not."""
     try:
-        loaded = load_scenario(scenario)
+        evidence = load_evidence()
+        loaded = load_scenario(scenario, evidence)
+        raise_if_any(pipeline.check_scenario(loaded, evidence))
     except InputError as exc:
         if as_json:
             print_json({"valid": False, "problems": [p.to_dict() for p in exc.problems]})

@@ -1458,7 +1458,10 @@ def _business_case(c: _Context, oid: str, common: set[str]) -> Section:
             rows_m.append(("Chance the NPV is positive", fmt.percent(mc["prob_npv_positive"])))
         if _num(mc.get("prob_quick_win")) is not None:
             rows_m.append(
-                ("Chance savings begin within 12 months", fmt.percent(mc["prob_quick_win"]))
+                (
+                    "Chance of a quick win (material savings within 12 months)",
+                    fmt.percent(mc["prob_quick_win"]),
+                )
             )
         children.append(
             Section(
@@ -1528,6 +1531,9 @@ _INPUT_LABELS = {
     "one_off_cost_multiplier": "One-off cost (multiple of the estimate)",
     "ramp_months": "Months to reach full savings",
     "private_partner_gain_share": "Private partner's share of the gains",
+    "trading_volume": "Work sold to buyers (share of our own volume)",
+    "trading_margin": "Net margin on work sold",
+    "trading_income": "Trading income a year at full level",
 }
 
 

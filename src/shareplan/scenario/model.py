@@ -10,7 +10,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from shareplan.evidence.base import Sector
 
@@ -102,6 +102,18 @@ class Authority(Frozen):
     directorate: str = ""
     contact: str = ""
     corporate_priorities: tuple[str, ...] = ()
+
+    @model_validator(mode="after")
+    def _project_range(self) -> Authority:
+        if (
+            self.priority_projects_min is not None
+            and self.priority_projects_min > self.priority_projects
+        ):
+            raise ValueError(
+                f"priority_projects_min ({self.priority_projects_min}) is above "
+                f"priority_projects ({self.priority_projects})"
+            )
+        return self
 
 
 class Service(Frozen):

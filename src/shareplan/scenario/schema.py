@@ -417,10 +417,11 @@ WEIGHT_COLUMNS: tuple[Column, ...] = (
 PARAMETER_COLUMNS: tuple[Column, ...] = (
     Column(
         "key",
-        Kind.ENUM,
-        "Key of an evidence-base parameter (see `shareplan evidence`)",
+        Kind.TEXT,
+        "Key of an evidence-base parameter (see `shareplan evidence`); for a parameter whose value "
+        "is a table, the key followed by the path to one entry, e.g. "
+        "savings.share.public_private.back_office.central",
         True,
-        choices=(),
     ),
     Column("value", Kind.TEXT, "The value this scenario uses instead", True),
     Column("note", Kind.TEXT, "Why (recorded with the results)"),

@@ -65,8 +65,6 @@ def _schema(name: str, evidence: EvidenceBase) -> Sheet:
         fill["model"] = evidence.model_ids
     elif name == "weights":
         fill["target"] = evidence.group_ids + evidence.criterion_ids
-    elif name == "parameters":
-        fill["key"] = tuple(sorted(evidence.parameters))
     if not fill:
         return base
     columns = tuple(
@@ -449,7 +447,18 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
     ]
     _all_zero_weights(table("weights"), weight_rows, evidence, out)
     parameters: list[ParameterOverride] = []
+    known_keys = set(evidence.parameters)
     for number, r in parameter_rows:
+        parts = r["key"].split(".")
+        if not any(".".join(parts[:n]) in known_keys for n in range(len(parts), 0, -1)):
+            out.add(
+                table("parameters"),
+                f"unknown evidence parameter {r['key']!r}",
+                number,
+                "key",
+                "a key listed by `shareplan evidence`, optionally followed by a path into its table",
+            )
+            continue
         value = r["value"]
         with contextlib.suppress(ValueError):
             value = float(value)
