@@ -43,3 +43,37 @@ def test_every_doc_the_readme_names_exists() -> None:
     for name in re.findall(r"`(docs/[\w./-]+\.md)`", readme):
         assert (ROOT / name).exists(), name
     assert Path(ROOT / "docs" / "architecture.md").exists()
+
+
+def test_readme_figures_match_the_example(rotherham_results: dict[str, Any]) -> None:
+    """The walk-through quotes the example's results; they must be today's results."""
+    from shareplan.report.formatting import money
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    r = rotherham_results
+    ll = r["long_list"]
+    assert f"{ll['considered']:,} combinations" in readme
+    assert f"{ll['kept']:,} are feasible" in readme
+    assert f"{ll['shortlist']['kept']} survive" in readme
+    p = r["programme"]
+    totals = p["totals"]
+    headline = (
+        f"{totals['n_projects']} projects, one-off cost {money(totals['one_off_cost'])} of "
+        f"{money(r['scenario']['implementation_budget'])}, NPV {money(totals['npv'])}, "
+        f"{totals['quick_wins']} quick win(s)"
+    )
+    assert headline in readme
+    for opportunity_id in p["selected_ids"]:
+        assert f" {opportunity_id} " in readme, opportunity_id
+    hsc = next(o for o in r["opportunities"] if o["id"] == "health_social_care")
+    adjusted = hsc["business_case"]["adjusted"]["measures"]
+    unadjusted = hsc["business_case"]["unadjusted"]["measures"]
+    for figure in (
+        money(unadjusted["npv"]),
+        money(unadjusted["one_off_cost"]),
+        money(adjusted["one_off_cost"]),
+        money(adjusted["npv"]),
+    ):
+        assert figure in readme, figure
+    flat = " ".join(readme.lower().split())
+    assert p["near_misses"][0]["title"].split(":")[0].lower() in flat
