@@ -66,11 +66,7 @@ def read_csv_table(path: Path, problems: list[Problem]) -> RawTable | None:
     body = tuple(
         RawRow(
             number,
-            {
-                name: (values[i] if i < len(values) else "")
-                for i, name in enumerate(header)
-                if name
-            },
+            {name: (values[i] if i < len(values) else "") for i, name in enumerate(header) if name},
         )
         for number, values in enumerate(rows[1:], start=2)
     )

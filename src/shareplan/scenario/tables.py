@@ -98,9 +98,7 @@ class Collector:
         self.problems.append(Problem(message, table.file, table.name, row, column, allowed))
 
 
-def parse_records(
-    table: RawTable, spec: Sheet, out: Collector
-) -> list[tuple[int, dict[str, Any]]]:
+def parse_records(table: RawTable, spec: Sheet, out: Collector) -> list[tuple[int, dict[str, Any]]]:
     """The typed rows of a record table (row number, values by column), every bad cell reported
     to ``out``; rows with a bad cell are kept, marked, so that duplicates are still found."""
     known = {c.name for c in spec.columns}

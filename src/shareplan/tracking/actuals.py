@@ -29,8 +29,7 @@ def _known_periods(tracker: Tracker) -> tuple[dict[str, Period], dict[str, Perio
     first = dt.date(s.decision_date.year - YEARS_BEFORE, 1, 1)
     earlier = {
         p.label: p
-        for p in periods(first, s.month_zero, 12 * s.horizon_years, s.frequency,
-                         s.financial_years)
+        for p in periods(first, s.month_zero, 12 * s.horizon_years, s.frequency, s.financial_years)
         if p.label not in ours
     }
     return ours, earlier
@@ -42,8 +41,13 @@ def _span(ours: dict[str, Period]) -> str:
 
 
 def _check_row(
-    tracker: Tracker, table: RawTable, number: int, row: dict[str, Any], loaded: dt.date,
-    known: tuple[dict[str, Period], dict[str, Period]], out: Collector,
+    tracker: Tracker,
+    table: RawTable,
+    number: int,
+    row: dict[str, Any],
+    loaded: dt.date,
+    known: tuple[dict[str, Period], dict[str, Period]],
+    out: Collector,
 ) -> bool:
     codes = [p.code for p in tracker.projects]
     ours, earlier = known
@@ -54,44 +58,76 @@ def _check_row(
     period = ours.get(row["period"])
     if period is None:
         if row["period"] in earlier:
-            message = (f"the period {row['period']} is before Cabinet's decision of "
-                       f"{tracker.settings.decision_date.isoformat()}")
+            message = (
+                f"the period {row['period']} is before Cabinet's decision of "
+                f"{tracker.settings.decision_date.isoformat()}"
+            )
         else:
             message = f"{row['period']!r} is not one of the tracker's periods"
         out.add(table, message, number, "period", _span(ours))
         ok = False
     elif period.start > loaded:
-        out.add(table, f"the period {period.label} has not begun (loaded on {loaded})", number,
-                "period", f"a period that began on or before {loaded}")
+        out.add(
+            table,
+            f"the period {period.label} has not begun (loaded on {loaded})",
+            number,
+            "period",
+            f"a period that began on or before {loaded}",
+        )
         ok = False
     milestone = row["category"] in MILESTONES
     amount, day = row.get("amount"), row.get("date")
     if milestone and day is None:
         where = "amount" if amount is not None else "date"
-        out.add(table, "a milestone needs its date in the 'date' column"
-                + (", not a figure in 'amount'" if amount is not None else ""), number, where,
-                "a date, YYYY-MM-DD, in 'date' and 'amount' left blank")
+        out.add(
+            table,
+            "a milestone needs its date in the 'date' column"
+            + (", not a figure in 'amount'" if amount is not None else ""),
+            number,
+            where,
+            "a date, YYYY-MM-DD, in 'date' and 'amount' left blank",
+        )
         ok = False
     elif milestone and amount is not None:
         out.add(table, "a milestone has a date, not an amount", number, "amount", "blank")
         ok = False
     elif not milestone and amount is None:
         where = "date" if day is not None else "amount"
-        out.add(table, f"{row['category']} needs its figure in the 'amount' column"
-                + (", not a date in 'date'" if day is not None else ""), number, where,
-                "a number in 'amount' and 'date' left blank")
+        out.add(
+            table,
+            f"{row['category']} needs its figure in the 'amount' column"
+            + (", not a date in 'date'" if day is not None else ""),
+            number,
+            where,
+            "a number in 'amount' and 'date' left blank",
+        )
         ok = False
     elif not milestone and day is not None:
-        out.add(table, f"{row['category']} is an amount, so 'date' must be blank", number,
-                "date", "blank")
+        out.add(
+            table,
+            f"{row['category']} is an amount, so 'date' must be blank",
+            number,
+            "date",
+            "blank",
+        )
         ok = False
     if milestone and day is not None and day < tracker.settings.decision_date:
-        out.add(table, f"the milestone date {day} is before Cabinet's decision", number, "date",
-                f"on or after {tracker.settings.decision_date}")
+        out.add(
+            table,
+            f"the milestone date {day} is before Cabinet's decision",
+            number,
+            "date",
+            f"on or after {tracker.settings.decision_date}",
+        )
         ok = False
     if milestone and day is not None and period is not None and day > period.end:
-        out.add(table, f"the milestone date {day} is after the end of {period.label}", number,
-                "date", f"on or before {period.end}")
+        out.add(
+            table,
+            f"the milestone date {day} is after the end of {period.label}",
+            number,
+            "date",
+            f"on or before {period.end}",
+        )
         ok = False
     return ok
 
@@ -111,23 +147,39 @@ def load_actuals(
             continue  # a bad cell, already reported
         key = (row["project"], row["period"], row["category"])
         if key in seen:
-            out.add(table, f"{row['project']} {row['period']} {row['category']} is also on row "
-                    f"{seen[key]} (a correction goes in a later file)", number, "period",
-                    "one row per project, period and category")
+            out.add(
+                table,
+                f"{row['project']} {row['period']} {row['category']} is also on row "
+                f"{seen[key]} (a correction goes in a later file)",
+                number,
+                "period",
+                "one row per project, period and category",
+            )
             continue
         seen[key] = number
         if _check_row(tracker, table, number, row, loaded, known, out):
             good.append((number, row))
     if not records and not out.problems:
-        out.add(table, "the extract has no rows", None, None, "one row per project, period and "
-                "category")
+        out.add(
+            table, "the extract has no rows", None, None, "one row per project, period and category"
+        )
     raise_if_any(out.problems)
     entry = max((a.entry for a in tracker.actuals), default=0)
     batch = max((a.batch for a in tracker.actuals), default=0) + 1
     return tuple(
-        Actual(entry=entry + i, batch=batch, loaded=loaded, source=source, source_row=number,
-               project=row["project"], period=row["period"], category=row["category"],
-               amount=row.get("amount"), date=row.get("date"), note=row.get("note") or "")
+        Actual(
+            entry=entry + i,
+            batch=batch,
+            loaded=loaded,
+            source=source,
+            source_row=number,
+            project=row["project"],
+            period=row["period"],
+            category=row["category"],
+            amount=row.get("amount"),
+            date=row.get("date"),
+            note=row.get("note") or "",
+        )
         for i, (number, row) in enumerate(good, start=1)
     )
 
@@ -136,4 +188,3 @@ def corrections(tracker: Tracker, added: tuple[Actual, ...]) -> int:
     """How many of ``added`` correct an entry already in the tracker."""
     before = {(a.project, a.period, a.category) for a in tracker.actuals}
     return sum((a.project, a.period, a.category) in before for a in added)
-

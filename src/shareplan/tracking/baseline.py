@@ -100,8 +100,11 @@ def approved_cases(results: Mapping[str, Any], approved: Sequence[str], source: 
         entry = entries[i]
         cases.append(
             BusinessCase.model_validate(
-                {**entry["business_case"], "procurement": entry["procurement"],
-                 "risks": entry["risks"]}
+                {
+                    **entry["business_case"],
+                    "procurement": entry["procurement"],
+                    "risks": entry["risks"],
+                }
             )
         )
     scenario = results.get("scenario", {})
@@ -154,21 +157,33 @@ def start_tracker(
         created=created or dt.date.today(),
     )
     if decision_date >= dt.date(first_year + horizon, settings.month_zero.month, 1):
-        raise InputError([Problem("the decision date is after the business cases' horizon",
-                                  column="--decision-date")])
+        raise InputError(
+            [
+                Problem(
+                    "the decision date is after the business cases' horizon",
+                    column="--decision-date",
+                )
+            ]
+        )
     codes = project_codes(len(cases))
     base, ranges = uncertain_inputs(cases)
-    central = FlowInputs(**{n: np.array([c.model_inputs[n] for c in cases]) for n in
-                            FlowInputs.__dataclass_fields__})
+    central = FlowInputs(
+        **{n: np.array([c.model_inputs[n] for c in cases]) for n in FlowInputs.__dataclass_fields__}
+    )
     factors = [y.discount_factor for y in cases[0].adjusted.years]
     model = [
         row
         for j, code in enumerate(codes)
         for row in model_values(code, j, central, base, ranges, factors)
     ]
-    draft = Tracker(settings=settings, projects=tuple(
-        _project(code, case, 0.0) for code, case in zip(codes, cases, strict=True)
-    ), model=tuple(model), benefits=(), plan=(), milestones=())
+    draft = Tracker(
+        settings=settings,
+        projects=tuple(_project(code, case, 0.0) for code, case in zip(codes, cases, strict=True)),
+        model=tuple(model),
+        benefits=(),
+        plan=(),
+        milestones=(),
+    )
     return _with_plan(draft, cases, found.appraisal_date)
 
 
@@ -196,8 +211,15 @@ def plan_paths(tracker: Tracker) -> tuple[Paths, Paths, tuple[Period, ...]]:
     months = boundaries(periods)
     central = paths_of(inputs.central, inputs.fte, months)
     s = tracker.settings
-    drawn = simulate_paths(inputs.base, inputs.ranges, inputs.fte, months, s.draws, s.seed,
-                           "pert" if s.distribution == "pert" else "triangular")
+    drawn = simulate_paths(
+        inputs.base,
+        inputs.ranges,
+        inputs.fte,
+        months,
+        s.draws,
+        s.seed,
+        "pert" if s.distribution == "pert" else "triangular",
+    )
     return central, drawn, periods
 
 
@@ -224,21 +246,36 @@ def _with_plan(draft: Tracker, cases: Sequence[BusinessCase], appraised: dt.date
         for kind in MilestoneKind:
             c = float(getattr(central, kind.value)[..., j].ravel()[0])
             band = np.percentile(getattr(drawn, kind.value)[:, j], (10, 50, 90))
-            milestones.append(Milestone(
-                project=project.code, milestone=kind, planned=date_at(zero, c),
-                p10=date_at(zero, band[0]), p50=date_at(zero, band[1]), p90=date_at(zero, band[2]),
-            ))
+            milestones.append(
+                Milestone(
+                    project=project.code,
+                    milestone=kind,
+                    planned=date_at(zero, c),
+                    p10=date_at(zero, band[0]),
+                    p50=date_at(zero, band[1]),
+                    p90=date_at(zero, band[2]),
+                )
+            )
         full = date_at(zero, float(central.full_run_rate[..., j].ravel()[0]))
         benefits.extend(_benefits(project.code, case, appraised, full))
         payback = float(np.mean(drawn.net[:, j, -1] >= 0.0))
         projects.append(project.model_copy(update={"prob_payback": payback}))
-    return draft.model_copy(update={
-        "projects": tuple(projects), "plan": tuple(plan), "milestones": tuple(milestones),
-        "benefits": tuple(benefits)})
+    return draft.model_copy(
+        update={
+            "projects": tuple(projects),
+            "plan": tuple(plan),
+            "milestones": tuple(milestones),
+            "benefits": tuple(benefits),
+        }
+    )
 
 
 def _plan_lines(
-    code: str, category: Category, central: Paths, drawn: Paths, j: int,
+    code: str,
+    category: Category,
+    central: Paths,
+    drawn: Paths,
+    j: int,
     periods: Sequence[Period],
 ) -> list[PlanLine]:
     line = getattr(central, category.value)[..., j, :].reshape(-1)
@@ -246,15 +283,19 @@ def _plan_lines(
     level = category is Category.FTE_RELEASED
     out = []
     for k, period in enumerate(periods):
-        out.append(PlanLine(
-            project=code, period=period.label, category=category,
-            planned=float(band[1, k + 1] if level else band[1, k + 1] - band[1, k]),
-            business_case=float(line[k + 1] if level else line[k + 1] - line[k]),
-            cumulative_business_case=float(line[k + 1]),
-            cumulative_p10=float(band[0, k + 1]),
-            cumulative_p50=float(band[1, k + 1]),
-            cumulative_p90=float(band[2, k + 1]),
-        ))
+        out.append(
+            PlanLine(
+                project=code,
+                period=period.label,
+                category=category,
+                planned=float(band[1, k + 1] if level else band[1, k + 1] - band[1, k]),
+                business_case=float(line[k + 1] if level else line[k + 1] - line[k]),
+                cumulative_business_case=float(line[k + 1]),
+                cumulative_p10=float(band[0, k + 1]),
+                cumulative_p50=float(band[1, k + 1]),
+                cumulative_p90=float(band[2, k + 1]),
+            )
+        )
     return out
 
 
@@ -268,12 +309,21 @@ def _benefits(code: str, case: BusinessCase, appraised: dt.date, full: dt.date) 
         Category.TRADING_INCOME: inputs["trading"],
         Category.FTE_RELEASED: m.fte_released,
     }
-    baselines = {Category.CASHABLE_SAVING: case.baseline_annual_cost,
-                 Category.FTE_RELEASED: case.fte}
+    baselines = {
+        Category.CASHABLE_SAVING: case.baseline_annual_cost,
+        Category.FTE_RELEASED: case.fte,
+    }
     return [
-        Benefit(project=code, category=category, owner=OWNER_TO_NAME,
-                measure=MEASURES[category][0], data_source=MEASURES[category][1],
-                baseline=float(baselines.get(category, 0.0)), baseline_date=appraised,
-                target=float(targets[category]), target_date=full)
+        Benefit(
+            project=code,
+            category=category,
+            owner=OWNER_TO_NAME,
+            measure=MEASURES[category][0],
+            data_source=MEASURES[category][1],
+            baseline=float(baselines.get(category, 0.0)),
+            baseline_date=appraised,
+            target=float(targets[category]),
+            target_date=full,
+        )
         for category in Category
     ]

@@ -108,8 +108,15 @@ def _build(model: type[BaseModel], table: RawTable, spec: Sheet, out: Collector)
         if set(record) - names:  # a bad cell, already reported
             continue
         try:
-            built.append(model(**{k: v for k, v in record.items() if v is not None or k in (
-                "amount", "date", "source_row")}))
+            built.append(
+                model(
+                    **{
+                        k: v
+                        for k, v in record.items()
+                        if v is not None or k in ("amount", "date", "source_row")
+                    }
+                )
+            )
         except ValidationError as exc:
             for error in exc.errors():
                 column = str(error["loc"][0]) if error["loc"] else None
@@ -123,8 +130,9 @@ def tracker_from_tables(tables: Mapping[str, RawTable], source: str) -> Tracker:
     parts: dict[str, Any] = {}
     for spec in TRACKER_SHEETS:
         if spec.name not in tables:
-            out.problems.append(Problem(f"the tracker lacks its {spec.name!r} sheet", source,
-                                        spec.name))
+            out.problems.append(
+                Problem(f"the tracker lacks its {spec.name!r} sheet", source, spec.name)
+            )
     if "settings" in tables:
         settings = _settings(tables["settings"], out)
     for spec, model, name in RECORDS:
@@ -142,12 +150,24 @@ def tracker_from_tables(tables: Mapping[str, RawTable], source: str) -> Tracker:
 def _references(tracker: Tracker, source: str) -> list[Problem]:
     codes = {p.code for p in tracker.projects}
     problems: list[Problem] = []
-    for name, rows in (("model", tracker.model), ("benefits", tracker.benefits),
-                       ("plan", tracker.plan), ("milestones", tracker.milestones),
-                       ("actuals", tracker.actuals)):
+    for name, rows in (
+        ("model", tracker.model),
+        ("benefits", tracker.benefits),
+        ("plan", tracker.plan),
+        ("milestones", tracker.milestones),
+        ("actuals", tracker.actuals),
+    ):
         unknown = sorted({r.project for r in rows} - codes)
-        problems.extend(Problem(f"unknown project {c!r}", source, name, column="project",
-                                allowed=", ".join(sorted(codes))) for c in unknown)
+        problems.extend(
+            Problem(
+                f"unknown project {c!r}",
+                source,
+                name,
+                column="project",
+                allowed=", ".join(sorted(codes)),
+            )
+            for c in unknown
+        )
     return problems
 
 
@@ -170,8 +190,13 @@ def read_ledger(path: Path) -> tuple[RawTable | None, list[Problem]]:
             next(iter(raw.tables.values())) if len(raw.tables) == 1 else None
         )
         if table is None:
-            return None, [Problem(f"the workbook has several sheets and none is named "
-                                  f"{LEDGER.name!r}", str(path), allowed=LEDGER.name)]
+            return None, [
+                Problem(
+                    f"the workbook has several sheets and none is named {LEDGER.name!r}",
+                    str(path),
+                    allowed=LEDGER.name,
+                )
+            ]
         return table, []
     if path.suffix.lower() != ".csv":
         return None, [Problem("a ledger extract is a .csv file or an .xlsx workbook", str(path))]
@@ -186,9 +211,8 @@ def tracker_rows(tracker: Tracker) -> dict[str, list[list[Any]]]:
     """Each sheet as typed cells (header first)."""
     data = tracker.settings.model_dump()
     rows: dict[str, list[list[Any]]] = {
-        "settings": [["field", "value"]] + [
-            [f.name, cells.to_cell(f, data[f.name])] for f in SETTINGS.fields
-        ]
+        "settings": [["field", "value"]]
+        + [[f.name, cells.to_cell(f, data[f.name])] for f in SETTINGS.fields]
     }
     for spec, _model, name in RECORDS:
         items: Sequence[BaseModel] = getattr(tracker, name)
@@ -211,8 +235,9 @@ def write_tracker(tracker: Tracker, path: Path) -> Path:
         else:
             _write_folder(tracker_rows(tracker), path)
     except OSError as exc:
-        raise InputError([Problem(f"cannot write the tracker: {exc.strerror or exc}",
-                                  str(path))]) from exc
+        raise InputError(
+            [Problem(f"cannot write the tracker: {exc.strerror or exc}", str(path))]
+        ) from exc
     return path
 
 

@@ -47,22 +47,33 @@ def _column(value: object, j: int) -> float:
 
 
 def model_values(
-    code: str, j: int, central: FlowInputs, base: FlowInputs, ranges: Ranges,
+    code: str,
+    j: int,
+    central: FlowInputs,
+    base: FlowInputs,
+    ranges: Ranges,
     factors: Sequence[float],
 ) -> list[ModelValue]:
     """Project ``j``'s rows of the model sheet."""
-    rows = [ModelValue(project=code, key=f"input.{n}", value=_column(getattr(central, n), j))
-            for n in INPUT_NAMES]
-    rows += [ModelValue(project=code, key=f"mc_base.{n}", value=_column(getattr(base, n), j))
-             for n in MC_BASE_NAMES]
+    rows = [
+        ModelValue(project=code, key=f"input.{n}", value=_column(getattr(central, n), j))
+        for n in INPUT_NAMES
+    ]
+    rows += [
+        ModelValue(project=code, key=f"mc_base.{n}", value=_column(getattr(base, n), j))
+        for n in MC_BASE_NAMES
+    ]
     for name in RANGE_NAMES:
         triple = getattr(ranges, name)
         for level, values in zip(LEVELS, triple or (0.0, 0.0, 0.0), strict=True):
-            rows.append(ModelValue(project=code, key=f"range.{name}.{level}",
-                                   value=_column(values, j)))
+            rows.append(
+                ModelValue(project=code, key=f"range.{name}.{level}", value=_column(values, j))
+            )
     rows.append(ModelValue(project=code, key="correlation", value=float(ranges.correlation)))
-    rows += [ModelValue(project=code, key=f"discount_factor.{t}", value=float(f))
-             for t, f in enumerate(factors)]
+    rows += [
+        ModelValue(project=code, key=f"discount_factor.{t}", value=float(f))
+        for t, f in enumerate(factors)
+    ]
     return rows
 
 
@@ -104,5 +115,9 @@ def project_inputs(tracker: Tracker, codes: Sequence[str] | None = None) -> Proj
     )
     fte = np.array([tracker.project(c).fte for c in codes], dtype=np.float64)
     years = tracker.settings.horizon_years
-    factors = np.array([table[0][f"discount_factor.{t}"] for t in range(years)]) if table else np.ones(years)
+    factors = (
+        np.array([table[0][f"discount_factor.{t}"] for t in range(years)])
+        if table
+        else np.ones(years)
+    )
     return ProjectInputs(codes, central, base, ranges, fte, factors)

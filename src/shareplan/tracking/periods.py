@@ -78,9 +78,7 @@ def label_of(start: dt.date, frequency: Frequency, financial_years: bool) -> str
     return f"{start.year} Q{(start.month - 1) // 3 + 1}"
 
 
-def period_start_containing(
-    day: dt.date, zero: dt.date, frequency: Frequency
-) -> dt.date:
+def period_start_containing(day: dt.date, zero: dt.date, frequency: Frequency) -> dt.date:
     """The first day of the period that contains ``day`` (periods are aligned on month 0)."""
     offset = (day.year - zero.year) * 12 + (day.month - zero.month)
     aligned = (offset // frequency.months) * frequency.months

@@ -23,29 +23,48 @@ def _id(name: str = "project", meaning: str = "The project's code") -> Column:
 SETTINGS = Sheet(
     "settings",
     "What the tracker was made from, and how its periods and forecast work",
-    (Column("field", Kind.TEXT, "Setting", required=True),
-     Column("value", Kind.TEXT, "Value")),
+    (Column("field", Kind.TEXT, "Setting", required=True), Column("value", Kind.TEXT, "Value")),
     key_value=True,
     fields=(
         Column("authority", Kind.TEXT, "The authority", required=True),
-        Column("results_source", Kind.TEXT, "The appraisal results the plan came from",
-               required=True),
-        Column("decision_date", Kind.DATE, "The date Cabinet approved the projects",
-               required=True),
-        Column("frequency", Kind.ENUM, "Reporting period", required=True,
-               choices=tuple(f.value for f in Frequency)),
+        Column(
+            "results_source", Kind.TEXT, "The appraisal results the plan came from", required=True
+        ),
+        Column("decision_date", Kind.DATE, "The date Cabinet approved the projects", required=True),
+        Column(
+            "frequency",
+            Kind.ENUM,
+            "Reporting period",
+            required=True,
+            choices=tuple(f.value for f in Frequency),
+        ),
         Column("financial_years", Kind.BOOL, "Periods of April-to-March years", required=True),
-        Column("first_year", Kind.INT, "Year 0 of the business cases", required=True,
-               minimum=1900, maximum=2200),
-        Column("price_base_year", Kind.INT, "Price base year of every amount", required=True,
-               minimum=1900, maximum=2200),
-        Column("horizon_years", Kind.INT, "Years appraised", required=True, minimum=1,
-               maximum=125),
+        Column(
+            "first_year",
+            Kind.INT,
+            "Year 0 of the business cases",
+            required=True,
+            minimum=1900,
+            maximum=2200,
+        ),
+        Column(
+            "price_base_year",
+            Kind.INT,
+            "Price base year of every amount",
+            required=True,
+            minimum=1900,
+            maximum=2200,
+        ),
+        Column("horizon_years", Kind.INT, "Years appraised", required=True, minimum=1, maximum=125),
         Column("seed", Kind.INT, "Monte Carlo seed", required=True, minimum=0),
-        Column("draws", Kind.INT, "Monte Carlo draws", required=True, minimum=1,
-               maximum=1_000_000),
-        Column("distribution", Kind.ENUM, "Monte Carlo distribution", required=True,
-               choices=("triangular", "pert")),
+        Column("draws", Kind.INT, "Monte Carlo draws", required=True, minimum=1, maximum=1_000_000),
+        Column(
+            "distribution",
+            Kind.ENUM,
+            "Monte Carlo distribution",
+            required=True,
+            choices=("triangular", "pert"),
+        ),
         Column("created", Kind.DATE, "The day the tracker was made", required=True),
     ),
 )
@@ -63,16 +82,20 @@ PROJECTS = Sheet(
         _money("npv_p10", "Net present value, Monte Carlo P10"),
         _money("npv_p50", "Net present value, Monte Carlo P50"),
         _money("npv_p90", "Net present value, Monte Carlo P90"),
-        Column("prob_payback", Kind.SHARE, "Chance of paying back within the horizon",
-               required=True),
+        Column(
+            "prob_payback", Kind.SHARE, "Chance of paying back within the horizon", required=True
+        ),
     ),
 )
 
 MODEL = Sheet(
     "model",
     "The Monte Carlo inputs frozen at the decision (the forecast re-runs these draws)",
-    (_id(), Column("key", Kind.TEXT, "Input", required=True),
-     Column("value", Kind.NUMBER, "Value", required=True)),
+    (
+        _id(),
+        Column("key", Kind.TEXT, "Input", required=True),
+        Column("value", Kind.NUMBER, "Value", required=True),
+    ),
 )
 
 BENEFITS = Sheet(
@@ -86,8 +109,7 @@ BENEFITS = Sheet(
         Column("data_source", Kind.TEXT, "Where the figure comes from", required=True),
         Column("baseline", Kind.NUMBER, "Baseline (a year's cost, or staff)", required=True),
         Column("baseline_date", Kind.DATE, "Date of the baseline", required=True),
-        Column("target", Kind.NUMBER, "Target at full run-rate (a year, or staff)",
-               required=True),
+        Column("target", Kind.NUMBER, "Target at full run-rate (a year, or staff)", required=True),
         Column("target_date", Kind.DATE, "Date of the target", required=True),
     ),
 )
@@ -133,8 +155,13 @@ ACTUALS = Sheet(
         Column("source_row", Kind.INT, "Row in that file", minimum=1),
         _id(),
         Column("period", Kind.TEXT, "Period", required=True),
-        Column("category", Kind.ENUM, "Category or milestone", required=True,
-               choices=CATEGORIES + MILESTONES),
+        Column(
+            "category",
+            Kind.ENUM,
+            "Category or milestone",
+            required=True,
+            choices=CATEGORIES + MILESTONES,
+        ),
         _money("amount", "Amount (money, or FTE)", required=False),
         Column("date", Kind.DATE, "Milestone date"),
         Column("note", Kind.TEXT, "Note"),
@@ -149,8 +176,13 @@ LEDGER = Sheet(
     (
         Column("project", Kind.TEXT, "The project's code", required=True),
         Column("period", Kind.TEXT, "Period, as the tracker names it", required=True),
-        Column("category", Kind.ENUM, "Category or milestone", required=True,
-               choices=CATEGORIES + MILESTONES),
+        Column(
+            "category",
+            Kind.ENUM,
+            "Category or milestone",
+            required=True,
+            choices=CATEGORIES + MILESTONES,
+        ),
         Column("amount", Kind.NUMBER, "Amount: pounds, or FTE for posts released", unit="£"),
         Column("date", Kind.DATE, "Milestone date (milestones only)"),
         Column("note", Kind.TEXT, "Note"),

@@ -1,0 +1,221 @@
+"""``shareplan track start|update|status|report``: benefits realisation after Cabinet decides."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from shareplan.cli.app import app
+from shareplan.cli.common import console, print_json, print_table, user_errors
+from shareplan.errors import InputError, Problem
+from shareplan.report import formatting as fmt
+from shareplan.tracking.periods import Frequency
+
+track_app = typer.Typer(
+    help="Track approved projects' costs, savings and milestones against their business cases.",
+    no_args_is_help=True,
+)
+app.add_typer(track_app, name="track")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+TrackerArg = Annotated[
+    Path,
+    typer.Argument(
+        help="The tracker: an .xlsx workbook or a folder of CSV files.", show_default=False
+    ),
+]
+
+
+def _date(text: str, option: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InputError(
+            [Problem(f"{text!r} is not a date", column=option, allowed="YYYY-MM-DD")]
+        ) from None
+
+
+@track_app.command("start")
+def start(
+    results: Annotated[
+        Path, typer.Argument(help="The appraisal's results.json.", show_default=False)
+    ],
+    approved: Annotated[
+        list[str],
+        typer.Option(
+            "--approved",
+            help="An approved opportunity id (repeat, or list them after one --approved).",
+        ),
+    ],
+    decision_date: Annotated[str, typer.Option("--decision-date", help="YYYY-MM-DD.")],
+    out: Annotated[Path, typer.Option("--out", help="The tracker to make (.xlsx or a folder).")],
+    frequency: Annotated[Frequency, typer.Option(help="Reporting period.")] = Frequency.QUARTERLY,
+    draws: Annotated[
+        int, typer.Option(help="Monte Carlo draws for the bands.", min=100, max=200_000)
+    ] = 4000,
+    as_json: JsonOpt = False,
+) -> None:
+    """Make the benefits register from Cabinet's decision: each approved project's plan by period,
+    with its Monte Carlo band, milestones, owners, measures and data sources."""
+    from shareplan.tracking.usecases import start as start_tracker
+
+    with user_errors():
+        tracker = start_tracker(
+            results,
+            approved,
+            _date(decision_date, "--decision-date"),
+            out,
+            frequency=frequency,
+            draws=draws,
+        )
+    rows = [
+        [
+            p.code,
+            p.title,
+            fmt.money(p.npv_p10),
+            fmt.money(p.npv_p50),
+            fmt.money(p.npv_p90),
+            fmt.percent(p.prob_payback),
+        ]
+        for p in tracker.projects
+    ]
+    if as_json:
+        print_json(
+            {
+                "tracker": str(out),
+                "projects": [p.model_dump() for p in tracker.projects],
+                "periods": [p.label for p in tracker.settings.periods()],
+            }
+        )
+        return
+    print_table(
+        "Benefits register started",
+        ["code", "project", "NPV P10", "NPV P50", "NPV P90", "pays back"],
+        rows,
+        justify_right=lambda c: c.startswith("NPV") or c == "pays back",
+        keep_whole=["code"],
+    )
+    console.print(
+        f"Tracker written: {out} ({len(tracker.plan)} plan lines). Name each benefit's "
+        "owner in its 'benefits' sheet.",
+        highlight=False,
+    )
+
+
+@track_app.command("update")
+def update(
+    tracker: TrackerArg,
+    actuals: Annotated[
+        Path,
+        typer.Argument(
+            help="The ledger extract (.xlsx or .csv): project, "
+            "period, category, amount, date, note.",
+            show_default=False,
+        ),
+    ],
+    loaded: Annotated[
+        str | None,
+        typer.Option(help="The day the figures were known (YYYY-MM-DD; today by default)."),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Load a ledger extract: every row, or none with every problem listed. A row for a period
+    already loaded is a correction, kept beside the earlier figure."""
+    from shareplan.tracking.usecases import update as update_tracker
+
+    with user_errors():
+        day = _date(loaded, "--loaded") if loaded else None
+        done = update_tracker(tracker, actuals, day)
+    if as_json:
+        print_json({"added": done.added, "corrections": done.corrections, "batch": done.batch})
+        return
+    console.print(
+        f"Loaded {done.added} rows as load {done.batch} ({done.corrections} "
+        "corrections; the earlier figures stay in the history).",
+        highlight=False,
+    )
+
+
+def status_rows(standing: Any) -> list[dict[str, Any]]:
+    out = []
+    for s, f in zip(standing.statuses, standing.forecasts, strict=True):
+        out.append(
+            {
+                "code": s.code,
+                "project": s.title,
+                "rag": s.rag.value,
+                "reported_to": s.reported_to.label if s.reported_to else None,
+                "savings_actual": s.savings.actual,
+                "savings_p50": s.savings.p50,
+                "savings_p10": s.savings.p10,
+                "costs_actual": s.costs.actual,
+                "costs_p50": s.costs.p50,
+                "months_late": max((m.months_late for m in s.milestones), default=0.0),
+                "reasons": list(s.reasons),
+                "forecast_npv_p10": f.npv_p10,
+                "forecast_npv_p50": f.npv_p50,
+                "forecast_npv_p90": f.npv_p90,
+                "plan_npv_p50": f.plan_npv_p50,
+                "prob_payback": f.prob_payback,
+                "expected_share": f.share,
+                "plan_share": f.plan_share,
+                "expected_delay_months": f.delay_months,
+                "effective_draws": f.effective_draws,
+            }
+        )
+    return out
+
+
+@track_app.command("status")
+def status(
+    tracker: TrackerArg,
+    as_at: Annotated[str, typer.Option("--as-at", help="The date to report at (YYYY-MM-DD).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Each project's status (red, amber, green by the evidence base's rule), its variance against
+    plan and its forecast given the actuals so far."""
+    from shareplan.tracking.files import load_tracker
+    from shareplan.tracking.usecases import standing
+
+    with user_errors():
+        rows = status_rows(standing(load_tracker(tracker), _date(as_at, "--as-at")))
+    if as_json:
+        print_json(rows)
+        return
+    print_table(
+        f"Benefits realisation at {as_at}",
+        [
+            "code",
+            "status",
+            "to",
+            "savings",
+            "plan P50",
+            "costs",
+            "forecast NPV P50",
+            "plan NPV P50",
+            "pays back",
+            "why",
+        ],
+        [
+            [
+                r["code"],
+                r["rag"].upper(),
+                r["reported_to"] or "-",
+                fmt.money(r["savings_actual"]),
+                fmt.money(r["savings_p50"]),
+                fmt.money(r["costs_actual"]),
+                fmt.money(r["forecast_npv_p50"]),
+                fmt.money(r["plan_npv_p50"]),
+                fmt.percent(r["prob_payback"]),
+                "; ".join(r["reasons"]) or "on plan",
+            ]
+            for r in rows
+        ],
+        justify_right=lambda c: (
+            c in ("savings", "plan P50", "costs", "forecast NPV P50", "plan NPV P50", "pays back")
+        ),
+        keep_whole=["code"],
+    )
