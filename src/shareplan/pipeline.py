@@ -241,6 +241,17 @@ def replan(
 ) -> ProgrammeOutcome:
     """Re-run the programme choice from a saved results.json with other rules (a what-if), without
     recomputing the screen, scores or business cases."""
+    scored, cases = saved_candidates(results)
+    seed = int(results.get("scenario", {}).get("random_seed", 0) or 0)
+    return choose_programme(
+        scored, cases, constraints, objective, seed=seed, proposed_ids=proposed_ids
+    )
+
+
+def saved_candidates(
+    results: dict[str, Any],
+) -> tuple[list[tuple[Opportunity, float]], list[BusinessCase]]:
+    """The scored opportunities and their business cases, read back from a results.json."""
     cases: list[BusinessCase] = []
     scored: list[tuple[Opportunity, float]] = []
     problems: list[Problem] = []
@@ -268,10 +279,47 @@ def replan(
             problems.append(Problem(f"opportunity {entry.get('id')!r} is incomplete: {exc}"))
     if problems or not scored:
         raise InputError(problems or [Problem("the results hold no opportunities")])
-    seed = int(results.get("scenario", {}).get("random_seed", 0) or 0)
-    return choose_programme(
-        scored, cases, constraints, objective, seed=seed, proposed_ids=proposed_ids
+    return scored, cases
+
+
+def saved_rules(document: dict[str, Any]) -> tuple[Constraints, Objective]:
+    """The programme's rules as results.json records them (a what-if starts from these)."""
+    p = document["programme"] or {}
+    c = p.get("constraints")
+    if not isinstance(c, dict):
+        # Without the saved rules a what-if would silently drop the scenario's own (project
+        # count, partner capacity, quick wins); refuse instead.
+        raise InputError(
+            [
+                Problem(
+                    "the results do not record the programme's rules, so a what-if cannot start "
+                    "from them: appraise the scenario again with this version of shareplan"
+                )
+            ]
+        )
+    lo, hi = c.get("min_projects"), c.get("max_projects")
+    projects: int | tuple[int, int] | None = (
+        None if hi is None else (hi if lo in (None, hi) else (lo, hi))
     )
+    constraints = Constraints(
+        projects=projects,
+        budget=c.get("budget"),
+        funding_by_year=_tuple(c.get("funding_by_year")),
+        fte_capacity_by_year=_tuple(c.get("fte_capacity_by_year")),
+        partner_capacity=c.get("partner_capacity"),
+        min_quick_wins=c.get("min_quick_wins") or 0,
+        must_include=tuple(c.get("must_include") or ()),
+        must_exclude=tuple(c.get("must_exclude") or ()),
+        min_prob_positive_npv=c.get("min_prob_positive_npv"),
+    )
+    o = p.get("objective") or {}
+    return constraints, Objective(
+        kind=o.get("kind", "blend"), value_weight=o.get("value_weight", 0.5)
+    )
+
+
+def _tuple(values: Sequence[float] | None) -> tuple[float, ...] | None:
+    return None if values is None else tuple(values)
 
 
 def appraise_path(path: Path, *, progress: Progress = _quiet) -> Appraisal:

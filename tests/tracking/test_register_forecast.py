@@ -71,16 +71,22 @@ def test_register_adds_up_to_the_business_case(
             assert spent == pytest.approx(one_off, rel=1e-9, abs=1e-6)
 
 
-def test_register_bands_are_ordered_and_plan_payback_matches(tracker: Tracker) -> None:
-    """P10 <= P50 <= P90 everywhere; the plan's P50 NPV from the tracker's own draws is within
-    the Monte Carlo's sampling error of the business case's P50 (different draw counts)."""
+def test_register_bands_are_ordered_and_the_plan_is_the_business_cases_monte_carlo(
+    tracker: Tracker, rotherham_results: dict[str, Any]
+) -> None:
+    """P10 <= P50 <= P90 everywhere. The tracker's plan NPV band comes from its own draws (so
+    that with no actuals the forecast is exactly the plan) and agrees with the business case's
+    Monte Carlo to within sampling error (4,000 draws against 10,000): P50 within 5% of the
+    P10-P90 width."""
     for x in tracker.plan:
         assert x.cumulative_p10 <= x.cumulative_p50 + 1e-9 <= x.cumulative_p90 + 2e-9
+    mc = {o["id"]: o["business_case"]["monte_carlo"] for o in rotherham_results["opportunities"]}
     for f, p in zip(forecast(tracker, AS_AT, NOISE), tracker.projects, strict=True):
         assert f.periods_used == 0
-        width = p.npv_p90 - p.npv_p10
-        assert abs(f.plan_npv_p50 - p.npv_p50) < 0.05 * width
+        assert f.plan_npv_p50 == pytest.approx(p.npv_p50)
         assert f.npv_p50 == pytest.approx(f.plan_npv_p50)  # no actuals: the forecast is the plan
+        case = mc[p.opportunity_id]
+        assert abs(p.npv_p50 - case["p50"]) < 0.05 * (case["p90"] - case["p10"])
 
 
 def test_actuals_equal_to_plan_are_green_and_forecast_the_plans_p50(tracker: Tracker) -> None:

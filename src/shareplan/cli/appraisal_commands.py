@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -552,7 +551,7 @@ def programme(
     recomputation of scores or business cases)."""
     with user_errors():
         document = _load_for_programme(results)
-        constraints, base_objective = _saved_rules(document)
+        constraints, base_objective = pipeline.saved_rules(document)
         changes: dict[str, Any] = {}
         if budget is not None:
             changes["budget"] = budget
@@ -642,45 +641,6 @@ def _load_for_programme(path: Path) -> dict[str, Any]:
     with native_output_to_stderr():
         appraisal = pipeline.appraise_path(path)
     return pipeline.results_document(appraisal)
-
-
-def _saved_rules(document: dict[str, Any]) -> tuple[Constraints, Objective]:
-    p = document["programme"] or {}
-    c = p.get("constraints")
-    if not isinstance(c, dict):
-        # Without the saved rules a what-if would silently drop the scenario's own (project
-        # count, partner capacity, quick wins); refuse instead.
-        raise InputError(
-            [
-                Problem(
-                    "the results do not record the programme's rules, so a what-if cannot start "
-                    "from them: appraise the scenario again with this version of shareplan"
-                )
-            ]
-        )
-    lo, hi = c.get("min_projects"), c.get("max_projects")
-    projects: int | tuple[int, int] | None = (
-        None if hi is None else (hi if lo in (None, hi) else (lo, hi))
-    )
-    constraints = Constraints(
-        projects=projects,
-        budget=c.get("budget"),
-        funding_by_year=_tuple(c.get("funding_by_year")),
-        fte_capacity_by_year=_tuple(c.get("fte_capacity_by_year")),
-        partner_capacity=c.get("partner_capacity"),
-        min_quick_wins=c.get("min_quick_wins") or 0,
-        must_include=tuple(c.get("must_include") or ()),
-        must_exclude=tuple(c.get("must_exclude") or ()),
-        min_prob_positive_npv=c.get("min_prob_positive_npv"),
-    )
-    o = p.get("objective") or {}
-    return constraints, Objective(
-        kind=o.get("kind", "blend"), value_weight=o.get("value_weight", 0.5)
-    )
-
-
-def _tuple(values: Sequence[float] | None) -> tuple[float, ...] | None:
-    return None if values is None else tuple(values)
 
 
 def _replace(constraints: Constraints, changes: dict[str, Any]) -> Constraints:

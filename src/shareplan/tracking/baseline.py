@@ -178,7 +178,7 @@ def start_tracker(
     ]
     draft = Tracker(
         settings=settings,
-        projects=tuple(_project(code, case, 0.0) for code, case in zip(codes, cases, strict=True)),
+        projects=tuple(_project(code, case) for code, case in zip(codes, cases, strict=True)),
         model=tuple(model),
         benefits=(),
         plan=(),
@@ -187,8 +187,9 @@ def start_tracker(
     return _with_plan(draft, cases, found.appraisal_date)
 
 
-def _project(code: str, case: BusinessCase, prob_payback: float) -> Project:
-    mc = case.monte_carlo
+def _project(code: str, case: BusinessCase) -> Project:
+    """The project before its draws are made (the NPV band and payback are filled in from them,
+    so that the forecast with no actuals is exactly the plan)."""
     npv = case.measures.npv
     return Project(
         code=code,
@@ -197,10 +198,10 @@ def _project(code: str, case: BusinessCase, prob_payback: float) -> Project:
         model=case.model,
         fte=case.fte,
         npv_central=npv,
-        npv_p10=mc.p10 if mc else npv,
-        npv_p50=mc.p50 if mc else npv,
-        npv_p90=mc.p90 if mc else npv,
-        prob_payback=prob_payback,
+        npv_p10=npv,
+        npv_p50=npv,
+        npv_p90=npv,
+        prob_payback=0.0,
     )
 
 
@@ -223,18 +224,19 @@ def plan_paths(tracker: Tracker) -> tuple[Paths, Paths, tuple[Period, ...]]:
     return central, drawn, periods
 
 
-def discounted_net(paths: Paths, periods: Sequence[Period], factors: FloatArray) -> FloatArray:
-    """Net present value of each path over the periods (each period takes its year's factor),
-    shape ``(draws, projects)``."""
-    flows = np.diff(paths.net, axis=-1)
+def period_factors(periods: Sequence[Period], factors: FloatArray) -> FloatArray:
+    """Each period's discount factor: its business case year's (a period before month 0 is in
+    year 0, which is not discounted)."""
     years = np.array([max(p.year_index, 0) for p in periods])
-    weights = np.where(years < len(factors), factors[np.minimum(years, len(factors) - 1)], 0.0)
-    result: FloatArray = flows @ weights
+    result: FloatArray = np.where(
+        years < len(factors), factors[np.minimum(years, len(factors) - 1)], 0.0
+    )
     return result
 
 
 def _with_plan(draft: Tracker, cases: Sequence[BusinessCase], appraised: dt.date) -> Tracker:
     central, drawn, periods = plan_paths(draft)
+    weights = period_factors(periods, project_inputs(draft).discount_factors)
     zero = draft.settings.month_zero
     plan: list[PlanLine] = []
     milestones: list[Milestone] = []
@@ -258,8 +260,17 @@ def _with_plan(draft: Tracker, cases: Sequence[BusinessCase], appraised: dt.date
             )
         full = date_at(zero, float(central.full_run_rate[..., j].ravel()[0]))
         benefits.extend(_benefits(project.code, case, appraised, full))
-        payback = float(np.mean(drawn.net[:, j, -1] >= 0.0))
-        projects.append(project.model_copy(update={"prob_payback": payback}))
+        npv = np.percentile(np.diff(drawn.net[:, j, :], axis=-1) @ weights, (10, 50, 90))
+        projects.append(
+            project.model_copy(
+                update={
+                    "prob_payback": float(np.mean(drawn.net[:, j, -1] >= 0.0)),
+                    "npv_p10": float(npv[0]),
+                    "npv_p50": float(npv[1]),
+                    "npv_p90": float(npv[2]),
+                }
+            )
+        )
     return draft.model_copy(
         update={
             "projects": tuple(projects),

@@ -22,7 +22,7 @@ import numpy.typing as npt
 from scipy import special
 
 from shareplan.evidence import EvidenceBase
-from shareplan.tracking.baseline import boundaries, discounted_net
+from shareplan.tracking.baseline import boundaries, period_factors
 from shareplan.tracking.inputs import project_inputs
 from shareplan.tracking.model import Actual, Category, MilestoneKind, Tracker
 from shareplan.tracking.paths import Paths, simulate_paths
@@ -64,6 +64,9 @@ class Forecast:
     delay_months: float  # expected delay before savings begin, after the actuals
     plan_delay_months: float  # the plan's mean drawn delay
     effective_draws: float  # how many equally weighted draws the weights are worth
+    npv_to_date: float  # the discounted actual net so far (what stopping now would leave)
+    npv_mean: float  # expected NPV after the actuals (means add up across projects)
+    plan_npv_mean: float
 
     @property
     def npv_change(self) -> float:
@@ -152,18 +155,11 @@ def log_likelihood(
 
 
 def _npv_and_payback(
-    paths: Paths,
-    j: int,
-    upto: tuple[Period, ...],
-    periods: tuple[Period, ...],
-    factors: FloatArray,
-    actual_net: FloatArray,
+    paths: Paths, j: int, upto: tuple[Period, ...], weights: FloatArray, actual_net: FloatArray
 ) -> tuple[FloatArray, FloatArray]:
     """Each draw's NPV and final cumulative net with the actual net in the reported periods."""
     flows = np.diff(paths.net[:, j, :], axis=-1)
     flows[:, : len(upto)] = actual_net
-    years = np.array([max(p.year_index, 0) for p in periods])
-    weights = np.where(years < len(factors), factors[np.minimum(years, len(factors) - 1)], 0.0)
     return flows @ weights, flows.sum(axis=-1)
 
 
@@ -184,7 +180,8 @@ def forecast(
             s.seed,
             "pert" if s.distribution == "pert" else "triangular",
         )
-    plan_npv = discounted_net(paths, periods, inputs.discount_factors)
+    weights = period_factors(periods, inputs.discount_factors)
+    plan_npv = np.diff(paths.net, axis=-1) @ weights
     actuals = {k: a for k, a in tracker.current_actuals().items() if a.loaded <= as_at}
     out = []
     for j, project in enumerate(tracker.projects):
@@ -195,7 +192,7 @@ def forecast(
         net = _observed(
             project.code, upto, actuals, (Category.CASHABLE_SAVING, Category.TRADING_INCOME)
         ) - _observed(project.code, upto, actuals, (Category.ONE_OFF_COST,))
-        npv, final = _npv_and_payback(paths, j, upto, periods, inputs.discount_factors, net)
+        npv, final = _npv_and_payback(paths, j, upto, weights, net)
         even = np.full_like(w, 1.0 / w.size)
         p10, p50, p90 = weighted_percentiles(npv, w, (10, 50, 90))
         q10, q50, q90 = weighted_percentiles(plan_npv[:, j], even, (10, 50, 90))
@@ -216,6 +213,9 @@ def forecast(
                 delay_months=float(np.sum(w * paths.delay_months[:, j])),
                 plan_delay_months=float(np.mean(paths.delay_months[:, j])),
                 effective_draws=float(1.0 / np.sum(w**2)),
+                npv_to_date=float(net @ weights[: len(upto)]),
+                npv_mean=float(np.sum(w * npv)),
+                plan_npv_mean=float(np.mean(plan_npv[:, j])),
             )
         )
     return tuple(out)
