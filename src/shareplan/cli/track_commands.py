@@ -219,3 +219,33 @@ def status(
         ),
         keep_whole=["code"],
     )
+
+
+@track_app.command("report")
+def report(
+    tracker: TrackerArg,
+    as_at: Annotated[str, typer.Option("--as-at", help="The date to report at (YYYY-MM-DD).")],
+    out: Annotated[Path, typer.Option("--out", help="Folder for the report files.")],
+    results: Annotated[
+        Path | None,
+        typer.Option(
+            help="The appraisal's results.json, for the "
+            "recovery options (default: the one the tracker "
+            "was made from)."
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the quarterly benefits realisation report (Word, HTML, PDF) for members."""
+    from shareplan.tracking.report import benefits_report
+
+    with user_errors():
+        if out.exists() and not out.is_dir():
+            raise InputError([Problem("the output path exists and is not a folder", str(out))])
+        written = benefits_report(tracker, _date(as_at, "--as-at"), out, results)
+    if as_json:
+        print_json({kind: str(path) for kind, path in written.items()})
+        return
+    console.print("Benefits realisation report written:")
+    for kind, path in written.items():
+        console.print(f"  {kind}: {path}", highlight=False)

@@ -182,7 +182,9 @@ def forecast(
         )
     weights = period_factors(periods, inputs.discount_factors)
     plan_npv = np.diff(paths.net, axis=-1) @ weights
-    actuals = {k: a for k, a in tracker.current_actuals().items() if a.loaded <= as_at}
+    # every figure loaded so far (the latest for each period): a quarter's extract is loaded
+    # after the quarter ends, and the periods read are those ended by ``as_at``
+    actuals = tracker.current_actuals()
     out = []
     for j, project in enumerate(tracker.projects):
         upto = reported_periods(tracker, project.code, as_at, actuals)

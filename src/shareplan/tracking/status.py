@@ -242,6 +242,12 @@ def _rate(status: ProjectStatus, rule: Rule) -> tuple[Rag, tuple[str, ...]]:
             f"savings to {upto} are {fmt.money(s.actual)}, below the plan's "
             f"{_percent_word(rule.amber_savings_below)} of {fmt.money(amber_at)}",
         )
+    if status.reported_to is not None and s.actual > s.p90 > 0:
+        flag(
+            Rag.GREEN,
+            f"savings to {upto} are {fmt.money(s.actual)}, above the plan's high "
+            f"estimate (P90) of {fmt.money(s.p90)}",
+        )
     c = status.costs
     if c.actual > c.at(rule.amber_cost_above) * (1 + rule.tolerance) and c.actual > 0:
         flag(
@@ -280,7 +286,9 @@ def _date_at(plan: Milestone, percentile: float) -> dt.date:
 
 
 def project_status(tracker: Tracker, code: str, as_at: dt.date, rule: Rule) -> ProjectStatus:
-    actuals = {k: a for k, a in tracker.current_actuals().items() if a.loaded <= as_at}
+    # every figure loaded so far (the latest for each period): a quarter's extract is loaded
+    # after the quarter ends, and the periods read are those ended by ``as_at``
+    actuals = tracker.current_actuals()
     upto = reported_periods(tracker, code, as_at, actuals)
     elapsed = elapsed_periods(tracker, as_at)
     milestones = _milestones(tracker, code, as_at, actuals)

@@ -8,11 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from shareplan.errors import InputError, Problem, raise_if_any
 from shareplan.evidence import load_evidence
 from shareplan.results import read_results
 from shareplan.tracking.actuals import corrections, load_actuals
-from shareplan.tracking.baseline import DEFAULT_DRAWS, approved_cases, start_tracker
+from shareplan.tracking.baseline import DEFAULT_DRAWS, approved_cases, plan_paths, start_tracker
 from shareplan.tracking.files import load_tracker, read_ledger, write_tracker
 from shareplan.tracking.forecast import Forecast, Noise, forecast
 from shareplan.tracking.model import Tracker
@@ -75,18 +77,26 @@ def update(tracker_path: Path, ledger: Path, loaded: dt.date | None = None) -> U
 
 @dataclass(frozen=True, slots=True)
 class Standing:
-    """Where the programme stands at a date: each project's status and forecast."""
+    """Where the programme stands at a date: each project's status and forecast, and the plan's
+    band of the programme's cumulative savings and trading income at each period's end."""
 
     tracker: Tracker
     as_at: dt.date
     statuses: tuple[ProjectStatus, ...]
     forecasts: tuple[Forecast, ...]
+    programme_band: tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]
 
 
 def standing(tracker: Tracker, as_at: dt.date) -> Standing:
     evidence = load_evidence()
     rule = Rule.from_evidence(evidence, as_at)
     noise = Noise.from_evidence(evidence, as_at)
+    _, drawn, _ = plan_paths(tracker)
+    band = np.percentile(drawn.benefits.sum(axis=1)[:, 1:], (10, 50, 90), axis=0)
     return Standing(
-        tracker, as_at, programme_status(tracker, as_at, rule), forecast(tracker, as_at, noise)
+        tracker,
+        as_at,
+        programme_status(tracker, as_at, rule),
+        forecast(tracker, as_at, noise, drawn),
+        (tuple(map(float, band[0])), tuple(map(float, band[1])), tuple(map(float, band[2]))),
     )

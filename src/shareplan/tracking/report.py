@@ -1,0 +1,621 @@
+"""The quarterly benefits realisation report to members, as the report package's format-neutral
+model (the same house shape as the Cabinet report: heading block, numbered sections every English
+council report carries, appendices), built from the status record.
+
+Every money figure is a :class:`Money` whose source (or terms) is a path in the status record, so
+it traces to the tracker's own rows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from shareplan.report import formatting as fmt
+from shareplan.results import read_results
+from shareplan.tracking import usecases
+from shareplan.tracking.files import load_tracker
+from shareplan.tracking.model import CATEGORY_WORDS, MILESTONE_WORDS, Category, MilestoneKind
+from shareplan.tracking.publish import (
+    Figure,
+    Money,
+    Paragraph,
+    Report,
+    SavingsBands,
+    Section,
+    Table,
+    write_report,
+)
+from shareplan.tracking.publish import total as _total
+from shareplan.tracking.record import SAVING_LINES, actual_terms, build_record, plan_terms
+from shareplan.tracking.recovery import Recovery, recovery_options
+from shareplan.tracking.usecases import Standing
+
+RAG_WORDS = {"green": "Green: on track", "amber": "Amber: needs attention", "red": "Red: off track"}
+OWNER_TO_NAME = "to be named"
+
+
+def total(terms: Any, record: Mapping[str, Any]) -> Money:
+    """The sum of ``terms`` as traceable money; nothing to add up is the record's zero."""
+    terms = tuple(terms)
+    return _total(terms, record) if terms else Money(0.0, ("zero",))
+
+
+def _p(*runs: str | Money, kind: str = "body") -> Paragraph:
+    return Paragraph(tuple(runs), kind)  # type: ignore[arg-type]
+
+
+class _Context:
+    def __init__(self, standing: Standing, record: Mapping[str, Any]) -> None:
+        self.s = standing
+        self.record = record
+        self.t = standing.tracker
+        self.index = {p.code: j for j, p in enumerate(self.t.projects)}
+
+    def title(self, code: str) -> str:
+        return self.t.project(code).title
+
+    def savings_actual(self, code: str) -> Money:
+        status = self.s.statuses[self.index[code]]
+        labels = (
+            {p.label for p in self.t.settings.periods() if p.end <= status.reported_to.end}
+            if status.reported_to
+            else set()
+        )
+        return total(actual_terms(self.t, code, SAVING_LINES, labels), self.record)
+
+    def costs_actual(self, code: str) -> Money:
+        status = self.s.statuses[self.index[code]]
+        labels = (
+            {p.label for p in self.t.settings.periods() if p.end <= status.reported_to.end}
+            if status.reported_to
+            else set()
+        )
+        return total(
+            actual_terms(self.t, code, (Category.ONE_OFF_COST.value,), labels),
+            self.record,
+        )
+
+    def plan(self, code: str, lines: tuple[str, ...], column: str) -> Money:
+        status = self.s.statuses[self.index[code]]
+        if status.reported_to is None:
+            return Money(0.0, ("status", self.index[code], "savings", "p50"))
+        return total(plan_terms(self.t, code, lines, status.reported_to.label, column), self.record)
+
+    def forecast(self, code: str, field: str) -> Money:
+        j = self.index[code]
+        return Money(float(self.record["forecast"][j][field]), ("forecast", j, field))
+
+
+def _heading(c: _Context) -> tuple[tuple[str, str, str], ...]:
+    return (
+        ("1", "Meeting", "Cabinet"),
+        ("2", "Date", fmt.long_date(c.s.as_at.isoformat())),
+        ("3", "Title", _title(c)),
+        (
+            "4",
+            "Period covered",
+            f"from Cabinet's decision of "
+            f"{fmt.long_date(c.t.settings.decision_date.isoformat())} to "
+            f"{fmt.long_date(c.s.as_at.isoformat())}",
+        ),
+    )
+
+
+def _title(c: _Context) -> str:
+    return f"Shared services: benefits realisation report to {fmt.long_date(c.s.as_at.isoformat())}"
+
+
+def _counts(c: _Context) -> dict[str, int]:
+    return {rag: sum(s.rag.value == rag for s in c.s.statuses) for rag in ("red", "amber", "green")}
+
+
+def _summary(c: _Context) -> Section:
+    counts = _counts(c)
+    codes = [p.code for p in c.t.projects]
+    saved = total([t for code in codes for t in c.savings_actual(code).terms], c.record)
+    planned = total(
+        [t for code in codes for t in c.plan(code, SAVING_LINES, "cumulative_p50").terms], c.record
+    )
+    spent = total([t for code in codes for t in c.costs_actual(code).terms], c.record)
+    expected = total([(1.0, ("forecast", j, "npv_mean")) for j in range(len(codes))], c.record)
+    plan_expected = total(
+        [(1.0, ("forecast", j, "plan_npv_mean")) for j in range(len(codes))], c.record
+    )
+    blocks = [
+        _p(
+            f"Cabinet approved {fmt.count(len(codes), 'shared-service project')} on "
+            f"{fmt.long_date(c.t.settings.decision_date.isoformat())}. At "
+            f"{fmt.long_date(c.s.as_at.isoformat())}: {_standing_words(counts)}."
+        ),
+        _p(
+            "Together they have saved ",
+            saved,
+            " in cash and trading income, against ",
+            planned,
+            " in the plan's middle estimate for the same periods, for one-off costs of ",
+            spent,
+            ".",
+        ),
+        _p(
+            "Given what has happened so far, the programme is now expected to be worth ",
+            expected,
+            " over its ten years in today's money (net present value, average of the forecast), "
+            "against ",
+            plan_expected,
+            " when Cabinet decided.",
+        ),
+    ]
+    if _illustrative(c):
+        blocks.insert(
+            0,
+            _p(
+                "The actual figures in this report are illustrative: they show how "
+                "the report works and are not the council's accounts.",
+                kind="notice",
+            ),
+        )
+    return Section("Summary", tuple(blocks), number="5", key="summary")
+
+
+def _standing_words(counts: dict[str, int]) -> str:
+    words = {
+        "green": ("on track (green)", "on track (green)"),
+        "amber": ("needs attention (amber)", "need attention (amber)"),
+        "red": ("is off track (red)", "are off track (red)"),
+    }
+    parts = []
+    for rag in ("green", "amber", "red"):
+        n = counts[rag]
+        if n:
+            verb = "is" if rag == "green" and n == 1 else "are" if rag == "green" else ""
+            phrase = words[rag][0 if n == 1 else 1]
+            parts.append(f"{n} {verb + ' ' if verb else ''}{phrase}")
+    return fmt.listing(parts)
+
+
+def _illustrative(c: _Context) -> bool:
+    return any("illustrative" in a.note.lower() for a in c.t.actuals)
+
+
+def _recommendations(c: _Context) -> Section:
+    items = ["notes the status of each project and the programme's forecast in section 7;"]
+    for status in c.s.statuses:
+        if status.rag.value == "red":
+            items.append(
+                f"decides, for {c.title(status.code)}, between carrying on with the "
+                "recovery actions and stopping it, on the options in section 7;"
+            )
+    if any(b.owner.strip().lower() == OWNER_TO_NAME for b in c.t.benefits):
+        items.append("names an owner for each benefit that has none (Appendix 1);")
+    items.append("asks for the next report at the end of the next quarter.")
+    blocks = [_p("That Cabinet:")] + [
+        _p(f"{i}. {text}", kind="bullet") for i, text in enumerate(items, start=1)
+    ]
+    return Section("Recommendations", tuple(blocks), number="6", key="recommendations")
+
+
+def _status_table(c: _Context) -> Table:
+    rows = []
+    for status in c.s.statuses:
+        code = status.code
+        late = max((m.months_late for m in status.milestones), default=0.0)
+        rows.append(
+            (
+                c.title(code),
+                RAG_WORDS[status.rag.value],
+                status.reported_to.label if status.reported_to else "none yet",
+                c.savings_actual(code),
+                c.plan(code, SAVING_LINES, "cumulative_p50"),
+                c.plan(code, SAVING_LINES, "cumulative_p10"),
+                fmt.months(late) if late > 0 else "none",
+                c.forecast(code, "npv_p50"),
+                c.forecast(code, "plan_npv_p50"),
+                fmt.percent(c.s.forecasts[c.index[code]].prob_payback),
+            )
+        )
+    return Table(
+        "Status of each project: savings and trading income to date against the plan",
+        (
+            "Project",
+            "Status",
+            "Figures to",
+            "Saved to date",
+            "Plan (middle)",
+            "Plan (low, P10)",
+            "Late by",
+            "Forecast NPV (middle)",
+            "Plan NPV (middle)",
+            "Chance of paying back",
+        ),
+        tuple(rows),
+        (False, False, False, True, True, True, True, True, True, True),
+    )
+
+
+def _chart(c: _Context) -> Figure:
+    prog = c.record["programme"]
+    labels = tuple(prog["periods"])
+    rows = tuple(
+        (
+            label,
+            Money(prog["p10"][k], ("programme", "p10", k)),
+            Money(prog["p50"][k], ("programme", "p50", k)),
+            Money(prog["p90"][k], ("programme", "p90", k)),
+            "not yet"
+            if prog["actual"][k] is None
+            else Money(prog["actual"][k], ("programme", "actual", k)),
+        )
+        for k, label in enumerate(labels)
+    )
+    reported = [k for k, v in enumerate(prog["actual"]) if v is not None]
+    last = reported[-1] if reported else 0
+    alt = (
+        f"Line chart of the programme's cumulative cash savings and trading income from "
+        f"{labels[0]} to {labels[-1]}: the plan's middle estimate inside a shaded band from "
+        f"its low (P10) to its high (P90) estimate, and the actual figures to "
+        f"{labels[last]}, which stand at {fmt.money(prog['actual'][last] or 0.0)} against a "
+        f"plan of {fmt.money(prog['p50'][last])}."
+    )
+    return Figure(
+        "benefits-realised",
+        "Programme savings to date against the plan",
+        alt,
+        SavingsBands(labels, tuple(prog["p10"]), tuple(prog["p50"]), tuple(prog["p90"])),
+        Table(
+            "Cumulative cash savings and trading income: the plan's band and the actual",
+            ("Period", "Plan low (P10)", "Plan middle (P50)", "Plan high (P90)", "Actual"),
+            rows,
+            (False, True, True, True, True),
+        ),
+    )
+
+
+def _project_section(c: _Context, code: str) -> Section:
+    j = c.index[code]
+    status = c.s.statuses[j]
+    f = c.s.forecasts[j]
+    blocks: list[Paragraph | Table | Figure] = [_p(f"Status: {RAG_WORDS[status.rag.value]}. Why:")]
+    blocks += [_p(reason[0].upper() + reason[1:] + ".", kind="bullet") for reason in status.reasons]
+    blocks.append(
+        _p(
+            f"Forecast: on the figures so far the saving is running at {fmt.percent(f.share, 1)} of "
+            f"the services' cost (the business case assumed {fmt.percent(f.plan_share, 1)}), and "
+            f"savings began about {fmt.months(f.delay_months)} later than the unstretched plan. The "
+            "net present value is now expected to be ",
+            c.forecast(code, "npv_p50"),
+            " (middle estimate; low ",
+            c.forecast(code, "npv_p10"),
+            ", high ",
+            c.forecast(code, "npv_p90"),
+            "), against ",
+            c.forecast(code, "plan_npv_p50"),
+            f" in the plan; the chance that it still pays back within the horizon is "
+            f"{fmt.percent(f.prob_payback)}.",
+        )
+    )
+    blocks.append(_p("Options for members:"))
+    carry = total(
+        [(1.0, ("forecast", j, "npv_mean")), (-1.0, ("forecast", j, "npv_to_date"))], c.record
+    )
+    blocks.append(
+        _p(
+            "Carry on, with the service's recovery plan: the rest of the project is "
+            "expected to add ",
+            carry,
+            " (money already spent is gone either way, so it does not count against carrying on).",
+            kind="bullet",
+        )
+    )
+    recovery = c.record["recovery"].get(code)
+    if recovery is None:
+        blocks.append(
+            _p(
+                "Stop it: the appraisal's results were not available, so what could "
+                "take its place was not worked out.",
+                kind="bullet",
+            )
+        )
+    elif recovery["infeasible"]:
+        blocks.append(
+            _p(
+                "Stop it: no programme meets the budget and other rules without it ("
+                + recovery["infeasible"]
+                + ").",
+                kind="bullet",
+            )
+        )
+    elif not recovery["additions"]:
+        blocks.append(
+            _p(
+                "Stop it: nothing from the near misses fits in its place under the same "
+                "budget and rules, so the programme would lose what it adds.",
+                kind="bullet",
+            )
+        )
+    else:
+        names = fmt.listing([a["title"] for a in recovery["additions"]])
+        blocks.append(
+            _p(
+                f"Stop it and start {names} in its place, chosen by the programme optimiser from the "
+                "near misses under the same budget and rules (the budget less what this project has "
+                "spent): worth ",
+                Money(recovery["added_npv"], ("recovery", code, "added_npv")),
+                " in its business case, before the later start is allowed for.",
+                kind="bullet",
+            )
+        )
+        better = "carrying on" if recovery["added_npv"] < carry.value else "stopping it"
+        blocks.append(_p(f"On these figures {better} is worth more to the council."))
+    return Section(c.title(code), tuple(blocks), key=f"project-{code.lower()}")
+
+
+def _proposals(c: _Context) -> Section:
+    flagged = [s.code for s in c.s.statuses if s.rag.value != "green"]
+    text = (
+        "Each project's figures come from the ledger extracts loaded into the benefits "
+        "register; the plan is the business case Cabinet approved, with the range its risk "
+        "analysis gave (low P10, middle P50, high P90)."
+    )
+    intro = _p(text + ("" if flagged else " Every project is on track."))
+    children = tuple(_project_section(c, code) for code in flagged)
+    return Section(
+        "Proposals and Details",
+        (intro, _status_table(c), _chart(c)),
+        children,
+        number="7",
+        key="proposals",
+    )
+
+
+def _finance(c: _Context) -> Section:
+    rows = []
+    for p in c.t.projects:
+        actual, plan = (
+            c.costs_actual(p.code),
+            c.plan(p.code, (Category.ONE_OFF_COST.value,), "cumulative_p50"),
+        )
+        saved, saved_plan = c.savings_actual(p.code), c.plan(p.code, SAVING_LINES, "cumulative_p50")
+        rows.append(
+            (
+                p.title,
+                actual,
+                plan,
+                total(actual.terms + tuple((-k, path) for k, path in plan.terms), c.record),
+                saved,
+                saved_plan,
+                total(saved.terms + tuple((-k, path) for k, path in saved_plan.terms), c.record),
+            )
+        )
+    return Section(
+        "Finance",
+        (
+            _p(
+                f"All figures are in pounds at {c.t.settings.price_base_year} prices, as in the "
+                "business cases. One-off costs include the optimism-bias allowance the business "
+                "cases carried, so spending below plan is expected where risks have not arisen."
+            ),
+            Table(
+                "One-off costs and savings to date against the plan's middle estimate",
+                ("Project", "Spent", "Plan", "Difference", "Saved", "Plan", "Difference"),
+                tuple(rows),
+                (False, True, True, True, True, True, True),
+            ),
+        ),
+        number="8",
+        key="finance",
+    )
+
+
+def _risks(c: _Context) -> Section:
+    rule = (
+        "A project is red when its savings to date are below the plan's low estimate (P10), "
+        "or a milestone is later than the plan's latest likely date (P90); amber when savings "
+        "are below the middle estimate, a milestone is later than its middle date, one-off "
+        "costs are above the plan's high estimate, or figures are missing for a period."
+    )
+    thin = [c.title(f.code) for f in c.s.forecasts if f.periods_used and f.effective_draws < 50]
+    blocks = [
+        _p(
+            "The seed's own risk is that benefits are not realised and savings not delivered as "
+            "forecast. This report is how members see that risk early."
+        ),
+        _p(rule),
+        _p(
+            "Each forecast keeps the business case's own risk analysis and gives more weight to "
+            "the outcomes that match what has happened (Appendix 3). It is only as good as the "
+            "ledger figures: a saving booked in the wrong period moves it."
+        ),
+    ]
+    if thin:
+        blocks.append(
+            _p(
+                "The figures for " + fmt.listing(thin) + " are outside most of what the "
+                "business case expected, so their forecasts rest on few outcomes and "
+                "should be read as rough.",
+                kind="notice",
+            )
+        )
+    return Section("Risks and Uncertainties", tuple(blocks), number="9", key="risks")
+
+
+def _policy(c: _Context) -> Section:
+    return Section(
+        "Policy and Performance Agenda Implications",
+        (
+            _p(
+                "Sharing services supports the council's priorities by protecting front-line services "
+                "from cuts. When a project reaches its full run-rate or closes, what it achieved "
+                "against its business case is added to the outcomes library, so that later appraisals "
+                "learn from it (highlighting and sharing learning, as the original report asked)."
+            ),
+        ),
+        number="10",
+        key="policy",
+    )
+
+
+def _background(c: _Context) -> Section:
+    return Section(
+        "Background Papers and Consultation",
+        (
+            _p(
+                "The business cases approved by Cabinet on "
+                f"{fmt.long_date(c.t.settings.decision_date.isoformat())}; the benefits register and "
+                "the ledger extracts loaded into it; HM Government, Government Functional Standard "
+                "GovS 002: Project delivery; Infrastructure and Projects Authority, Guide for "
+                "effective benefits management in major projects; HM Treasury, The Green Book, "
+                "supplementary guidance on optimism bias."
+            ),
+        ),
+        number="11",
+        key="background",
+    )
+
+
+def _register(c: _Context) -> Section:
+    rows = tuple(
+        (
+            c.title(b.project),
+            CATEGORY_WORDS[b.category],
+            b.owner,
+            b.measure,
+            b.data_source,
+            fmt.number(b.target, 1)
+            if b.category is Category.FTE_RELEASED
+            else Money(b.target, ("tracker", "benefits", i, "target")),
+            fmt.long_date(b.target_date.isoformat()),
+        )
+        for i, b in enumerate(c.t.benefits)
+        if b.target != 0 or b.category is not Category.TRADING_INCOME
+    )
+    return Section(
+        "Appendix 1: The benefits register",
+        (
+            Table(
+                "Each benefit's owner, measure, data source and target at full run-rate",
+                (
+                    "Project",
+                    "Benefit",
+                    "Owner",
+                    "Measure",
+                    "Data source",
+                    "Target",
+                    "Target date",
+                ),
+                rows,
+                (False, False, False, False, False, True, False),
+            ),
+        ),
+        key="register",
+    )
+
+
+def _milestones(c: _Context) -> Section:
+    rows = []
+    for status in c.s.statuses:
+        for m in (x for x in c.t.milestones if x.project == status.code):
+            actual = next((s.actual for s in status.milestones if s.kind is m.milestone), None)
+            rows.append(
+                (
+                    c.title(m.project),
+                    MILESTONE_WORDS[MilestoneKind(m.milestone)],
+                    _day(m.planned),
+                    _day(m.p50),
+                    _day(m.p90),
+                    _day(actual) if actual else "not reported",
+                )
+            )
+    return Section(
+        "Appendix 2: Milestones",
+        (
+            Table(
+                "Milestones: the business case's date, the range, and the date reached",
+                (
+                    "Project",
+                    "Milestone",
+                    "Business case",
+                    "Middle (P50)",
+                    "Latest likely (P90)",
+                    "Reached",
+                ),
+                tuple(rows),
+            ),
+        ),
+        key="milestones",
+    )
+
+
+def _day(day: dt.date) -> str:
+    return fmt.long_date(day.isoformat())
+
+
+def _method(c: _Context) -> Section:
+    return Section(
+        "Appendix 3: How the status and the forecast are worked out",
+        (
+            _p(
+                "The plan for each period is the business case's cash-flow model read month by month, "
+                f"with its risk analysis re-run {c.t.settings.draws:,} times (the same inputs, ranges "
+                "and random seed as the business case). The middle of those outcomes is the plan; the "
+                "low and high are the 10th and 90th percentiles."
+            ),
+            _p(
+                "The forecast weighs every one of those outcomes by how closely its savings, costs and "
+                "milestones match the actual figures (a Bayesian update of the saving, the delay and "
+                "the cost overrun), then reads the net present value and the chance of paying back "
+                "from the weighted outcomes, with the actual figures in place of the modelled ones for "
+                "the periods already reported."
+            ),
+            _p(
+                "The status rule and the allowance for noise in ledger figures are dated assumptions "
+                "in the evidence base (under benefits tracking), not fixed in the software."
+            ),
+        ),
+        key="method",
+    )
+
+
+def build_tracking_report(standing: Standing, record: Mapping[str, Any]) -> Report:
+    c = _Context(standing, record)
+    return Report(
+        title=_title(c),
+        authority=c.t.settings.authority,
+        heading=_heading(c),
+        sections=(
+            _summary(c),
+            _recommendations(c),
+            _proposals(c),
+            _finance(c),
+            _risks(c),
+            _policy(c),
+            _background(c),
+        ),
+        appendices=(_register(c), _milestones(c), _method(c)),
+        generator=f"shareplan {record['generator']['version']}",
+    )
+
+
+def benefits_report(
+    tracker_path: Path, as_at: dt.date, out: Path, results: Path | None = None
+) -> dict[str, Path]:
+    """Write the benefits realisation report at ``as_at`` into ``out``. The recovery options for
+    red and amber projects need the appraisal's results (``results``, else the path the tracker
+    records); without them the report says so."""
+    tracker = load_tracker(tracker_path)
+    standing = usecases.standing(tracker, as_at)
+    source = results or Path(tracker.settings.results_source)
+    recoveries: dict[str, Recovery] = {}
+    flagged = [s for s in standing.statuses if s.rag.value != "green"]
+    if flagged and source.is_file():
+        document = read_results(source)
+        approved = [p.opportunity_id for p in tracker.projects]
+        for status in flagged:
+            stop = tracker.project(status.code).opportunity_id
+            recoveries[status.code] = recovery_options(
+                document, approved, stop, status.costs.actual
+            )
+    record = build_record(standing, recoveries)
+    return write_report(build_tracking_report(standing, record), record, out)
