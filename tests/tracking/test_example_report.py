@@ -161,3 +161,17 @@ def test_the_report_has_no_wcag_22_aa_violations(written: dict[str, Path]) -> No
     assert violations == [], json.dumps(
         [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
     )
+
+
+def test_projects_at_full_run_rate_write_their_outcomes(example: Path) -> None:
+    """Every project in the example has reached full run-rate by March 2014, so each writes its
+    realised saving share, one-off cost and delay; revenues and benefits saves at 60% of its
+    planned share (the story), and the example's figures are marked illustrative."""
+    from shareplan.tracking.outcomes import realised_outcomes
+
+    tracker = load_tracker(example)
+    found = realised_outcomes(standing(tracker, AS_AT))
+    assert len(found) == 3 * len(tracker.projects)
+    late = next(o for o in found if o.id == "rev_bens:cc:share")
+    assert late.ratio == pytest.approx(0.6, rel=0.1)
+    assert {o.confidence for o in found} == {"illustrative"}

@@ -15,6 +15,7 @@ app = typer.Typer(
 # Sub-command modules attach themselves to ``app`` on import.
 from shareplan.cli import appraisal_commands as _appraisal_commands  # noqa: E402,F401
 from shareplan.cli import data_commands as _data_commands  # noqa: E402,F401
+from shareplan.cli import evidence_commands as _evidence_commands  # noqa: E402,F401
 from shareplan.cli import report_commands as _report_commands  # noqa: E402,F401
 from shareplan.cli import scenario_commands as _scenario_commands  # noqa: E402,F401
 from shareplan.cli import track_commands as _track_commands  # noqa: E402,F401

@@ -249,3 +249,42 @@ def report(
     console.print("Benefits realisation report written:")
     for kind, path in written.items():
         console.print(f"  {kind}: {path}", highlight=False)
+
+
+@track_app.command("outcomes")
+def outcomes(
+    tracker: TrackerArg,
+    as_at: Annotated[str, typer.Option("--as-at", help="The date to read the tracker at.")],
+    out: Annotated[Path, typer.Option("--out", help="The outcomes file to write (.toml).")],
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the realised outcomes of the projects that have reached full run-rate (saving share,
+    one-off cost and delay against the business case) as an outcomes library file, for
+    'shareplan evidence calibrate --library'."""
+    from shareplan.tracking.files import load_tracker
+    from shareplan.tracking.outcomes import outcomes_toml, realised_outcomes
+    from shareplan.tracking.usecases import standing
+
+    with user_errors():
+        day = _date(as_at, "--as-at")
+        found = realised_outcomes(standing(load_tracker(tracker), day))
+        if not found:
+            raise InputError(
+                [
+                    Problem(
+                        "no project has reported its full run-rate yet",
+                        str(tracker),
+                        sheet="actuals",
+                        column="category",
+                        allowed="a full_run_rate row with its date",
+                    )
+                ]
+            )
+        try:
+            out.write_text(outcomes_toml(found, dt.date.today()), encoding="utf-8")
+        except OSError as exc:
+            raise InputError([Problem(f"cannot write: {exc.strerror}", str(out))]) from None
+    if as_json:
+        print_json([o.model_dump() for o in found])
+        return
+    console.print(f"{len(found)} realised outcomes written to {out}.", highlight=False)
