@@ -20,11 +20,11 @@ from shareplan.tracking.model import Tracker
 from shareplan.tracking.report import benefits_report
 from shareplan.tracking.status import Rag
 from shareplan.tracking.usecases import standing, update
+from tests.accessibility import CHROMIUM, axe_violations, describe
 
 ROOT = Path(__file__).resolve().parents[2]
 EXAMPLE = ROOT / "examples" / "rotherham-2010-tracking"
 AS_AT = dt.date(2014, 3, 31)
-CHROMIUM = Path("/usr/bin/chromium")
 
 
 @pytest.fixture(scope="module")
@@ -135,32 +135,8 @@ def test_word_and_pdf_have_the_house_shape(written: dict[str, Path]) -> None:
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")
 def test_the_report_has_no_wcag_22_aa_violations(written: dict[str, Path]) -> None:
-    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM), args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
-        try:
-            page = browser.new_page()
-            page.goto(written["html"].as_uri())
-            result = axe_module.Axe().run(
-                page,
-                options={
-                    "runOnly": {
-                        "type": "tag",
-                        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-                    },
-                    "resultTypes": ["violations"],
-                },
-            )
-        finally:
-            browser.close()
-    violations = result.response["violations"]
-    assert violations == [], json.dumps(
-        [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in violations]
-    )
+    violations = axe_violations(written["html"])
+    assert violations == [], describe(violations)
 
 
 def test_projects_at_full_run_rate_write_their_outcomes(example: Path) -> None:

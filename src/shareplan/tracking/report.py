@@ -57,31 +57,23 @@ class _Context:
     def title(self, code: str) -> str:
         return self.t.project(code).title
 
-    def savings_actual(self, code: str) -> Money:
+    def actual(self, code: str, lines: tuple[str, ...]) -> Money:
+        """The project's actual figures on ``lines`` to the last period it reported."""
         status = self.s.statuses[self.index[code]]
-        labels = (
-            {p.label for p in self.t.settings.periods() if p.end <= status.reported_to.end}
-            if status.reported_to
-            else set()
-        )
-        return total(actual_terms(self.t, code, SAVING_LINES, labels), self.record)
+        end = status.reported_to.end if status.reported_to else None
+        labels = {p.label for p in self.t.settings.periods() if end and p.end <= end}
+        return total(actual_terms(self.t, code, lines, labels), self.record)
+
+    def savings_actual(self, code: str) -> Money:
+        return self.actual(code, SAVING_LINES)
 
     def costs_actual(self, code: str) -> Money:
-        status = self.s.statuses[self.index[code]]
-        labels = (
-            {p.label for p in self.t.settings.periods() if p.end <= status.reported_to.end}
-            if status.reported_to
-            else set()
-        )
-        return total(
-            actual_terms(self.t, code, (Category.ONE_OFF_COST.value,), labels),
-            self.record,
-        )
+        return self.actual(code, (Category.ONE_OFF_COST.value,))
 
     def plan(self, code: str, lines: tuple[str, ...], column: str) -> Money:
         status = self.s.statuses[self.index[code]]
         if status.reported_to is None:
-            return Money(0.0, ("status", self.index[code], "savings", "p50"))
+            return Money(0.0, ("zero",))
         return total(plan_terms(self.t, code, lines, status.reported_to.label, column), self.record)
 
     def forecast(self, code: str, field: str) -> Money:
