@@ -151,3 +151,21 @@ def test_projects_at_full_run_rate_write_their_outcomes(example: Path) -> None:
     late = next(o for o in found if o.id == "rev_bens:cc:share")
     assert late.ratio == pytest.approx(0.6, rel=0.1)
     assert {o.confidence for o in found} == {"illustrative"}
+
+
+def test_the_readme_tells_todays_story(example: Path) -> None:
+    """The walk-through's status table gives each project the status and the saved-to-date and
+    forecast figures the tracker gives today (in the order approved)."""
+    readme = (EXAMPLE / "README.md").read_text("utf-8")
+    table = [
+        line.split("|")[1:-1]
+        for line in readme.splitlines()
+        if line.startswith("| ") and ("green" in line or "red" in line)
+    ]
+    now = standing(load_tracker(example), AS_AT)
+    assert len(table) == len(now.statuses)
+    for cells, status, f in zip(table, now.statuses, now.forecasts, strict=True):
+        assert status.rag.value in cells[1]
+        assert cells[2].strip() == fmt.money(status.savings.actual)
+        assert cells[5].strip() == fmt.money(f.npv_p50)
+        assert cells[6].strip() == fmt.money(f.plan_npv_p50)

@@ -43,15 +43,18 @@ def start(
     results: Annotated[
         Path, typer.Argument(help="The appraisal's results.json.", show_default=False)
     ],
+    more: Annotated[
+        list[str] | None,
+        typer.Argument(help="More approved ids, after the first --approved.", show_default=False),
+    ] = None,
     approved: Annotated[
-        list[str],
-        typer.Option(
-            "--approved",
-            help="An approved opportunity id (repeat, or list them after one --approved).",
-        ),
-    ],
-    decision_date: Annotated[str, typer.Option("--decision-date", help="YYYY-MM-DD.")],
-    out: Annotated[Path, typer.Option("--out", help="The tracker to make (.xlsx or a folder).")],
+        list[str] | None,
+        typer.Option("--approved", help="The approved opportunity ids: --approved A B C."),
+    ] = None,
+    decision_date: Annotated[str, typer.Option("--decision-date", help="YYYY-MM-DD.")] = "",
+    out: Annotated[
+        Path | None, typer.Option("--out", help="The tracker to make (.xlsx or a folder).")
+    ] = None,
     frequency: Annotated[Frequency, typer.Option(help="Reporting period.")] = Frequency.QUARTERLY,
     draws: Annotated[
         int, typer.Option(help="Monte Carlo draws for the bands.", min=100, max=200_000)
@@ -62,10 +65,23 @@ def start(
     with its Monte Carlo band, milestones, owners, measures and data sources."""
     from shareplan.tracking.usecases import start as start_tracker
 
+    ids = [*(approved or []), *(more or [])]
     with user_errors():
+        missing = [
+            name
+            for name, given in (
+                ("--approved", ids),
+                ("--decision-date", decision_date),
+                ("--out", out),
+            )
+            if not given
+        ]
+        if missing:
+            raise InputError([Problem(f"{name} is required", column=name) for name in missing])
+        assert out is not None
         tracker = start_tracker(
             results,
-            approved,
+            ids,
             _date(decision_date, "--decision-date"),
             out,
             frequency=frequency,
