@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
 from shareplan.cli.app import app
 from shareplan.errors import InputError
+from shareplan.tracking.baseline import approved_cases, start_tracker
 from shareplan.tracking.files import load_tracker, write_tracker
-from shareplan.tracking.model import Tracker
+from shareplan.tracking.model import Category, Tracker
+from shareplan.tracking.periods import Frequency, label_of
 from shareplan.tracking.usecases import update
 
 LOADED = dt.date(2012, 7, 15)
@@ -152,3 +157,69 @@ def test_start_refuses_an_unknown_id_and_an_existing_tracker(
         ],
     )
     assert again.exit_code == 2 and "already there" in again.output
+
+
+def test_a_monthly_register_adds_up_to_the_quarterly_one(
+    rotherham_results: dict[str, Any],
+) -> None:
+    """The same business case by month and by quarter: each quarter's business-case figure is the
+    sum of its three months, for every line (the model is exact at any month)."""
+    ids = ["rev_bens:cc", "youth_services:ct:sy_police+var"]
+    found = approved_cases(rotherham_results, ids, "results.json")
+    day = dt.date(2010, 12, 15)
+    monthly = start_tracker(found, day, Frequency.MONTHLY, draws=200)
+    quarterly = start_tracker(found, day, Frequency.QUARTERLY, draws=200)
+    months: dict[tuple[str, str, str], float] = {}
+    for x in monthly.plan:
+        if x.category is not Category.FTE_RELEASED:
+            year, month = int(x.period[:4]), int(x.period[5:])
+            label = label_of(dt.date(year, month - (month - 1) % 3, 1), Frequency.QUARTERLY, True)
+            key = (x.project, label, x.category.value)
+            months[key] = months.get(key, 0.0) + x.business_case
+    checked = 0
+    for x in quarterly.plan:
+        if x.category is not Category.FTE_RELEASED:
+            assert months[(x.project, x.period, x.category.value)] == pytest.approx(
+                x.business_case, rel=1e-9, abs=1e-6
+            )
+            checked += 1
+    assert checked == 2 * 4 * 42  # 2010/11 Q3 to 2020/21 Q4
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    project=st.sampled_from(["SS01", "SS06", "ss01", "", "SS 01", "SS99"]),
+    period=st.sampled_from(["2011/12 Q1", "2012/13 Q4", "2010/11 Q2", "2030/31 Q1", "Q1", ""]),
+    category=st.sampled_from(["cashable_saving", "go_live", "one-off cost", "profit", ""]),
+    amount=st.one_of(st.just(""), st.text(max_size=8), st.floats(allow_nan=True).map(str)),
+    day=st.sampled_from(["", "2012-05-01", "2009-01-01", "31/12/2012", "2031-01-01"]),
+)
+def test_any_ledger_row_is_loaded_or_refused_with_its_row(
+    tracker: Tracker, project: str, period: str, category: str, amount: str, day: str
+) -> None:
+    """Whatever a ledger row holds, the extract is either loaded or refused with problems that
+    name row 2 and a column (a row of blanks: the extract has no rows), never a traceback."""
+    import csv
+    import io
+
+    from shareplan.scenario.tables import RawRow, RawTable
+    from shareplan.tracking.actuals import load_actuals
+
+    buffer = io.StringIO()
+    csv.writer(buffer).writerow([project, period, category, amount, day, ""])
+    values = next(csv.reader(io.StringIO(buffer.getvalue())))
+    names = ("project", "period", "category", "amount", "date", "note")
+    table = RawTable(
+        "ledger", "ledger.csv", names, (RawRow(2, dict(zip(names, values, strict=False))),)
+    )
+    try:
+        added = load_actuals(tracker, table, "ledger.csv", LOADED)
+    except InputError as exc:
+        if not any(v.strip() for v in values):
+            assert [p.message for p in exc.problems] == ["the extract has no rows"]
+        else:
+            assert all(p.row == 2 and p.column in names for p in exc.problems), exc.problems
+    else:
+        assert len(added) == 1 and added[0].source_row == 2

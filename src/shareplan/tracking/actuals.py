@@ -40,6 +40,91 @@ def _span(ours: dict[str, Period]) -> str:
     return f"a period label from {labels[0]} to {labels[-1]}" if labels else "none"
 
 
+Found = list[tuple[str, str, str]]  # (message, column, what is allowed)
+
+
+def _period_problems(
+    tracker: Tracker,
+    label: str,
+    loaded: dt.date,
+    known: tuple[dict[str, Period], dict[str, Period]],
+) -> tuple[Period | None, Found]:
+    ours, earlier = known
+    period = ours.get(label)
+    if period is None:
+        if label in earlier:
+            message = (
+                f"the period {label} is before Cabinet's decision of "
+                f"{tracker.settings.decision_date.isoformat()}"
+            )
+        else:
+            message = f"{label!r} is not one of the tracker's periods"
+        return None, [(message, "period", _span(ours))]
+    if period.start > loaded:
+        return period, [
+            (
+                f"the period {period.label} has not begun (loaded on {loaded})",
+                "period",
+                f"a period that began on or before {loaded}",
+            )
+        ]
+    return period, []
+
+
+def _column_problems(row: dict[str, Any]) -> Found:
+    """A figure in the wrong column: milestones take a date, every other line an amount."""
+    amount, day = row.get("amount"), row.get("date")
+    if row["category"] in MILESTONES:
+        if day is None:
+            wrong = ", not a figure in 'amount'" if amount is not None else ""
+            return [
+                (
+                    f"a milestone needs its date in the 'date' column{wrong}",
+                    "amount" if amount is not None else "date",
+                    "a date, YYYY-MM-DD, in 'date' and 'amount' left blank",
+                )
+            ]
+        if amount is not None:
+            return [("a milestone has a date, not an amount", "amount", "blank")]
+        return []
+    if amount is None:
+        wrong = ", not a date in 'date'" if day is not None else ""
+        return [
+            (
+                f"{row['category']} needs its figure in the 'amount' column{wrong}",
+                "date" if day is not None else "amount",
+                "a number in 'amount' and 'date' left blank",
+            )
+        ]
+    if day is not None:
+        return [(f"{row['category']} is an amount, so 'date' must be blank", "date", "blank")]
+    return []
+
+
+def _date_problems(tracker: Tracker, row: dict[str, Any], period: Period | None) -> Found:
+    day = row.get("date")
+    if row["category"] not in MILESTONES or day is None:
+        return []
+    decided = tracker.settings.decision_date
+    if day < decided:
+        return [
+            (
+                f"the milestone date {day} is before Cabinet's decision",
+                "date",
+                f"on or after {decided}",
+            )
+        ]
+    if period is not None and day > period.end:
+        return [
+            (
+                f"the milestone date {day} is after the end of {period.label}",
+                "date",
+                f"on or before {period.end}",
+            )
+        ]
+    return []
+
+
 def _check_row(
     tracker: Tracker,
     table: RawTable,
@@ -49,87 +134,16 @@ def _check_row(
     known: tuple[dict[str, Period], dict[str, Period]],
     out: Collector,
 ) -> bool:
+    """Add every problem of one parsed row to ``out``; ``True`` when it has none."""
     codes = [p.code for p in tracker.projects]
-    ours, earlier = known
-    ok = True
+    found: Found = []
     if row["project"] not in codes:
-        out.add(table, f"unknown project {row['project']!r}", number, "project", ", ".join(codes))
-        ok = False
-    period = ours.get(row["period"])
-    if period is None:
-        if row["period"] in earlier:
-            message = (
-                f"the period {row['period']} is before Cabinet's decision of "
-                f"{tracker.settings.decision_date.isoformat()}"
-            )
-        else:
-            message = f"{row['period']!r} is not one of the tracker's periods"
-        out.add(table, message, number, "period", _span(ours))
-        ok = False
-    elif period.start > loaded:
-        out.add(
-            table,
-            f"the period {period.label} has not begun (loaded on {loaded})",
-            number,
-            "period",
-            f"a period that began on or before {loaded}",
-        )
-        ok = False
-    milestone = row["category"] in MILESTONES
-    amount, day = row.get("amount"), row.get("date")
-    if milestone and day is None:
-        where = "amount" if amount is not None else "date"
-        out.add(
-            table,
-            "a milestone needs its date in the 'date' column"
-            + (", not a figure in 'amount'" if amount is not None else ""),
-            number,
-            where,
-            "a date, YYYY-MM-DD, in 'date' and 'amount' left blank",
-        )
-        ok = False
-    elif milestone and amount is not None:
-        out.add(table, "a milestone has a date, not an amount", number, "amount", "blank")
-        ok = False
-    elif not milestone and amount is None:
-        where = "date" if day is not None else "amount"
-        out.add(
-            table,
-            f"{row['category']} needs its figure in the 'amount' column"
-            + (", not a date in 'date'" if day is not None else ""),
-            number,
-            where,
-            "a number in 'amount' and 'date' left blank",
-        )
-        ok = False
-    elif not milestone and day is not None:
-        out.add(
-            table,
-            f"{row['category']} is an amount, so 'date' must be blank",
-            number,
-            "date",
-            "blank",
-        )
-        ok = False
-    if milestone and day is not None and day < tracker.settings.decision_date:
-        out.add(
-            table,
-            f"the milestone date {day} is before Cabinet's decision",
-            number,
-            "date",
-            f"on or after {tracker.settings.decision_date}",
-        )
-        ok = False
-    if milestone and day is not None and period is not None and day > period.end:
-        out.add(
-            table,
-            f"the milestone date {day} is after the end of {period.label}",
-            number,
-            "date",
-            f"on or before {period.end}",
-        )
-        ok = False
-    return ok
+        found.append((f"unknown project {row['project']!r}", "project", ", ".join(codes)))
+    period, about_period = _period_problems(tracker, row["period"], loaded, known)
+    found += about_period + _column_problems(row) + _date_problems(tracker, row, period)
+    for message, column, allowed in found:
+        out.add(table, message, number, column, allowed)
+    return not found
 
 
 def load_actuals(

@@ -15,9 +15,9 @@ from typing import Any
 
 from shareplan.report import formatting as fmt
 from shareplan.results import read_results
-from shareplan.tracking import usecases
+from shareplan.tracking import report_appendices, usecases
 from shareplan.tracking.files import load_tracker
-from shareplan.tracking.model import CATEGORY_WORDS, MILESTONE_WORDS, Category, MilestoneKind
+from shareplan.tracking.model import Category
 from shareplan.tracking.publish import (
     Figure,
     Money,
@@ -28,60 +28,13 @@ from shareplan.tracking.publish import (
     Table,
     write_report,
 )
-from shareplan.tracking.publish import total as _total
-from shareplan.tracking.record import SAVING_LINES, actual_terms, build_record, plan_terms
+from shareplan.tracking.record import SAVING_LINES, build_record
 from shareplan.tracking.recovery import Recovery, recovery_options
+from shareplan.tracking.report_context import OWNER_TO_NAME, RAG_WORDS, Context, para, total
 from shareplan.tracking.usecases import Standing
 
-RAG_WORDS = {"green": "Green: on track", "amber": "Amber: needs attention", "red": "Red: off track"}
-OWNER_TO_NAME = "to be named"
 
-
-def total(terms: Any, record: Mapping[str, Any]) -> Money:
-    """The sum of ``terms`` as traceable money; nothing to add up is the record's zero."""
-    terms = tuple(terms)
-    return _total(terms, record) if terms else Money(0.0, ("zero",))
-
-
-def _p(*runs: str | Money, kind: str = "body") -> Paragraph:
-    return Paragraph(tuple(runs), kind)  # type: ignore[arg-type]
-
-
-class _Context:
-    def __init__(self, standing: Standing, record: Mapping[str, Any]) -> None:
-        self.s = standing
-        self.record = record
-        self.t = standing.tracker
-        self.index = {p.code: j for j, p in enumerate(self.t.projects)}
-
-    def title(self, code: str) -> str:
-        return self.t.project(code).title
-
-    def actual(self, code: str, lines: tuple[str, ...]) -> Money:
-        """The project's actual figures on ``lines`` to the last period it reported."""
-        status = self.s.statuses[self.index[code]]
-        end = status.reported_to.end if status.reported_to else None
-        labels = {p.label for p in self.t.settings.periods() if end and p.end <= end}
-        return total(actual_terms(self.t, code, lines, labels), self.record)
-
-    def savings_actual(self, code: str) -> Money:
-        return self.actual(code, SAVING_LINES)
-
-    def costs_actual(self, code: str) -> Money:
-        return self.actual(code, (Category.ONE_OFF_COST.value,))
-
-    def plan(self, code: str, lines: tuple[str, ...], column: str) -> Money:
-        status = self.s.statuses[self.index[code]]
-        if status.reported_to is None:
-            return Money(0.0, ("zero",))
-        return total(plan_terms(self.t, code, lines, status.reported_to.label, column), self.record)
-
-    def forecast(self, code: str, field: str) -> Money:
-        j = self.index[code]
-        return Money(float(self.record["forecast"][j][field]), ("forecast", j, field))
-
-
-def _heading(c: _Context) -> tuple[tuple[str, str, str], ...]:
+def _heading(c: Context) -> tuple[tuple[str, str, str], ...]:
     return (
         ("1", "Meeting", "Cabinet"),
         ("2", "Date", fmt.long_date(c.s.as_at.isoformat())),
@@ -96,15 +49,15 @@ def _heading(c: _Context) -> tuple[tuple[str, str, str], ...]:
     )
 
 
-def _title(c: _Context) -> str:
+def _title(c: Context) -> str:
     return f"Shared services: benefits realisation report to {fmt.long_date(c.s.as_at.isoformat())}"
 
 
-def _counts(c: _Context) -> dict[str, int]:
+def _counts(c: Context) -> dict[str, int]:
     return {rag: sum(s.rag.value == rag for s in c.s.statuses) for rag in ("red", "amber", "green")}
 
 
-def _summary(c: _Context) -> Section:
+def _summary(c: Context) -> Section:
     counts = _counts(c)
     codes = [p.code for p in c.t.projects]
     saved = total([t for code in codes for t in c.savings_actual(code).terms], c.record)
@@ -117,12 +70,12 @@ def _summary(c: _Context) -> Section:
         [(1.0, ("forecast", j, "plan_npv_mean")) for j in range(len(codes))], c.record
     )
     blocks = [
-        _p(
+        para(
             f"Cabinet approved {fmt.count(len(codes), 'shared-service project')} on "
             f"{fmt.long_date(c.t.settings.decision_date.isoformat())}. At "
             f"{fmt.long_date(c.s.as_at.isoformat())}: {_standing_words(counts)}."
         ),
-        _p(
+        para(
             "Together they have saved ",
             saved,
             " in cash and trading income, against ",
@@ -131,7 +84,7 @@ def _summary(c: _Context) -> Section:
             spent,
             ".",
         ),
-        _p(
+        para(
             "Given what has happened so far, the programme is now expected to be worth ",
             expected,
             " over its ten years in today's money (net present value, average of the forecast), "
@@ -143,7 +96,7 @@ def _summary(c: _Context) -> Section:
     if _illustrative(c):
         blocks.insert(
             0,
-            _p(
+            para(
                 "The actual figures in this report are illustrative: they show how "
                 "the report works and are not the council's accounts.",
                 kind="notice",
@@ -168,11 +121,11 @@ def _standing_words(counts: dict[str, int]) -> str:
     return fmt.listing(parts)
 
 
-def _illustrative(c: _Context) -> bool:
+def _illustrative(c: Context) -> bool:
     return any("illustrative" in a.note.lower() for a in c.t.actuals)
 
 
-def _recommendations(c: _Context) -> Section:
+def _recommendations(c: Context) -> Section:
     items = ["notes the status of each project and the programme's forecast in section 7;"]
     for status in c.s.statuses:
         if status.rag.value == "red":
@@ -183,13 +136,13 @@ def _recommendations(c: _Context) -> Section:
     if any(b.owner.strip().lower() == OWNER_TO_NAME for b in c.t.benefits):
         items.append("names an owner for each benefit that has none (Appendix 1);")
     items.append("asks for the next report at the end of the next quarter.")
-    blocks = [_p("That Cabinet:")] + [
-        _p(f"{i}. {text}", kind="bullet") for i, text in enumerate(items, start=1)
+    blocks = [para("That Cabinet:")] + [
+        para(f"{i}. {text}", kind="bullet") for i, text in enumerate(items, start=1)
     ]
     return Section("Recommendations", tuple(blocks), number="6", key="recommendations")
 
 
-def _status_table(c: _Context) -> Table:
+def _status_table(c: Context) -> Table:
     rows = []
     for status in c.s.statuses:
         code = status.code
@@ -227,7 +180,7 @@ def _status_table(c: _Context) -> Table:
     )
 
 
-def _chart(c: _Context) -> Figure:
+def _chart(c: Context) -> Figure:
     prog = c.record["programme"]
     labels = tuple(prog["periods"])
     rows = tuple(
@@ -265,14 +218,18 @@ def _chart(c: _Context) -> Figure:
     )
 
 
-def _project_section(c: _Context, code: str) -> Section:
+def _project_section(c: Context, code: str) -> Section:
     j = c.index[code]
     status = c.s.statuses[j]
     f = c.s.forecasts[j]
-    blocks: list[Paragraph | Table | Figure] = [_p(f"Status: {RAG_WORDS[status.rag.value]}. Why:")]
-    blocks += [_p(reason[0].upper() + reason[1:] + ".", kind="bullet") for reason in status.reasons]
+    blocks: list[Paragraph | Table | Figure] = [
+        para(f"Status: {RAG_WORDS[status.rag.value]}. Why:")
+    ]
+    blocks += [
+        para(reason[0].upper() + reason[1:] + ".", kind="bullet") for reason in status.reasons
+    ]
     blocks.append(
-        _p(
+        para(
             f"Forecast: on the figures so far the saving is running at {fmt.percent(f.share, 1)} of "
             f"the services' cost (the business case assumed {fmt.percent(f.plan_share, 1)}), and "
             f"savings began about {fmt.months(f.delay_months)} later than the unstretched plan. The "
@@ -288,12 +245,12 @@ def _project_section(c: _Context, code: str) -> Section:
             f"{fmt.percent(f.prob_payback)}.",
         )
     )
-    blocks.append(_p("Options for members:"))
+    blocks.append(para("Options for members:"))
     carry = total(
         [(1.0, ("forecast", j, "npv_mean")), (-1.0, ("forecast", j, "npv_to_date"))], c.record
     )
     blocks.append(
-        _p(
+        para(
             "Carry on, with the service's recovery plan: the rest of the project is "
             "expected to add ",
             carry,
@@ -304,7 +261,7 @@ def _project_section(c: _Context, code: str) -> Section:
     recovery = c.record["recovery"].get(code)
     if recovery is None:
         blocks.append(
-            _p(
+            para(
                 "Stop it: the appraisal's results were not available, so what could "
                 "take its place was not worked out.",
                 kind="bullet",
@@ -312,7 +269,7 @@ def _project_section(c: _Context, code: str) -> Section:
         )
     elif recovery["infeasible"]:
         blocks.append(
-            _p(
+            para(
                 "Stop it: no programme meets the budget and other rules without it ("
                 + recovery["infeasible"]
                 + ").",
@@ -321,7 +278,7 @@ def _project_section(c: _Context, code: str) -> Section:
         )
     elif not recovery["additions"]:
         blocks.append(
-            _p(
+            para(
                 "Stop it: nothing from the near misses fits in its place under the same "
                 "budget and rules, so the programme would lose what it adds.",
                 kind="bullet",
@@ -330,7 +287,7 @@ def _project_section(c: _Context, code: str) -> Section:
     else:
         names = fmt.listing([a["title"] for a in recovery["additions"]])
         blocks.append(
-            _p(
+            para(
                 f"Stop it and start {names} in its place, chosen by the programme optimiser from the "
                 "near misses under the same budget and rules (the budget less what this project has "
                 "spent): worth ",
@@ -340,18 +297,18 @@ def _project_section(c: _Context, code: str) -> Section:
             )
         )
         better = "carrying on" if recovery["added_npv"] < carry.value else "stopping it"
-        blocks.append(_p(f"On these figures {better} is worth more to the council."))
+        blocks.append(para(f"On these figures {better} is worth more to the council."))
     return Section(c.title(code), tuple(blocks), key=f"project-{code.lower()}")
 
 
-def _proposals(c: _Context) -> Section:
+def _proposals(c: Context) -> Section:
     flagged = [s.code for s in c.s.statuses if s.rag.value != "green"]
     text = (
         "Each project's figures come from the ledger extracts loaded into the benefits "
         "register; the plan is the business case Cabinet approved, with the range its risk "
         "analysis gave (low P10, middle P50, high P90)."
     )
-    intro = _p(text + ("" if flagged else " Every project is on track."))
+    intro = para(text + ("" if flagged else " Every project is on track."))
     children = tuple(_project_section(c, code) for code in flagged)
     return Section(
         "Proposals and Details",
@@ -362,7 +319,7 @@ def _proposals(c: _Context) -> Section:
     )
 
 
-def _finance(c: _Context) -> Section:
+def _finance(c: Context) -> Section:
     rows = []
     for p in c.t.projects:
         actual, plan = (
@@ -384,7 +341,7 @@ def _finance(c: _Context) -> Section:
     return Section(
         "Finance",
         (
-            _p(
+            para(
                 f"All figures are in pounds at {c.t.settings.price_base_year} prices, as in the "
                 "business cases. One-off costs include the optimism-bias allowance the business "
                 "cases carried, so spending below plan is expected where risks have not arisen."
@@ -401,7 +358,7 @@ def _finance(c: _Context) -> Section:
     )
 
 
-def _risks(c: _Context) -> Section:
+def _risks(c: Context) -> Section:
     rule = (
         "A project is red when its savings to date are below the plan's low estimate (P10), "
         "or a milestone is later than the plan's latest likely date (P90); amber when savings "
@@ -410,12 +367,12 @@ def _risks(c: _Context) -> Section:
     )
     thin = [c.title(f.code) for f in c.s.forecasts if f.periods_used and f.effective_draws < 50]
     blocks = [
-        _p(
+        para(
             "The seed's own risk is that benefits are not realised and savings not delivered as "
             "forecast. This report is how members see that risk early."
         ),
-        _p(rule),
-        _p(
+        para(rule),
+        para(
             "Each forecast keeps the business case's own risk analysis and gives more weight to "
             "the outcomes that match what has happened (Appendix 3). It is only as good as the "
             "ledger figures: a saving booked in the wrong period moves it."
@@ -423,7 +380,7 @@ def _risks(c: _Context) -> Section:
     ]
     if thin:
         blocks.append(
-            _p(
+            para(
                 "The figures for " + fmt.listing(thin) + " are outside most of what the "
                 "business case expected, so their forecasts rest on few outcomes and "
                 "should be read as rough.",
@@ -433,145 +390,8 @@ def _risks(c: _Context) -> Section:
     return Section("Risks and Uncertainties", tuple(blocks), number="9", key="risks")
 
 
-def _policy(c: _Context) -> Section:
-    return Section(
-        "Policy and Performance Agenda Implications",
-        (
-            _p(
-                "Sharing services supports the council's priorities by protecting front-line services "
-                "from cuts. When a project reaches its full run-rate or closes, what it achieved "
-                "against its business case is added to the outcomes library, so that later appraisals "
-                "learn from it (highlighting and sharing learning, as the original report asked)."
-            ),
-        ),
-        number="10",
-        key="policy",
-    )
-
-
-def _background(c: _Context) -> Section:
-    return Section(
-        "Background Papers and Consultation",
-        (
-            _p(
-                "The business cases approved by Cabinet on "
-                f"{fmt.long_date(c.t.settings.decision_date.isoformat())}; the benefits register and "
-                "the ledger extracts loaded into it; HM Government, Government Functional Standard "
-                "GovS 002: Project delivery; Infrastructure and Projects Authority, Guide for "
-                "effective benefits management in major projects; HM Treasury, The Green Book, "
-                "supplementary guidance on optimism bias."
-            ),
-        ),
-        number="11",
-        key="background",
-    )
-
-
-def _register(c: _Context) -> Section:
-    rows = tuple(
-        (
-            c.title(b.project),
-            CATEGORY_WORDS[b.category],
-            b.owner,
-            b.measure,
-            b.data_source,
-            fmt.number(b.target, 1)
-            if b.category is Category.FTE_RELEASED
-            else Money(b.target, ("tracker", "benefits", i, "target")),
-            fmt.long_date(b.target_date.isoformat()),
-        )
-        for i, b in enumerate(c.t.benefits)
-        if b.target != 0 or b.category is not Category.TRADING_INCOME
-    )
-    return Section(
-        "Appendix 1: The benefits register",
-        (
-            Table(
-                "Each benefit's owner, measure, data source and target at full run-rate",
-                (
-                    "Project",
-                    "Benefit",
-                    "Owner",
-                    "Measure",
-                    "Data source",
-                    "Target",
-                    "Target date",
-                ),
-                rows,
-                (False, False, False, False, False, True, False),
-            ),
-        ),
-        key="register",
-    )
-
-
-def _milestones(c: _Context) -> Section:
-    rows = []
-    for status in c.s.statuses:
-        for m in (x for x in c.t.milestones if x.project == status.code):
-            actual = next((s.actual for s in status.milestones if s.kind is m.milestone), None)
-            rows.append(
-                (
-                    c.title(m.project),
-                    MILESTONE_WORDS[MilestoneKind(m.milestone)],
-                    _day(m.planned),
-                    _day(m.p50),
-                    _day(m.p90),
-                    _day(actual) if actual else "not reported",
-                )
-            )
-    return Section(
-        "Appendix 2: Milestones",
-        (
-            Table(
-                "Milestones: the business case's date, the range, and the date reached",
-                (
-                    "Project",
-                    "Milestone",
-                    "Business case",
-                    "Middle (P50)",
-                    "Latest likely (P90)",
-                    "Reached",
-                ),
-                tuple(rows),
-            ),
-        ),
-        key="milestones",
-    )
-
-
-def _day(day: dt.date) -> str:
-    return fmt.long_date(day.isoformat())
-
-
-def _method(c: _Context) -> Section:
-    return Section(
-        "Appendix 3: How the status and the forecast are worked out",
-        (
-            _p(
-                "The plan for each period is the business case's cash-flow model read month by month, "
-                f"with its risk analysis re-run {c.t.settings.draws:,} times (the same inputs, ranges "
-                "and random seed as the business case). The middle of those outcomes is the plan; the "
-                "low and high are the 10th and 90th percentiles."
-            ),
-            _p(
-                "The forecast weighs every one of those outcomes by how closely its savings, costs and "
-                "milestones match the actual figures (a Bayesian update of the saving, the delay and "
-                "the cost overrun), then reads the net present value and the chance of paying back "
-                "from the weighted outcomes, with the actual figures in place of the modelled ones for "
-                "the periods already reported."
-            ),
-            _p(
-                "The status rule and the allowance for noise in ledger figures are dated assumptions "
-                "in the evidence base (under benefits tracking), not fixed in the software."
-            ),
-        ),
-        key="method",
-    )
-
-
 def build_tracking_report(standing: Standing, record: Mapping[str, Any]) -> Report:
-    c = _Context(standing, record)
+    c = Context(standing, record)
     return Report(
         title=_title(c),
         authority=c.t.settings.authority,
@@ -582,10 +402,14 @@ def build_tracking_report(standing: Standing, record: Mapping[str, Any]) -> Repo
             _proposals(c),
             _finance(c),
             _risks(c),
-            _policy(c),
-            _background(c),
+            report_appendices.policy(c),
+            report_appendices.background(c),
         ),
-        appendices=(_register(c), _milestones(c), _method(c)),
+        appendices=(
+            report_appendices.register(c),
+            report_appendices.milestones(c),
+            report_appendices.method(c),
+        ),
         generator=f"shareplan {record['generator']['version']}",
     )
 

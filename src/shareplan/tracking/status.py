@@ -6,6 +6,7 @@ Pure: a :class:`~shareplan.tracking.model.Tracker` and a date in, :class:`Projec
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -310,13 +311,7 @@ def project_status(tracker: Tracker, code: str, as_at: dt.date, rule: Rule) -> P
         reasons=(),
     )
     rag, reasons = _rate(status, rule)
-    return ProjectStatus(
-        **{
-            **{f: getattr(status, f) for f in ProjectStatus.__dataclass_fields__},
-            "rag": rag,
-            "reasons": reasons,
-        }
-    )
+    return dataclasses.replace(status, rag=rag, reasons=reasons)
 
 
 def programme_status(tracker: Tracker, as_at: dt.date, rule: Rule) -> tuple[ProjectStatus, ...]:
