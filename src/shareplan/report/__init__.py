@@ -12,15 +12,14 @@ import os
 import shutil
 import sys
 import tempfile
-from collections.abc import Mapping
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
-from typing import Any
 
 from shareplan.report.document import Report, build_report
 from shareplan.report.html import render_html
 from shareplan.report.pdf import write_pdf
+from shareplan.results import Results
 
 LOG = logging.getLogger(__name__)
 
@@ -85,7 +84,7 @@ def _can_spawn() -> bool:
 
 
 def write_reports(
-    results: Mapping[str, Any],
+    results: Results,
     out_dir: Path,
     template: Path | None = None,
     *,

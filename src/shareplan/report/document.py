@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from shareplan.evidence import EvidenceBase, load_evidence
 from shareplan.report import formatting as fmt
+from shareplan.results import Results
 
 Path = tuple[str | int, ...]
 """Where a figure sits in results.json: keys and list positions from the top."""
@@ -2043,8 +2044,9 @@ def _appendix_evidence(c: _Context) -> Section:
     return Section(title, tuple(blocks), key="appendix-evidence")
 
 
-def build_report(results: Mapping[str, Any]) -> Report:
+def build_report(typed: Results) -> Report:
     """The Cabinet report for one results.json document (see the module docstring)."""
+    results = typed.model_dump(mode="json")
     c = _context(results)
     gen = results.get("generator") or {}
     return Report(
