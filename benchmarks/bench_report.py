@@ -57,10 +57,10 @@ def time_reports(results: Results, runs: int) -> tuple[list[float], int]:
 def phases(results: Results) -> None:
     """Each phase once, in this process, to show where the time goes."""
     from shareplan.report import build_report
-    from shareplan.report.charts import render_all
-    from shareplan.report.docx import write_docx
-    from shareplan.report.html import render_html
-    from shareplan.report.pdf import write_pdf
+    from shareplan.report.writers.charts import render_all
+    from shareplan.report.writers.docx import write_docx
+    from shareplan.report.writers.html import render_html
+    from shareplan.report.writers.pdf import write_pdf
 
     with tempfile.TemporaryDirectory() as out:
         clock = time.perf_counter()

@@ -24,7 +24,7 @@ from hypothesis import strategies as st
 
 from shareplan.report import build_report, write_reports
 from shareplan.report import formatting as fmt
-from shareplan.report.document import Money, file_key, money_runs, trace
+from shareplan.report.model import Money, file_key, money_runs, trace
 from shareplan.results import Results
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -413,7 +413,7 @@ _PIXEL = bytes.fromhex(
 
 def test_house_template(tmp_path: Path, infeasible_results: Results) -> None:
     """A house template's letterhead (page header) and its own styles survive; its body goes."""
-    from shareplan.report.docx import write_docx
+    from shareplan.report.writers.docx import write_docx
 
     house = docx.Document()
     house.sections[0].header.paragraphs[0].text = "Rotherham MBC letterhead"
