@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from pathlib import Path
 
 import numpy as np
 import pytest
 
+from shareplan.results import Results, read_results
 from shareplan.tracking.baseline import approved_cases, boundaries, start_tracker
 from shareplan.tracking.inputs import project_inputs
 from shareplan.tracking.model import Actual, Category, Tracker
@@ -19,9 +20,15 @@ DECISION = dt.date(2010, 12, 15)
 
 
 @pytest.fixture(scope="session")
-def tracker(rotherham_results: dict[str, Any]) -> Tracker:
-    ids = rotherham_results["programme"]["selected_ids"]
-    found = approved_cases(rotherham_results, ids, "results.json")
+def rotherham_typed(rotherham_outputs: Path) -> Results:
+    return read_results(rotherham_outputs / "results.json")
+
+
+@pytest.fixture(scope="session")
+def tracker(rotherham_typed: Results) -> Tracker:
+    chosen = rotherham_typed.chosen
+    assert chosen is not None
+    found = approved_cases(rotherham_typed, chosen.selected_ids, "results.json")
     return start_tracker(found, DECISION, Frequency.QUARTERLY, created=dt.date(2010, 12, 16))
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -15,6 +14,7 @@ from typer.testing import CliRunner
 
 from shareplan.cli.app import app
 from shareplan.errors import InputError
+from shareplan.results import Results
 from shareplan.tracking.baseline import approved_cases, start_tracker
 from shareplan.tracking.files import load_tracker, write_tracker
 from shareplan.tracking.model import Category, Tracker
@@ -160,12 +160,12 @@ def test_start_refuses_an_unknown_id_and_an_existing_tracker(
 
 
 def test_a_monthly_register_adds_up_to_the_quarterly_one(
-    rotherham_results: dict[str, Any],
+    rotherham_typed: Results,
 ) -> None:
     """The same business case by month and by quarter: each quarter's business-case figure is the
     sum of its three months, for every line (the model is exact at any month)."""
     ids = ["rev_bens:cc", "youth_services:ct:sy_police+var"]
-    found = approved_cases(rotherham_results, ids, "results.json")
+    found = approved_cases(rotherham_typed, ids, "results.json")
     day = dt.date(2010, 12, 15)
     monthly = start_tracker(found, day, Frequency.MONTHLY, draws=200)
     quarterly = start_tracker(found, day, Frequency.QUARTERLY, draws=200)

@@ -7,9 +7,8 @@ out by reporting period, each line with its Monte Carlo band, owner, measure and
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -17,6 +16,7 @@ import numpy.typing as npt
 from shareplan.business_case import BusinessCase, uncertain_inputs
 from shareplan.business_case.cashflow import FlowInputs
 from shareplan.errors import InputError, Problem
+from shareplan.results import Results
 from shareplan.tracking.inputs import model_values, project_inputs
 from shareplan.tracking.model import (
     Benefit,
@@ -74,47 +74,36 @@ class Approved:
     appraisal_date: dt.date
 
 
-def approved_cases(results: Mapping[str, Any], approved: Sequence[str], source: str) -> Approved:
-    """The business cases of ``approved`` (opportunity ids) from a results.json document.
+def approved_cases(results: Results, approved: Sequence[str], source: str) -> Approved:
+    """The business cases of ``approved`` (opportunity ids) from an appraisal's results.
 
-    Every unknown id is reported at once, with the ids the results hold."""
-    entries = {str(o.get("id")): o for o in results.get("opportunities", [])}
+    Every unknown id is reported at once, with the ids of the chosen programme."""
+    entries = {o.id: o for o in results.opportunities}
     unknown = [i for i in approved if i not in entries]
     if unknown:
+        chosen = results.chosen
+        allowed = chosen.selected_ids if chosen else tuple(entries)[:10]
         raise InputError(
             [
                 Problem(
                     f"{i!r} is not an opportunity in the results",
                     source,
                     column="--approved",
-                    allowed=", ".join(results.get("programme", {}).get("selected_ids", []))
-                    or ", ".join(list(entries)[:10]),
+                    allowed=", ".join(allowed),
                 )
                 for i in unknown
             ]
         )
     if len(set(approved)) != len(approved):
         raise InputError([Problem("an approved id is given twice", source, column="--approved")])
-    cases = []
-    for i in approved:
-        entry = entries[i]
-        cases.append(
-            BusinessCase.model_validate(
-                {
-                    **entry["business_case"],
-                    "procurement": entry["procurement"],
-                    "risks": entry["risks"],
-                }
-            )
-        )
-    scenario = results.get("scenario", {})
+    scenario = results.scenario
     return Approved(
-        cases=tuple(cases),
-        authority=str(scenario.get("authority", "")),
-        seed=int(scenario.get("random_seed", 0) or 0),
-        financial_years=bool(scenario.get("financial_years", True)),
+        cases=tuple(entries[i].business_case for i in approved),
+        authority=scenario.authority,
+        seed=scenario.random_seed,
+        financial_years=scenario.financial_years,
         source=source,
-        appraisal_date=dt.date.fromisoformat(str(scenario.get("appraisal_date"))),
+        appraisal_date=scenario.appraisal_date,
     )
 
 

@@ -26,8 +26,7 @@ from matplotlib.figure import Figure as Canvas
 from matplotlib.ticker import FuncFormatter
 
 from shareplan.report import formatting as fmt
-from shareplan.report.charts import BLUE, GRID, INK, PNG_DPI, SKY, VERMILION, WIDTH_IN
-from shareplan.report.document import (
+from shareplan.report.model import (
     Figure,
     Money,
     Paragraph,
@@ -39,9 +38,10 @@ from shareplan.report.document import (
     total,
     trace,
 )
-from shareplan.report.docx import write_docx
-from shareplan.report.html import render_html
-from shareplan.report.pdf import write_pdf
+from shareplan.report.writers.charts import BLUE, GRID, INK, PNG_DPI, SKY, VERMILION, WIDTH_IN
+from shareplan.report.writers.docx import write_docx
+from shareplan.report.writers.html import render_html
+from shareplan.report.writers.pdf import write_pdf
 
 __all__ = [
     "Figure",

@@ -11,13 +11,13 @@ already happened.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any
 
 from shareplan import pipeline
 from shareplan.errors import InfeasibleError, InputError
 from shareplan.programme import optimise
+from shareplan.results import Results
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,16 +43,15 @@ class Recovery:
 
 
 def recovery_options(
-    results: Mapping[str, Any],
+    results: Results,
     approved: Sequence[str],
     stop: str,
     spent_on_stopped: float,
 ) -> Recovery:
     """The programme the optimiser picks with ``stop`` out and the other ``approved`` in."""
-    document = dict(results)
-    scored, cases = pipeline.saved_candidates(document)
+    scored, cases = pipeline.saved_candidates(results)
     cands = pipeline.candidates(scored, cases)
-    constraints, objective = pipeline.saved_rules(document)
+    constraints, objective = pipeline.saved_rules(results)
     budget = constraints.budget
     left = None if budget is None else max(0.0, budget - spent_on_stopped)
     rules = replace(
