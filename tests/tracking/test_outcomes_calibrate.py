@@ -119,3 +119,12 @@ def test_a_bad_outcomes_file_names_the_field(tmp_path: Path) -> None:
     )
     result = CliRunner().invoke(app, ["evidence", "calibrate", "--library", str(path)])
     assert result.exit_code == 2 and "measure" in result.output
+
+
+def test_evidence_alone_still_prints_the_evidence_base() -> None:
+    """'shareplan evidence' lists the evidence base as before; 'calibrate' is its sub-command."""
+    result = CliRunner().invoke(app, ["evidence", "--json", "--on", "2012-01-01"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["on"] == "2012-01-01"
+    assert any(p["key"] == "tracking.rag.red_savings_below" for p in data["parameters"])

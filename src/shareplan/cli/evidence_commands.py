@@ -11,13 +11,25 @@ import typer
 
 from shareplan.cli.app import app
 from shareplan.cli.common import console, print_json, print_table, user_errors
+from shareplan.cli.scenario_commands import print_evidence
 from shareplan.errors import InputError, Problem
 from shareplan.tracking.outcomes import Outcome
 
-evidence_app = typer.Typer(
-    help="The evidence base and what outcomes say about it.", no_args_is_help=True
-)
+evidence_app = typer.Typer(help="The evidence base and what outcomes say about it.")
 app.add_typer(evidence_app, name="evidence")
+
+
+@evidence_app.callback(invoke_without_command=True)
+def evidence(
+    ctx: typer.Context,
+    on: Annotated[
+        str | None, typer.Option(help="Show parameters in force on this date (YYYY-MM-DD).")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")] = False,
+) -> None:
+    """Print the evidence base with its sources; 'evidence calibrate' compares it with outcomes."""
+    if ctx.invoked_subcommand is None:
+        print_evidence(on=on, as_json=as_json)
 
 
 @evidence_app.command("calibrate")
