@@ -232,7 +232,7 @@ def _project_section(c: Context, code: str) -> Section:
         para(
             f"Forecast: on the figures so far the saving is running at {fmt.percent(f.share, 1)} of "
             f"the services' cost (the business case assumed {fmt.percent(f.plan_share, 1)}), and "
-            f"savings began about {fmt.months(f.delay_months)} later than the unstretched plan. The "
+            f"savings began about {fmt.months(f.delay_months)} later than the business case's date. The "
             "net present value is now expected to be ",
             c.forecast(code, "npv_p50"),
             " (middle estimate; low ",
@@ -368,8 +368,8 @@ def _risks(c: Context) -> Section:
     thin = [c.title(f.code) for f in c.s.forecasts if f.periods_used and f.effective_draws < 50]
     blocks = [
         para(
-            "The seed's own risk is that benefits are not realised and savings not delivered as "
-            "forecast. This report is how members see that risk early."
+            "The original Cabinet report named the risk that benefits are not realised and savings "
+            "not delivered as forecast. This report is how members see that risk early."
         ),
         para(rule),
         para(

@@ -128,8 +128,8 @@ def method(c: Context) -> Section:
         (
             para(
                 "The plan for each period is the business case's cash-flow model read month by month, "
-                f"with its risk analysis re-run {c.t.settings.draws:,} times (the same inputs, ranges "
-                "and random seed as the business case). The middle of those outcomes is the plan; the "
+                f"with its risk analysis re-run {c.t.settings.draws:,} times (the same inputs and "
+                "ranges as the business case, so the same outcomes). The middle of those outcomes is the plan; the "
                 "low and high are the 10th and 90th percentiles."
             ),
             para(
