@@ -129,8 +129,9 @@ def test_word_and_pdf_have_the_house_shape(written: dict[str, Path]) -> None:
         " ",
         re.sub(r'(src|data-source|id|href)="[^"]*"', "", written["html"].read_text("utf-8")),
     )
-    for ident in ("rev_bens:cc", "SS03", "performance_centralised", "cashable_saving"):
+    for ident in ("rev_bens:cc", "SS03", "performance_centralised", "cashable_saving", "seed"):
         assert ident not in text
+    assert "below the plan's P10" in text  # the rule as the evidence base holds it
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed")

@@ -359,11 +359,19 @@ def _finance(c: Context) -> Section:
 
 
 def _risks(c: Context) -> Section:
+    r = c.s.rule
+
+    def pct(share: float) -> str:
+        return f"P{round(share * 100)}"
+
     rule = (
-        "A project is red when its savings to date are below the plan's low estimate (P10), "
-        "or a milestone is later than the plan's latest likely date (P90); amber when savings "
-        "are below the middle estimate, a milestone is later than its middle date, one-off "
-        "costs are above the plan's high estimate, or figures are missing for a period."
+        f"A project is red when its savings to date are below the plan's "
+        f"{pct(r.red_savings_below)}, or a milestone is later than the plan's "
+        f"{pct(r.red_milestone_after)} date; amber when savings are below the plan's "
+        f"{pct(r.amber_savings_below)}, a milestone is later than its "
+        f"{pct(r.amber_milestone_after)} date, one-off costs are above the plan's "
+        f"{pct(r.amber_cost_above)}, or figures are missing for a period. A shortfall of "
+        f"{fmt.percent(r.tolerance)} or less is not counted (ledger timing)."
     )
     thin = [c.title(f.code) for f in c.s.forecasts if f.periods_used and f.effective_draws < 50]
     blocks = [

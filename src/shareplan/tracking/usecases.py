@@ -85,6 +85,7 @@ class Standing:
     statuses: tuple[ProjectStatus, ...]
     forecasts: tuple[Forecast, ...]
     programme_band: tuple[tuple[float, ...], tuple[float, ...], tuple[float, ...]]
+    rule: Rule
 
 
 def standing(tracker: Tracker, as_at: dt.date) -> Standing:
@@ -99,4 +100,5 @@ def standing(tracker: Tracker, as_at: dt.date) -> Standing:
         programme_status(tracker, as_at, rule),
         forecast(tracker, as_at, noise, drawn),
         (tuple(map(float, band[0])), tuple(map(float, band[1])), tuple(map(float, band[2]))),
+        rule,
     )
