@@ -38,7 +38,15 @@ from shareplan.report.model import (
     total,
     trace,
 )
-from shareplan.report.writers.charts import BLUE, GRID, INK, PNG_DPI, SKY, VERMILION, WIDTH_IN
+from shareplan.report.writers.charts import (
+    BLUE,
+    GRID,
+    PNG_DPI,
+    SKY,
+    STYLE,
+    VERMILION,
+    WIDTH_IN,
+)
 from shareplan.report.writers.docx import write_docx
 from shareplan.report.writers.html import render_html
 from shareplan.report.writers.pdf import write_pdf
@@ -60,21 +68,10 @@ __all__ = [
 REPORT_STEM = "benefits-report"
 RECORD_NAME = "benefits-status.json"
 
-_STYLE = {
-    "font.family": "DejaVu Sans",
-    "font.size": 9,
-    "axes.edgecolor": INK,
-    "axes.labelcolor": INK,
-    "xtick.color": INK,
-    "ytick.color": INK,
-    "svg.fonttype": "none",
-    "svg.hashsalt": "shareplan",
-}
-
 
 def draw_savings(band: SavingsBands, actual: Sequence[float | None]) -> dict[str, bytes]:
     """The plan's band and middle line, and the actual cumulative savings, as SVG and PNG."""
-    with matplotlib.rc_context(_STYLE):  # type: ignore[arg-type]
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
         fig = Canvas(figsize=(WIDTH_IN, 3.8), layout="constrained")
         ax = fig.add_subplot()
         x = list(range(len(band.years)))
