@@ -167,3 +167,21 @@ def test_the_readme_tells_todays_story(example: Path) -> None:
         assert cells[2].strip() == fmt.money(status.savings.actual)
         assert cells[5].strip() == fmt.money(f.npv_p50)
         assert cells[6].strip() == fmt.money(f.plan_npv_p50)
+
+
+def test_status_command_prints_the_programme_and_each_project(example: Path) -> None:
+    from typer.testing import CliRunner
+
+    from shareplan.cli.app import app
+
+    result = CliRunner().invoke(
+        app, ["track", "status", str(example), "--as-at", "2014-03-31", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert (data["programme"]["red"], data["programme"]["green"]) == (1, 5)
+    assert data["programme"]["savings_actual"] == pytest.approx(
+        sum(p["savings_actual"] for p in data["projects"])
+    )
+    early = CliRunner().invoke(app, ["track", "status", str(example), "--as-at", "2010-01-01"])
+    assert early.exit_code == 2 and "before Cabinet's decision" in early.output

@@ -179,6 +179,8 @@ def status_rows(standing: Any) -> list[dict[str, Any]]:
                 "expected_share": f.share,
                 "plan_share": f.plan_share,
                 "expected_delay_months": f.delay_months,
+                "expected_npv": f.npv_mean,
+                "plan_expected_npv": f.plan_npv_mean,
                 "effective_draws": f.effective_draws,
             }
         )
@@ -198,8 +200,19 @@ def status(
 
     with user_errors():
         rows = status_rows(standing(load_tracker(tracker), _date(as_at, "--as-at")))
+    programme = {
+        "as_at": as_at,
+        "red": sum(r["rag"] == "red" for r in rows),
+        "amber": sum(r["rag"] == "amber" for r in rows),
+        "green": sum(r["rag"] == "green" for r in rows),
+        "savings_actual": sum(r["savings_actual"] for r in rows),
+        "savings_p50": sum(r["savings_p50"] for r in rows),
+        "costs_actual": sum(r["costs_actual"] for r in rows),
+        "expected_npv": sum(r["expected_npv"] for r in rows),
+        "plan_expected_npv": sum(r["plan_expected_npv"] for r in rows),
+    }
     if as_json:
-        print_json(rows)
+        print_json({"programme": programme, "projects": rows})
         return
     print_table(
         f"Benefits realisation at {as_at}",
@@ -226,7 +239,7 @@ def status(
                 fmt.money(r["forecast_npv_p50"]),
                 fmt.money(r["plan_npv_p50"]),
                 fmt.percent(r["prob_payback"]),
-                "; ".join(r["reasons"]) or "on plan",
+                "; ".join(r["reasons"]) or ("on plan" if r["reported_to"] else "no figures yet"),
             ]
             for r in rows
         ],
@@ -234,6 +247,14 @@ def status(
             c in ("savings", "plan P50", "costs", "forecast NPV P50", "plan NPV P50", "pays back")
         ),
         keep_whole=["code"],
+    )
+    console.print(
+        f"Programme: {programme['green']} green, {programme['amber']} amber, {programme['red']} "
+        f"red; saved {fmt.money(programme['savings_actual'])} against "
+        f"{fmt.money(programme['savings_p50'])} planned (P50); expected NPV "
+        f"{fmt.money(programme['expected_npv'])} against {fmt.money(programme['plan_expected_npv'])} "
+        "at the decision.",
+        highlight=False,
     )
 
 

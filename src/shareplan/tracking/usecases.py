@@ -89,6 +89,17 @@ class Standing:
 
 
 def standing(tracker: Tracker, as_at: dt.date) -> Standing:
+    decided = tracker.settings.decision_date
+    if as_at < decided:
+        raise InputError(
+            [
+                Problem(
+                    f"{as_at} is before Cabinet's decision of {decided}",
+                    column="--as-at",
+                    allowed=f"{decided} or later",
+                )
+            ]
+        )
     evidence = load_evidence()
     rule = Rule.from_evidence(evidence, as_at)
     noise = Noise.from_evidence(evidence, as_at)
