@@ -31,9 +31,16 @@ def folder(tracker: Tracker, tmp_path: Path) -> Path:
 
 
 def test_both_forms_round_trip(tracker: Tracker, tmp_path: Path) -> None:
-    """The workbook and the CSV folder read back to the same tracker, every figure exact."""
-    assert load_tracker(write_tracker(tracker, tmp_path / "t.xlsx")) == tracker
+    """The workbook and the CSV folder read back to the same tracker, every figure exact; the
+    workbook's notes sheet explains every column and is skipped on reading."""
+    from openpyxl import load_workbook
+
+    book = write_tracker(tracker, tmp_path / "t.xlsx")
+    assert load_tracker(book) == tracker
     assert load_tracker(write_tracker(tracker, tmp_path / "t")) == tracker
+    notes = [tuple(c.value for c in row) for row in load_workbook(book)["notes"].iter_rows()]
+    assert any(n[:3] == ("actuals", "category", "Category or milestone") for n in notes)
+    assert any(n[0] == "ledger extract" and n[1] == "amount" for n in notes)
 
 
 def _ledger(tmp_path: Path, body: str) -> Path:

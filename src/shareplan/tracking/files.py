@@ -241,10 +241,22 @@ def write_tracker(tracker: Tracker, path: Path) -> Path:
     return path
 
 
+def notes_rows() -> list[list[Any]]:
+    """The ``notes`` sheet: what every column of every sheet means and what it allows (the
+    readers skip it, as they skip the scenario's)."""
+    rows: list[list[Any]] = [["sheet", "column", "meaning", "allowed"]]
+    for spec in TRACKER_SHEETS:
+        for column in spec.fields or spec.columns:
+            rows.append([spec.name, column.name, column.meaning, column.allowed()])
+    for column in LEDGER.columns:
+        rows.append(["ledger extract", column.name, column.meaning, column.allowed()])
+    return rows
+
+
 def _write_workbook(rows: Mapping[str, list[list[Any]]], path: Path) -> None:
     book = Workbook()
     book.remove(book.active)
-    for name, table in rows.items():
+    for name, table in {**rows, "notes": notes_rows()}.items():
         sheet = book.create_sheet(name)
         for r, values in enumerate(table, start=1):
             for c, value in enumerate(values, start=1):
