@@ -15,7 +15,7 @@ from shareplan.errors import InfeasibleError
 from shareplan.programme import optimiser, solver
 from shareplan.programme.candidates import Candidate, CandidateSet
 from shareplan.programme.constraints import Constraints, Objective
-from shareplan.programme.explain import explain
+from shareplan.programme.explain import explain_programme
 from shareplan.programme.frontier import (
     equity_comparison,
     order_of_buy,
@@ -96,7 +96,7 @@ def test_hand_example_explanation() -> None:
     service = next(u for u in result.uses if u.key == "one_per_service")
     assert service.tight == ("at most one opportunity for service 'hr'",)
 
-    why = explain(model, result, near_misses=3)
+    why = explain_programme(model, result, near_misses=3)
     by_id = {s.id: s for s in why.selected}
     assert by_id["A"].loss_if_removed == pytest.approx(0.3 * M)
     assert by_id["A"].replaced_by == ("C",)
@@ -233,7 +233,7 @@ def test_explanations_are_consistent(
         return
     model = Model.build(CandidateSet.build(cands), cons)
     result = solve_model(model, obj)
-    why = explain(model, result)
+    why = explain_programme(model, result)
     tol = 1e-6 * max(1.0, abs(result.objective_value))
     for s in why.selected:
         assert s.loss_if_removed is None or s.loss_if_removed >= -tol

@@ -7,7 +7,7 @@ choice). Inputs: :class:`Candidate` records in a :class:`CandidateSet`, :class:`
 
 from shareplan.programme.candidates import Candidate, CandidateSet
 from shareplan.programme.constraints import Constraints, Objective
-from shareplan.programme.explain import Explanation, budget_shadow, explain
+from shareplan.programme.explain import Explanation, budget_shadow, explain_programme
 from shareplan.programme.frontier import (
     EquityComparison,
     Frontier,
@@ -23,9 +23,9 @@ from shareplan.programme.plan import ProgrammePlan, plan_programme
 from shareplan.programme.view import (
     ProgrammeView,
     cash_flows_by_year,
+    concentration_risks,
     max_concurrent,
     percentiles_by_year,
-    programme_risks,
     programme_view,
 )
 
@@ -46,14 +46,14 @@ __all__ = [
     "ValueForMoneyCurve",
     "budget_shadow",
     "cash_flows_by_year",
+    "concentration_risks",
     "equity_comparison",
-    "explain",
+    "explain_programme",
     "max_concurrent",
     "optimise",
     "order_of_buy",
     "percentiles_by_year",
     "plan_programme",
-    "programme_risks",
     "programme_view",
     "solve_model",
     "speed_npv_frontier",

@@ -367,7 +367,7 @@ def budget_shadow(
     return BudgetShadow(budget, step, gain, gain / step, added, removed, text)
 
 
-def explain(
+def explain_programme(
     model: Model,
     result: ProgrammeResult,
     *,

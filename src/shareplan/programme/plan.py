@@ -16,7 +16,7 @@ import numpy as np
 from shareplan.errors import raise_if_any
 from shareplan.programme.candidates import CandidateSet, FloatArray
 from shareplan.programme.constraints import Constraints, Objective
-from shareplan.programme.explain import BUDGET_STEP, Explanation, explain
+from shareplan.programme.explain import BUDGET_STEP, Explanation, explain_programme
 from shareplan.programme.frontier import (
     EquityComparison,
     Frontier,
@@ -91,7 +91,9 @@ def plan_programme(
         selected_draws = np.asarray(draws, dtype=np.float64)[:, np.flatnonzero(result.selected), :]
     return ProgrammePlan(
         result=result,
-        explanation=explain(model, result, near_misses=near_misses, budget_step=budget_step),
+        explanation=explain_programme(
+            model, result, near_misses=near_misses, budget_step=budget_step
+        ),
         frontier=speed_npv_frontier(model, frontier_points),
         value_for_money=value_for_money_curve(model, obj, budgets),
         order_of_buy=order_of_buy(model, obj),

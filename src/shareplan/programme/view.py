@@ -100,7 +100,7 @@ class Counts:
 
 
 @dataclass(frozen=True, slots=True)
-class Risk:
+class ConcentrationRisk:
     """A risk to the programme as a whole (not to one project)."""
 
     kind: str
@@ -134,7 +134,7 @@ class ProgrammeView:
     missing_nets: tuple[str, ...]
     percentiles: dict[str, tuple[float, ...]] | None
     counts: Counts
-    risks: tuple[Risk, ...]
+    risks: tuple[ConcentrationRisk, ...]
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -153,15 +153,15 @@ class ProgrammeView:
         }
 
 
-def programme_risks(
+def concentration_risks(
     cands: CandidateSet,
     ids: Sequence[str],
     partner_above: int = PARTNER_RISK_ABOVE,
     tender_above: int = TENDER_RISK_ABOVE,
-) -> tuple[Risk, ...]:
+) -> tuple[ConcentrationRisk, ...]:
     """Too many projects with one partner; too many tenders whose procurement windows overlap."""
     pos = cands.positions(list(ids))
-    out: list[Risk] = []
+    out: list[ConcentrationRisk] = []
     partners: dict[str, list[str]] = {}
     for i in pos:
         for p in dict.fromkeys(cands.candidates[i].partner_ids):
@@ -169,7 +169,7 @@ def programme_risks(
     for p, with_p in sorted(partners.items()):
         if len(with_p) > partner_above:
             out.append(
-                Risk(
+                ConcentrationRisk(
                     "partner_concentration",
                     f"{len(with_p)} projects depend on {p}: a change of heart or capacity there "
                     f"would hit them all (more than {partner_above} is a concentration risk)",
@@ -181,7 +181,7 @@ def programme_risks(
     most, which = _tender_overlap(cands, pos)
     if most > tender_above:
         out.append(
-            Risk(
+            ConcentrationRisk(
                 "concurrent_tenders",
                 f"{most} tenders would be in procurement at the same time: procurement and legal "
                 f"capacity may not stretch that far (more than {tender_above} at once is a risk)",
@@ -278,5 +278,5 @@ def programme_view(
         missing_nets=tuple(c.id for c in chosen if c.net_by_year is None),
         percentiles=percentiles,
         counts=counts,
-        risks=programme_risks(cands, ids, partner_above, tender_above),
+        risks=concentration_risks(cands, ids, partner_above, tender_above),
     )
