@@ -19,6 +19,7 @@ import numpy as np
 from shareplan.programme.candidates import FloatArray
 from shareplan.programme.constraints import Group, Objective, Row, money
 from shareplan.programme.optimiser import Model, Outcome, ProgrammeResult, diagnose
+from shareplan.programme.records import BudgetShadow
 
 #: Extra budget for the shadow price (an illustrative step, not guidance).
 BUDGET_STEP = 100_000.0
@@ -99,30 +100,6 @@ class NearMiss:
 
 
 @dataclass(frozen=True, slots=True)
-class BudgetShadow:
-    """What ``step`` more budget buys: the gain in the objective and the change of programme."""
-
-    budget: float
-    step: float
-    gain: float
-    gain_per_pound: float
-    added: tuple[str, ...]
-    removed: tuple[str, ...]
-    text: str
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "budget": self.budget,
-            "step": self.step,
-            "gain": self.gain,
-            "gain_per_pound": self.gain_per_pound,
-            "added": list(self.added),
-            "removed": list(self.removed),
-            "text": self.text,
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class Explanation:
     selected: tuple[SelectedReason, ...]
     near_misses: tuple[NearMiss, ...]
@@ -132,7 +109,9 @@ class Explanation:
         return {
             "selected": [s.to_dict() for s in self.selected],
             "near_misses": [m.to_dict() for m in self.near_misses],
-            "budget_shadow": None if self.budget_shadow is None else self.budget_shadow.to_dict(),
+            "budget_shadow": None
+            if self.budget_shadow is None
+            else self.budget_shadow.model_dump(mode="json"),
         }
 
 
@@ -364,7 +343,15 @@ def budget_shadow(
             + (f"; drops {_titles(model, removed)}" if removed else "")
             + ")."
         )
-    return BudgetShadow(budget, step, gain, gain / step, added, removed, text)
+    return BudgetShadow(
+        budget=budget,
+        step=step,
+        gain=gain,
+        gain_per_pound=gain / step,
+        added=added,
+        removed=removed,
+        text=text,
+    )
 
 
 def explain_programme(

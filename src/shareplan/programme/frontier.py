@@ -22,6 +22,7 @@ from shareplan.errors import InfeasibleError, InputError, Problem
 from shareplan.programme.candidates import CandidateSet, FloatArray
 from shareplan.programme.constraints import Member, Objective, Row, money
 from shareplan.programme.optimiser import Model, Outcome, solve_model
+from shareplan.programme.records import CurvePoint, FrontierPoint, Portfolio
 
 
 def _ids(cands: CandidateSet, x: FloatArray) -> tuple[str, ...]:
@@ -86,33 +87,13 @@ def _tie_break(
     return tie if better else top
 
 
-@dataclass(frozen=True, slots=True)
-class FrontierPoint:
-    """A programme on the speed/NPV frontier."""
-
-    ids: tuple[str, ...]
-    savings_12m: float
-    npv: float
-    one_off_cost: float
-    value_score: float
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "ids": list(self.ids),
-            "savings_12m": self.savings_12m,
-            "npv": self.npv,
-            "one_off_cost": self.one_off_cost,
-            "value_score": self.value_score,
-        }
-
-
 def _point(cands: CandidateSet, x: FloatArray) -> FrontierPoint:
     return FrontierPoint(
-        _ids(cands, x),
-        float(cands.savings_12m @ x),
-        float(cands.npv @ x),
-        float(cands.cost @ x),
-        float(cands.score @ x),
+        ids=_ids(cands, x),
+        savings_12m=float(cands.savings_12m @ x),
+        npv=float(cands.npv @ x),
+        one_off_cost=float(cands.cost @ x),
+        value_score=float(cands.score @ x),
     )
 
 
@@ -132,7 +113,7 @@ class Frontier:
             "x": "savings_12m",
             "y": "npv",
             "step": self.step,
-            "points": [p.to_dict() for p in self.points],
+            "points": [p.model_dump(mode="json") for p in self.points],
         }
 
 
@@ -171,22 +152,6 @@ def speed_npv_frontier(model: Model, max_points: int = 20) -> Frontier:
 
 
 @dataclass(frozen=True, slots=True)
-class CurvePoint:
-    budget: float
-    objective_value: float
-    one_off_cost: float
-    ids: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "budget": self.budget,
-            "objective_value": self.objective_value,
-            "one_off_cost": self.one_off_cost,
-            "ids": list(self.ids),
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class ValueForMoneyCurve:
     objective: Objective
     points: tuple[CurvePoint, ...]
@@ -194,7 +159,7 @@ class ValueForMoneyCurve:
     def to_dict(self) -> dict[str, object]:
         return {
             "objective": self.objective.to_dict(),
-            "points": [p.to_dict() for p in self.points],
+            "points": [p.model_dump(mode="json") for p in self.points],
         }
 
 
@@ -233,34 +198,13 @@ def value_for_money_curve(
         )
         if out.x is not None:
             found[b] = CurvePoint(
-                b, float(c @ out.x), float(cands.cost @ out.x), _ids(cands, out.x)
+                budget=b,
+                objective_value=float(c @ out.x),
+                one_off_cost=float(cands.cost @ out.x),
+                ids=_ids(cands, out.x),
             )
     points = [found[float(b)] for b in budgets if float(b) in found]
     return ValueForMoneyCurve(objective, tuple(points))
-
-
-@dataclass(frozen=True, slots=True)
-class Portfolio:
-    """One of EQUITY's portfolios. ``note`` says why it is missing or what rules it breaks."""
-
-    name: str
-    ids: tuple[str, ...]
-    one_off_cost: float | None
-    benefit: float | None
-    exists: bool = True
-    breaks: tuple[str, ...] = ()
-    note: str = ""
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "ids": list(self.ids),
-            "one_off_cost": self.one_off_cost,
-            "benefit": self.benefit,
-            "exists": self.exists,
-            "breaks": list(self.breaks),
-            "note": self.note,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,9 +219,9 @@ class EquityComparison:
     def to_dict(self) -> dict[str, object]:
         return {
             "objective": self.objective.to_dict(),
-            "P": self.proposed.to_dict(),
-            "B": self.best_same_cost.to_dict(),
-            "C": self.cheapest_same_benefit.to_dict(),
+            "P": self.proposed.model_dump(mode="json"),
+            "B": self.best_same_cost.model_dump(mode="json"),
+            "C": self.cheapest_same_benefit.model_dump(mode="json"),
             "benefit_gain_B": _difference(self.best_same_cost.benefit, self.proposed.benefit),
             "cost_saving_C": _difference(
                 self.proposed.one_off_cost, self.cheapest_same_benefit.one_off_cost
@@ -321,12 +265,25 @@ def equity_comparison(
     x = np.zeros(cands.n)
     x[cands.positions(list(proposed_ids))] = 1.0
     cost_p, benefit_p = float(cands.cost @ x), float(c @ x)
-    p = Portfolio("P", _ids(cands, x), cost_p, benefit_p, breaks=broken_rules(model.members(), x))
+    p = Portfolio(
+        name="P",
+        ids=_ids(cands, x),
+        one_off_cost=cost_p,
+        benefit=benefit_p,
+        breaks=broken_rules(model.members(), x),
+    )
 
     def portfolio(name: str, out: Outcome, missing: str) -> Portfolio:
         if out.x is None:
-            return Portfolio(name, (), None, None, exists=False, note=missing)
-        return Portfolio(name, _ids(cands, out.x), float(cands.cost @ out.x), float(c @ out.x))
+            return Portfolio(
+                name=name, ids=(), one_off_cost=None, benefit=None, exists=False, note=missing
+            )
+        return Portfolio(
+            name=name,
+            ids=_ids(cands, out.x),
+            one_off_cost=float(cands.cost @ out.x),
+            benefit=float(c @ out.x),
+        )
 
     b = _lexicographic(
         model,

@@ -50,7 +50,7 @@ class ProgrammePlan:
                 "budget_shadow": (
                     None
                     if self.explanation.budget_shadow is None
-                    else self.explanation.budget_shadow.to_dict()
+                    else self.explanation.budget_shadow.model_dump(mode="json")
                 ),
                 "frontier": self.frontier.to_dict(),
                 "value_for_money": self.value_for_money.to_dict(),

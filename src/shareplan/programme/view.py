@@ -13,6 +13,7 @@ import numpy as np
 
 from shareplan.errors import InputError, Problem
 from shareplan.programme.candidates import CandidateSet, FloatArray, IntArray
+from shareplan.programme.records import ConcentrationRisk, Counts, TimelineRow
 
 #: More projects than this with one partner is a programme risk (illustrative threshold).
 PARTNER_RISK_ABOVE = 2
@@ -55,71 +56,6 @@ def max_concurrent(starts: IntArray, ends: IntArray) -> tuple[int, IntArray]:
 
 
 @dataclass(frozen=True, slots=True)
-class TimelineRow:
-    """One project on the programme timeline (months from the programme start)."""
-
-    id: str
-    title: str
-    needs_tender: bool
-    procurement_start: int | None
-    procurement_end: int | None
-    implementation_start: int | None
-    implementation_end: int | None
-    benefits_start: int | None
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "needs_tender": self.needs_tender,
-            "procurement_start": self.procurement_start,
-            "procurement_end": self.procurement_end,
-            "implementation_start": self.implementation_start,
-            "implementation_end": self.implementation_end,
-            "benefits_start": self.benefits_start,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Counts:
-    n_projects: int
-    quick_wins: int
-    partners: tuple[str, ...]
-    tenders: int
-    most_tenders_at_once: int
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "n_projects": self.n_projects,
-            "quick_wins": self.quick_wins,
-            "partners": list(self.partners),
-            "n_partners": len(self.partners),
-            "tenders": self.tenders,
-            "most_tenders_at_once": self.most_tenders_at_once,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ConcentrationRisk:
-    """A risk to the programme as a whole (not to one project)."""
-
-    kind: str
-    message: str
-    ids: tuple[str, ...]
-    value: int
-    threshold: int
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "kind": self.kind,
-            "message": self.message,
-            "ids": list(self.ids),
-            "value": self.value,
-            "threshold": self.threshold,
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class ProgrammeView:
     """The programme's timeline, yearly cash flows, P10/P50/P90 by year, counts and risks.
 
@@ -139,7 +75,7 @@ class ProgrammeView:
     def to_dict(self) -> dict[str, object]:
         return {
             "ids": list(self.ids),
-            "timeline": [t.to_dict() for t in self.timeline],
+            "timeline": [t.model_dump(mode="json") for t in self.timeline],
             "npv": self.npv,
             "cash_flows_by_year": list(self.cash_flows),
             "missing_nets": list(self.missing_nets),
@@ -148,8 +84,8 @@ class ProgrammeView:
                 if self.percentiles is None
                 else {k: list(v) for k, v in self.percentiles.items()}
             ),
-            "counts": self.counts.to_dict(),
-            "risks": [r.to_dict() for r in self.risks],
+            "counts": self.counts.model_dump(mode="json"),
+            "risks": [r.model_dump(mode="json") for r in self.risks],
         }
 
 
@@ -170,24 +106,25 @@ def concentration_risks(
         if len(with_p) > partner_above:
             out.append(
                 ConcentrationRisk(
-                    "partner_concentration",
-                    f"{len(with_p)} projects depend on {p}: a change of heart or capacity there "
-                    f"would hit them all (more than {partner_above} is a concentration risk)",
-                    tuple(with_p),
-                    len(with_p),
-                    partner_above,
+                    kind="partner_concentration",
+                    message=f"{len(with_p)} projects depend on {p}: a change of heart or capacity "
+                    f"there would hit them all (more than {partner_above} is a concentration risk)",
+                    ids=tuple(with_p),
+                    value=len(with_p),
+                    threshold=partner_above,
                 )
             )
     most, which = _tender_overlap(cands, pos)
     if most > tender_above:
         out.append(
             ConcentrationRisk(
-                "concurrent_tenders",
-                f"{most} tenders would be in procurement at the same time: procurement and legal "
-                f"capacity may not stretch that far (more than {tender_above} at once is a risk)",
-                which,
-                most,
-                tender_above,
+                kind="concurrent_tenders",
+                message=f"{most} tenders would be in procurement at the same time: procurement and "
+                f"legal capacity may not stretch that far (more than {tender_above} at once is a "
+                "risk)",
+                ids=which,
+                value=most,
+                threshold=tender_above,
             )
         )
     return tuple(out)
@@ -229,14 +166,14 @@ def programme_view(
     chosen = [cands.candidates[i] for i in pos]
     timeline = tuple(
         TimelineRow(
-            c.id,
-            c.title,
-            c.needs_tender,
-            c.procurement_start_month,
-            c.procurement_end_month,
-            c.implementation_start_month,
-            c.implementation_end_month,
-            c.benefits_start_month,
+            id=c.id,
+            title=c.title,
+            needs_tender=c.needs_tender,
+            procurement_start=c.procurement_start_month,
+            procurement_end=c.procurement_end_month,
+            implementation_start=c.implementation_start_month,
+            implementation_end=c.implementation_end_month,
+            benefits_start=c.benefits_start_month,
         )
         for c in chosen
     )
@@ -267,6 +204,7 @@ def programme_view(
         n_projects=len(chosen),
         quick_wins=sum(c.quick_win for c in chosen),
         partners=partners,
+        n_partners=len(partners),
         tenders=sum(c.needs_tender for c in chosen),
         most_tenders_at_once=most,
     )

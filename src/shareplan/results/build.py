@@ -128,15 +128,15 @@ def opportunity_results(
     return tuple(opportunity_result(o, by_id[o.id], assessment) for o in ordered)
 
 
-def stakeholders(assessment: Assessment) -> Stakeholders:
+def stakeholders_block(assessment: Assessment) -> Stakeholders:
     return Stakeholders.model_validate(assessment.stakeholders_dict())
 
 
-def sensitivity(assessment: Assessment) -> Sensitivity:
+def sensitivity_block(assessment: Assessment) -> Sensitivity:
     return Sensitivity.model_validate(assessment.sensitivity_dict())
 
 
-def programme_result(
+def programme_block(
     plan: ProgrammePlan | None,
     constraints: Constraints,
     objective: Objective,

@@ -1,5 +1,6 @@
 """The ``programme`` block: the priority projects the optimiser chose and why, or why none could
-be chosen."""
+be chosen. The programme stage's own records (:mod:`shareplan.programme.records`) sit in it as
+they are; the blocks below are those the stage writes as dicts."""
 
 from __future__ import annotations
 
@@ -9,6 +10,17 @@ from pydantic import Discriminator, Tag
 
 from shareplan.business_case import ProgrammeRisk
 from shareplan.programme.constraints import ObjectiveKind
+from shareplan.programme.records import (
+    BudgetShadow,
+    ConcentrationRisk,
+    ConstraintUse,
+    Counts,
+    CurvePoint,
+    FrontierPoint,
+    Portfolio,
+    TimelineRow,
+    Totals,
+)
 from shareplan.results.base import Number, Record
 
 
@@ -34,30 +46,6 @@ class Rules(Record):
     must_include: tuple[str, ...]
     must_exclude: tuple[str, ...]
     min_prob_positive_npv: Number | None
-
-
-class Totals(Record):
-    n_projects: int
-    one_off_cost: Number
-    npv: Number
-    value_score: Number
-    savings_12m: Number
-    quick_wins: int
-    cost_by_year: tuple[Number, ...]
-    fte_by_year: tuple[Number, ...]
-
-
-class RuleUse(Record):
-    """How much of a rule the programme uses; ``tight`` lists the members of a many-row rule
-    (per service, per partner) that have no room left."""
-
-    key: str
-    label: str
-    used: Number | None
-    limit: Number | None
-    slack: Number | None
-    binding: bool
-    tight: tuple[str, ...]
 
 
 class Solver(Record):
@@ -101,26 +89,6 @@ class NearMiss(Record):
     text: str
 
 
-class BudgetShadow(Record):
-    """What ``step`` more budget buys."""
-
-    budget: Number
-    step: Number
-    gain: Number
-    gain_per_pound: Number
-    added: tuple[str, ...]
-    removed: tuple[str, ...]
-    text: str
-
-
-class FrontierPoint(Record):
-    ids: tuple[str, ...]
-    savings_12m: Number
-    npv: Number
-    one_off_cost: Number
-    value_score: Number
-
-
 class Frontier(Record):
     """Non-dominated programmes between savings in the first 12 months (x) and NPV (y)."""
 
@@ -128,13 +96,6 @@ class Frontier(Record):
     y: Literal["npv"]
     step: Number
     points: tuple[FrontierPoint, ...]
-
-
-class CurvePoint(Record):
-    budget: Number
-    objective_value: Number
-    one_off_cost: Number
-    ids: tuple[str, ...]
 
 
 class ValueForMoney(Record):
@@ -171,16 +132,6 @@ class OrderOfBuy(Record):
     steps_total: int
 
 
-class Portfolio(Record):
-    name: str
-    ids: tuple[str, ...]
-    one_off_cost: Number | None
-    benefit: Number | None
-    exists: bool
-    breaks: tuple[str, ...]
-    note: str
-
-
 class Equity(Record):
     """The proposed programme (P) against the best benefit at its cost (B) and the cheapest with
     its benefit (C)."""
@@ -191,39 +142,6 @@ class Equity(Record):
     C: Portfolio
     benefit_gain_B: Number | None
     cost_saving_C: Number | None
-
-
-class TimelineRow(Record):
-    """One project on the programme timeline, in months from the programme start."""
-
-    id: str
-    title: str
-    needs_tender: bool
-    procurement_start: int | None
-    procurement_end: int | None
-    implementation_start: int | None
-    implementation_end: int | None
-    benefits_start: int | None
-
-
-class Counts(Record):
-    n_projects: int
-    quick_wins: int
-    partners: tuple[str, ...]
-    n_partners: int
-    tenders: int
-    most_tenders_at_once: int
-
-
-class ConcentrationRisk(Record):
-    """A risk to the programme as a whole: too many projects with one partner, or too many
-    tenders at once."""
-
-    kind: str
-    message: str
-    ids: tuple[str, ...]
-    value: int
-    threshold: int
 
 
 class View(Record):
@@ -250,7 +168,7 @@ class ChosenProgramme(Record):
     constraints: Rules
     selected_ids: tuple[str, ...]
     totals: Totals
-    constraint_use: tuple[RuleUse, ...]
+    constraint_use: tuple[ConstraintUse, ...]
     binding: tuple[str, ...]
     solver: Solver
     reasons: tuple[Reason, ...]
