@@ -103,12 +103,12 @@ def test_hand_example_explanation() -> None:
     assert by_id["B"].loss_if_removed == pytest.approx(0.75 * M)
     assert by_id["B"].replaced_by == ("E",)
     assert any(
-        u.label == "budget of £1.0m" and u.share == pytest.approx(0.6) for u in by_id["A"].uses
+        u.rule == "budget of £1.0m" and u.share == pytest.approx(0.6) for u in by_id["A"].uses
     )
 
     assert [m.id for m in why.near_misses] == ["C", "E", "D"]
     c = why.near_misses[0]
-    assert c.loss == pytest.approx(0.3 * M)
+    assert c.loss_if_forced_in == pytest.approx(0.3 * M)
     assert c.displaces == ("A",)
     assert c.kept_out_by == ("budget of £1.0m",)
     assert "£300k" in c.text and "budget of £1.0m" in c.text
@@ -238,7 +238,7 @@ def test_explanations_are_consistent(
     for s in why.selected:
         assert s.loss_if_removed is None or s.loss_if_removed >= -tol
     for m in why.near_misses:
-        assert m.loss is None or m.loss >= -tol
+        assert m.loss_if_forced_in is None or m.loss_if_forced_in >= -tol
         assert m.id not in result.selected_ids
     if why.budget_shadow is not None:
         assert why.budget_shadow.gain >= -tol

@@ -223,10 +223,10 @@ def test_near_misses_are_the_smallest_losses(
     assert len(reported) == min(3, len(pool))
     tol = 1e-6 * max(1.0, abs(result.objective_value))
     for m in why.near_misses:
-        if m.loss is None:
+        if m.loss_if_forced_in is None:
             assert losses[m.id] == math.inf
         else:
-            assert m.loss == pytest.approx(losses[m.id], abs=tol)
+            assert m.loss_if_forced_in == pytest.approx(losses[m.id], abs=tol)
     if not reported:
         return
     worst = max(losses[i] for i in reported)

@@ -45,8 +45,8 @@ class ProgrammePlan:
         out = self.result.to_dict()
         out.update(
             {
-                "reasons": [s.to_dict() for s in self.explanation.selected],
-                "near_misses": [m.to_dict() for m in self.explanation.near_misses],
+                "reasons": [s.model_dump(mode="json") for s in self.explanation.selected],
+                "near_misses": [m.model_dump(mode="json") for m in self.explanation.near_misses],
                 "budget_shadow": (
                     None
                     if self.explanation.budget_shadow is None

@@ -117,3 +117,39 @@ class ConcentrationRisk(Record):
     ids: tuple[str, ...]
     value: int
     threshold: int
+
+
+class Use(Record):
+    """How much of one rule a project takes: ``amount`` of ``limit`` (``share`` = amount/limit)."""
+
+    rule: str
+    amount: Number
+    limit: Number | None
+    share: Number | None
+
+
+class SelectedReason(Record):
+    """Why a selected project is in: its contribution, the rules it uses, what would replace it."""
+
+    id: str
+    title: str
+    contribution: Number
+    share_of_objective: Number | None
+    uses: tuple[Use, ...]
+    loss_if_removed: Number | None
+    replaced_by: tuple[str, ...]
+    text: str
+
+
+class NearMiss(Record):
+    """Why a project that nearly made it is out: the loss if forced in (``None`` when it cannot
+    go in at all), what it would displace and bring in, the rules that keep it out."""
+
+    id: str
+    title: str
+    contribution: Number
+    loss_if_forced_in: Number | None
+    displaces: tuple[str, ...]
+    brings_in: tuple[str, ...]
+    kept_out_by: tuple[str, ...]
+    text: str

@@ -17,7 +17,9 @@ from shareplan.programme.records import (
     Counts,
     CurvePoint,
     FrontierPoint,
+    NearMiss,
     Portfolio,
+    SelectedReason,
     TimelineRow,
     Totals,
 )
@@ -53,40 +55,6 @@ class Solver(Record):
     status: str
     proven_optimal: bool
     seconds: float
-
-
-class Use(Record):
-    rule: str
-    amount: Number
-    limit: Number | None
-    share: Number | None
-
-
-class Reason(Record):
-    """Why a selected project is in the programme."""
-
-    id: str
-    title: str
-    contribution: Number
-    share_of_objective: Number | None
-    uses: tuple[Use, ...]
-    loss_if_removed: Number | None
-    replaced_by: tuple[str, ...]
-    text: str
-
-
-class NearMiss(Record):
-    """A project that nearly made it: the loss if forced in, what it would displace, the rules
-    that keep it out (``loss_if_forced_in`` is ``None`` when it cannot go in at all)."""
-
-    id: str
-    title: str
-    contribution: Number
-    loss_if_forced_in: Number | None
-    displaces: tuple[str, ...]
-    brings_in: tuple[str, ...]
-    kept_out_by: tuple[str, ...]
-    text: str
 
 
 class Frontier(Record):
@@ -171,7 +139,7 @@ class ChosenProgramme(Record):
     constraint_use: tuple[ConstraintUse, ...]
     binding: tuple[str, ...]
     solver: Solver
-    reasons: tuple[Reason, ...]
+    reasons: tuple[SelectedReason, ...]
     near_misses: tuple[NearMiss, ...]
     budget_shadow: BudgetShadow | None
     frontier: Frontier
