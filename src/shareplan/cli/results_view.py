@@ -36,45 +36,13 @@ def print_appraisal(document: Results, p: ProgrammeResult) -> None:
         f"{ll.shortlist.per_unit} per service.",
         highlight=False,
     )
-    by_id = {o.id: o for o in document.opportunities}
+    chosen: set[str] = set()
     if isinstance(p, NoProgramme):
         console.print(f"\n[bold red]No feasible programme.[/] {p.message}", highlight=False)
         for name in p.conflicting:
             console.print(f"  - relax: {name}", highlight=False)
-        chosen: set[str] = set()
     else:
-        totals = p.totals
-        print_table(
-            f"Priority programme ({p.objective.label}): {totals.n_projects} projects, "
-            f"one-off cost {money(totals.one_off_cost)} of {_budget(p)}, "
-            f"NPV {money(totals.npv)}, {totals.quick_wins} quick win(s)",
-            [
-                "id",
-                "service",
-                "partners",
-                "model",
-                "score",
-                "NPV",
-                "one-off",
-                "first saving",
-                "quick",
-            ],
-            [
-                [
-                    oid,
-                    *_what(by_id[oid], s),
-                    f"{by_id[oid].scores.total:.1f}",
-                    money(by_id[oid].business_case.measures.npv),
-                    money(by_id[oid].business_case.measures.one_off_cost),
-                    months(by_id[oid].business_case.measures.months_to_first_saving),
-                    "yes" if by_id[oid].business_case.measures.quick_win else "",
-                ]
-                for oid in p.selected_ids
-            ],
-            keep_whole=("id",),
-        )
-        if p.binding:
-            console.print("Binding constraints: " + "; ".join(p.binding), highlight=False)
+        _print_programme(document, p)
         chosen = set(p.selected_ids)
     print_table(
         "Shortlist ranked against the principles and criteria (top 15; all in results.json)",
@@ -105,6 +73,35 @@ def print_appraisal(document: Results, p: ProgrammeResult) -> None:
         ],
         keep_whole=("id",),
     )
+
+
+def _print_programme(document: Results, p: ChosenProgramme) -> None:
+    s, totals = document.scenario, p.totals
+    rows = []
+    for oid in p.selected_ids:
+        o = document.opportunity(oid)
+        m = o.business_case.measures
+        rows.append(
+            [
+                oid,
+                *_what(o, s),
+                f"{o.scores.total:.1f}",
+                money(m.npv),
+                money(m.one_off_cost),
+                months(m.months_to_first_saving),
+                "yes" if m.quick_win else "",
+            ]
+        )
+    print_table(
+        f"Priority programme ({p.objective.label}): {totals.n_projects} projects, "
+        f"one-off cost {money(totals.one_off_cost)} of {_budget(p)}, "
+        f"NPV {money(totals.npv)}, {totals.quick_wins} quick win(s)",
+        ["id", "service", "partners", "model", "score", "NPV", "one-off", "first saving", "quick"],
+        rows,
+        keep_whole=("id",),
+    )
+    if p.binding:
+        console.print("Binding constraints: " + "; ".join(p.binding), highlight=False)
 
 
 def print_firmness(document: Results) -> None:
