@@ -133,3 +133,24 @@ def test_readers_open_results_only_through_the_model() -> None:
 def test_read_results_names_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="no such results file"):
         read_results(tmp_path / "nope.json")
+
+
+def test_an_older_version_is_upgraded_in_one_place(
+    small_results: Results, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step registered for an older version runs on reading: here a made-up 0.9 that called
+    the programme block ``priority_programme`` reads as 1.0."""
+    from shareplan.results import io
+
+    def rename(data: dict[str, Any]) -> dict[str, Any]:
+        data = dict(data)
+        data["programme"] = data.pop("priority_programme")
+        return {**data, "schema_version": "1.0"}
+
+    monkeypatch.setitem(io.UPGRADES, "0.9", rename)
+    old = small_results.model_dump(mode="json")
+    old["priority_programme"] = old.pop("programme")
+    old["schema_version"] = "0.9"
+    assert parse_results(json.dumps(old)) == small_results
+    with pytest.raises(Exception, match="results schema 0.8 is not readable here"):
+        parse_results(json.dumps({**old, "schema_version": "0.8"}))
