@@ -10,7 +10,6 @@ from shareplan.programme.constraints import Constraints, Objective
 from shareplan.programme.explain import Explanation, budget_shadow, explain_programme
 from shareplan.programme.frontier import (
     EquityComparison,
-    Frontier,
     OrderOfBuy,
     ValueForMoneyCurve,
     equity_comparison,
@@ -20,6 +19,7 @@ from shareplan.programme.frontier import (
 )
 from shareplan.programme.optimiser import Model, ProgrammeResult, SolverError, optimise, solve_model
 from shareplan.programme.plan import ProgrammePlan, plan_programme
+from shareplan.programme.records import Frontier
 from shareplan.programme.view import (
     ProgrammeView,
     cash_flows_by_year,

@@ -22,7 +22,7 @@ from shareplan.errors import InfeasibleError, InputError, Problem
 from shareplan.programme.candidates import CandidateSet, FloatArray
 from shareplan.programme.constraints import Member, Objective, Row, money
 from shareplan.programme.optimiser import Model, Outcome, solve_model
-from shareplan.programme.records import CurvePoint, FrontierPoint, Portfolio
+from shareplan.programme.records import BuyStep, CurvePoint, Frontier, FrontierPoint, Portfolio
 
 
 def _ids(cands: CandidateSet, x: FloatArray) -> tuple[str, ...]:
@@ -97,26 +97,6 @@ def _point(cands: CandidateSet, x: FloatArray) -> FrontierPoint:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class Frontier:
-    """Non-dominated programmes, fastest last: 12-month savings rise and NPV never rises.
-
-    ``step`` is the least rise in 12-month savings between neighbouring points that the sweep asked
-    for; with ``step`` above £1 some non-dominated programmes between two points may be skipped.
-    """
-
-    points: tuple[FrontierPoint, ...]
-    step: float
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "x": "savings_12m",
-            "y": "npv",
-            "step": self.step,
-            "points": [p.model_dump(mode="json") for p in self.points],
-        }
-
-
 def speed_npv_frontier(model: Model, max_points: int = 20) -> Frontier:
     """The speed/NPV frontier by an epsilon-constraint sweep (every point an exact MILP answer).
 
@@ -131,7 +111,7 @@ def speed_npv_frontier(model: Model, max_points: int = 20) -> Frontier:
     npv, early = cands.npv, cands.savings_12m
     first = _lexicographic(model, npv, early)
     if first.x is None:
-        return Frontier((), 0.0)
+        return Frontier(points=(), step=0.0)
     fastest_top = model.solve(early)  # its tie-break is needed only if the sweep falls short
     assert fastest_top.x is not None
     lo, hi = float(early @ first.x), float(early @ fastest_top.x)
@@ -148,7 +128,7 @@ def speed_npv_frontier(model: Model, max_points: int = 20) -> Frontier:
         fastest = _tie_break(model, fastest_top, early, npv)
         assert fastest.x is not None
         points.append(_point(cands, fastest.x))
-    return Frontier(tuple(points), step)
+    return Frontier(points=tuple(points), step=step)
 
 
 @dataclass(frozen=True, slots=True)
@@ -307,34 +287,6 @@ def equity_comparison(
 
 
 @dataclass(frozen=True, slots=True)
-class BuyStep:
-    """One candidate in the order of buy: funded, or the rule that stopped it."""
-
-    rank: int
-    id: str
-    benefit: float
-    one_off_cost: float
-    ratio: float
-    funded: bool
-    blocked_by: str | None
-    cumulative_cost: float
-    cumulative_benefit: float
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "rank": self.rank,
-            "id": self.id,
-            "benefit": self.benefit,
-            "one_off_cost": self.one_off_cost,
-            "ratio": None if math.isinf(self.ratio) else self.ratio,
-            "funded": self.funded,
-            "blocked_by": self.blocked_by,
-            "cumulative_cost": self.cumulative_cost,
-            "cumulative_benefit": self.cumulative_benefit,
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class OrderOfBuy:
     """The greedy programme beside the exact one. ``gap`` = exact minus greedy objective."""
 
@@ -361,7 +313,7 @@ class OrderOfBuy:
             "exact_value": self.exact_value,
             "exact_ids": list(self.exact_ids),
             "gap": self.gap,
-            "steps": [s.to_dict() for s in self.steps[:max_steps]],
+            "steps": [s.model_dump(mode="json") for s in self.steps[:max_steps]],
             "steps_total": len(self.steps),
         }
 
@@ -446,15 +398,16 @@ def order_of_buy(
             cum_benefit += float(c[j])
         steps.append(
             BuyStep(
-                rank,
-                cands.ids[j],
-                float(c[j]),
-                float(cands.cost[j]),
-                float(key[j]),
-                funded,
-                blocked,
-                cum_cost,
-                cum_benefit,
+                rank=rank,
+                id=cands.ids[j],
+                benefit=float(c[j]),
+                one_off_cost=float(cands.cost[j]),
+                # no finite benefit per pound: a candidate that costs nothing
+                ratio=None if math.isinf(float(key[j])) else float(key[j]),
+                funded=funded,
+                blocked_by=blocked,
+                cumulative_cost=cum_cost,
+                cumulative_benefit=cum_benefit,
             )
         )
     breaks = broken_rules(model.members(), x)

@@ -19,7 +19,6 @@ from shareplan.programme.constraints import Constraints, Objective
 from shareplan.programme.explain import BUDGET_STEP, Explanation, explain_programme
 from shareplan.programme.frontier import (
     EquityComparison,
-    Frontier,
     OrderOfBuy,
     ValueForMoneyCurve,
     equity_comparison,
@@ -28,6 +27,7 @@ from shareplan.programme.frontier import (
     value_for_money_curve,
 )
 from shareplan.programme.optimiser import Model, ProgrammeResult, solve_model
+from shareplan.programme.records import Frontier
 from shareplan.programme.view import ProgrammeView, programme_view
 
 
@@ -52,7 +52,7 @@ class ProgrammePlan:
                     if self.explanation.budget_shadow is None
                     else self.explanation.budget_shadow.model_dump(mode="json")
                 ),
-                "frontier": self.frontier.to_dict(),
+                "frontier": self.frontier.model_dump(mode="json"),
                 "value_for_money": self.value_for_money.to_dict(),
                 "order_of_buy": self.order_of_buy.to_dict(),
                 "equity": None if self.equity is None else self.equity.to_dict(),

@@ -3,6 +3,8 @@ results.json holds them as they are (``shareplan.results.programme`` embeds them
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict
 
 Number = int | float
@@ -63,6 +65,31 @@ class FrontierPoint(Record):
     npv: Number
     one_off_cost: Number
     value_score: Number
+
+
+class Frontier(Record):
+    """Non-dominated programmes, fastest last: 12-month savings rise and NPV never rises. ``step``
+    is the least rise in 12-month savings between points."""
+
+    x: Literal["savings_12m"] = "savings_12m"
+    y: Literal["npv"] = "npv"
+    step: Number
+    points: tuple[FrontierPoint, ...]
+
+
+class BuyStep(Record):
+    """One candidate in the order of buy: funded, or the rule that stopped it (``ratio`` is
+    benefit per pound, ``None`` when it costs nothing)."""
+
+    rank: int
+    id: str
+    benefit: Number
+    one_off_cost: Number
+    ratio: Number | None
+    funded: bool
+    blocked_by: str | None
+    cumulative_cost: Number
+    cumulative_benefit: Number
 
 
 class CurvePoint(Record):

@@ -12,11 +12,12 @@ from shareplan.business_case import ProgrammeRisk
 from shareplan.programme.constraints import ObjectiveKind
 from shareplan.programme.records import (
     BudgetShadow,
+    BuyStep,
     ConcentrationRisk,
     ConstraintUse,
     Counts,
     CurvePoint,
-    FrontierPoint,
+    Frontier,
     NearMiss,
     Portfolio,
     SelectedReason,
@@ -57,32 +58,11 @@ class Solver(Record):
     seconds: float
 
 
-class Frontier(Record):
-    """Non-dominated programmes between savings in the first 12 months (x) and NPV (y)."""
-
-    x: Literal["savings_12m"]
-    y: Literal["npv"]
-    step: Number
-    points: tuple[FrontierPoint, ...]
-
-
 class ValueForMoney(Record):
     """The best objective reachable at each budget."""
 
     objective: ObjectiveUsed
     points: tuple[CurvePoint, ...]
-
-
-class BuyStep(Record):
-    rank: int
-    id: str
-    benefit: Number
-    one_off_cost: Number
-    ratio: Number | None
-    funded: bool
-    blocked_by: str | None
-    cumulative_cost: Number
-    cumulative_benefit: Number
 
 
 class OrderOfBuy(Record):
