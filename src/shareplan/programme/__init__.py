@@ -19,9 +19,8 @@ from shareplan.programme.frontier import (
 )
 from shareplan.programme.optimiser import Model, ProgrammeResult, SolverError, optimise, solve_model
 from shareplan.programme.plan import ProgrammePlan, plan_programme
-from shareplan.programme.records import Frontier
+from shareplan.programme.records import Frontier, ProgrammeView
 from shareplan.programme.view import (
-    ProgrammeView,
     cash_flows_by_year,
     concentration_risks,
     max_concurrent,

@@ -27,8 +27,8 @@ from shareplan.programme.frontier import (
     value_for_money_curve,
 )
 from shareplan.programme.optimiser import Model, ProgrammeResult, solve_model
-from shareplan.programme.records import Frontier
-from shareplan.programme.view import ProgrammeView, programme_view
+from shareplan.programme.records import Frontier, ProgrammeView
+from shareplan.programme.view import programme_view
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ class ProgrammePlan:
                 "value_for_money": self.value_for_money.to_dict(),
                 "order_of_buy": self.order_of_buy.to_dict(),
                 "equity": None if self.equity is None else self.equity.to_dict(),
-                "view": self.view.to_dict(),
+                "view": self.view.model_dump(mode="json"),
             }
         )
         return out

@@ -180,3 +180,19 @@ class NearMiss(Record):
     brings_in: tuple[str, ...]
     kept_out_by: tuple[str, ...]
     text: str
+
+
+class ProgrammeView(Record):
+    """The programme's timeline, yearly cash flows, P10/P50/P90 of savings by year, counts and
+    risks. ``cash_flows_by_year`` sums the central yearly nets of the projects that have them;
+    ``missing_nets`` lists those that do not; the percentiles are ``None`` without Monte Carlo
+    draws."""
+
+    ids: tuple[str, ...]
+    timeline: tuple[TimelineRow, ...]
+    npv: Number
+    cash_flows_by_year: tuple[Number, ...]
+    missing_nets: tuple[str, ...]
+    savings_percentiles_by_year: dict[str, tuple[Number, ...]] | None
+    counts: Counts
+    risks: tuple[ConcentrationRisk, ...]

@@ -7,13 +7,12 @@ and a wrapper, :func:`programme_view`, that builds them from the candidate set a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from shareplan.errors import InputError, Problem
 from shareplan.programme.candidates import CandidateSet, FloatArray, IntArray
-from shareplan.programme.records import ConcentrationRisk, Counts, TimelineRow
+from shareplan.programme.records import ConcentrationRisk, Counts, ProgrammeView, TimelineRow
 
 #: More projects than this with one partner is a programme risk (illustrative threshold).
 PARTNER_RISK_ABOVE = 2
@@ -53,40 +52,6 @@ def max_concurrent(starts: IntArray, ends: IntArray) -> tuple[int, IntArray]:
     counts = open_at.sum(axis=1)
     k = int(np.argmax(counts))
     return int(counts[k]), np.flatnonzero(open_at[k]).astype(np.int64)
-
-
-@dataclass(frozen=True, slots=True)
-class ProgrammeView:
-    """The programme's timeline, yearly cash flows, P10/P50/P90 by year, counts and risks.
-
-    ``cash_flows`` sums the central yearly nets of the projects that have them; ``missing_nets``
-    lists those that do not. ``percentiles`` is ``None`` without Monte Carlo draws.
-    """
-
-    ids: tuple[str, ...]
-    timeline: tuple[TimelineRow, ...]
-    npv: float
-    cash_flows: tuple[float, ...]
-    missing_nets: tuple[str, ...]
-    percentiles: dict[str, tuple[float, ...]] | None
-    counts: Counts
-    risks: tuple[ConcentrationRisk, ...]
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "ids": list(self.ids),
-            "timeline": [t.model_dump(mode="json") for t in self.timeline],
-            "npv": self.npv,
-            "cash_flows_by_year": list(self.cash_flows),
-            "missing_nets": list(self.missing_nets),
-            "savings_percentiles_by_year": (
-                None
-                if self.percentiles is None
-                else {k: list(v) for k, v in self.percentiles.items()}
-            ),
-            "counts": self.counts.model_dump(mode="json"),
-            "risks": [r.model_dump(mode="json") for r in self.risks],
-        }
 
 
 def concentration_risks(
@@ -212,9 +177,9 @@ def programme_view(
         ids=tuple(c.id for c in chosen),
         timeline=timeline,
         npv=float(sum(c.npv for c in chosen)),
-        cash_flows=tuple(float(v) for v in cash_flows_by_year(nets)) if years else (),
+        cash_flows_by_year=tuple(float(v) for v in cash_flows_by_year(nets)) if years else (),
         missing_nets=tuple(c.id for c in chosen if c.net_by_year is None),
-        percentiles=percentiles,
+        savings_percentiles_by_year=percentiles,
         counts=counts,
         risks=concentration_risks(cands, ids, partner_above, tender_above),
     )

@@ -13,15 +13,13 @@ from shareplan.programme.constraints import ObjectiveKind
 from shareplan.programme.records import (
     BudgetShadow,
     BuyStep,
-    ConcentrationRisk,
     ConstraintUse,
-    Counts,
     CurvePoint,
     Frontier,
     NearMiss,
     Portfolio,
+    ProgrammeView,
     SelectedReason,
-    TimelineRow,
     Totals,
 )
 from shareplan.results.base import Number, Record
@@ -92,19 +90,6 @@ class Equity(Record):
     cost_saving_C: Number | None
 
 
-class View(Record):
-    """The programme's timeline, cash flows by year, savings bands, counts and risks."""
-
-    ids: tuple[str, ...]
-    timeline: tuple[TimelineRow, ...]
-    npv: Number
-    cash_flows_by_year: tuple[Number, ...]
-    missing_nets: tuple[str, ...]
-    savings_percentiles_by_year: dict[str, tuple[Number, ...]] | None
-    counts: Counts
-    risks: tuple[ConcentrationRisk, ...]
-
-
 class ChosenProgramme(Record):
     """The priority projects the optimiser chose, with the reasons and the trade-offs."""
 
@@ -126,7 +111,7 @@ class ChosenProgramme(Record):
     value_for_money: ValueForMoney
     order_of_buy: OrderOfBuy
     equity: Equity | None
-    view: View
+    view: ProgrammeView
     risk_register: tuple[ProgrammeRisk, ...]
 
 
