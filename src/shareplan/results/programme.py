@@ -71,9 +71,9 @@ class OrderOfBuy(Record):
     objective_value: Number
     keeps_rules: bool
     breaks: tuple[str, ...]
-    exact_value: Number
+    exact_value: Number | None
     exact_ids: tuple[str, ...]
-    gap: Number
+    gap: Number | None
     steps: tuple[BuyStep, ...]
     steps_total: int
 
