@@ -172,7 +172,7 @@ def test_the_readme_tells_todays_story(example: Path) -> None:
 def test_status_command_prints_the_programme_and_each_project(example: Path) -> None:
     from typer.testing import CliRunner
 
-    from shareplan.cli.app import app
+    from shareplan.cli import app
 
     result = CliRunner().invoke(
         app, ["track", "status", str(example), "--as-at", "2014-03-31", "--json"]

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from shareplan.business_case import check_scenario
-from shareplan.cli.app import app
+from shareplan.cli import app
 from shareplan.evidence import load_evidence
 from shareplan.scenario import load_scenario
 from shareplan.tracking.calibrate import calibrations, evidence_view, override_rows

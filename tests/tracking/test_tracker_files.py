@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 from typer.testing import CliRunner
 
-from shareplan.cli.app import app
+from shareplan.cli import app
 from shareplan.errors import InputError
 from shareplan.results import Results
 from shareplan.tracking.baseline import approved_cases, start_tracker

@@ -5,15 +5,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
-from shareplan.cli.app import app
 from shareplan.cli.common import console, print_json, print_table, user_errors
 from shareplan.cli.scenario_commands import print_evidence
 from shareplan.errors import InputError, Problem
-from shareplan.tracking.outcomes import Outcome
+
+app = typer.Typer()
+"""This module's commands; :mod:`shareplan.cli` adds them to the root application."""
 
 evidence_app = typer.Typer(help="The evidence base and what outcomes say about it.")
 app.add_typer(evidence_app, name="evidence")
@@ -61,7 +62,7 @@ def calibrate(
     behind it, and the evidence base's assumption beside the value the outcomes suggest."""
     from shareplan.evidence import load_evidence
     from shareplan.scenario.csvio import render_csv
-    from shareplan.tracking.calibrate import calibrations, evidence_view, override_rows
+    from shareplan.tracking.calibrate import calibration_record, calibrations, override_rows
     from shareplan.tracking.outcomes import read_outcomes, shipped_outcomes
 
     with user_errors():
@@ -75,75 +76,14 @@ def calibrate(
         for path in library or []:
             outcomes.extend(read_outcomes(path))
         evidence = load_evidence()
-        found = calibrations(outcomes)
-        views = [evidence_view(c, evidence, day) for c in found]
+        record = calibration_record(outcomes, evidence, day)
         if write_override is not None:
-            temporary = write_override.with_name(f".{write_override.name}.tmp")
-            try:
-                temporary.write_text(render_csv(override_rows(found, evidence, day)), "utf-8")
-                os.replace(temporary, write_override)
-            except OSError as exc:
-                temporary.unlink(missing_ok=True)
-                raise InputError(
-                    [Problem(f"cannot write: {exc.strerror}", str(write_override))]
-                ) from None
+            rows = override_rows(calibrations(outcomes), evidence, day)
+            _write_atomically(write_override, render_csv(rows))
     if as_json:
-        print_json(
-            {
-                "date": day.isoformat(),
-                "calibrations": [
-                    {
-                        "model": c.model,
-                        "measure": c.measure,
-                        "ratio": c.ratio,
-                        "evidence": view,
-                        "cases": [
-                            {
-                                "name": o.name,
-                                "ratio": o.ratio,
-                                "forecast": o.forecast,
-                                "realised": o.realised,
-                                "date": o.date,
-                                "source": o.source,
-                                "confidence": o.confidence,
-                            }
-                            for o in c.cases
-                        ],
-                    }
-                    for c, view in zip(found, views, strict=True)
-                ],
-                "not_used": [
-                    {"name": o.name, "source": o.source, "date": o.date, "why": _why_not(o)}
-                    for o in outcomes
-                    if _why_not(o)
-                ],
-            }
-        )
+        print_json(record)
         return
-    rows = []
-    for c in found:
-        for o in c.cases:
-            rows.append(
-                [c.model, c.measure, f"{c.ratio:.2f}", o.name, f"{o.ratio:.2f}", o.date, o.source]
-            )
-    print_table(
-        "Realised against forecast, by delivery model",
-        ["model", "measure", "mean ratio", "case", "case ratio", "date", "source"],
-        rows,
-        justify_right=lambda col: "ratio" in col,
-    )
-    for c, view in zip(found, views, strict=True):
-        console.print(
-            f"{c.model}, {c.measure}: the evidence assumes {view['assumed']}; the "
-            f"outcomes suggest {_rounded(view['calibrated'])} ({view['key']}).",
-            highlight=False,
-        )
-    others = [o for o in outcomes if _why_not(o)]
-    if others:
-        console.print(
-            "Not used: " + "; ".join(f"{o.name}, {_why_not(o)} ({o.source})" for o in others),
-            highlight=False,
-        )
+    _print_record(record)
     if write_override is not None:
         console.print(
             f"Calibrated values written to {write_override} (copy the rows into a "
@@ -152,20 +92,50 @@ def calibrate(
         )
 
 
+def _write_atomically(path: Path, text: str) -> None:
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_text(text, "utf-8")
+        os.replace(temporary, path)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise InputError([Problem(f"cannot write: {exc.strerror}", str(path))]) from None
+
+
+def _print_record(record: dict[str, Any]) -> None:
+    rows = [
+        [
+            c["model"],
+            c["measure"],
+            f"{c['ratio']:.2f}",
+            o["name"],
+            f"{o['ratio']:.2f}",
+            o["date"],
+            o["source"],
+        ]
+        for c in record["calibrations"]
+        for o in c["cases"]
+    ]
+    print_table(
+        "Realised against forecast, by delivery model",
+        ["model", "measure", "mean ratio", "case", "case ratio", "date", "source"],
+        rows,
+        justify_right=lambda col: "ratio" in col,
+    )
+    for c in record["calibrations"]:
+        view = c["evidence"]
+        console.print(
+            f"{c['model']}, {c['measure']}: the evidence assumes {_rounded(view['assumed'])}; "
+            f"the outcomes suggest {_rounded(view['calibrated'])} ({view['key']}).",
+            highlight=False,
+        )
+    if record["not_used"]:
+        console.print(
+            "Not used: "
+            + "; ".join(f"{o['name']}, {o['why']} ({o['source']})" for o in record["not_used"]),
+            highlight=False,
+        )
+
+
 def _rounded(values: dict[str, float]) -> dict[str, float]:
     return {k: round(v, 4) for k, v in values.items()}
-
-
-def _why_not(outcome: Outcome) -> str:
-    """Why an outcome is shown but not used in a ratio ("" when it is used)."""
-    if outcome.confidence == "illustrative":
-        return "illustrative figures"
-    if outcome.measure == "delay_months":
-        return "a delay, reported beside the ratios"
-    if outcome.ratio is None:
-        return (
-            "forecast and outcome differ in scope or period"
-            if outcome.forecast
-            else ("no published forecast beside it")
-        )
-    return ""

@@ -8,11 +8,13 @@ from typing import Annotated, Any
 
 import typer
 
-from shareplan.cli.app import app
 from shareplan.cli.common import console, print_json, print_table, user_errors
 from shareplan.errors import InputError, Problem
 from shareplan.report import formatting as fmt
 from shareplan.tracking.periods import Frequency
+
+app = typer.Typer()
+"""This module's commands; :mod:`shareplan.cli` adds them to the root application."""
 
 track_app = typer.Typer(
     help="Track approved projects' costs, savings and milestones against their business cases.",

@@ -103,3 +103,54 @@ def override_rows(
                 ]
             )
     return rows
+
+
+def not_used_because(outcome: Outcome) -> str:
+    """Why an outcome is shown but not used in a ratio ("" when it is used)."""
+    if outcome.confidence == "illustrative":
+        return "illustrative figures"
+    if outcome.measure == "delay_months":
+        return "a delay, reported beside the ratios"
+    if outcome.ratio is None:
+        if outcome.forecast:
+            return "forecast and outcome differ in scope or period"
+        return "no published forecast beside it"
+    return ""
+
+
+def calibration_record(
+    outcomes: Sequence[Outcome], evidence: EvidenceBase, on: dt.date
+) -> dict[str, Any]:
+    """Everything ``evidence calibrate`` shows, as JSON-ready data: per model and measure the mean
+    ratio, the evidence's assumption and the calibrated value, and every case behind it; then the
+    outcomes shown but not used, and why."""
+    found = calibrations(outcomes)
+    return {
+        "date": on.isoformat(),
+        "calibrations": [
+            {
+                "model": c.model,
+                "measure": c.measure,
+                "ratio": c.ratio,
+                "evidence": evidence_view(c, evidence, on),
+                "cases": [
+                    {
+                        "name": o.name,
+                        "ratio": o.ratio,
+                        "forecast": o.forecast,
+                        "realised": o.realised,
+                        "date": o.date,
+                        "source": o.source,
+                        "confidence": o.confidence,
+                    }
+                    for o in c.cases
+                ],
+            }
+            for c in found
+        ],
+        "not_used": [
+            {"name": o.name, "source": o.source, "date": o.date, "why": not_used_because(o)}
+            for o in outcomes
+            if not_used_because(o)
+        ],
+    }
