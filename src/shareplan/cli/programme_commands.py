@@ -19,7 +19,7 @@ from shareplan.cli.common import (
 )
 from shareplan.cli.results_view import JsonOpt, find_results, print_appraisal
 from shareplan.errors import InputError, Problem
-from shareplan.programme import Constraints, Objective
+from shareplan.programme import Objective
 from shareplan.programme.constraints import OBJECTIVE_KINDS
 from shareplan.report.formatting import money
 from shareplan.results import Results, read_results
@@ -91,7 +91,7 @@ def programme(
     recomputation of scores or business cases)."""
     with user_errors():
         document = _load_for_programme(results)
-        constraints, base_objective = _saved_rules(document)
+        constraints, base_objective = pipeline.saved_rules(document)
         changes: dict[str, Any] = {
             "budget": budget,
             "projects": _parse_projects(projects),
@@ -178,25 +178,3 @@ def _load_for_programme(path: Path) -> Results:
     with native_output_to_stderr():
         run = pipeline.appraise_path(path)
     return pipeline.results_of(run)
-
-
-def _saved_rules(document: Results) -> tuple[Constraints, Objective]:
-    """The rules the saved programme was chosen under: a what-if changes only what it names."""
-    p = document.programme
-    c = p.constraints
-    lo, hi = c.min_projects, c.max_projects
-    projects: int | tuple[int, int] | None = hi
-    if hi is not None and lo is not None and lo != hi:
-        projects = (lo, hi)
-    constraints = Constraints(
-        projects=projects,
-        budget=c.budget,
-        funding_by_year=c.funding_by_year,
-        fte_capacity_by_year=c.fte_capacity_by_year,
-        partner_capacity=c.partner_capacity,
-        min_quick_wins=c.min_quick_wins,
-        must_include=c.must_include,
-        must_exclude=c.must_exclude,
-        min_prob_positive_npv=c.min_prob_positive_npv,
-    )
-    return constraints, Objective(kind=p.objective.kind, value_weight=p.objective.value_weight)
