@@ -17,6 +17,7 @@ from shareplan.cli import appraisal_commands as _appraisal_commands  # noqa: E40
 from shareplan.cli import data_commands as _data_commands  # noqa: E402,F401
 from shareplan.cli import report_commands as _report_commands  # noqa: E402,F401
 from shareplan.cli import scenario_commands as _scenario_commands  # noqa: E402,F401
+from shareplan.cli import workspace_commands as _workspace_commands  # noqa: E402,F401
 
 
 def main() -> None:

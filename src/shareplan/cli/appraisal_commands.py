@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,10 +21,10 @@ from shareplan.cli.common import (
     user_errors,
 )
 from shareplan.errors import InputError, Problem
-from shareplan.programme import Constraints, Objective
 from shareplan.programme.constraints import OBJECTIVE_KINDS
 from shareplan.report.formatting import money, months, percent
 from shareplan.results import read_results
+from shareplan.whatif import programme_what_if
 
 ScenarioArg = Annotated[
     Path,
@@ -552,7 +551,6 @@ def programme(
     recomputation of scores or business cases)."""
     with user_errors():
         document = _load_for_programme(results)
-        constraints, base_objective = _saved_rules(document)
         changes: dict[str, Any] = {}
         if budget is not None:
             changes["budget"] = budget
@@ -568,32 +566,10 @@ def programme(
             changes["partner_capacity"] = partner_capacity
         if min_probability is not None:
             changes["min_prob_positive_npv"] = min_probability
-        constraints = _replace(constraints, changes)
-        chosen = Objective(
-            kind=objective or base_objective.kind,  # type: ignore[arg-type]
-            value_weight=base_objective.value_weight if value_weight is None else value_weight,
-        )
-        known = {o["id"] for o in document["opportunities"]}
-        unknown = [
-            i
-            for i in (*(must_include or ()), *(must_exclude or ()), *(propose or ()))
-            if i not in known
-        ]
-        if unknown:
-            raise InputError(
-                [
-                    Problem(
-                        f"unknown opportunity id {i!r}",
-                        allowed="ids of the shortlist (see `shareplan appraise`)",
-                    )
-                    for i in unknown
-                ]
-            )
-        if chosen.problems():
-            raise InputError(chosen.problems())
         with native_output_to_stderr():
-            outcome = pipeline.replan(document, constraints, chosen, proposed_ids=propose)
-        block = pipeline.programme_block(outcome)
+            block = programme_what_if(
+                document, changes, objective=objective, value_weight=value_weight, propose=propose
+            )
     if as_json:
         print_json(block)
         if not block.get("feasible"):
@@ -642,48 +618,3 @@ def _load_for_programme(path: Path) -> dict[str, Any]:
     with native_output_to_stderr():
         appraisal = pipeline.appraise_path(path)
     return pipeline.results_document(appraisal)
-
-
-def _saved_rules(document: dict[str, Any]) -> tuple[Constraints, Objective]:
-    p = document["programme"] or {}
-    c = p.get("constraints")
-    if not isinstance(c, dict):
-        # Without the saved rules a what-if would silently drop the scenario's own (project
-        # count, partner capacity, quick wins); refuse instead.
-        raise InputError(
-            [
-                Problem(
-                    "the results do not record the programme's rules, so a what-if cannot start "
-                    "from them: appraise the scenario again with this version of shareplan"
-                )
-            ]
-        )
-    lo, hi = c.get("min_projects"), c.get("max_projects")
-    projects: int | tuple[int, int] | None = (
-        None if hi is None else (hi if lo in (None, hi) else (lo, hi))
-    )
-    constraints = Constraints(
-        projects=projects,
-        budget=c.get("budget"),
-        funding_by_year=_tuple(c.get("funding_by_year")),
-        fte_capacity_by_year=_tuple(c.get("fte_capacity_by_year")),
-        partner_capacity=c.get("partner_capacity"),
-        min_quick_wins=c.get("min_quick_wins") or 0,
-        must_include=tuple(c.get("must_include") or ()),
-        must_exclude=tuple(c.get("must_exclude") or ()),
-        min_prob_positive_npv=c.get("min_prob_positive_npv"),
-    )
-    o = p.get("objective") or {}
-    return constraints, Objective(
-        kind=o.get("kind", "blend"), value_weight=o.get("value_weight", 0.5)
-    )
-
-
-def _tuple(values: Sequence[float] | None) -> tuple[float, ...] | None:
-    return None if values is None else tuple(values)
-
-
-def _replace(constraints: Constraints, changes: dict[str, Any]) -> Constraints:
-    from dataclasses import replace
-
-    return replace(constraints, **changes)

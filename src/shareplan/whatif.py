@@ -1,0 +1,152 @@
+"""What-ifs from saved results: the programme chosen again under other rules, and the ranking
+under another weight, without recomputing the screen, the scores or the business cases. The
+command line (``shareplan programme``) and the web app both call these."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+from typing import Any
+
+import numpy as np
+
+from shareplan.assessment.mcda import order
+from shareplan.assessment.sensitivity import Tree, lines
+from shareplan.errors import InputError, Problem
+from shareplan.pipeline import programme_block, replan
+from shareplan.programme import Constraints, Objective
+
+
+def saved_rules(document: Mapping[str, Any]) -> tuple[Constraints, Objective]:
+    """The programme's constraints and objective as the results recorded them."""
+    p = document["programme"] or {}
+    c = p.get("constraints")
+    if not isinstance(c, dict):
+        # Without the saved rules a what-if would silently drop the scenario's own (project
+        # count, partner capacity, quick wins); refuse instead.
+        raise InputError(
+            [
+                Problem(
+                    "the results do not record the programme's rules, so a what-if cannot start "
+                    "from them: appraise the scenario again with this version of shareplan"
+                )
+            ]
+        )
+    lo, hi = c.get("min_projects"), c.get("max_projects")
+    projects: int | tuple[int, int] | None = (
+        None if hi is None else (hi if lo in (None, hi) else (lo, hi))
+    )
+    constraints = Constraints(
+        projects=projects,
+        budget=c.get("budget"),
+        funding_by_year=_tuple(c.get("funding_by_year")),
+        fte_capacity_by_year=_tuple(c.get("fte_capacity_by_year")),
+        partner_capacity=c.get("partner_capacity"),
+        min_quick_wins=c.get("min_quick_wins") or 0,
+        must_include=tuple(c.get("must_include") or ()),
+        must_exclude=tuple(c.get("must_exclude") or ()),
+        min_prob_positive_npv=c.get("min_prob_positive_npv"),
+    )
+    o = p.get("objective") or {}
+    return constraints, Objective(
+        kind=o.get("kind", "blend"), value_weight=o.get("value_weight", 0.5)
+    )
+
+
+def _tuple(values: Sequence[float] | None) -> tuple[float, ...] | None:
+    return None if values is None else tuple(values)
+
+
+def programme_what_if(
+    document: Mapping[str, Any],
+    changes: Mapping[str, Any],
+    *,
+    objective: str | None = None,
+    value_weight: float | None = None,
+    propose: Sequence[str] | None = None,
+) -> dict[str, Any]:
+    """The programme block (as in results.json) chosen again with ``changes`` to the saved
+    constraints (field names of :class:`Constraints`) and optionally another objective."""
+    constraints, base = saved_rules(document)
+    chosen = Objective(
+        kind=objective or base.kind,  # type: ignore[arg-type]
+        value_weight=base.value_weight if value_weight is None else value_weight,
+    )
+    known = {o["id"] for o in document["opportunities"]}
+    named = (*changes.get("must_include", ()), *changes.get("must_exclude", ()), *(propose or ()))
+    unknown = [i for i in named if i not in known]
+    if unknown:
+        raise InputError(
+            [
+                Problem(
+                    f"unknown opportunity id {i!r}",
+                    allowed="ids of the shortlist (see `shareplan appraise`)",
+                )
+                for i in unknown
+            ]
+        )
+    if chosen.problems():
+        raise InputError(chosen.problems())
+    outcome = replan(dict(document), replace(constraints, **changes), chosen, proposed_ids=propose)
+    return programme_block(outcome)
+
+
+@dataclass(frozen=True)
+class Reranking:
+    """The ranking with one weight of the value tree moved, the others at that node keeping their
+    proportions (the move the sensitivity analysis makes)."""
+
+    level: str
+    target: str
+    share: float
+    current_share: float
+    ranked: tuple[tuple[str, float], ...]  # (id, total), best first
+    top_n: int
+
+    @property
+    def top(self) -> tuple[str, ...]:
+        return tuple(i for i, _ in self.ranked[: self.top_n])
+
+
+def _tree(document: Mapping[str, Any]) -> tuple[Tree, np.ndarray, list[str]]:
+    opportunities = document["opportunities"]
+    if not opportunities:
+        raise InputError([Problem("the results hold no opportunities")])
+    first = opportunities[0]["scores"]
+    criteria = list(first["criteria"])
+    group_of = tuple(first["criteria"][c]["group"] for c in criteria)
+    groups = tuple(first["groups"])
+    group_share = {g: float(first["groups"][g]["weight"]) for g in groups}
+    local_share = {
+        c: (float(first["criteria"][c]["weight"]) / group_share[g] if group_share[g] else 0.0)
+        for c, g in zip(criteria, group_of, strict=True)
+    }
+    scores = np.array(
+        [
+            [float(o["scores"]["criteria"][c]["counted_as"] or 0.0) for c in criteria]
+            for o in opportunities
+        ]
+    )
+    tree = Tree(tuple(criteria), group_of, groups, group_share, local_share)
+    return tree, scores, [o["id"] for o in opportunities]
+
+
+def weight_targets(document: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Every weight that can be moved: (level, id), groups first."""
+    tree, _, _ = _tree(document)
+    return tree.targets()
+
+
+def rerank(document: Mapping[str, Any], level: str, target: str, share: float) -> Reranking:
+    """The ranking with weight ``target`` (a group, or a criterion within its group) set to
+    ``share`` of its node, from the saved criterion scores (no business case is run again)."""
+    tree, scores, ids = _tree(document)
+    if (level, target) not in tree.targets():
+        raise InputError([Problem(f"no weight {target!r} at level {level!r}", column="target")])
+    if not 0.0 <= share <= 1.0:
+        raise InputError([Problem("the share must be between 0 and 1", column="share")])
+    alpha, beta, current = lines(scores, tree, level, target)
+    totals = alpha + beta * share
+    ranked = tuple((ids[i], float(totals[i])) for i in order(totals))
+    top_n = int(document.get("sensitivity", {}).get("top_n") or 0) or min(6, len(ids))
+    return Reranking(level, target, share, current, ranked, top_n)
