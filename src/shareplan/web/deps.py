@@ -39,11 +39,21 @@ def services(request: Request) -> Services:
 
 
 def db_session(request: Request) -> Iterator[Session]:
-    with services(request).db.session() as session:
+    """One transaction per request, committed when the endpoint returns (before the response is
+    sent, so a redirect never reaches a page that cannot yet see the change), rolled back if it
+    raises. An endpoint may roll back itself (a refused save) and go on reading."""
+    session = services(request).db.sessions()
+    try:
         yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
 
 
-DbSession = Annotated[Session, Depends(db_session)]
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
 class SignInRequired(Exception):

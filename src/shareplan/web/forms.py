@@ -134,7 +134,7 @@ def error_summary(
     by_field: dict[str, str] = {}
     for p in problems:
         column = p.column or ""
-        text = p.message if column in ids else str(p)
+        text = p.message if column in ids or column == fallback else str(p)
         target = ids.get(column)
         if target is None and column:
             # a trait reported as traits.<id>, or a sheet-qualified column

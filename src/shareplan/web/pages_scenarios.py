@@ -6,14 +6,15 @@ from __future__ import annotations
 
 import tempfile
 from collections.abc import Sequence
+from dataclasses import replace as dc_replace
 from pathlib import Path, PurePath
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Request, UploadFile
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 from starlette.background import BackgroundTask
-from starlette.datastructures import FormData
+from starlette.datastructures import FormData, UploadFile
 
 from shareplan.errors import InputError, Problem
 from shareplan.scenario import Authority, load_scenario, save_scenario
@@ -122,7 +123,11 @@ async def import_scenario(request: Request, user: CurrentUser, session: DbSessio
         )
     except InputError as exc:
         session.rollback()
-        errors = error_summary(exc.problems, fallback="scenario-file")
+        # the reader names the temporary copy; the officer knows the file by its own name
+        problems = [
+            dc_replace(p, file=PurePath(p.file).name if p.file else None) for p in exc.problems
+        ]
+        errors = error_summary(problems, fallback="scenario-file")
         return page(
             request,
             "import.html",

@@ -42,6 +42,7 @@ def make_templates() -> Jinja2Templates:
             ]
         ),
         autoescape=select_autoescape(["html"]),
+        extensions=["jinja2.ext.do"],
         trim_blocks=True,
         lstrip_blocks=True,
     )
