@@ -4,7 +4,8 @@ command line (``shareplan programme``) and the web app both call these."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import threading
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -12,6 +13,7 @@ import numpy as np
 
 from shareplan.assessment.mcda import order
 from shareplan.assessment.sensitivity import Tree, lines
+from shareplan.business_case import ProgrammeSimulation
 from shareplan.errors import InputError, Problem
 from shareplan.pipeline import programme_block, replan
 from shareplan.programme import Constraints, Objective
@@ -64,10 +66,18 @@ def programme_what_if(
     objective: str | None = None,
     value_weight: float | None = None,
     propose: Sequence[str] | None = None,
+    cache_key: Hashable | None = None,
 ) -> dict[str, Any]:
     """The programme block (as in results.json) chosen again with ``changes`` to the saved
-    constraints (field names of :class:`Constraints`) and optionally another objective."""
+    constraints (field names of :class:`Constraints`) and optionally another objective.
+
+    ``cache_key`` names results that never change (a finished run): the programme's Monte Carlo,
+    which depends on the business cases and the seed but not on the rules, is then drawn once
+    and kept for the next what-if on the same results."""
     constraints, base = saved_rules(document)
+    if not changes and objective is None and value_weight is None and not propose:
+        # the same rules on the same results choose the same programme: no need to solve again
+        return dict(document["programme"])
     chosen = Objective(
         kind=objective or base.kind,  # type: ignore[arg-type]
         value_weight=base.value_weight if value_weight is None else value_weight,
@@ -87,8 +97,25 @@ def programme_what_if(
         )
     if chosen.problems():
         raise InputError(chosen.problems())
-    outcome = replan(dict(document), replace(constraints, **changes), chosen, proposed_ids=propose)
+    simulation = _simulations.get(cache_key) if cache_key is not None else None
+    outcome = replan(
+        dict(document),
+        replace(constraints, **changes),
+        chosen,
+        proposed_ids=propose,
+        simulation=simulation,
+    )
+    if cache_key is not None and outcome.simulation is not None:
+        with _lock:
+            _simulations[cache_key] = outcome.simulation
+            while len(_simulations) > _KEEP:
+                _simulations.pop(next(iter(_simulations)))
     return programme_block(outcome)
+
+
+_KEEP = 16
+_simulations: dict[Hashable, ProgrammeSimulation] = {}
+_lock = threading.Lock()
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from sqlalchemy import DateTime, delete, insert, select, text
 from shareplan.errors import InputError, Problem
 from shareplan.store import migrate
 from shareplan.store.database import Database
-from shareplan.store.models import Base
+from shareplan.store.models import Base, UTCDateTime
 
 FORMAT = "shareplan-backup/1"
 
@@ -51,7 +51,7 @@ def _typed(table_name: str, row: dict[str, Any]) -> dict[str, Any]:
     out = dict(row)
     for column in table.columns:
         value = out.get(column.name)
-        if isinstance(column.type, DateTime) and isinstance(value, str):
+        if isinstance(column.type, (DateTime, UTCDateTime)) and isinstance(value, str):
             out[column.name] = dt.datetime.fromisoformat(value)
     return out
 

@@ -15,7 +15,7 @@ from shareplan.errors import InputError
 from shareplan.store import scenarios as store
 from shareplan.store.models import AppraisalRun, ScenarioRow
 from shareplan.store.runs import results_of
-from shareplan.web.deps import CurrentUser, DbSession, run_for, scenario_for, services
+from shareplan.web.deps import CurrentUser, DbSession, RecordId, run_for, scenario_for, services
 from shareplan.web.pages_runs import start_run
 from shareplan.whatif import programme_what_if, rerank
 
@@ -74,7 +74,7 @@ class RowUpdate(BaseModel):
 
 class Run(BaseModel):
     id: int
-    scenario_id: int
+    scenario_id: RecordId
     status: Literal["queued", "running", "done", "failed"]
     stage: str
     step: int
@@ -175,7 +175,7 @@ def _row(r: ScenarioRow) -> Row:
 
 @router.get("/scenarios/{scenario_id}/rows", responses=ERRORS)
 def list_rows(
-    scenario_id: int,
+    scenario_id: RecordId,
     user: CurrentUser,
     session: DbSession,
     kind: Annotated[
@@ -197,8 +197,8 @@ def list_rows(
 )
 def update_row(
     request: Request,
-    scenario_id: int,
-    row_id: int,
+    scenario_id: RecordId,
+    row_id: RecordId,
     change: Annotated[RowUpdate, Body()],
     user: CurrentUser,
     session: DbSession,
@@ -244,7 +244,9 @@ def _run(run: AppraisalRun) -> Run:
         422: {"model": ProblemList, "description": "The scenario cannot be appraised"},
     },
 )
-def create_run(request: Request, scenario_id: int, user: CurrentUser, session: DbSession) -> Run:
+def create_run(
+    request: Request, scenario_id: RecordId, user: CurrentUser, session: DbSession
+) -> Run:
     try:
         run_id = start_run(request, session, scenario_id, user)
     except InputError as exc:
@@ -256,11 +258,11 @@ def create_run(request: Request, scenario_id: int, user: CurrentUser, session: D
 
 
 @router.get("/runs/{run_id}", responses=ERRORS)
-def get_run(run_id: int, user: CurrentUser, session: DbSession) -> Run:
+def get_run(run_id: RecordId, user: CurrentUser, session: DbSession) -> Run:
     return _run(run_for(session, user, run_id, "viewer"))
 
 
-def _results(session: DbSession, user: CurrentUser, run_id: int) -> dict[str, Any]:
+def _results(session: DbSession, user: CurrentUser, run_id: RecordId) -> dict[str, Any]:
     run = run_for(session, user, run_id, "viewer")
     try:
         return results_of(run)
@@ -270,7 +272,7 @@ def _results(session: DbSession, user: CurrentUser, run_id: int) -> dict[str, An
 
 @router.get("/runs/{run_id}/opportunities", responses=ERRORS)
 def opportunities(
-    run_id: int, user: CurrentUser, session: DbSession, partner: str | None = None
+    run_id: RecordId, user: CurrentUser, session: DbSession, partner: str | None = None
 ) -> list[OpportunitySummary]:
     """The ranked shortlist; ``partner`` keeps only the opportunities involving that partner."""
     results = _results(session, user, run_id)
@@ -294,7 +296,9 @@ def opportunities(
     "/runs/{run_id}/rerank",
     responses={**ERRORS, 422: {"model": ProblemList, "description": "No such weight"}},
 )
-def rerank_run(run_id: int, move: RerankRequest, user: CurrentUser, session: DbSession) -> Ranking:
+def rerank_run(
+    run_id: RecordId, move: RerankRequest, user: CurrentUser, session: DbSession
+) -> Ranking:
     """The ranking with one weight moved (the saved scores, no business case run again)."""
     results = _results(session, user, run_id)
     try:
@@ -316,7 +320,9 @@ def rerank_run(run_id: int, move: RerankRequest, user: CurrentUser, session: DbS
     "/runs/{run_id}/what-if",
     responses={**ERRORS, 422: {"model": ProblemList, "description": "Unknown ids or rules"}},
 )
-def what_if(run_id: int, ask: WhatIfRequest, user: CurrentUser, session: DbSession) -> Programme:
+def what_if(
+    run_id: RecordId, ask: WhatIfRequest, user: CurrentUser, session: DbSession
+) -> Programme:
     """The programme chosen again under other rules, from the saved results."""
     results = _results(session, user, run_id)
     changes: dict[str, Any] = {}
@@ -329,7 +335,9 @@ def what_if(run_id: int, ask: WhatIfRequest, user: CurrentUser, session: DbSessi
     if ask.must_exclude:
         changes["must_exclude"] = tuple(ask.must_exclude)
     try:
-        block = programme_what_if(results, changes, objective=ask.objective)
+        block = programme_what_if(
+            results, changes, objective=ask.objective, cache_key=("run", run_id)
+        )
     except InputError as exc:
         return _problems(exc)  # type: ignore[return-value]
     totals = block.get("totals") if block.get("feasible") else None

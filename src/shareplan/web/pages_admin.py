@@ -10,7 +10,7 @@ from shareplan.errors import InputError, Problem
 from shareplan.store import audit
 from shareplan.store.models import ROLES, AuthorityRecord, User
 from shareplan.store.users import add_user, grant
-from shareplan.web.deps import CurrentUser, DbSession, SignedIn, page
+from shareplan.web.deps import MAX_ID, CurrentUser, DbSession, SignedIn, page
 from shareplan.web.forms import Field, error_summary
 from shareplan.web.security import check_csrf
 
@@ -73,7 +73,12 @@ async def add(request: Request, user: CurrentUser, session: DbSession) -> Respon
     form = await request.form()
     text = {k: str(v) for k, v in form.items()}
     try:
-        authority = session.get(AuthorityRecord, int(text.get("authority") or 0))
+        chosen = text.get("authority", "")
+        authority = (
+            session.get(AuthorityRecord, int(chosen))
+            if chosen.isdigit() and int(chosen) <= MAX_ID
+            else None
+        )
         if authority is None:
             raise InputError([])
         new = add_user(

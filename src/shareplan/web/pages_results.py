@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import FileResponse, JSONResponse, Response
 from sqlalchemy.orm import Session
 
@@ -19,7 +19,16 @@ from shareplan.store.models import AppraisalRun
 from shareplan.store.runs import Results, opportunity, results_of
 from shareplan.web import comparison
 from shareplan.web.charts import frontier_chart
-from shareplan.web.deps import CurrentUser, DbSession, SignedIn, page, run_for, services
+from shareplan.web.deps import (
+    MAX_ID,
+    CurrentUser,
+    DbSession,
+    RecordId,
+    SignedIn,
+    page,
+    run_for,
+    services,
+)
 from shareplan.web.forms import error_summary
 from shareplan.whatif import programme_what_if, rerank, weight_targets
 
@@ -28,7 +37,7 @@ router = APIRouter(include_in_schema=False)
 _report_lock = threading.Lock()
 
 
-def _done(session: Session, user: SignedIn, run_id: int) -> tuple[AppraisalRun, Results]:
+def _done(session: Session, user: SignedIn, run_id: RecordId) -> tuple[AppraisalRun, Results]:
     run = run_for(session, user, run_id, "viewer")
     try:
         return run, results_of(run)
@@ -41,7 +50,9 @@ def _names(results: Results) -> dict[str, str]:
 
 
 @router.get("/runs/{run_id}/shortlist")
-def shortlist(request: Request, run_id: int, user: CurrentUser, session: DbSession) -> Response:
+def shortlist(
+    request: Request, run_id: RecordId, user: CurrentUser, session: DbSession
+) -> Response:
     run, results = _done(session, user, run_id)
     selected = set((results["programme"] or {}).get("selected_ids") or ())
     return page(request, "shortlist.html", {"run": run, "results": results, "selected": selected})
@@ -49,7 +60,7 @@ def shortlist(request: Request, run_id: int, user: CurrentUser, session: DbSessi
 
 @router.get("/runs/{run_id}/opportunities/{opportunity_id}")
 def opportunity_page(
-    request: Request, run_id: int, opportunity_id: str, user: CurrentUser, session: DbSession
+    request: Request, run_id: RecordId, opportunity_id: str, user: CurrentUser, session: DbSession
 ) -> Response:
     run, results = _done(session, user, run_id)
     entry = opportunity(results, opportunity_id)
@@ -114,7 +125,9 @@ def _changes(
 
 
 @router.get("/runs/{run_id}/programme")
-def programme(request: Request, run_id: int, user: CurrentUser, session: DbSession) -> Response:
+def programme(
+    request: Request, run_id: RecordId, user: CurrentUser, session: DbSession
+) -> Response:
     run, results = _done(session, user, run_id)
     names = _names(results)
     query = {k: v for k, v in request.query_params.items()}
@@ -125,7 +138,9 @@ def programme(request: Request, run_id: int, user: CurrentUser, session: DbSessi
     asked = bool(changes or other)
     if asked and not problems:
         try:
-            block = programme_what_if(results, changes, objective=other.get("objective"))
+            block = programme_what_if(
+                results, changes, objective=other.get("objective"), cache_key=("run", run.id)
+            )
         except InputError as exc:
             problems = list(exc.problems)
     chart = frontier_chart(results) if not asked else None
@@ -157,7 +172,7 @@ def _what_if_fields() -> list:  # type: ignore[type-arg]
 
 
 @router.get("/runs/{run_id}/programme/chart.svg")
-def programme_chart(run_id: int, user: CurrentUser, session: DbSession) -> Response:
+def programme_chart(run_id: RecordId, user: CurrentUser, session: DbSession) -> Response:
     _, results = _done(session, user, run_id)
     chart = frontier_chart(results)
     if chart is None:
@@ -166,14 +181,14 @@ def programme_chart(run_id: int, user: CurrentUser, session: DbSession) -> Respo
 
 
 @router.get("/runs/{run_id}/weights")
-def weights(request: Request, run_id: int, user: CurrentUser, session: DbSession) -> Response:
+def weights(request: Request, run_id: RecordId, user: CurrentUser, session: DbSession) -> Response:
     run, results = _done(session, user, run_id)
     return page(request, "weights.html", {"run": run, **_ranking_context(request, results)})
 
 
 @router.get("/runs/{run_id}/weights/ranking")
 def weights_ranking(
-    request: Request, run_id: int, user: CurrentUser, session: DbSession
+    request: Request, run_id: RecordId, user: CurrentUser, session: DbSession
 ) -> Response:
     """The ranking panel alone, fetched by htmx as the weight moves."""
     run, results = _done(session, user, run_id)
@@ -222,7 +237,11 @@ def _ranking_context(request: Request, results: Results) -> dict[str, Any]:
 
 @router.get("/runs/{run_id}/compare")
 def compare(
-    request: Request, run_id: int, user: CurrentUser, session: DbSession, other: int | None = None
+    request: Request,
+    run_id: RecordId,
+    user: CurrentUser,
+    session: DbSession,
+    other: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
 ) -> Response:
     run, results = _done(session, user, run_id)
     done_runs = [r for r in run.scenario.runs if r.status == "done" and r.id != run.id]
@@ -262,7 +281,7 @@ def report_files(request: Request, run: AppraisalRun, results: Results) -> Path:
 
 @router.get("/runs/{run_id}/download/{kind}")
 def download(
-    request: Request, run_id: int, kind: str, user: CurrentUser, session: DbSession
+    request: Request, run_id: RecordId, kind: str, user: CurrentUser, session: DbSession
 ) -> Response:
     run, results = _done(session, user, run_id)
     stem = f"{run.scenario.name}-appraisal-{run.id}"

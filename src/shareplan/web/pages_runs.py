@@ -7,14 +7,24 @@ from fastapi.responses import RedirectResponse, Response
 
 from shareplan.errors import InputError
 from shareplan.store.runs import request_run
-from shareplan.web.deps import CurrentUser, DbSession, page, run_for, scenario_for, services
+from shareplan.web.deps import (
+    CurrentUser,
+    DbSession,
+    RecordId,
+    page,
+    run_for,
+    scenario_for,
+    services,
+)
 from shareplan.web.forms import error_summary
 from shareplan.web.security import check_csrf
 
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 
-def start_run(request: Request, session: DbSession, scenario_id: int, user: CurrentUser) -> int:
+def start_run(
+    request: Request, session: DbSession, scenario_id: RecordId, user: CurrentUser
+) -> int:
     """Queue an appraisal of the scenario as it stands; the job starts once this is committed."""
     record = scenario_for(session, user, scenario_id, "editor")
     queue = services(request).queue
@@ -28,7 +38,7 @@ def start_run(request: Request, session: DbSession, scenario_id: int, user: Curr
 
 @router.post("/scenarios/{scenario_id}/runs")
 def run_appraisal(
-    request: Request, scenario_id: int, user: CurrentUser, session: DbSession
+    request: Request, scenario_id: RecordId, user: CurrentUser, session: DbSession
 ) -> Response:
     try:
         run_id = start_run(request, session, scenario_id, user)
@@ -49,13 +59,15 @@ def run_appraisal(
 
 
 @router.get("/runs/{run_id}")
-def run_page(request: Request, run_id: int, user: CurrentUser, session: DbSession) -> Response:
+def run_page(request: Request, run_id: RecordId, user: CurrentUser, session: DbSession) -> Response:
     run = run_for(session, user, run_id, "viewer")
     return page(request, "run.html", {"run": run, "scenario": run.scenario})
 
 
 @router.get("/runs/{run_id}/progress")
-def run_progress(request: Request, run_id: int, user: CurrentUser, session: DbSession) -> Response:
+def run_progress(
+    request: Request, run_id: RecordId, user: CurrentUser, session: DbSession
+) -> Response:
     """The progress panel alone, polled by htmx every second until the run ends."""
     run = run_for(session, user, run_id, "viewer")
     return page(request, "_progress.html", {"run": run})

@@ -20,7 +20,15 @@ from shareplan.errors import InputError, Problem
 from shareplan.scenario import Authority, load_scenario, save_scenario
 from shareplan.store import scenarios as store
 from shareplan.store.models import AuthorityRecord, ScenarioRecord, ScenarioRow
-from shareplan.web.deps import CurrentUser, DbSession, SignedIn, page, scenario_for, services
+from shareplan.web.deps import (
+    CurrentUser,
+    DbSession,
+    RecordId,
+    SignedIn,
+    page,
+    scenario_for,
+    services,
+)
 from shareplan.web.forms import error_summary, fields_for, parse_form
 from shareplan.web.security import check_csrf
 
@@ -167,7 +175,7 @@ def _authority_for(
 
 @router.get("/scenarios/{scenario_id}")
 def scenario_page(
-    request: Request, scenario_id: int, user: CurrentUser, session: DbSession
+    request: Request, scenario_id: RecordId, user: CurrentUser, session: DbSession
 ) -> Response:
     record = scenario_for(session, user, scenario_id, "viewer")
     groups: dict[str, list[ScenarioRow]] = {k: [] for k in store.KINDS}
@@ -188,7 +196,9 @@ def scenario_page(
 
 
 @router.get("/scenarios/{scenario_id}/export.xlsx")
-def export(scenario_id: int, user: CurrentUser, session: DbSession, request: Request) -> Response:
+def export(
+    scenario_id: RecordId, user: CurrentUser, session: DbSession, request: Request
+) -> Response:
     record = scenario_for(session, user, scenario_id, "viewer")
     scenario = store.to_scenario(record)
     tmp = tempfile.mkdtemp(prefix="shareplan-export-")
@@ -204,7 +214,7 @@ def export(scenario_id: int, user: CurrentUser, session: DbSession, request: Req
     )
 
 
-def _row(session: Session, record: ScenarioRecord, row_id: int) -> ScenarioRow:
+def _row(session: Session, record: ScenarioRecord, row_id: RecordId) -> ScenarioRow:
     row = session.get(ScenarioRow, row_id)
     if row is None or row.scenario_id != record.id:
         raise HTTPException(404)
@@ -240,7 +250,7 @@ def _row_page(
 
 @router.get("/scenarios/{scenario_id}/rows/new/{kind}")
 def new_row(
-    request: Request, scenario_id: int, kind: str, user: CurrentUser, session: DbSession
+    request: Request, scenario_id: RecordId, kind: str, user: CurrentUser, session: DbSession
 ) -> Response:
     record = scenario_for(session, user, scenario_id, "editor")
     if kind not in store.KINDS:
@@ -250,7 +260,7 @@ def new_row(
 
 @router.post("/scenarios/{scenario_id}/rows/new/{kind}")
 async def add_row(
-    request: Request, scenario_id: int, kind: str, user: CurrentUser, session: DbSession
+    request: Request, scenario_id: RecordId, kind: str, user: CurrentUser, session: DbSession
 ) -> Response:
     record = scenario_for(session, user, scenario_id, "editor")
     if kind not in store.KINDS:
@@ -268,7 +278,7 @@ async def add_row(
 
 @router.get("/scenarios/{scenario_id}/rows/{row_id}")
 def edit_row(
-    request: Request, scenario_id: int, row_id: int, user: CurrentUser, session: DbSession
+    request: Request, scenario_id: RecordId, row_id: RecordId, user: CurrentUser, session: DbSession
 ) -> Response:
     record = scenario_for(session, user, scenario_id, "editor")
     row = _row(session, record, row_id)
@@ -294,7 +304,7 @@ def _conflict(
 
 @router.post("/scenarios/{scenario_id}/rows/{row_id}")
 async def save_row(
-    request: Request, scenario_id: int, row_id: int, user: CurrentUser, session: DbSession
+    request: Request, scenario_id: RecordId, row_id: RecordId, user: CurrentUser, session: DbSession
 ) -> Response:
     record = scenario_for(session, user, scenario_id, "editor")
     row = _row(session, record, row_id)
@@ -324,7 +334,7 @@ async def save_row(
 
 @router.get("/scenarios/{scenario_id}/settings")
 def settings_form(
-    request: Request, scenario_id: int, user: CurrentUser, session: DbSession
+    request: Request, scenario_id: RecordId, user: CurrentUser, session: DbSession
 ) -> Response:
     record = scenario_for(session, user, scenario_id, "editor")
     return _settings_page(request, record, record.settings, record.version)
@@ -349,7 +359,7 @@ def _settings_page(
 
 @router.post("/scenarios/{scenario_id}/settings")
 async def save_settings(
-    request: Request, scenario_id: int, user: CurrentUser, session: DbSession
+    request: Request, scenario_id: RecordId, user: CurrentUser, session: DbSession
 ) -> Response:
     record = scenario_for(session, user, scenario_id, "editor")
     form = _text(await request.form())
