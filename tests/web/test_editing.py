@@ -199,3 +199,33 @@ def test_the_api_refuses_a_stale_version_with_409_and_accepts_the_current_one(
     bad = editor.put(url, json={"version": row["version"] + 1, "data": {**changed, "fte": -1}})
     assert bad.status_code == 422
     assert bad.json()["detail"][0]["column"] == "fte"
+
+
+def test_a_scenario_can_be_started_as_a_copy_or_from_the_blank_workbook(
+    clients: dict[str, TestClient], workspace: Database
+) -> None:
+    editor = clients["editor"]
+    response = editor.post(
+        f"/scenarios/{ROTHERHAM_SCENARIO}/copy",
+        data={"csrf_token": csrf(editor, "/"), "name": "Rotherham, lower budget"},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    with workspace.session() as session:
+        copy = session.scalars(
+            select(ScenarioRecord).where(ScenarioRecord.name == "Rotherham, lower budget")
+        ).one()
+        original = session.get(ScenarioRecord, ROTHERHAM_SCENARIO)
+        assert original is not None
+        assert len(copy.rows) == len(original.rows) and copy.settings == original.settings
+    blank = editor.get("/scenarios/template.xlsx")
+    assert blank.status_code == 200 and blank.content[:2] == b"PK"
+    assert (
+        clients["viewer"]
+        .post(
+            f"/scenarios/{ROTHERHAM_SCENARIO}/copy",
+            data={"csrf_token": csrf(clients["viewer"], "/")},
+        )
+        .status_code
+        == 403
+    )

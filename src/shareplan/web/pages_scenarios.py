@@ -4,6 +4,7 @@ settings. Every save is checked by the scenario reader, locked optimistically an
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from collections.abc import Sequence
 from dataclasses import replace as dc_replace
@@ -173,6 +174,36 @@ def _authority_for(
     )
 
 
+@router.get("/scenarios/template.xlsx")
+def blank_workbook(request: Request, user: CurrentUser) -> Response:
+    """The blank scenario workbook (as ``shareplan template`` writes it) to fill in and import."""
+    from shareplan.scenario.excel import write_template
+
+    tmp = tempfile.mkdtemp(prefix="shareplan-template-")
+    path = Path(tmp) / "scenario-template.xlsx"
+    write_template(path, services(request).evidence)
+    return FileResponse(
+        path,
+        filename="scenario-template.xlsx",
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        background=BackgroundTask(shutil.rmtree, tmp, True),
+    )
+
+
+@router.post("/scenarios/{scenario_id}/copy")
+async def copy_scenario(
+    request: Request, scenario_id: RecordId, user: CurrentUser, session: DbSession
+) -> Response:
+    """A new scenario starting as a copy of this one (a variant to try changes on)."""
+    record = scenario_for(session, user, scenario_id, "editor")
+    form = _text(await request.form())
+    name = (form.get("name") or "").strip() or f"Copy of {record.name}"
+    copy = store.import_scenario(
+        session, store.to_scenario(record), name=name, actor=user.actor, authority=record.authority
+    )
+    return RedirectResponse(f"/scenarios/{copy.id}", status_code=303)
+
+
 @router.get("/scenarios/{scenario_id}")
 def scenario_page(
     request: Request, scenario_id: RecordId, user: CurrentUser, session: DbSession
@@ -204,8 +235,6 @@ def export(
     tmp = tempfile.mkdtemp(prefix="shareplan-export-")
     path = Path(tmp) / "scenario.xlsx"
     save_scenario(scenario, path, services(request).evidence)
-    import shutil
-
     return FileResponse(
         path,
         filename=f"{record.name}.xlsx",
