@@ -34,11 +34,11 @@ import sqlalchemy as sa
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_assessment import synthetic
 from shareplan import pipeline
-from shareplan.results import read_results, write_json
+from shareplan.results import Results, read_results, write_results
 from shareplan.store import migrate
 from shareplan.store.audit import SYSTEM
 from shareplan.store.database import Database
-from shareplan.store.runs import request_run, save_results, snapshot
+from shareplan.store.runs import request_run, save_results
 from shareplan.store.scenarios import import_scenario
 from shareplan.store.users import add_user, grant
 
@@ -48,7 +48,7 @@ MAX_REQUESTS = 200_000
 TARGETS_MS = {"page": 300.0, "rerank": 300.0, "whatif": 2000.0, "edit": 300.0}
 
 
-def big_results(services: int, partners: int, per_service: int) -> tuple[Any, dict[str, Any]]:
+def big_results(services: int, partners: int, per_service: int) -> tuple[Any, Results]:
     """A synthetic scenario appraised once (the same results go into every store, and into a file
     in the temporary folder that the next run of this script reuses)."""
     scenario = synthetic(services, partners)
@@ -59,13 +59,13 @@ def big_results(services: int, partners: int, per_service: int) -> tuple[Any, di
         return scenario, read_results(cache)
     start = time.perf_counter()
     appraisal = pipeline.appraise(scenario, source="benchmark")
-    document = snapshot(pipeline.results_document(appraisal))
+    document = pipeline.results_of(appraisal)
     print(
         f"appraised {len(document['opportunities'])} shortlisted opportunities "
         f"in {time.perf_counter() - start:.0f} s",
         flush=True,
     )
-    write_json(document, cache)
+    write_results(document, cache)
     return scenario, document
 
 
@@ -74,7 +74,7 @@ def what_if_baseline() -> None:
     from shareplan.whatif import programme_what_if
 
     example = Path(__file__).resolve().parents[1] / "examples" / "rotherham-2010"
-    document = snapshot(pipeline.results_document(pipeline.appraise_path(example)))
+    document = pipeline.results_of(pipeline.appraise_path(example))
     times = []
     for budget in (6e5, 8e5, 1e6, 1.2e6, 1.5e6):
         start = time.perf_counter()
@@ -304,7 +304,7 @@ def run_backend(
     schema: str | None,
     workers: int,
     scenario: Any,
-    document: dict[str, Any],
+    document: Results,
     args: argparse.Namespace,
 ) -> bool:
     db = Database(url, schema=schema)
@@ -322,7 +322,7 @@ def run_backend(
     ids = {
         "scenario": sid,
         "run": rid,
-        "opportunities": [o["id"] for o in document["opportunities"]],
+        "opportunities": [o.id for o in document.opportunities],
         "weights": weight_targets(document),
         "rows": rows,
         "editors": args.editors,

@@ -12,62 +12,46 @@ from typing import Any
 import numpy as np
 
 from shareplan.assessment.mcda import order
-from shareplan.assessment.sensitivity import Tree, lines
+from shareplan.assessment.sensitivity import FloatArray, Tree, lines
 from shareplan.business_case import ProgrammeSimulation
 from shareplan.errors import InputError, Problem
-from shareplan.pipeline import programme_block, replan
+from shareplan.pipeline import programme_result, replan
 from shareplan.programme import Constraints, Objective
+from shareplan.results import Results
+from shareplan.results.programme import ProgrammeResult
 
 
-def saved_rules(document: Mapping[str, Any]) -> tuple[Constraints, Objective]:
-    """The programme's constraints and objective as the results recorded them."""
-    p = document["programme"] or {}
-    c = p.get("constraints")
-    if not isinstance(c, dict):
-        # Without the saved rules a what-if would silently drop the scenario's own (project
-        # count, partner capacity, quick wins); refuse instead.
-        raise InputError(
-            [
-                Problem(
-                    "the results do not record the programme's rules, so a what-if cannot start "
-                    "from them: appraise the scenario again with this version of shareplan"
-                )
-            ]
-        )
-    lo, hi = c.get("min_projects"), c.get("max_projects")
-    projects: int | tuple[int, int] | None = (
-        None if hi is None else (hi if lo in (None, hi) else (lo, hi))
-    )
+def saved_rules(document: Results) -> tuple[Constraints, Objective]:
+    """The rules the saved programme was chosen under: a what-if changes only what it names."""
+    p = document.programme
+    c = p.constraints
+    lo, hi = c.min_projects, c.max_projects
+    projects: int | tuple[int, int] | None = hi
+    if hi is not None and lo is not None and lo != hi:
+        projects = (lo, hi)
     constraints = Constraints(
         projects=projects,
-        budget=c.get("budget"),
-        funding_by_year=_tuple(c.get("funding_by_year")),
-        fte_capacity_by_year=_tuple(c.get("fte_capacity_by_year")),
-        partner_capacity=c.get("partner_capacity"),
-        min_quick_wins=c.get("min_quick_wins") or 0,
-        must_include=tuple(c.get("must_include") or ()),
-        must_exclude=tuple(c.get("must_exclude") or ()),
-        min_prob_positive_npv=c.get("min_prob_positive_npv"),
+        budget=c.budget,
+        funding_by_year=c.funding_by_year,
+        fte_capacity_by_year=c.fte_capacity_by_year,
+        partner_capacity=c.partner_capacity,
+        min_quick_wins=c.min_quick_wins,
+        must_include=c.must_include,
+        must_exclude=c.must_exclude,
+        min_prob_positive_npv=c.min_prob_positive_npv,
     )
-    o = p.get("objective") or {}
-    return constraints, Objective(
-        kind=o.get("kind", "blend"), value_weight=o.get("value_weight", 0.5)
-    )
-
-
-def _tuple(values: Sequence[float] | None) -> tuple[float, ...] | None:
-    return None if values is None else tuple(values)
+    return constraints, Objective(kind=p.objective.kind, value_weight=p.objective.value_weight)
 
 
 def programme_what_if(
-    document: Mapping[str, Any],
+    document: Results,
     changes: Mapping[str, Any],
     *,
     objective: str | None = None,
     value_weight: float | None = None,
     propose: Sequence[str] | None = None,
     cache_key: Hashable | None = None,
-) -> dict[str, Any]:
+) -> ProgrammeResult:
     """The programme block (as in results.json) chosen again with ``changes`` to the saved
     constraints (field names of :class:`Constraints`) and optionally another objective.
 
@@ -77,12 +61,12 @@ def programme_what_if(
     constraints, base = saved_rules(document)
     if not changes and objective is None and value_weight is None and not propose:
         # the same rules on the same results choose the same programme: no need to solve again
-        return dict(document["programme"])
+        return document.programme
     chosen = Objective(
         kind=objective or base.kind,  # type: ignore[arg-type]
         value_weight=base.value_weight if value_weight is None else value_weight,
     )
-    known = {o["id"] for o in document["opportunities"]}
+    known = {o.id for o in document.opportunities}
     named = (*changes.get("must_include", ()), *changes.get("must_exclude", ()), *(propose or ()))
     unknown = [i for i in named if i not in known]
     if unknown:
@@ -99,7 +83,7 @@ def programme_what_if(
         raise InputError(chosen.problems())
     simulation = _simulations.get(cache_key) if cache_key is not None else None
     outcome = replan(
-        dict(document),
+        document,
         replace(constraints, **changes),
         chosen,
         proposed_ids=propose,
@@ -110,7 +94,7 @@ def programme_what_if(
             _simulations[cache_key] = outcome.simulation
             while len(_simulations) > _KEEP:
                 _simulations.pop(next(iter(_simulations)))
-    return programme_block(outcome)
+    return programme_result(outcome)
 
 
 _KEEP = 16
@@ -135,36 +119,33 @@ class Reranking:
         return tuple(i for i, _ in self.ranked[: self.top_n])
 
 
-def _tree(document: Mapping[str, Any]) -> tuple[Tree, np.ndarray, list[str]]:
-    opportunities = document["opportunities"]
+def _tree(document: Results) -> tuple[Tree, FloatArray, list[str]]:
+    opportunities = document.opportunities
     if not opportunities:
         raise InputError([Problem("the results hold no opportunities")])
-    first = opportunities[0]["scores"]
-    criteria = list(first["criteria"])
-    group_of = tuple(first["criteria"][c]["group"] for c in criteria)
-    groups = tuple(first["groups"])
-    group_share = {g: float(first["groups"][g]["weight"]) for g in groups}
+    first = opportunities[0].scores
+    criteria = list(first.criteria)
+    group_of = tuple(first.criteria[c].group for c in criteria)
+    groups = tuple(first.groups)
+    group_share = {g: float(first.groups[g].weight) for g in groups}
     local_share = {
-        c: (float(first["criteria"][c]["weight"]) / group_share[g] if group_share[g] else 0.0)
+        c: (float(first.criteria[c].weight) / group_share[g] if group_share[g] else 0.0)
         for c, g in zip(criteria, group_of, strict=True)
     }
     scores = np.array(
-        [
-            [float(o["scores"]["criteria"][c]["counted_as"] or 0.0) for c in criteria]
-            for o in opportunities
-        ]
+        [[float(o.scores.criteria[c].counted_as) for c in criteria] for o in opportunities]
     )
     tree = Tree(tuple(criteria), group_of, groups, group_share, local_share)
-    return tree, scores, [o["id"] for o in opportunities]
+    return tree, scores, [o.id for o in opportunities]
 
 
-def weight_targets(document: Mapping[str, Any]) -> list[tuple[str, str]]:
+def weight_targets(document: Results) -> list[tuple[str, str]]:
     """Every weight that can be moved: (level, id), groups first."""
     tree, _, _ = _tree(document)
     return tree.targets()
 
 
-def rerank(document: Mapping[str, Any], level: str, target: str, share: float) -> Reranking:
+def rerank(document: Results, level: str, target: str, share: float) -> Reranking:
     """The ranking with weight ``target`` (a group, or a criterion within its group) set to
     ``share`` of its node, from the saved criterion scores (no business case is run again)."""
     tree, scores, ids = _tree(document)
@@ -175,5 +156,5 @@ def rerank(document: Mapping[str, Any], level: str, target: str, share: float) -
     alpha, beta, current = lines(scores, tree, level, target)
     totals = alpha + beta * share
     ranked = tuple((ids[i], float(totals[i])) for i in order(totals))
-    top_n = int(document.get("sensitivity", {}).get("top_n") or 0) or min(6, len(ids))
+    top_n = document.sensitivity.top_n or min(6, len(ids))
     return Reranking(level, target, share, current, ranked, top_n)

@@ -14,7 +14,7 @@ from shareplan.errors import InputError, ShareplanError
 from shareplan.evidence import EvidenceBase, load_evidence
 from shareplan.store.database import Database
 from shareplan.store.models import AppraisalRun, utcnow
-from shareplan.store.runs import inputs_of, save_results, snapshot
+from shareplan.store.runs import inputs_of, save_results
 
 log = logging.getLogger(__name__)
 
@@ -78,7 +78,7 @@ def execute_run(db: Database, run_id: int, *, evidence: EvidenceBase | None = No
             progress=lambda stage: _progress(db, run_id, stage),
         )
         _progress(db, run_id, STAGES[-1])
-        document = snapshot(pipeline.results_document(appraisal))
+        results = pipeline.results_of(appraisal)
     except InputError as exc:
         _fail(db, run_id, "; ".join(str(p) for p in exc.problems))
         return "failed"
@@ -92,7 +92,7 @@ def execute_run(db: Database, run_id: int, *, evidence: EvidenceBase | None = No
         run = session.get(AppraisalRun, run_id)
         if run is None:
             return "missing"
-        save_results(run, document)
+        save_results(run, results)
     return "done"
 
 

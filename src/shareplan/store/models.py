@@ -184,7 +184,8 @@ class AppraisalRun(Base):
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
     results_schema: Mapped[str | None] = mapped_column(String(20))
-    results: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # large (megabytes for a big authority): loaded only when a page needs the results
+    results: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)
 
     scenario: Mapped[ScenarioRecord] = relationship(back_populates="runs")
 

@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from shareplan.errors import InputError, Problem
 from shareplan.evidence import EvidenceBase
-from shareplan.pipeline import check_scenario
+from shareplan.pipeline import check_appraisal_inputs
 from shareplan.scenario import (
     Authority,
     Bundle,
@@ -118,7 +118,7 @@ def check(scenario: Scenario, evidence: EvidenceBase) -> list[Problem]:
             return [
                 Problem(p.message, None, p.sheet, p.row, p.column, p.allowed) for p in exc.problems
             ]
-    return check_scenario(reread, evidence)
+    return check_appraisal_inputs(reread, evidence)
 
 
 def import_scenario(

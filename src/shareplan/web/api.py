@@ -12,6 +12,8 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from shareplan.errors import InputError
+from shareplan.results import Results
+from shareplan.results.programme import ChosenProgramme
 from shareplan.store import scenarios as store
 from shareplan.store.models import AppraisalRun, ScenarioRow
 from shareplan.store.runs import results_of
@@ -262,7 +264,7 @@ def get_run(run_id: RecordId, user: CurrentUser, session: DbSession) -> Run:
     return _run(run_for(session, user, run_id, "viewer"))
 
 
-def _results(session: DbSession, user: CurrentUser, run_id: RecordId) -> dict[str, Any]:
+def _results(session: DbSession, user: CurrentUser, run_id: RecordId) -> Results:
     run = run_for(session, user, run_id, "viewer")
     try:
         return results_of(run)
@@ -278,17 +280,17 @@ def opportunities(
     results = _results(session, user, run_id)
     return [
         OpportunitySummary(
-            id=o["id"],
-            title=o["title"],
-            rank=o["scores"]["rank"],
-            score=o["scores"]["total"],
-            npv=o["business_case"]["adjusted"]["measures"]["npv"],
-            partner_ids=o["partner_ids"],
-            service_ids=o["service_ids"],
-            model=o["model"],
+            id=o.id,
+            title=o.title,
+            rank=o.scores.rank,
+            score=o.scores.total,
+            npv=o.business_case.adjusted.measures.npv,
+            partner_ids=list(o.partner_ids),
+            service_ids=list(o.service_ids),
+            model=o.model,
         )
-        for o in results["opportunities"]
-        if partner is None or partner in o["partner_ids"]
+        for o in results.opportunities
+        if partner is None or partner in o.partner_ids
     ]
 
 
@@ -340,10 +342,10 @@ def what_if(
         )
     except InputError as exc:
         return _problems(exc)  # type: ignore[return-value]
-    totals = block.get("totals") if block.get("feasible") else None
-    return Programme(
-        feasible=bool(block.get("feasible")),
-        selected_ids=list(block.get("selected_ids") or []),
-        message=block.get("message"),
-        totals=totals,
-    )
+    if isinstance(block, ChosenProgramme):
+        return Programme(
+            feasible=True,
+            selected_ids=list(block.selected_ids),
+            totals=block.totals.model_dump(mode="json"),
+        )
+    return Programme(feasible=False, message=block.message)

@@ -3,12 +3,12 @@ same code as the Cabinet report, from a run's saved results."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
 
-from shareplan.report.charts import render
-from shareplan.report.document import Figure, SpeedFrontier, build_report
+from shareplan.report import build_report
+from shareplan.report.model import Figure, SpeedFrontier, run_text
+from shareplan.report.writers.charts import render
+from shareplan.results import Results
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class WebChart:
     rows: tuple[tuple[str, ...], ...]
 
 
-def frontier_chart(results: Mapping[str, Any]) -> WebChart | None:
+def frontier_chart(results: Results) -> WebChart | None:
     """The speed-against-savings chart with its table, or None when the programme has none."""
     figures: list[Figure] = [
         f for f in build_report(results).figures() if isinstance(f.chart, SpeedFrontier)
@@ -29,6 +29,6 @@ def frontier_chart(results: Mapping[str, Any]) -> WebChart | None:
         return None
     figure = figures[0]
     table = figure.table
-    header = tuple(str(h) for h in getattr(table, "header", ()))
-    rows = tuple(tuple(str(c) for c in row) for row in getattr(table, "rows", ()))
+    header = tuple(table.header)
+    rows = tuple(tuple(run_text(c) for c in row) for row in table.rows)
     return WebChart(figure.title, figure.alt, render(figure.chart, "svg"), header, rows)

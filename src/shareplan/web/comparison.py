@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from shareplan.store.runs import Results
+from shareplan.results import Results
 
 INPUT_LISTS = ("services", "partners", "bundles", "opportunities", "weights", "parameters")
 
@@ -63,8 +63,9 @@ def _input_changes(before: Mapping[str, Any], after: Mapping[str, Any]) -> list[
 
 
 def _totals(results: Results) -> dict[str, float | None]:
-    programme = results.get("programme") or {}
-    totals = programme.get("totals") or {}
+    if results.chosen is None:
+        return {}
+    totals = results.chosen.totals.model_dump()
     return {k: v for k, v in totals.items() if isinstance(v, (int, float)) or v is None}
 
 
@@ -74,17 +75,17 @@ def compare(
     before: Results,
     after: Results,
 ) -> Comparison:
-    rank_before = {o["id"]: o["scores"]["rank"] for o in before["opportunities"]}
-    rank_after = {o["id"]: o["scores"]["rank"] for o in after["opportunities"]}
-    titles = {o["id"]: o["title"] for o in (*before["opportunities"], *after["opportunities"])}
+    rank_before = {o.id: o.scores.rank for o in before.opportunities}
+    rank_after = {o.id: o.scores.rank for o in after.opportunities}
+    titles = {o.id: o.title for o in (*before.opportunities, *after.opportunities)}
     moved = [
         (i, titles[i], rank_before.get(i), rank_after.get(i))
         for i in titles
         if rank_before.get(i) != rank_after.get(i)
     ]
     moved.sort(key=lambda r: (r[3] is None, r[3] or 0))
-    chosen_before = set((before.get("programme") or {}).get("selected_ids") or ())
-    chosen_after = set((after.get("programme") or {}).get("selected_ids") or ())
+    chosen_before = set(before.chosen.selected_ids) if before.chosen else set()
+    chosen_after = set(after.chosen.selected_ids) if after.chosen else set()
     t0, t1 = _totals(before), _totals(after)
     money = tuple((k, t0.get(k), t1.get(k)) for k in sorted(t0.keys() | t1.keys()))
     return Comparison(

@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import FileResponse, JSONResponse, Response
+from fastapi.responses import FileResponse, Response
 from sqlalchemy.orm import Session
 
 from shareplan.errors import InputError, Problem
 from shareplan.report import write_reports
+from shareplan.results import Results
 from shareplan.store.models import AppraisalRun
-from shareplan.store.runs import Results, opportunity, results_of
+from shareplan.store.runs import results_of
 from shareplan.web import comparison
 from shareplan.web.charts import frontier_chart
 from shareplan.web.deps import (
@@ -46,7 +47,7 @@ def _done(session: Session, user: SignedIn, run_id: RecordId) -> tuple[Appraisal
 
 
 def _names(results: Results) -> dict[str, str]:
-    return {o["id"]: o["title"] for o in results["opportunities"]}
+    return {o.id: o.title for o in results.opportunities}
 
 
 @router.get("/runs/{run_id}/shortlist")
@@ -54,7 +55,7 @@ def shortlist(
     request: Request, run_id: RecordId, user: CurrentUser, session: DbSession
 ) -> Response:
     run, results = _done(session, user, run_id)
-    selected = set((results["programme"] or {}).get("selected_ids") or ())
+    selected = set(results.chosen.selected_ids) if results.chosen else set()
     return page(request, "shortlist.html", {"run": run, "results": results, "selected": selected})
 
 
@@ -63,10 +64,11 @@ def opportunity_page(
     request: Request, run_id: RecordId, opportunity_id: str, user: CurrentUser, session: DbSession
 ) -> Response:
     run, results = _done(session, user, run_id)
-    entry = opportunity(results, opportunity_id)
-    if entry is None:
-        raise HTTPException(404)
-    criteria = sorted(entry["scores"]["criteria"].items(), key=lambda kv: -kv[1]["weighted"])
+    try:
+        entry = results.opportunity(opportunity_id)
+    except KeyError:
+        raise HTTPException(404) from None
+    criteria = sorted(entry.scores.criteria.items(), key=lambda kv: -kv[1].weighted)
     return page(
         request,
         "opportunity.html",
@@ -75,7 +77,7 @@ def opportunity_page(
             "results": results,
             "o": entry,
             "criteria": criteria,
-            "s": results["scenario"],
+            "s": results.scenario,
         },
     )
 
@@ -134,7 +136,7 @@ def programme(
     query["must_include"] = ",".join(request.query_params.getlist("must_include"))
     query["must_exclude"] = ",".join(request.query_params.getlist("must_exclude"))
     changes, other, problems = _changes(query, names)
-    block = results["programme"] or {}
+    block: Any = results.programme
     asked = bool(changes or other)
     if asked and not problems:
         try:
@@ -199,10 +201,7 @@ def _ranking_context(request: Request, results: Results) -> dict[str, Any]:
     targets = weight_targets(results)
     chosen = request.query_params.get("weight") or f"{targets[0][0]}:{targets[0][1]}"
     level, _, target = chosen.partition(":")
-    intervals = {
-        (i["level"], i["weight"]): i
-        for i in (results.get("sensitivity", {}).get("weight_stability", {}).get("intervals") or [])
-    }
+    intervals = {(i.level, i.weight): i for i in results.sensitivity.weight_stability.intervals}
     interval = intervals.get((level, target))
     share_text = request.query_params.get("share", "")
     problems: list[Problem] = []
@@ -219,7 +218,7 @@ def _ranking_context(request: Request, results: Results) -> dict[str, Any]:
         ranking = rerank(results, *targets[0], rerank(results, *targets[0], 0.0).current_share)
         level, target = targets[0]
         share = ranking.share
-    saved_top = tuple(results.get("sensitivity", {}).get("top") or ())
+    saved_top = results.sensitivity.top
     return {
         "targets": targets,
         "level": level,
@@ -231,7 +230,7 @@ def _ranking_context(request: Request, results: Results) -> dict[str, Any]:
         "saved_top": saved_top,
         "top_changed": set(ranking.top) != set(saved_top),
         "errors": error_summary(problems, []) if problems else None,
-        "stakeholders": (results.get("stakeholders") or {}).get("stakeholders") or [],
+        "stakeholders": results.stakeholders.stakeholders,
     }
 
 
@@ -286,8 +285,10 @@ def download(
     run, results = _done(session, user, run_id)
     stem = f"{run.scenario.name}-appraisal-{run.id}"
     if kind == "json":
-        return JSONResponse(
-            results, headers={"Content-Disposition": f'attachment; filename="{stem}-results.json"'}
+        return Response(
+            results.model_dump_json(indent=2),
+            media_type="application/json",
+            headers={"Content-Disposition": f'attachment; filename="{stem}-results.json"'},
         )
     if kind not in DOWNLOADS:
         raise HTTPException(404)
