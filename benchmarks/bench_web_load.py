@@ -3,8 +3,11 @@
 one) on PostgreSQL, over a scenario whose appraisal has about 2,000 shortlisted opportunities.
 
 Prints, per kind of request, the count, throughput, p50 and p95 latency and errors, beside the
-targets on 2 cores: pages p95 < 300 ms, re-ranking on a weight change < 300 ms, a what-if re-solve
-< 2 s, zero errors. Bounded: each client stops at the deadline, and the run stops after at most
+targets on 2 cores: pages p95 < 300 ms, re-ranking on a weight change < 300 ms, zero errors. The
+what-if re-solve (target < 2 s) is timed in this process with the function the page calls, on
+Rotherham and on the large results, because on 2,000 candidates one takes minutes and would only
+measure itself. Before the timed run a few requests warm the server (each process parses a
+finished run's results once). Bounded: each client stops at the deadline, and the run stops after at most
 MAX_REQUESTS requests; only 127.0.0.1 is ever contacted.
 
 Run: .venv/bin/python benchmarks/bench_web_load.py [--seconds 60] [--readers 50] [--editors 5]
@@ -61,7 +64,7 @@ def big_results(services: int, partners: int, per_service: int) -> tuple[Any, Re
     appraisal = pipeline.appraise(scenario, source="benchmark")
     document = pipeline.results_of(appraisal)
     print(
-        f"appraised {len(document['opportunities'])} shortlisted opportunities "
+        f"appraised {len(document.opportunities)} shortlisted opportunities "
         f"in {time.perf_counter() - start:.0f} s",
         flush=True,
     )
@@ -69,21 +72,23 @@ def big_results(services: int, partners: int, per_service: int) -> tuple[Any, Re
     return scenario, document
 
 
-def what_if_baseline() -> None:
-    """What-ifs on the Rotherham example (71 shortlisted opportunities), in this process."""
+def what_if_timing(document: Results | None = None, repeats: int = 5) -> None:
+    """What-ifs in this process (the web page calls the same function): on the Rotherham example
+    by default, or on the given results."""
     from shareplan.whatif import programme_what_if
 
-    example = Path(__file__).resolve().parents[1] / "examples" / "rotherham-2010"
-    document = pipeline.results_of(pipeline.appraise_path(example))
+    if document is None:
+        example = Path(__file__).resolve().parents[1] / "examples" / "rotherham-2010"
+        document = pipeline.results_of(pipeline.appraise_path(example))
     times = []
-    for budget in (6e5, 8e5, 1e6, 1.2e6, 1.5e6):
+    for budget in (6e5, 8e5, 1e6, 1.2e6, 1.5e6)[:repeats]:
         start = time.perf_counter()
-        programme_what_if(document, {"budget": budget}, cache_key="rotherham")
+        programme_what_if(document, {"budget": budget}, cache_key=id(document))
         times.append(time.perf_counter() - start)
+    then = f", then median {statistics.median(times[1:]) * 1000:.0f} ms" if len(times) > 1 else ""
     print(
-        f"what-if on Rotherham ({len(document['opportunities'])} opportunities): first "
-        f"{times[0] * 1000:.0f} ms (draws the Monte Carlo), then median "
-        f"{statistics.median(times[1:]) * 1000:.0f} ms (target < 2000 ms)",
+        f"what-if on {document.scenario.authority} ({len(document.opportunities)} opportunities): "
+        f"first {times[0] * 1000:.0f} ms (draws the Monte Carlo){then} (target < 2000 ms)",
         flush=True,
     )
 
@@ -145,6 +150,18 @@ def start_server(url: str, schema: str | None, workers: int) -> tuple[subprocess
             time.sleep(0.3)
     process.kill()
     raise RuntimeError("the server did not start")
+
+
+def warm_up(base: str, ids: dict[str, Any], workers: int) -> None:
+    async def go() -> None:
+        async with httpx.AsyncClient(base_url=base, timeout=600) as client:
+            await _sign_in(client, "viewer0@bench.example")
+            for _ in range(2 * workers):
+                await client.get(f"/runs/{ids['run']}/shortlist")
+
+    start = time.perf_counter()
+    asyncio.run(go())
+    print(f"warm-up (parsing the results once per process): {time.perf_counter() - start:.0f} s")
 
 
 class Recorder:
@@ -230,21 +247,9 @@ async def editor(
     rng = random.Random(email)
     async with httpx.AsyncClient(base_url=base, timeout=300) as client:
         await _sign_in(client, email)
-        sid, rid = ids["scenario"], ids["run"]
+        sid = ids["scenario"]
         mine = [r for i, r in enumerate(ids["rows"]) if i % ids["editors"] == index]
-        next_what_if = time.monotonic() + rng.uniform(0, 10)
         while time.monotonic() < deadline and rec.count < MAX_REQUESTS:
-            if time.monotonic() >= next_what_if:
-                budget = rng.choice([5e5, 7.5e5, 1e6, 1.5e6])
-                await rec.call(
-                    "whatif",
-                    client,
-                    "GET",
-                    f"/runs/{rid}/programme",
-                    params={"budget": f"{budget:.0f}"},
-                )
-                next_what_if = time.monotonic() + 10
-                continue
             row_id = rng.choice(mine)
             rows = (
                 await client.get(f"/api/v1/scenarios/{sid}/rows", params={"kind": "service"})
@@ -328,13 +333,14 @@ def run_backend(
         "editors": args.editors,
     }
     process, base = start_server(url, schema, workers)
+    warm_up(base, ids, workers)
     try:
         rec = asyncio.run(drive(base, ids, args.readers, args.editors, args.seconds))
     finally:
         process.terminate()
         process.wait(timeout=30)
     return report(
-        f"{label}: {args.readers} readers + {args.editors} editors for {args.seconds:.0f} s, {workers} web worker(s), {len(document['opportunities'])} opportunities",
+        f"{label}: {args.readers} readers + {args.editors} editors for {args.seconds:.0f} s, {workers} web worker(s), {len(document.opportunities)} opportunities",
         rec,
         args.seconds,
     )
@@ -348,8 +354,9 @@ def main() -> int:
     parser.add_argument("--services", type=int, default=100)
     parser.add_argument("--per-service", type=int, default=20)
     args = parser.parse_args()
-    what_if_baseline()
+    what_if_timing()
     scenario, document = big_results(args.services, 30, args.per_service)
+    what_if_timing(document, repeats=1)
     results = []
     with tempfile.TemporaryDirectory(prefix="shareplan-load-") as tmp:
         results.append(

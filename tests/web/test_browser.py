@@ -146,7 +146,7 @@ def test_an_officer_imports_reranks_appraises_asks_what_if_and_downloads_the_wor
     # the Word report
     page.goto(run_url)
     with page.expect_download(timeout=180_000) as caught:
-        page.get_by_role("link", name="Cabinet report (Word)").click()
+        page.get_by_role("link", name="Cabinet report (Word)").click(timeout=180_000)
     target = tmp_path / "report.docx"
     caught.value.save_as(target)
     with zipfile.ZipFile(target) as docx:

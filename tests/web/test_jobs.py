@@ -8,6 +8,8 @@ import os
 import signal
 import time
 
+from sqlalchemy.orm import undefer
+
 from shareplan.jobs.appraisal import STAGES, fail_stalled
 from shareplan.jobs.queues import LocalQueue
 from shareplan.store.audit import SYSTEM
@@ -19,7 +21,7 @@ from tests.web.conftest import ROTHERHAM_RUN, ROTHERHAM_SCENARIO
 
 def _run(db: Database, run_id: int) -> AppraisalRun:
     with db.session() as session:
-        run = session.get(AppraisalRun, run_id)
+        run = session.get(AppraisalRun, run_id, options=[undefer(AppraisalRun.results)])
         assert run is not None
         session.expunge(run)
         return run
@@ -39,8 +41,9 @@ def test_a_finished_run_went_through_every_stage_and_holds_its_results(workspace
     run = _run(workspace, ROTHERHAM_RUN)
     assert run.status == "done" and run.step == run.steps == len(STAGES)
     results = results_of(run)
-    assert results["scenario"]["authority"] == "Rotherham Metropolitan Borough Council"
-    assert run.results_schema == results["schema_version"]
+    assert results.scenario.authority == "Rotherham Metropolitan Borough Council"
+    assert run.results_schema == results.schema_version
+    assert results.chosen is not None and len(results.chosen.selected_ids) == 6
 
 
 def test_a_worker_killed_half_way_leaves_the_run_failed_never_done(workspace: Database) -> None:

@@ -53,6 +53,9 @@ class Database:
         self.schema = schema
         self.is_sqlite = self.url.startswith("sqlite")
         kwargs: dict[str, Any] = {"future": True}
+        if self.url not in ("sqlite://", "sqlite:///:memory:"):
+            # as many connections as the web server runs request threads (40): none waits for one
+            kwargs.update(pool_size=10, max_overflow=30)
         if self.is_sqlite:
             kwargs["connect_args"] = {"check_same_thread": False, "timeout": 10}
         else:

@@ -3,6 +3,8 @@ same code as the Cabinet report, from a run's saved results."""
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Hashable
 from dataclasses import dataclass
 
 from shareplan.report import build_report
@@ -20,8 +22,25 @@ class WebChart:
     rows: tuple[tuple[str, ...], ...]
 
 
-def frontier_chart(results: Results) -> WebChart | None:
-    """The speed-against-savings chart with its table, or None when the programme has none."""
+_drawn: dict[Hashable, WebChart | None] = {}
+_lock = threading.Lock()
+
+
+def frontier_chart(results: Results, *, cache_key: Hashable | None = None) -> WebChart | None:
+    """The speed-against-savings chart with its table, or None when the programme has none.
+    ``cache_key`` names results that never change (a finished run): drawn once, then kept."""
+    if cache_key is not None and cache_key in _drawn:
+        return _drawn[cache_key]
+    chart = _draw(results)
+    if cache_key is not None:
+        with _lock:
+            _drawn[cache_key] = chart
+            while len(_drawn) > 16:
+                _drawn.pop(next(iter(_drawn)))
+    return chart
+
+
+def _draw(results: Results) -> WebChart | None:
     figures: list[Figure] = [
         f for f in build_report(results).figures() if isinstance(f.chart, SpeedFrontier)
     ]

@@ -37,6 +37,12 @@ router = APIRouter(include_in_schema=False)
 
 _report_lock = threading.Lock()
 
+PAGE_SIZE = 100
+"""Opportunities per page of the shortlist (a large authority has thousands)."""
+
+WHAT_IF_CHOICES = 40
+"""How many of the best-ranked opportunities the what-if form offers to force in or out."""
+
 
 def _done(session: Session, user: SignedIn, run_id: RecordId) -> tuple[AppraisalRun, Results]:
     run = run_for(session, user, run_id, "viewer")
@@ -52,11 +58,29 @@ def _names(results: Results) -> dict[str, str]:
 
 @router.get("/runs/{run_id}/shortlist")
 def shortlist(
-    request: Request, run_id: RecordId, user: CurrentUser, session: DbSession
+    request: Request,
+    run_id: RecordId,
+    user: CurrentUser,
+    session: DbSession,
+    page_number: Annotated[int, Query(alias="page", ge=1, le=MAX_ID)] = 1,
 ) -> Response:
     run, results = _done(session, user, run_id)
     selected = set(results.chosen.selected_ids) if results.chosen else set()
-    return page(request, "shortlist.html", {"run": run, "results": results, "selected": selected})
+    pages = max(1, -(-len(results.opportunities) // PAGE_SIZE))
+    number = min(max(page_number, 1), pages)
+    shown = results.opportunities[(number - 1) * PAGE_SIZE : number * PAGE_SIZE]
+    return page(
+        request,
+        "shortlist.html",
+        {
+            "run": run,
+            "results": results,
+            "shown": shown,
+            "selected": selected,
+            "page_number": number,
+            "pages": pages,
+        },
+    )
 
 
 @router.get("/runs/{run_id}/opportunities/{opportunity_id}")
@@ -145,7 +169,11 @@ def programme(
             )
         except InputError as exc:
             problems = list(exc.problems)
-    chart = frontier_chart(results) if not asked else None
+    chart = frontier_chart(results, cache_key=("run", run.id)) if not asked else None
+    named = set(changes.get("must_include", ())) | set(changes.get("must_exclude", ()))
+    choices = [
+        o for i, o in enumerate(results.opportunities) if i < WHAT_IF_CHOICES or o.id in named
+    ]
     errors = error_summary(problems, _what_if_fields()) if problems else None
     return page(
         request,
@@ -158,6 +186,7 @@ def programme(
             "asked": asked,
             "query": query,
             "chart": chart,
+            "choices": choices,
             "errors": errors,
         },
         400 if problems else 200,
@@ -176,7 +205,7 @@ def _what_if_fields() -> list:  # type: ignore[type-arg]
 @router.get("/runs/{run_id}/programme/chart.svg")
 def programme_chart(run_id: RecordId, user: CurrentUser, session: DbSession) -> Response:
     _, results = _done(session, user, run_id)
-    chart = frontier_chart(results)
+    chart = frontier_chart(results, cache_key=("run", run_id))
     if chart is None:
         raise HTTPException(404)
     return Response(chart.svg, media_type="image/svg+xml")
