@@ -139,3 +139,52 @@ def test_health_reports_the_database_and_the_queue(clients: dict[str, TestClient
     body = clients["anonymous"].get("/healthz").json()
     assert body["database"] == "ok" and body["database_kind"] == "sqlite"
     assert body["queue"] == "ok"
+
+
+def test_pages_use_the_generic_header_and_local_assets_without_the_gov_uk_font(
+    clients: dict[str, TestClient],
+) -> None:
+    from pathlib import Path
+
+    html = clients["editor"].get("/").text
+    assert 'class="govuk-generic-header' in html and "govuk-header__crown" not in html
+    assert "http://" not in html.split("<body")[0] and "https://" not in html.split("<body")[0]
+    css = clients["anonymous"].get("/static/build/app.css")
+    assert css.status_code == 200
+    assert "GDS Transport" not in css.text and "font-family:arial,sans-serif" in css.text
+    assert clients["anonymous"].get("/static/build/govuk-frontend.min.js").status_code == 200
+    assert clients["anonymous"].get("/static/build/htmx.min.js").status_code == 200
+    assert (
+        Path(__file__).parents[2].joinpath("src/shareplan/web/frontend/package-lock.json").exists()
+    )
+
+
+def test_serve_demo_prints_the_address_and_a_user_for_each_role(
+    template_db,
+    tmp_path,
+    monkeypatch,  # type: ignore[no-untyped-def]
+) -> None:
+    import shutil
+
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from shareplan.cli import app as cli
+
+    target = tmp_path / "demo.db"
+    shutil.copy(template_db, target)  # already appraised: the command only resets the passwords
+    served: dict[str, object] = {}
+    monkeypatch.setattr(uvicorn, "run", lambda app, **kw: served.update(kw))
+    result = CliRunner().invoke(
+        cli, ["serve", "--demo", "--port", "8123", "--database-url", f"sqlite:///{target}"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "http://127.0.0.1:8123/" in result.output
+    for role in ("viewer", "editor", "admin"):
+        assert f"{role}@demo.shareplan.example" in result.output
+    assert served == {
+        "host": "127.0.0.1",
+        "port": 8123,
+        "proxy_headers": False,
+        "log_level": "warning",
+    }
