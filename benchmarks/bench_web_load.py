@@ -55,9 +55,17 @@ def big_results(services: int, partners: int, per_service: int) -> tuple[Any, Re
     """A synthetic scenario appraised once (the same results go into every store, and into a file
     in the temporary folder that the next run of this script reuses)."""
     scenario = synthetic(services, partners)
-    authority = scenario.authority.model_copy(update={"shortlist_per_service": per_service})
+    authority = scenario.authority.model_copy(
+        update={
+            "shortlist_per_service": per_service,
+            "ons_code": "E99999999",
+            # every priority the synthetic services name, so that the scenario reader (which
+            # checks each edit) accepts the scenario as it stands
+            "corporate_priorities": ("health", "jobs", "crime", "education", "housing"),
+        }
+    )
     scenario = scenario.model_copy(update={"authority": authority})
-    cache = Path(tempfile.gettempdir()) / f"shareplan-load-{services}x{partners}x{per_service}.json"
+    cache = Path(tempfile.gettempdir()) / f"shareplan-load-v2-{services}x{partners}x{per_service}.json"
     if cache.exists():
         return scenario, read_results(cache)
     start = time.perf_counter()

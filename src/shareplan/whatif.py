@@ -119,7 +119,24 @@ class Reranking:
         return tuple(i for i, _ in self.ranked[: self.top_n])
 
 
+_trees: dict[int, tuple[Results, Tree, FloatArray, list[str]]] = {}
+
+
 def _tree(document: Results) -> tuple[Tree, FloatArray, list[str]]:
+    """The value tree and score matrix of ``document``, kept for the same results object (a
+    finished run's results are parsed once and reused, so moving a weight again is a dot product)."""
+    kept = _trees.get(id(document))
+    if kept is not None and kept[0] is document:
+        return kept[1], kept[2], kept[3]
+    tree, scores, ids = _build_tree(document)
+    with _lock:
+        _trees[id(document)] = (document, tree, scores, ids)
+        while len(_trees) > _KEEP:
+            _trees.pop(next(iter(_trees)))
+    return tree, scores, ids
+
+
+def _build_tree(document: Results) -> tuple[Tree, FloatArray, list[str]]:
     opportunities = document.opportunities
     if not opportunities:
         raise InputError([Problem("the results hold no opportunities")])
