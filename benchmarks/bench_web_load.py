@@ -146,6 +146,9 @@ def start_server(url: str, schema: str | None, workers: int) -> tuple[subprocess
         "warning",
         "--workers",
         str(workers),
+        # a worker busy parsing a large run's results must not be taken for dead
+        "--timeout-worker-healthcheck",
+        "120",
     ]
     process = subprocess.Popen(command, env=env)
     base = f"http://{HOST}:{port}"

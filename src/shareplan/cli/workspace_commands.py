@@ -176,6 +176,7 @@ def serve(
             host=host,
             port=port,
             workers=workers,
+            timeout_worker_healthcheck=120,
             proxy_headers=behind_tls,
             log_level="warning",
         )
