@@ -8,7 +8,6 @@ from typing import Annotated
 
 import typer
 
-from shareplan.cli.app import app
 from shareplan.cli.common import console, print_json, user_errors
 from shareplan.errors import InputError, Problem
 from shareplan.store import backup as store_backup
@@ -16,6 +15,7 @@ from shareplan.store import migrate
 from shareplan.store.audit import SYSTEM
 from shareplan.store.database import Database
 
+app = typer.Typer()
 db_app = typer.Typer(
     help="The workspace's database: create or upgrade it, back it up, restore it.",
     no_args_is_help=True,
