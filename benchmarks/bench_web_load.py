@@ -65,7 +65,9 @@ def big_results(services: int, partners: int, per_service: int) -> tuple[Any, Re
         }
     )
     scenario = scenario.model_copy(update={"authority": authority})
-    cache = Path(tempfile.gettempdir()) / f"shareplan-load-v2-{services}x{partners}x{per_service}.json"
+    cache = (
+        Path(tempfile.gettempdir()) / f"shareplan-load-v2-{services}x{partners}x{per_service}.json"
+    )
     if cache.exists():
         return scenario, read_results(cache)
     start = time.perf_counter()
