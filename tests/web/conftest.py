@@ -51,6 +51,24 @@ def template_db(tmp_path_factory: pytest.TempPathFactory, evidence: EvidenceBase
     return path
 
 
+class RecordingQueue:
+    """A queue that records the runs asked for and runs none (for tests about the asking)."""
+
+    name = "recording (tests)"
+
+    def __init__(self) -> None:
+        self.run_ids: list[int] = []
+
+    def enqueue(self, run_id: int) -> None:
+        self.run_ids.append(run_id)
+
+    def state(self) -> str:
+        return "ok"
+
+    def close(self) -> None:
+        return None
+
+
 def copy_workspace(template: Path, folder: Path) -> Database:
     target = folder / "workspace.db"
     shutil.copy(template, target)

@@ -20,23 +20,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from tests.web.conftest import EDITOR, copy_workspace, make_app, sign_in
-
-
-class RecordingQueue:
-    name = "recording (tests)"
-
-    def __init__(self) -> None:
-        self.run_ids: list[int] = []
-
-    def enqueue(self, run_id: int) -> None:
-        self.run_ids.append(run_id)
-
-    def state(self) -> str:
-        return "ok"
-
-    def close(self) -> None:
-        return None
+from tests.web.conftest import EDITOR, RecordingQueue, copy_workspace, make_app, sign_in
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from shareplan.store import audit
 from shareplan.store.database import Database
 from shareplan.store.models import ScenarioRecord, ScenarioRow
-from tests.web.conftest import ADMIN, EDITOR, ROTHERHAM_SCENARIO, csrf
+from tests.web.conftest import ADMIN, EDITOR, ROTHERHAM_SCENARIO, RecordingQueue, csrf
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -228,4 +228,72 @@ def test_a_scenario_can_be_started_as_a_copy_or_from_the_blank_workbook(
         )
         .status_code
         == 403
+    )
+
+
+def test_each_kind_of_change_leaves_an_audit_entry_with_who_when_before_and_after(
+    clients: dict[str, TestClient], workspace: Database
+) -> None:
+    editor = clients["editor"]
+    with workspace.session() as session:
+        start = len(audit.entries(session, limit=10_000))
+    base = f"/scenarios/{ROTHERHAM_SCENARIO}"
+    # settings
+    settings = _form(editor, base + "/settings")
+    settings["implementation_budget"] = "1500000"
+    assert editor.post(base + "/settings", data=settings, follow_redirects=False).status_code == 303
+    # a new partner, then its removal
+    new = _form(editor, base + "/rows/new/partner")
+    new.update(
+        id="test_partner",
+        name="Test partner",
+        sector="local_authority",
+        geography="sub_region",
+        affinity="3",
+    )
+    assert (
+        editor.post(base + "/rows/new/partner", data=new, follow_redirects=False).status_code == 303
+    )
+    with workspace.session() as session:
+        row = session.scalars(select(ScenarioRow).where(ScenarioRow.key == "test_partner")).one()
+        row_id, version = row.id, row.version
+    removed = {"csrf_token": csrf(editor, "/"), "version": str(version), "action": "delete"}
+    assert (
+        editor.post(f"{base}/rows/{row_id}", data=removed, follow_redirects=False).status_code
+        == 303
+    )
+    # an appraisal asked for (the job itself is the jobs tests' business)
+    editor.app.state.services.queue = RecordingQueue()
+    assert (
+        editor.post(
+            f"{base}/runs", data={"csrf_token": csrf(editor, "/")}, follow_redirects=False
+        ).status_code
+        == 303
+    )
+    with workspace.session() as session:
+        entries = audit.entries(session, limit=10_000)[
+            : len(audit.entries(session, limit=10_000)) - start
+        ]
+    kinds = [(e.action, e.entity) for e in reversed(entries)]
+    assert kinds == [
+        ("update", "scenario"),
+        ("create", "partner"),
+        ("delete", "partner"),
+        ("run", "appraisal"),
+    ]
+    for e in entries:
+        assert e.actor == EDITOR and e.user_id is not None and e.at is not None
+    settings_entry, created, deleted, _ = reversed(entries)
+    assert settings_entry.before is not None and settings_entry.after is not None
+    assert settings_entry.after["implementation_budget"] == 1_500_000.0
+    assert settings_entry.before["implementation_budget"] != 1_500_000.0
+    assert (
+        created.before is None
+        and created.after is not None
+        and created.after["name"] == "Test partner"
+    )
+    assert (
+        deleted.after is None
+        and deleted.before is not None
+        and deleted.before["id"] == "test_partner"
     )
