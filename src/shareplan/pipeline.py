@@ -160,12 +160,15 @@ def choose_programme(
     seed: int,
     proposed_ids: Sequence[str] | None = None,
     draws: int = PROGRAMME_DRAWS,
+    simulation: ProgrammeSimulation | None = None,
 ) -> ProgrammeOutcome:
     """Pick the priority projects; an infeasible set of rules is an outcome, not a crash, so that
-    the report can say which rule to relax."""
+    the report can say which rule to relax. ``simulation`` is the Monte Carlo of these same cases
+    and seed from an earlier call (it does not depend on the rules), to save drawing it again."""
     cands = candidates(scored, cases)
     order = {c.opportunity_id: c for c in cases}
-    simulation = simulate_programme([order[o.id] for o, _ in scored], draws, seed)
+    if simulation is None:
+        simulation = simulate_programme([order[o.id] for o, _ in scored], draws, seed)
     known = set(cands.ids)
     proposal = [i for i in (proposed_ids or ()) if i in known] or None
     try:
@@ -238,9 +241,11 @@ def replan(
     objective: Objective,
     *,
     proposed_ids: Sequence[str] | None = None,
+    simulation: ProgrammeSimulation | None = None,
 ) -> ProgrammeOutcome:
     """Re-run the programme choice from saved results with other rules (a what-if), without
-    recomputing the screen, scores or business cases."""
+    recomputing the screen, scores or business cases (nor, given ``simulation`` from an earlier
+    what-if on the same results, the programme's Monte Carlo)."""
     scored, cases = saved_candidates(results)
     return choose_programme(
         scored,
@@ -249,6 +254,7 @@ def replan(
         objective,
         seed=results.scenario.random_seed,
         proposed_ids=proposed_ids,
+        simulation=simulation,
     )
 
 
@@ -275,28 +281,6 @@ def saved_candidates(
     if not scored:
         raise InputError([Problem("the results hold no opportunities")])
     return scored, cases
-
-
-def saved_rules(results: Results) -> tuple[Constraints, Objective]:
-    """The rules the saved programme was chosen under: a what-if changes only what it names."""
-    p = results.programme
-    c = p.constraints
-    lo, hi = c.min_projects, c.max_projects
-    projects: int | tuple[int, int] | None = hi
-    if hi is not None and lo is not None and lo != hi:
-        projects = (lo, hi)
-    constraints = Constraints(
-        projects=projects,
-        budget=c.budget,
-        funding_by_year=c.funding_by_year,
-        fte_capacity_by_year=c.fte_capacity_by_year,
-        partner_capacity=c.partner_capacity,
-        min_quick_wins=c.min_quick_wins,
-        must_include=c.must_include,
-        must_exclude=c.must_exclude,
-        min_prob_positive_npv=c.min_prob_positive_npv,
-    )
-    return constraints, Objective(kind=p.objective.kind, value_weight=p.objective.value_weight)
 
 
 def appraise_path(path: Path, *, progress: Progress = _quiet) -> AppraisalRun:

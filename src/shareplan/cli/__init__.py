@@ -18,6 +18,7 @@ from shareplan.cli import (
     report_commands,
     scenario_commands,
     track_commands,
+    workspace_commands,
 )
 
 COMMANDS = (
@@ -29,6 +30,7 @@ COMMANDS = (
     track_commands,
     evidence_commands,
     data_commands,
+    workspace_commands,
 )
 """The command modules, in the order of a council's work."""
 

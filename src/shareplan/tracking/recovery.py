@@ -1,6 +1,6 @@
 """Recovery options for a red or amber project: carry on, or stop it and let the programme
 optimiser fill the gap from the near misses, under the programme's own rules (the same budget,
-officer capacity, partner and quick-win rules Cabinet's programme met).
+officer capacity, partner and quick-win rules Cabinet's programme met, as ``shareplan.whatif`` reads them).
 
 The what-if starts from the appraisal's results (the programme's candidates and rules), keeps
 every other approved project in, keeps the stopped one out, and takes what has already been
@@ -18,6 +18,7 @@ from shareplan import pipeline
 from shareplan.errors import InfeasibleError, InputError
 from shareplan.programme import optimise
 from shareplan.results import Results
+from shareplan.whatif import saved_rules
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,7 +52,7 @@ def recovery_options(
     """The programme the optimiser picks with ``stop`` out and the other ``approved`` in."""
     scored, cases = pipeline.saved_candidates(results)
     cands = pipeline.candidates(scored, cases)
-    constraints, objective = pipeline.saved_rules(results)
+    constraints, objective = saved_rules(results)
     budget = constraints.budget
     left = None if budget is None else max(0.0, budget - spent_on_stopped)
     rules = replace(
