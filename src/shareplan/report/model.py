@@ -192,6 +192,8 @@ class Section:
     children: tuple[Section, ...] = ()
     number: str = ""
     key: str = ""
+    new_page: bool = False
+    """Start on a new page in print (an appendix's one-page entries)."""
 
     @property
     def heading(self) -> str:
@@ -215,6 +217,10 @@ class Report:
     appendices: tuple[Section, ...]
     lang: str = "en-GB"
     generator: str = ""
+    meeting: str = ""
+    """The meeting and its date for the running header: "Cabinet, 15th December 2010"."""
+    created: str = ""
+    """When the appraisal was run (ISO date), for the footer."""
 
     def all_sections(self) -> list[tuple[int, Section]]:
         out: list[tuple[int, Section]] = []
