@@ -8,6 +8,7 @@ from shareplan.report import formatting as fmt
 from shareplan.report import outline
 from shareplan.report.context import Context
 from shareplan.report.model import Block, Money, Run, Section, Table, notice, p
+from shareplan.report.sections.finance import savings_figure
 from shareplan.results.programme import ChosenProgramme
 
 KEY = "appendix-robustness"
@@ -26,6 +27,9 @@ def robustness(c: Context) -> Section:
         ),
         _projects(c),
     ]
+    figure = savings_figure(c)
+    if figure is not None:
+        blocks.append(figure)
     blocks += _alternatives(c, chosen)
     blocks += _weights(c)
     return outline.appendix(KEY, blocks)

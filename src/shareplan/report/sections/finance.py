@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from shareplan.report import formatting as fmt
 from shareplan.report import outline
 from shareplan.report.context import Context
+from shareplan.report.dating import cited_year
 from shareplan.report.model import (
     Block,
     Figure,
@@ -134,10 +135,15 @@ def finance(c: Context) -> Section:
             + (f"; the programme pays back by {pb}." if (pb := payback(years)) else "."),
         ]
     blocks.append(p(*funding))
+    blocks.append(inflation_sentence(c))
     blocks.append(_cash_flows(c, years))
-    blocks += cash_prices(c, years)
     blocks += capital_and_revenue(c)
-    blocks.append(savings_figure(c) or notice("The range of programme savings by year"))
+    blocks.append(
+        p(
+            f"{outline.ref('appendix-robustness')} shows the range of the programme's net "
+            "savings year by year when costs, savings and timing vary."
+        )
+    )
     return outline.body_section("finance", blocks)
 
 
@@ -160,7 +166,9 @@ def _headline(totals: Totals, budget: Money | None) -> Block:
 def _cash_flows(c: Context, years: Sequence[Year]) -> Table:
     trading = any(abs(y.trading.value) > 0.5 for y in years)
     header = ("Year", "Costs", "Savings", *(("Trading income",) if trading else ()))
-    header += ("Net", "Cumulative net", "Present value")
+    header += ("Net", "Cumulative net", "Present value", "Costs in cash prices")
+    header += ("Net in cash prices",)
+    cash = cash_prices(c, years)
     rows: list[tuple[Run, ...]] = [
         (
             y.label,
@@ -170,8 +178,9 @@ def _cash_flows(c: Context, years: Sequence[Year]) -> Table:
             y.net,
             y.cumulative,
             y.present_value,
+            *cash[k],
         )
-        for y in years
+        for k, y in enumerate(years)
     ]
     sums = [
         total([t for y in years for t in getattr(y, name).terms], c.results)
@@ -186,11 +195,13 @@ def _cash_flows(c: Context, years: Sequence[Year]) -> Table:
             sums[3],
             "",
             total([t for y in years for t in y.present_value.terms], c.results),
+            total([t for costs, _ in cash for t in costs.terms], c.results),
+            total([t for _, net in cash for t in net.terms], c.results),
         )
     )
     return Table(
-        "Programme cash flows by year in real prices (optimism bias included; the total "
-        "present value is the net present value)",
+        "Programme cash flows by year in real prices, with costs and net in cash prices "
+        "(optimism bias included; the total present value is the net present value)",
         header,
         tuple(rows),
         (False, *(True for _ in header[1:])),
@@ -246,54 +257,48 @@ ONE_OFF_ALLOWANCE = "optimism_bias_one_off"
 
 
 def _parameter_citation(c: Context, key: str) -> str:
-    """ "source (from 10 December 2003)" for an evidence figure the appraisal used."""
+    """Where an evidence figure the appraisal used comes from, with its date."""
     for param in c.results.parameters:
         if param.key == key:
             when = getattr(param, "valid_from", None)
-            return param.source + (
-                f" (in force from {fmt.long_date(when.isoformat())})" if when else ""
-            )
+            if when is None or cited_year(param.source) is not None:
+                return param.source
+            return f"{param.source} (from {fmt.long_date(when.isoformat())})"
     return "an assumption"
 
 
-def cash_prices(c: Context, years: Sequence[Year]) -> list[Block]:
-    """The cash flows again in cash prices for the medium-term financial plan: each year's real
+COST_LINES = {
+    "project_team": "project staff",
+    "procurement_legal": "procurement and legal advice",
+    "ict_integration": "ICT systems and their integration",
+    "redundancy_pension": "redundancy and pension costs",
+}
+"""The one-off cost lines of a business case, in words."""
+
+
+def cash_prices(c: Context, years: Sequence[Year]) -> list[tuple[Money, Money]]:
+    """Each year's costs and net in cash prices for the medium-term financial plan: the real
     figure grown by the inflation assumption from the price base year to that year."""
-    if not years:
-        return []
     rate = float(c.setting("finance.inflation", 0.0))
     scenario = c.results.scenario
-    rows: list[tuple[Run, ...]] = []
-    running: list[tuple[float, Path]] = []
+    out = []
     for k, y in enumerate(years):
         factor = (1 + rate) ** (scenario.first_year + k - scenario.price_base_year)
 
-        def grown(m: Money, factor: float = factor) -> list[tuple[float, Path]]:
-            return [(factor * coefficient, path) for coefficient, path in m.terms]
+        def grown(m: Money, factor: float = factor) -> Money:
+            return total([(factor * k, path) for k, path in m.terms], c.results)
 
-        running += grown(y.net)
-        rows.append(
-            (
-                y.label,
-                total(grown(y.costs), c.results),
-                total(grown(y.savings) + grown(y.trading), c.results),
-                total(grown(y.net), c.results),
-                total(list(running), c.results),
-            )
-        )
-    return [
-        p(
-            f"For the medium-term financial plan the same figures are shown in cash prices, "
-            f"assuming inflation of {fmt.percent(rate, 1)} a year from "
-            f"{scenario.price_base_year}: {_parameter_citation(c, 'finance.inflation')}."
-        ),
-        Table(
-            f"Programme cash flows by year in cash prices (inflation {fmt.percent(rate, 1)} a year)",
-            ("Year", "Costs", "Savings and income", "Net", "Cumulative net"),
-            tuple(rows),
-            (False, True, True, True, True),
-        ),
-    ]
+        out.append((grown(y.costs), grown(y.net)))
+    return out
+
+
+def inflation_sentence(c: Context) -> Block:
+    rate = float(c.setting("finance.inflation", 0.0))
+    return p(
+        "For the medium-term financial plan the table also gives costs and net savings in cash "
+        f"prices, assuming inflation of {fmt.percent(rate, 1)} a year from "
+        f"{c.results.scenario.price_base_year}: {_parameter_citation(c, 'finance.inflation')}."
+    )
 
 
 def capital_and_revenue(c: Context) -> list[Block]:
@@ -351,8 +356,9 @@ def capital_and_revenue(c: Context) -> list[Block]:
             ("Project", "Capital", "Revenue", "Total one-off cost"),
             tuple(rows),
             (False, True, True, True),
-            note="Capital: ICT systems and their integration; revenue: project staff, "
-            "procurement and legal advice, redundancy and pension costs. The optimism-bias "
-            "allowance is split in the same proportion.",
+            note=f"Capital: {fmt.listing([COST_LINES.get(x, x) for x in sorted(capital_lines)])}; "
+            "revenue: "
+            + fmt.listing([v for k, v in COST_LINES.items() if k not in capital_lines])
+            + ". The optimism-bias allowance is split in the same proportion.",
         )
     ]
