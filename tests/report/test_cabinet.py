@@ -123,7 +123,7 @@ def test_recommendations_are_numbered_with_money_source_and_a_gate(
         assert text.startswith(f"6.{i} "), text
     money = next(t for t in numbered if "implementation budget" in t)
     assert fmt.money(rotherham_results["scenario"]["implementation_budget"]) in money
-    assert "funded from the Council's transformation reserve" in money
+    assert "funded from a source the chief finance officer is to confirm" in money
     assert "first tranche of £" in money
     assert any(re.search(r"back to Cabinet by March 2011", t) for t in numbered)
 

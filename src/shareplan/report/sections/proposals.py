@@ -47,14 +47,14 @@ def proposals(c: Context) -> Section:
     elif c.chosen is None or not c.selected:
         blocks.append(notice("The priority projects"))
     else:
-        reasons = {r.id: reason(c, r) for r in c.chosen.reasons}
-        children = [brief(c, oid, reasons.get(oid, "")) for oid in c.selected]
+        children = [brief(c, oid) for oid in c.selected]
         children.append(Section("Timeline", (gantt_figure(c),), key="proposals-timeline"))
     return outline.body_section("proposals", blocks, children)
 
 
-def brief(c: Context, oid: str, why: str) -> Section:
-    """A priority project in one paragraph for the body (its page in the appendix has the rest)."""
+def brief(c: Context, oid: str) -> Section:
+    """A priority project in one paragraph for the body (its page in the appendix has the rest,
+    including why it was chosen)."""
     o = c.opp(oid)
     partners = [c.name(x) for x in o.partner_ids]
     m = o.business_case.measures
@@ -62,7 +62,6 @@ def brief(c: Context, oid: str, why: str) -> Section:
         f"{fmt.listing([c.name(s) for s in o.service_ids])}, "
         + (f"with {fmt.listing(partners)}" if partners else "within the Council")
         + f", as {c.model(o.model).lower()}. "
-        + (f"Why: {why} " if why else "")
         + f"It scores {fmt.number(o.scores.total, 1)} out of 100 against the principles and "
         f"criteria. Procurement: {(o.procurement.wording or o.procurement.route).lower()}. "
         f"Savings start after {fmt.months(m.months_to_first_saving)}"
