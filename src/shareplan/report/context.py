@@ -88,6 +88,15 @@ class Context:
             f"together (weighted {value} and {npv}, each scaled to its best possible total)"
         )
 
+    def objective_short(self) -> str:
+        """What the programme maximises in a few words, for a chart's legend."""
+        return {
+            "npv": "net present value",
+            "value": "criteria score",
+            "early_savings": "early savings",
+            "blend": "criteria score and net present value together",
+        }[self.results.programme.objective.kind]
+
     # ----------------------------------------------------------------- dates and settings
 
     @property

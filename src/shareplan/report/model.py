@@ -127,9 +127,11 @@ class FrontierPoint:
 
 @dataclass(frozen=True, slots=True)
 class SpeedFrontier:
-    """Non-dominated programmes between savings in 12 months (x) and NPV (y)."""
+    """Non-dominated programmes between savings in 12 months (x) and NPV (y); ``maximises`` is
+    what the proposed programme was chosen for, in a few words for the legend."""
 
     points: tuple[FrontierPoint, ...]
+    maximises: str = ""
 
 
 @dataclass(frozen=True, slots=True)

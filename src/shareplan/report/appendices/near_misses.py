@@ -116,7 +116,7 @@ def frontier_figure(c: Context, chosen: ChosenProgramme) -> Figure:
         "Speed against savings: the proposed programme (star) and the programmes no other "
         "beats on both",
         alt,
-        SpeedFrontier(pts),
+        SpeedFrontier(pts, c.objective_short()),
         Table(
             "Frontier programmes",
             ("Savings within 12 months", "Net present value", "Projects", "Proposed"),

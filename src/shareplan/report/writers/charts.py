@@ -71,15 +71,15 @@ def _figure(height: float) -> Figure:
 def _savings(fig: Figure, c: SavingsBands) -> None:
     ax = fig.add_subplot()
     x = list(range(len(c.years)))
-    ax.fill_between(x, c.p10, c.p90, color=SKY, alpha=0.45, label="P10 to P90 range", linewidth=0)
-    ax.plot(x, c.p50, color=BLUE, linewidth=2, marker="o", markersize=3, label="P50 (central)")
-    ax.plot(x, c.p10, color=BLUE, linewidth=0.8, linestyle="--", label="P10 and P90")
+    ax.fill_between(x, c.p10, c.p90, color=SKY, alpha=0.45, label="Low to high case", linewidth=0)
+    ax.plot(x, c.p50, color=BLUE, linewidth=2, marker="o", markersize=3, label="Central case")
+    ax.plot(x, c.p10, color=BLUE, linewidth=0.8, linestyle="--", label="Low and high cases")
     ax.plot(x, c.p90, color=BLUE, linewidth=0.8, linestyle="--")
     ax.set_xticks(
         x, list(c.years), rotation=45 if len(x) > 6 else 0, ha="right" if len(x) > 6 else "center"
     )
     ax.yaxis.set_major_formatter(_money_axis)
-    ax.set_ylabel("Savings in the year (real prices)")
+    ax.set_ylabel("Net savings in the year (real prices)")
     ax.set_ylim(bottom=min(0.0, *c.p10))
     ax.grid(axis="y", color=GRID, linewidth=0.5)
     fig.legend(loc="outside lower center", ncols=3, frameon=False)
@@ -106,7 +106,7 @@ def _frontier(fig: Figure, c: SpeedFrontier) -> None:
                 color=VERMILION,
                 markeredgecolor=INK,
                 linestyle="none",
-                label="Proposed programme",
+                label="Proposed programme" + (f" (maximises {c.maximises})" if c.maximises else ""),
             )
             ax.annotate(
                 "Proposed",
