@@ -3,46 +3,59 @@ report) and the evidence published after the meeting, listed but not cited."""
 
 from __future__ import annotations
 
-from shareplan.business_case import Assumption
 from shareplan.evidence import ResolvedParameter
 from shareplan.report import outline
-from shareplan.report.appendices.business_cases import assumption_label, shown
+from shareplan.report.appendices.business_cases import shown
 from shareplan.report.context import Context
 from shareplan.report.dating import is_later, short_citation
 from shareplan.report.model import Block, Section, Table, notice, p
+from shareplan.report.sections.background import INTERNAL, PUBLISHED
 
 KEY = "appendix-assumptions"
 WORKBOOK = "assumptions.xlsx"
 
 
+LEFT_OUT = ("assessment.", "risks.", "procurement.")
+"""Assumptions the summary leaves to the workbook: the scoring scales (Appendix 4 gives the
+weights), the risk register's defaults (section 17) and the procurement rules (section 12)."""
+BOUNDS = ("low", "central", "high")
+
+
 def summary_rows(c: Context) -> list[tuple[str, str, str]]:
-    """Each assumption the priority projects use, once: its value when they share it, otherwise
-    that it varies by project."""
-    by_key: dict[str, list[Assumption]] = {}
+    """The assumptions the priority projects' costs and savings rest on, one row each: a range's
+    low, central and high values together, and "varies by project" where projects differ."""
+    rows: dict[str, dict[str, set[str]]] = {}
+    grades: dict[str, str] = {}
     for oid in c.selected:
         for a in c.opp(oid).business_case.assumptions:
-            by_key.setdefault(a.key, []).append(a)
-    rows = []
-    for found in by_key.values():
-        first = found[0]
-        values = {repr(a.value) for a in found}
-        value = shown(first.value, first.unit) if len(values) == 1 else "varies by project"
-        rows.append(
-            (
-                assumption_label(first),
-                value,
-                str(first.confidence or first.origin).replace("_", " "),
-            )
-        )
-    return rows
+            if a.key.startswith(LEFT_OUT):
+                continue
+            bound = a.key.rsplit(".", 1)[-1]
+            bound = bound if bound in BOUNDS else ""
+            label = a.description
+            rows.setdefault(label, {}).setdefault(bound, set()).add(shown(a.value, a.unit))
+            grades[label] = str(a.confidence or a.origin).replace("_", " ")
+    out = []
+    for label, values in rows.items():
+        if any(len(v) > 1 for v in values.values()):
+            value = "varies by project (see the workbook)"
+        elif set(values) <= {""}:
+            value = next(iter(values[""]))
+        else:
+            value = " / ".join(f"{b} {next(iter(values[b]))}" for b in BOUNDS if b in values)
+        out.append((label, value, grades[label]))
+    return out
 
 
 def later_evidence(c: Context) -> list[tuple[str, str]]:
     """Sources dated after the meeting, each once, with what they support."""
     seen: dict[str, str] = {}
     for param in c.results.parameters:
-        if isinstance(param, ResolvedParameter) and is_later(
-            param.source, param.valid_from, c.meeting_date
+        if (
+            isinstance(param, ResolvedParameter)
+            and str(param.confidence) in PUBLISHED
+            and not any(word in param.source.lower() for word in INTERNAL)
+            and is_later(param.source, param.valid_from, c.meeting_date)
         ):
             seen.setdefault(short_citation(param.source), param.description)
     return sorted(seen.items())

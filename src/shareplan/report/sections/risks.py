@@ -83,20 +83,29 @@ def register(c: Context) -> Table | None:
             )
         )
     rows.sort(key=lambda x: x[0])
-    return Table(
-        "Risk register of the programme (rating = likelihood x impact, each scored 1 to 5; the "
-        "worst rating among the projects it applies to)",
-        (
-            "Category",
-            "Risk",
-            "Projects",
-            "Rating",
-            "Mitigation",
-            "Rating after mitigation",
-            "Owner",
-        ),
-        tuple(r for _, r in rows),
+    header = (
+        "Category",
+        "Risk",
+        "Projects",
+        "Rating",
+        "Mitigation",
+        "Rating after mitigation",
+        "Owner",
     )
+    caption = (
+        "Risk register of the programme (rating = likelihood x impact, each scored 1 to 5; the "
+        "worst rating among the projects it applies to)"
+    )
+    body = [r for _, r in rows]
+    if all(r[2] == "all priority projects" for r in body):
+        # the column would say the same on every row: the caption says it once
+        header = header[:2] + header[3:]
+        body = [r[:2] + r[3:] for r in body]
+        caption = (
+            "Risk register: the risks every priority project shares (rating = likelihood x "
+            "impact, each scored 1 to 5)"
+        )
+    return Table(caption, header, tuple(body))
 
 
 TRADING_SHARE = 0.2
@@ -182,7 +191,8 @@ def risks(c: Context) -> Section:
         )
     blocks.append(
         p(
-            f"The savings are estimates: {outline.ref('finance')} shows their range, and each "
+            f"The savings are estimates: {outline.ref('appendix-robustness')} shows their range, "
+            "and each "
             f"project's page in {outline.ref('appendix-projects')} says how far its estimates "
             "could move before it stopped being worth doing."
         )

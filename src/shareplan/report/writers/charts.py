@@ -157,7 +157,17 @@ def _gantt(fig: Figure, c: Gantt) -> None:
     ax.invert_yaxis()
     ax.set_xlabel(f"Months from {c.start_label}")
     ax.axvline(12, color=INK, linewidth=0.8, linestyle=":")
-    ax.text(12.3, -0.6, "12 months", color=INK, fontsize=8, va="bottom")
+    # above the plot area, so the frame never strikes through the words
+    ax.annotate(
+        "12 months",
+        xy=(12, 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, 2),
+        textcoords="offset points",
+        color=INK,
+        fontsize=8,
+        va="bottom",
+    )
     ax.grid(axis="x", color=GRID, linewidth=0.5)
     fig.legend(loc="outside lower center", ncols=3, frameon=False)
 
