@@ -3,12 +3,15 @@ the business cases, the risk analysis and the choice of programme."""
 
 from __future__ import annotations
 
+import re
+
 from shareplan.report import formatting as fmt
 from shareplan.report import outline
 from shareplan.report.context import Context
 from shareplan.report.model import Block, Section, Table, p
 
 KEY = "appendix-method"
+YEARLY = re.compile(r" in year \d+$")
 
 
 def method(c: Context) -> Section:
@@ -65,5 +68,10 @@ def _rules(c: Context) -> str:
     chosen = c.chosen or c.infeasible
     if chosen is None or c.chosen is None:
         return ""
-    labels = [c.rule(u.label) for u in c.chosen.constraint_use]
-    return f": {fmt.listing(labels)}" if labels else ""
+    labels: dict[str, int] = {}
+    for use in c.chosen.constraint_use:
+        # a yearly rule with the same limit every year is one rule "in each year"
+        label = YEARLY.sub("", c.rule(use.label))
+        labels[label] = labels.get(label, 0) + 1
+    words = [f"{k} in each year" if n > 1 else k for k, n in labels.items()]
+    return f": {fmt.listing(words)}" if words else ""
