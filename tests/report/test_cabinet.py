@@ -285,3 +285,21 @@ def test_assumptions_workbook_lists_every_figure(
     chosen = rotherham_typed.chosen
     assert chosen is not None
     assert len(flows) == 1 + len(chosen.selected_ids) * rotherham_typed.scenario.horizon_years
+
+
+def test_word_tables_hold_together(word: Any) -> None:
+    """In Word too: no row breaks across pages, the header row repeats, and a short table is kept
+    whole (each row kept with the next) while a long one keeps its header with its first rows."""
+    for table in word.tables:
+        rows = table.rows
+        for row in rows:
+            assert row._tr.trPr is not None and row._tr.trPr.xpath("./w:cantSplit")
+        kept = [
+            all(p.paragraph_format.keep_with_next for c in row.cells for p in c.paragraphs)
+            for row in rows
+        ]
+        body = len(rows) - 1
+        if body <= 14:
+            assert all(kept[:-1]) and not kept[-1]
+        else:
+            assert all(kept[:3])
