@@ -223,7 +223,11 @@ def shown(value: Any, unit: str = "") -> str:
         and len(value) <= 4
         and all(isinstance(v, str | int | float) for v in value.values())
     ):
-        return "; ".join(f"{str(k).replace('_', ' ')}: {shown(v)}" for k, v in value.items())
+        return "; ".join(
+            f"{str(k).replace('_', ' ')}: {shown(v)}"
+            for k, v in value.items()
+            if v not in ("", None)
+        )
     return "a table (see the evidence base)"
 
 

@@ -10,7 +10,7 @@ from shareplan.report import outline
 from shareplan.report.context import Context
 from shareplan.report.model import Block, Money, Run, Section, Table, notice, p
 from shareplan.report.sections.implications import staff_move
-from shareplan.report.sections.proposals import reason
+from shareplan.report.sections.proposals import gantt_figure, reason
 from shareplan.report.sections.risks import project_risks
 
 KEY = "appendix-projects"
@@ -30,7 +30,10 @@ def projects(c: Context) -> Section:
                 f"is in {outline.ref('appendix-assumptions')} and the assumptions workbook."
             )
         ],
-        [page(c, oid, reasons.get(oid, "")) for oid in c.selected],
+        [
+            Section("Timeline", (gantt_figure(c),), key="projects-timeline"),
+            *(page(c, oid, reasons.get(oid, "")) for oid in c.selected),
+        ],
     )
 
 

@@ -48,7 +48,12 @@ def proposals(c: Context) -> Section:
         blocks.append(notice("The priority projects"))
     else:
         children = [brief(c, oid) for oid in c.selected]
-        children.append(Section("Timeline", (gantt_figure(c),), key="proposals-timeline"))
+        blocks.append(
+            p(
+                "The summary table gives when each project's savings start; "
+                f"{outline.ref('appendix-projects')} shows the whole programme's timeline."
+            )
+        )
     return outline.body_section("proposals", blocks, children)
 
 

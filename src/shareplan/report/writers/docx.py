@@ -220,10 +220,9 @@ def _section(
     level: int,
     numbers: Mapping[str, int],
     pngs: Mapping[str, bytes],
-    first_on_page: bool = False,
 ) -> None:
     heading = doc.add_heading(s.heading, level=min(level, 9))
-    if s.new_page and not first_on_page:
+    if s.new_page:
         heading.paragraph_format.page_break_before = True
     for block in s.blocks:
         if isinstance(block, Paragraph):
@@ -233,7 +232,7 @@ def _section(
         else:
             _figure(doc, block, numbers[block.key], pngs[block.key])
     for child in s.children:
-        _section(doc, child, level + 1, numbers, pngs, first_on_page=child is s.children[0])
+        _section(doc, child, level + 1, numbers, pngs)
 
 
 def write_docx(
