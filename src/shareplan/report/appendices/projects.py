@@ -48,6 +48,7 @@ def page(c: Context, oid: str, why: str) -> Section:
             f"How: {c.model(o.model).lower()}." + (f" Why chosen: {why}" if why else "")
         ),
         _figures(c, oid),
+        _cash_flows(c, oid),
         p(_timeline(c, oid)),
         p(
             f"Procurement: {o.procurement.wording or o.procurement.route}."
@@ -60,9 +61,12 @@ def page(c: Context, oid: str, why: str) -> Section:
         ),
     ]
     own = project_risks(c, oid)
+    shared = f"the risks every project shares are in {outline.ref('risks')}"
     if own:
-        blocks.append(p("Its own risks:"))
+        blocks.append(p(f"Its own risks ({shared}):"))
         blocks += [p(f"{text} Owner: {owner}.", kind="bullet") for text, owner in own]
+    else:
+        blocks.append(p(f"Risks: no risk particular to this project; {shared}."))
     moves = [s for s in (_switching(s) for s in bc.switching_values) if s]
     if moves:
         blocks.append(
@@ -103,6 +107,29 @@ def _figures(c: Context, oid: str) -> Table:
         ("Posts released", fmt.number(m.fte_released)),
     ]
     return Table("Key figures", ("Measure", "Value"), tuple(rows), (False, True))
+
+
+def _cash_flows(c: Context, oid: str) -> Table:
+    """The project's own yearly cash flows (optimism bias included, real prices)."""
+    years = c.opp(oid).business_case.adjusted.years
+    rows: list[tuple[Run, ...]] = []
+    for i, y in enumerate(years):
+        path = c.opp_path(oid, "business_case", "adjusted", "years", i)
+        rows.append(
+            (
+                y.label or c.year(i),
+                Money(y.total_cost, (*path, "total_cost")),
+                Money(y.benefits, (*path, "benefits")),
+                Money(y.net, (*path, "net")),
+                Money(y.cumulative_net, (*path, "cumulative_net")),
+            )
+        )
+    return Table(
+        "Cash flows by year (real prices)",
+        ("Year", "Costs", "Savings and income", "Net", "Cumulative net"),
+        tuple(rows),
+        (False, True, True, True, True),
+    )
 
 
 def _timeline(c: Context, oid: str) -> str:
