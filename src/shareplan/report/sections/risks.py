@@ -83,7 +83,7 @@ def register(c: Context) -> Table | None:
             )
         )
     rows.sort(key=lambda x: x[0])
-    header = (
+    header: tuple[str, ...] = (
         "Category",
         "Risk",
         "Projects",
