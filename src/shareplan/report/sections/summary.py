@@ -54,10 +54,10 @@ def summary(c: Context) -> Section:
         Money(chosen.totals.npv, ("programme", "totals", "npv")),
         ".",
     ]
+    blocks.append(projects_table(c))
     blocks.append(p(*runs))
     blocks += _cash(c)
     blocks.append(quick_win_sentence(c))
-    blocks.append(projects_table(c))
     blocks += _concerns(c)
     blocks += _not_recommended(c)
     return outline.body_section("summary", blocks)
