@@ -26,6 +26,14 @@ def _cell(value: Any) -> Any:
 
 def write_workbook(c: Context, path: Path) -> Path:
     book = Workbook(write_only=True)
+    _parameters(book, c)
+    _projects(book, c)
+    book.save(str(path))
+    return path
+
+
+def _parameters(book: Workbook, c: Context) -> None:
+    """Every setting and evidence figure, with its source, date and whether it is later evidence."""
     sheet = book.create_sheet("Assumptions")
     sheet.append(
         [
@@ -56,6 +64,10 @@ def write_workbook(c: Context, path: Path) -> Path:
                 else None,
             ]
         )
+
+
+def _projects(book: Workbook, c: Context) -> None:
+    """Each priority project's own assumptions and its yearly cash flows."""
     own = book.create_sheet("Project assumptions")
     own.append(["Project", "Key", "Description", "Value", "Unit", "Confidence", "Source"])
     flows = book.create_sheet("Cash flows")
@@ -98,5 +110,3 @@ def write_workbook(c: Context, path: Path) -> Path:
                     round(y.present_value, 2),
                 ]
             )
-    book.save(str(path))
-    return path
