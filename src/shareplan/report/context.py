@@ -29,10 +29,6 @@ class Context:
 
     results: Results
 
-    @classmethod
-    def of(cls, results: Results) -> Context:
-        return cls(results)
-
     # ----------------------------------------------------------------- the results' parts
 
     @property

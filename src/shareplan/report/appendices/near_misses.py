@@ -3,6 +3,7 @@ between early savings and net present value."""
 
 from __future__ import annotations
 
+from shareplan.programme.records import NearMiss
 from shareplan.report import formatting as fmt
 from shareplan.report import outline
 from shareplan.report.context import Context
@@ -18,7 +19,7 @@ from shareplan.report.model import (
     notice,
     p,
 )
-from shareplan.results.programme import ChosenProgramme, NearMiss
+from shareplan.results.programme import ChosenProgramme
 
 KEY = "appendix-alternatives"
 

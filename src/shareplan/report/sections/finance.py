@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from shareplan.programme.records import Totals
 from shareplan.report import formatting as fmt
 from shareplan.report import outline
 from shareplan.report.context import Context
@@ -25,7 +26,6 @@ from shareplan.report.model import (
     total,
 )
 from shareplan.report.sections.recommendations import funding_source
-from shareplan.results.programme import Totals
 
 
 @dataclass(frozen=True, slots=True)

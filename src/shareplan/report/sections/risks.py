@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from shareplan.business_case import Risk
 from shareplan.report import formatting as fmt
 from shareplan.report import outline
@@ -47,30 +49,31 @@ def rating(r: Risk, residual: bool = False) -> str:
     return f"{r.rating} ({r.likelihood} x {r.impact})"
 
 
-def register(c: Context) -> Table | None:
-    """One register for the programme: each risk once, with the projects it touches and its
-    worst rating among them (the seed's risks are raised for every project, so listing them
-    project by project would repeat them six times)."""
+def register(c: Context, ids: Sequence[str], *, shared_only: bool = False) -> Table | None:
+    """One register for the projects ``ids``: each risk once, with the projects it touches and
+    its worst rating among them (the seed's risks are raised for every project, so listing them
+    project by project would repeat them six times). With ``shared_only``, only those raised for
+    every opportunity (the programme's register; each project's own are listed beside it)."""
     grouped: dict[str, list[tuple[str, Risk]]] = {}
-    for oid in c.selected:
+    for oid in ids:
         for r in c.opp(oid).risks.risks:
-            if r.raised_by == "seed":  # the others are in each project's own list
+            if not shared_only or r.raised_by == "seed":
                 grouped.setdefault(r.id, []).append((oid, r))
     if not grouped:
         return None
-    n = len(c.selected)
+    n = len(ids)
     rows: list[tuple[tuple[float, int], tuple[Run, ...]]] = []
     for entries in grouped.values():
         worst = max(entries, key=lambda e: e[1].rating)[1]
-        ids = [oid for oid, _ in entries]
+        touched = [oid for oid, _ in entries]
         where = (
             "all priority projects"
-            if len(ids) == n and n > 1
-            else fmt.listing([c.short(i) for i in ids])
+            if len(touched) == n and n > 1
+            else fmt.listing([c.short(i) for i in touched])
         )
         rows.append(
             (
-                (-worst.rating, -len(ids)),
+                (-worst.rating, -len(touched)),
                 (
                     category(worst.category),
                     worst.description + (f" ({worst.trigger})" if worst.trigger else ""),
@@ -165,7 +168,7 @@ def risks(c: Context) -> Section:
     if concentration:
         blocks.append(p("Risks to the programme as a whole:"))
         blocks += [p(r.message, kind="bullet") for r in concentration]
-    table = register(c)
+    table = register(c, c.selected, shared_only=True)
     if table:
         blocks.append(table)
     rows = [
