@@ -442,6 +442,7 @@ def test_house_template(tmp_path: Path, infeasible_results: Results) -> None:
 
     house = docx.Document()
     house.sections[0].header.paragraphs[0].text = "Rotherham MBC letterhead"
+    house.sections[0].footer.paragraphs[0].text = "Riverside House, Main Street"
     house.styles["Heading 1"].font.name = "Arial Black"
     house.add_paragraph("Old body text that must go")
     template = tmp_path / "house.docx"
@@ -451,6 +452,8 @@ def test_house_template(tmp_path: Path, infeasible_results: Results) -> None:
     path = write_docx(report, pngs, tmp_path / "out.docx", template)
     out = docx.Document(str(path))
     assert out.sections[0].header.paragraphs[0].text == "Rotherham MBC letterhead"
+    assert out.sections[0].footer.paragraphs[0].text == "Riverside House, Main Street"
+    assert 'w:instr="PAGE"' in out.sections[0].footer._element.xml  # page numbers below it
     assert out.styles["Heading 1"].font.name == "Arial Black"
     assert "Old body text that must go" not in [p.text for p in out.paragraphs]
 

@@ -119,22 +119,24 @@ def _running_header_and_footer(doc: DocxDocument, report: Report) -> None:
     """Title, meeting and date at the head of every page; page x of y and when the report was
     generated at its foot. An authority template's own letterhead stays above the line."""
     for section in doc.sections:
-        header = (
-            section.header.add_paragraph()
-            if section.header.paragraphs[0].text
-            else (section.header.paragraphs[0])
-        )
+        header = _free_paragraph(section.header)
         header.text = f"{report.title} – {report.meeting}" if report.meeting else report.title
         for r in header.runs:
             r.font.size = Pt(8)
-        footer = section.footer.paragraphs[0]
-        footer.text = ""
+        footer = _free_paragraph(section.footer)
         footer.add_run("Page ").font.size = Pt(8)
         _field(footer, "PAGE")
         footer.add_run(" of ").font.size = Pt(8)
         _field(footer, "NUMPAGES")
         generated = f"Generated on {report.created} by {report.generator}"
         footer.add_run(f"\t\t{generated}").font.size = Pt(8)
+
+
+def _free_paragraph(part: Any) -> Any:
+    """The header's or footer's empty first paragraph, or a new one below what a house template
+    already put there (its letterhead or address stays)."""
+    first = part.paragraphs[0]
+    return part.add_paragraph() if first.text or first._p.xpath(".//w:drawing") else first
 
 
 def _cant_split(row: Any) -> None:
