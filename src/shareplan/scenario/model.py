@@ -102,6 +102,8 @@ class Authority(Frozen):
     directorate: str = ""
     contact: str = ""
     corporate_priorities: tuple[str, ...] = ()
+    funding_source: str = ""
+    forward_plan_reference: str = ""
 
     @model_validator(mode="after")
     def _project_range(self) -> Authority:

@@ -278,6 +278,17 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
         Kind.LIST,
         "The authority's corporate priorities (ids used in the services sheet)",
     ),
+    Column(
+        "funding_source",
+        Kind.TEXT,
+        "Where the one-off costs are to be funded from (a reserve, the capital programme)",
+    ),
+    Column(
+        "forward_plan_reference",
+        Kind.TEXT,
+        "The decision's reference in the Forward Plan of key decisions (blank: not a key decision "
+        "yet entered)",
+    ),
 )
 
 SERVICE_COLUMNS: tuple[Column, ...] = (

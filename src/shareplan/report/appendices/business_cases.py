@@ -1,5 +1,7 @@
-"""Appendix 1: each priority project's Green Book business case: its own assumptions, cash flows,
-measures, switching values and tornado chart."""
+"""One opportunity's Green Book business case in full: its own assumptions, cash flows, measures,
+switching values and tornado chart. The Cabinet report gives each priority project one page
+(:mod:`shareplan.report.appendices.projects`) and the full list of assumptions in a workbook;
+this full form is for ``shareplan explain`` and for the workbook's labels (:func:`shown`)."""
 
 from __future__ import annotations
 
@@ -221,7 +223,11 @@ def shown(value: Any, unit: str = "") -> str:
         and len(value) <= 4
         and all(isinstance(v, str | int | float) for v in value.values())
     ):
-        return "; ".join(f"{str(k).replace('_', ' ')}: {shown(v)}" for k, v in value.items())
+        return "; ".join(
+            f"{str(k).replace('_', ' ')}: {shown(v)}"
+            for k, v in value.items()
+            if v not in ("", None)
+        )
     return "a table (see the evidence base)"
 
 
