@@ -14,6 +14,7 @@ weighted sum, labelled as such: neither rewarded nor silently zero.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -597,9 +598,11 @@ def rationale(
         vcs = [p for p in partners if p.sector == Sector.VOLUNTARY_COMMUNITY]
         return f"with {_names(vcs)}" if vcs else "no voluntary or community sector partner"
     if criterion == "quick_win":
+        if not math.isfinite(lead_months):
+            return "the business case's savings never reach the quick-win share: no quick win"
         return (
-            f"savings expected to begin in about {lead_months:.0f} months ({lead_source}); "
-            f"full marks within {settings.quick_win_full_months:.0f}"
+            f"savings expected in about {lead_months:.0f} months ({lead_source}); full marks, "
+            f"and a quick win, within {settings.quick_win_full_months:.0f}"
         )
     if criterion == "benefit_cost_speed":
         return f"the model's typical saving and a start in about {lead_months:.0f} months ({lead_source})"

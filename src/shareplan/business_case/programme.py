@@ -81,21 +81,21 @@ def simulate_programme(
             np.array([c.saving_share.high for c in cases]),
         ),
         cost_multiplier=(
-            np.array([c.cost_multiplier.low / c.cost_multiplier.central for c in cases]),
-            np.ones(len(cases)),
-            np.array([c.cost_multiplier.high / c.cost_multiplier.central for c in cases]),
+            np.array([c.cost_multiplier.low for c in cases]),
+            np.array([c.cost_multiplier.central for c in cases]),
+            np.array([c.cost_multiplier.high for c in cases]),
         ),
         delay_months=(
-            np.array([c.delay_months.low - c.delay_months.central for c in cases]),
-            np.zeros(len(cases)),
-            np.array([c.delay_months.high - c.delay_months.central for c in cases]),
+            np.array([c.delay_months.low for c in cases]),
+            np.array([c.delay_months.central for c in cases]),
+            np.array([c.delay_months.high for c in cases]),
         ),
         correlation=float(cases[0].monte_carlo.correlation) if cases[0].monte_carlo else 0.0,
         trading_volume=_triple([c.trading_volume for c in cases]),
         trading_margin=_triple([c.trading_margin for c in cases]),
     )
-    # The drawn inputs replace the base share and multiply/add to the base multiplier/delay.
-    base = base.replace(cost_multiplier=np.ones(len(cases)), delay_months=np.zeros(len(cases)))
+    # The drawn inputs replace the base share and multiply/add to the headline's multiplier and
+    # delay: the cost and delay ranges are the spread around the headline (mean 1 and 0).
     draws = simulate_yearly_net(base, ranges, n_years, n_draws, seed, distribution)
     total = draws.sum(axis=1)
     p10, p50, p90 = np.percentile(total, (10, 50, 90), axis=0)

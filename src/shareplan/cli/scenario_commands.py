@@ -23,6 +23,14 @@ ScenarioArg = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+EvidenceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--evidence",
+        help="A folder holding an edited copy of the evidence base (default: the shipped one).",
+        file_okay=False,
+    ),
+]
 
 
 @app.command()
@@ -38,10 +46,15 @@ def template(
 
 
 @app.command()
-def validate(scenario: ScenarioArg, as_json: JsonOpt = False) -> None:
-    """Check a scenario and list every problem at once. Exit 0 when valid, 2 when not."""
+def validate(
+    scenario: ScenarioArg, as_json: JsonOpt = False, evidence_folder: EvidenceOpt = None
+) -> None:
+    """Check a scenario and list every problem at once. Exit 0 when valid, 2 when not.
+
+    Warnings (figures that look wrong but may be right) are listed and do not fail the check.
+    """
     try:
-        evidence = load_evidence()
+        evidence = load_evidence(evidence_folder)
         loaded = load_scenario(scenario, evidence)
         raise_if_any(pipeline.check_scenario(loaded, evidence))
     except InputError as exc:
