@@ -50,7 +50,8 @@ def portfolio(n: int) -> tuple[FlowInputs, Ranges]:
         procurement_cost=rng.choice([0.0, 15_000.0, 60_000.0], n),
         ict_cost=baseline * rng.uniform(0.0, 0.1, n),
         exit_cost_full=fte * 0.6 * 24_000,
-        ict_uplift=np.full(n, 2.0), team_uplift=np.full(n, 2.0),
+        ict_uplift=np.full(n, 2.0),
+        team_uplift=np.full(n, 2.0),
         duration_uplift=np.full(n, 0.54),
         operating_uplift=np.where(rng.random(n) < 0.2, 0.41, 0.0),
     )

@@ -533,7 +533,12 @@ def overridden(*pairs: tuple[str, float | str], **authority: Any) -> Scenario:
         ("costs.project_team_cost_ratio", -1.0, "cannot be negative", "0 or more"),
         ("montecarlo.distribution", 3.0, "is text", "text"),
         ("montecarlo.distribution", "normal", "'normal'", "triangular, pert"),
-        ("optimism.project_types.public_private.operating", "rockets", "no optimism", "outsourcing"),
+        (
+            "optimism.project_types.public_private.operating",
+            "rockets",
+            "no optimism",
+            "outsourcing",
+        ),
         (
             "optimism.cost_categories.redundancy_pension.project_type",
             "rockets",

@@ -34,7 +34,8 @@ def base(n: int = 3) -> FlowInputs:
         procurement_cost=np.full(n, 15_000.0),
         ict_cost=np.full(n, 60_000.0),
         exit_cost_full=np.full(n, 400_000.0),
-        ict_uplift=np.full(n, 2.0), team_uplift=np.full(n, 2.0),
+        ict_uplift=np.full(n, 2.0),
+        team_uplift=np.full(n, 2.0),
         duration_uplift=np.full(n, 0.54),
     )
 

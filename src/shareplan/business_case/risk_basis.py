@@ -4,9 +4,8 @@ Monte Carlo draws only what the uplift does not already cover.
 The evidence gives a range for the one-off cost (a multiplier on the estimate) and for the delay
 before savings begin. Their means above the central estimate are the *expected* overrun and
 slippage: the same systematic optimism the Green Book's uplifts stand for. Counting both would count
-the risk twice, so the split follows the mitigated shares (Green Book supplementary guidance:
-"adjustments ... should be reduced as more reliable estimates of relevant costs are built up and
-project specific risk work is undertaken"):
+the risk twice, so the split follows the mitigated shares (Green Book 5.43-5.46: the uplifts "should not be 'locked
+in' but can be reduced as an appraisal develops and the cost of specific risks are identified"):
 
 * the share ``1 - m`` not yet mitigated is covered by the uplift (``upper x (1 - m)``);
 * the share ``m`` mitigated by quantified risk work enters the headline as the expected value of
@@ -153,5 +152,11 @@ def gap_sentence(
         reason = (
             "slippage and overrun have a long tail, and savings that come late are worth less "
             "once discounted"
+        )
+    if (p50 < 0) != (headline < 0):
+        signs = ("positive", "negative") if headline >= 0 else ("negative", "positive")
+        return (
+            f"The headline net present value is {signs[0]} but the median of the risk analysis "
+            f"is {signs[1]}, because {reason}."
         )
     return f"The median is {abs(gap):.0%} {side} the headline because {reason}."

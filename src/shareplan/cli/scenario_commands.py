@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from shareplan import pipeline
+from shareplan.business_case.staffing import cost_per_fte_warnings
 from shareplan.cli.app import app
 from shareplan.cli.common import console, print_json, print_table, user_errors
 from shareplan.errors import InputError, Problem, raise_if_any
@@ -64,6 +65,7 @@ def validate(
         with user_errors():
             raise
         return
+    warnings = cost_per_fte_warnings(loaded, evidence)
     summary = {
         "valid": True,
         "authority": loaded.authority.name,
@@ -72,6 +74,7 @@ def validate(
         "bundles": len(loaded.bundles),
         "declared_opportunities": len(loaded.opportunities),
         "problems": [],
+        "warnings": [w.to_dict() for w in warnings],
     }
     if as_json:
         print_json(summary)
@@ -81,6 +84,8 @@ def validate(
         f"{summary['partners']} partners, {summary['bundles']} bundles, "
         f"{summary['declared_opportunities']} declared opportunities."
     )
+    for warning in warnings:
+        console.print(f"[yellow]Warning:[/] {warning}", markup=True, highlight=False)
 
 
 @app.command()

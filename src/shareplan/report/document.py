@@ -1449,7 +1449,9 @@ def _business_case(c: _Context, oid: str, common: set[str]) -> Section:
         rows_m.append(("Payback", str(measures.get("payback_label") or "not within the period")))
         mc = bc.get("monte_carlo") or {}
         for key, label in (
+            ("mean", "Net present value, expected (mean of the risk analysis)"),
             ("p10", "Net present value, low (P10)"),
+            ("p50", "Net present value, median (P50)"),
             ("p90", "Net present value, high (P90)"),
         ):
             if _num(mc.get(key)) is not None:
@@ -1463,12 +1465,13 @@ def _business_case(c: _Context, oid: str, common: set[str]) -> Section:
                     fmt.percent(mc["prob_quick_win"]),
                 )
             )
-        children.append(
-            Section(
-                "Measures",
-                (Table("Appraisal measures", ("Measure", "Value"), tuple(rows_m), (False, True)),),
-            )
-        )
+        measures_blocks: list[Block] = [
+            Table("Appraisal measures", ("Measure", "Value"), tuple(rows_m), (False, True))
+        ]
+        if mc.get("gap_explanation"):
+            # the headline and the risk analysis share one basis; say why their medians differ
+            measures_blocks.append(_p(str(mc["gap_explanation"])))
+        children.append(Section("Measures", tuple(measures_blocks)))
     blocks_s: list[Block] = []
     switching = [s for s in bc.get("switching_values") or [] if isinstance(s, Mapping)]
     if switching:
@@ -1476,7 +1479,7 @@ def _business_case(c: _Context, oid: str, common: set[str]) -> Section:
         def value(i: int, s: Mapping[str, Any], key: str) -> Run:
             v = _num(s.get(key))
             if v is None:
-                return "none in range"
+                return "none (see below)" if key == "switching_value" and s.get("note") else "none"
             return _input_value(v, str(s.get("unit", "")), (*base, "switching_values", i, key))
 
         blocks_s.append(
@@ -1496,6 +1499,9 @@ def _business_case(c: _Context, oid: str, common: set[str]) -> Section:
                 (False, True, True, True),
             )
         )
+        for s in switching:
+            if _num(s.get("switching_value")) is None and s.get("note"):
+                blocks_s.append(_p(str(s["note"])))
     tornado = _tornado_figure(c, oid)
     if tornado:
         blocks_s.append(tornado)

@@ -293,14 +293,6 @@ SERVICE_COLUMNS: tuple[Column, ...] = (
     ),
     Column("gross_cost", Kind.NUMBER, "Annual gross cost", True, "£ a year", minimum=0),
     Column("fte", Kind.NUMBER, "Staff, full-time equivalent", True, "FTE", minimum=0),
-    Column(
-        "staff_cost",
-        Kind.NUMBER,
-        "Annual staff cost (pay and on-costs), if known; blank: the evidence's staff share of "
-        "gross cost for the kind of service",
-        unit="£ a year",
-        minimum=0,
-    ),
     Column("platforms", Kind.LIST, "Systems platforms the service runs on (e.g. SAP; Oracle)"),
     Column(
         "track_record",
@@ -315,18 +307,26 @@ SERVICE_COLUMNS: tuple[Column, ...] = (
         "early_intervention", Kind.BOOL, "Early intervention and prevention service", default="no"
     ),
     Column(
-        "light_touch",
-        Kind.BOOL,
-        "A Part B (to 2015) or light-touch (from 2015) service for procurement: social, health, "
-        "education, cultural, sporting, legal and the other services the regulations list",
-        default="no",
-    ),
-    Column(
         "geography",
         Kind.ENUM,
         "Natural geography of the service",
         choices=_enum(ServiceGeography),
         default="borough",
+    ),
+    Column(
+        "staff_cost",
+        Kind.NUMBER,
+        "Annual staff cost (pay and on-costs), if known; blank: the evidence's staff share of "
+        "gross cost for the kind of service",
+        unit="£ a year",
+        minimum=0,
+    ),
+    Column(
+        "light_touch",
+        Kind.BOOL,
+        "A Part B (to 2015) or light-touch (from 2015) service for procurement: social, health, "
+        "education, cultural, sporting, legal and the other services the regulations list",
+        default="no",
     ),
     *TRAIT_COLUMNS,
     Column(
