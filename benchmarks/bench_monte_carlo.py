@@ -1,10 +1,13 @@
 """Benchmark: Monte Carlo of 2,000 opportunities x 10,000 draws x 10 years.
 
-Target on 2 cores: under 10 s and under 2 GiB. About one opportunity in ten trades, and its trading
+Target on 2 cores: under 3 s and under 2 GiB. About one opportunity in ten trades, and its trading
 income (buyers' volume and net margin) is drawn too. Prints the wall time (one thread and two), the peak
 memory traced by tracemalloc (numpy reports its buffers to it) and the process's peak resident set,
-and the speed-up over two straightforward baselines timed in the same run on a subset and scaled:
+and the speed-up over three baselines timed in the same run on a subset and scaled:
 
+* the previous inner loop: the same draws in chunks of 1,000,000 cells, each turned into model
+  inputs and valued by the general closed form (``cashflow.npv_and_start`` and
+  ``cashflow.quick_win``), without the kernel's once-per-simulation constants;
 * a per-opportunity, per-draw Python loop over the yearly cash-flow model;
 * a per-opportunity loop, vectorised over draws (yearly arrays, no closed form).
 
@@ -13,6 +16,7 @@ Run: ``.venv/bin/python benchmarks/bench_monte_carlo.py``
 
 from __future__ import annotations
 
+import os
 import resource
 import time
 import tracemalloc
@@ -22,12 +26,20 @@ import numpy as np
 from shareplan.business_case import cashflow
 from shareplan.business_case.cashflow import FlowInputs
 from shareplan.business_case.discounting import Band, schedule_factors
-from shareplan.business_case.montecarlo import FloatArray, Ranges, Triple, iter_draws, simulate_npv
+from shareplan.business_case.montecarlo import (
+    FloatArray,
+    Ranges,
+    Triple,
+    _with_draws,
+    iter_draws,
+    simulate_npv,
+)
 
 N_OPPORTUNITIES = 2_000
 N_DRAWS = 10_000
 N_YEARS = 10
 SEED = 20101201
+REPEATS = 3
 
 
 def portfolio(n: int) -> tuple[FlowInputs, Ranges]:
@@ -94,21 +106,54 @@ def main() -> None:
         f"= {cells:,} cash-flow cells"
     )
 
-    timings = {}
-    for workers in (1, 2):
-        tracemalloc.start()
+    # The machine is shared: each variant runs REPEATS times, interleaved, and the best time of
+    # each is reported (the least disturbed run), with the load average beside it.
+    def previous_loop() -> None:
+        """The previous inner loop: chunks of 1,000,000 cells turned into model inputs and valued
+        by the general closed form, without the kernel's once-per-simulation constants."""
+        npvs = np.empty((N_DRAWS, N_OPPORTUNITIES))
+        quick = np.empty((N_DRAWS, N_OPPORTUNITIES), dtype=np.bool_)
+        row = 0
+        for draws in iter_draws(ranges, N_DRAWS, SEED, 1_000_000 // N_OPPORTUNITIES):
+            drawn = _with_draws(inputs, draws)
+            size = draws.share.shape[0]
+            npvs[row : row + size], begins = cashflow.npv_and_start(drawn, factors)
+            quick[row : row + size] = cashflow.quick_win(drawn, 12.0, 0.10, begins)
+            row += size
+
+    timings: dict[str, list[float]] = {
+        "1 thread": [],
+        "2 threads": [],
+        "cpu": [],
+        "previous": [],
+        "previous cpu": [],
+    }
+    peak = 0
+    for _ in range(REPEATS):
+        for workers in (1, 2):
+            tracemalloc.start()
+            start = time.perf_counter()
+            cpu = time.process_time()
+            sim = simulate_npv(
+                inputs, ranges, factors, N_DRAWS, SEED, workers=workers, quick_win_share=0.10
+            )
+            timings[f"{workers} thread{'s' if workers > 1 else ''}"].append(
+                time.perf_counter() - start
+            )
+            if workers == 1:
+                timings["cpu"].append(time.process_time() - cpu)
+            peak = max(peak, tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
         start = time.perf_counter()
-        sim = simulate_npv(
-            inputs, ranges, factors, N_DRAWS, SEED, workers=workers, quick_win_share=0.10
-        )
-        timings[workers] = time.perf_counter() - start
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        print(
-            f"  vectorised, {workers} thread(s): {timings[workers]:6.2f} s, "
-            f"peak traced memory {peak / 2**20:,.0f} MiB"
-        )
-    best = min(timings.values())
+        cpu = time.process_time()
+        previous_loop()
+        timings["previous"].append(time.perf_counter() - start)
+        timings["previous cpu"].append(time.process_time() - cpu)
+    for name in ("1 thread", "2 threads"):
+        print(f"  vectorised kernel, {name}: best {min(timings[name]):6.2f} s of {REPEATS}")
+    print(f"  peak traced memory {peak / 2**20:,.0f} MiB")
+    best = min(min(timings["1 thread"]), min(timings["2 threads"]))
+    previous = min(timings["previous"])
     p10, p50, p90 = sim.percentiles()
     print(
         f"  portfolio median P50 NPV {np.median(p50):,.0f}; mean P(NPV>0) "
@@ -117,6 +162,14 @@ def main() -> None:
     )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10
     print(f"  peak resident set of the process: {rss:,.0f} MiB")
+    print(
+        f"  baseline, the previous inner loop (general closed form, 1,000,000-cell chunks, one "
+        f"thread): best {previous:,.2f} s of {REPEATS}: speed-up x{previous / best:,.1f}"
+    )
+    print(
+        f"  processor time, one thread: kernel {min(timings['cpu']):,.2f} s, previous inner "
+        f"loop {min(timings['previous cpu']):,.2f} s (less disturbed by other work than wall time)"
+    )
 
     # Baseline 1: a straightforward per-opportunity, per-draw Python loop (subset, scaled).
     sub_opps, sub_draws = 4, 100
@@ -176,8 +229,9 @@ def main() -> None:
         f"  per-opportunity loop vectorised over draws: {per_opp:,.1f} s estimated "
         f"(timed {sub_opps}, scaled): speed-up x{per_opp / best:,.1f}"
     )
-    verdict = "meets" if best < 10 and rss < 2048 else "MISSES"
-    print(f"  target under 10 s and 2 GiB: {verdict} ({best:.2f} s, {rss:,.0f} MiB)")
+    verdict = "meets" if best < 3 and rss < 2048 else "MISSES"
+    print(f"  target under 3 s and 2 GiB: {verdict} ({best:.2f} s, {rss:,.0f} MiB)")
+    print(f"  load average while it ran: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":
