@@ -74,101 +74,81 @@ def switching_values(prepared: Prepared, factors: FloatArray) -> tuple[Switching
     The NPV is linear in the saving and in the one-off cost multiplier, so those roots are exact
     from two evaluations; the delay root is found by Brent's method on the (monotone) NPV.
     """
+    npv = float(cashflow.npv_fast(prepared.adjusted, factors))
+    return (
+        _saving_switch(prepared, factors, npv),
+        _one_off_switch(prepared, factors, npv),
+        *_trading_switch(prepared, factors),
+        _delay_switch(prepared, factors, npv),
+    )
+
+
+def _one_off_switch(prepared: Prepared, factors: FloatArray, npv: float) -> SwitchingValue:
+    """The total one-off cost (optimism bias included) at which the NPV is zero: the NPV is
+    linear in a multiplier on every one-off line."""
     base = prepared.adjusted
-    npv = float(cashflow.npv_fast(base, factors))
-    out = [_saving_switch(prepared, factors, npv)]
     mult = float(np.asarray(base.cost_multiplier))
-    one_off = float(
-        npv - cashflow.npv_fast(base.replace(cost_multiplier=0.0), factors)
-    )  # minus PV of one-off costs
+    without = float(cashflow.npv_fast(base.replace(cost_multiplier=0.0), factors))
     m_root = float(
-        measures.linear_root(
-            cashflow.npv_fast(base.replace(cost_multiplier=0.0), factors),
-            cashflow.npv_fast(base.replace(cost_multiplier=1.0), factors),
-        )
+        measures.linear_root(without, cashflow.npv_fast(base.replace(cost_multiplier=1.0), factors))
     )
     flows = cashflow.yearly(base, len(factors))
     total = float(sum(np.sum(flows[k]) for k in (*cashflow.ONE_OFF_KINDS, "optimism_bias_one_off")))
-    if math.isnan(m_root) or one_off == 0:
-        out.append(
-            SwitchingValue(
-                input="one_off_cost",
-                unit="pounds (optimism bias included)",
-                central=total,
-                switching_value=None,
-                change=None,
-                method="linear (exact)",
-                note="There are no one-off costs, so none has a switching value.",
-            )
+
+    def entry(value: float | None, change: float | None, note: str) -> SwitchingValue:
+        return SwitchingValue(
+            input="one_off_cost",
+            unit="pounds (optimism bias included)",
+            central=total,
+            switching_value=value,
+            change=change,
+            method="linear (exact)",
+            note=note,
         )
-    elif m_root < 0:
-        out.append(
-            SwitchingValue(
-                input="one_off_cost",
-                unit="pounds (optimism bias included)",
-                central=total,
-                switching_value=None,
-                change=None,
-                method="linear (exact)",
-                note="No one-off cost brings the NPV to zero: it stays negative even with no one-off cost at all.",
-            )
+
+    if math.isnan(m_root) or npv == without:
+        return entry(None, None, "There are no one-off costs, so none has a switching value.")
+    if m_root < 0:
+        return entry(
+            None,
+            None,
+            "No one-off cost brings the NPV to zero: it stays negative even with no one-off "
+            "cost at all.",
         )
-    else:
-        out.append(
-            SwitchingValue(
-                input="one_off_cost",
-                unit="pounds (optimism bias included)",
-                central=total,
-                switching_value=total * m_root / mult if mult else None,
-                change=m_root / mult - 1.0 if mult else None,
-                method="linear (exact)",
-                note="all one-off cost lines scaled together",
-            )
-        )
-    out.extend(_trading_switch(prepared, factors))
+    if not mult:
+        return entry(None, None, "all one-off cost lines scaled together")
+    return entry(
+        total * m_root / mult, m_root / mult - 1.0, "all one-off cost lines scaled together"
+    )
+
+
+def _delay_switch(prepared: Prepared, factors: FloatArray, npv: float) -> SwitchingValue:
+    """The delay before savings begin at which the NPV is zero (Brent's method)."""
+    base = prepared.adjusted
     horizon_months = 12.0 * len(factors)
     delay0 = float(np.asarray(base.delay_months))
 
     def at(delay: float) -> float:
         return float(cashflow.npv_fast(base.replace(delay_months=delay), factors))
 
+    def entry(value: float | None, note: str = "") -> SwitchingValue:
+        return SwitchingValue(
+            input="delay",
+            unit="months of delay before savings begin",
+            central=delay0,
+            switching_value=value,
+            change=None if value is None else value - delay0,
+            method="Brent's method",
+            note=note,
+        )
+
     if npv <= 0:
-        out.append(
-            SwitchingValue(
-                input="delay",
-                unit="months of delay before savings begin",
-                central=delay0,
-                switching_value=None,
-                change=None,
-                method="Brent's method",
-                note="No delay brings the NPV to zero: it is not positive even without delay.",
-            )
+        return entry(
+            None, "No delay brings the NPV to zero: it is not positive even without delay."
         )
-    elif at(delay0 + horizon_months) > 0:
-        out.append(
-            SwitchingValue(
-                input="delay",
-                unit="months of delay before savings begin",
-                central=delay0,
-                switching_value=None,
-                change=None,
-                method="Brent's method",
-                note="No delay within the appraisal period brings the NPV to zero.",
-            )
-        )
-    else:
-        root_delay = float(brentq(at, delay0, delay0 + horizon_months, xtol=1e-9))
-        out.append(
-            SwitchingValue(
-                input="delay",
-                unit="months of delay before savings begin",
-                central=delay0,
-                switching_value=root_delay,
-                change=root_delay - delay0,
-                method="Brent's method",
-            )
-        )
-    return tuple(out)
+    if at(delay0 + horizon_months) > 0:
+        return entry(None, "No delay within the appraisal period brings the NPV to zero.")
+    return entry(float(brentq(at, delay0, delay0 + horizon_months, xtol=1e-9)))
 
 
 def _trading_switch(prepared: Prepared, factors: FloatArray) -> list[SwitchingValue]:
