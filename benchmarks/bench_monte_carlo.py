@@ -5,9 +5,10 @@ income (buyers' volume and net margin) is drawn too. Prints the wall time (one t
 memory traced by tracemalloc (numpy reports its buffers to it) and the process's peak resident set,
 and the speed-up over three baselines timed in the same run on a subset and scaled:
 
-* the previous inner loop: the same draws in chunks of 1,000,000 cells, each turned into model
-  inputs and valued by the general closed form (``cashflow.npv_and_start`` and
-  ``cashflow.quick_win``), without the kernel's once-per-simulation constants;
+* the previous inner loop: the same random variates in chunks of 1,000,000 cells, drawn by the
+  inverse CDFs with their constants recomputed on every call, turned into model inputs and valued
+  by the general closed form (``cashflow.npv_and_start`` and ``cashflow.quick_win``): what
+  ``simulate_npv`` did before the kernel;
 * a per-opportunity, per-draw Python loop over the yearly cash-flow model;
 * a per-opportunity loop, vectorised over draws (yearly arrays, no closed form).
 
@@ -22,17 +23,22 @@ import time
 import tracemalloc
 
 import numpy as np
+from scipy import special
 
 from shareplan.business_case import cashflow
 from shareplan.business_case.cashflow import FlowInputs
 from shareplan.business_case.discounting import Band, schedule_factors
 from shareplan.business_case.montecarlo import (
+    Draws,
     FloatArray,
+    IntArray,
     Ranges,
     Triple,
+    _iter_raw,
     _with_draws,
     iter_draws,
     simulate_npv,
+    triangular_ppf,
 )
 
 N_OPPORTUNITIES = 2_000
@@ -109,12 +115,32 @@ def main() -> None:
     # The machine is shared: each variant runs REPEATS times, interleaved, and the best time of
     # each is reported (the least disturbed run), with the load average beside it.
     def previous_loop() -> None:
-        """The previous inner loop: chunks of 1,000,000 cells turned into model inputs and valued
-        by the general closed form, without the kernel's once-per-simulation constants."""
-        npvs = np.empty((N_DRAWS, N_OPPORTUNITIES))
-        quick = np.empty((N_DRAWS, N_OPPORTUNITIES), dtype=np.bool_)
+        """The previous inner loop: chunks of 1,000,000 cells whose draws are made by the inverse
+        CDF with its constants recomputed on every call, turned into model inputs and valued by
+        the general closed form (``cashflow.npv_and_start`` and ``cashflow.quick_win``)."""
+        n = N_OPPORTUNITIES
+        columns = ranges.trading_columns()
+
+        def ppf(u: FloatArray, triple: Triple | None, pick: IntArray | None = None) -> FloatArray:
+            assert triple is not None
+            low, mode, high = (np.broadcast_to(np.asarray(a, np.float64), (n,)) for a in triple)
+            if pick is not None:
+                low, mode, high = low[pick], mode[pick], high[pick]
+            return triangular_ppf(u, low, mode, high)
+
+        npvs = np.empty((N_DRAWS, n))
+        quick = np.empty((N_DRAWS, n), dtype=np.bool_)
         row = 0
-        for draws in iter_draws(ranges, N_DRAWS, SEED, 1_000_000 // N_OPPORTUNITIES):
+        chunk = 1_000_000 // n
+        for raw in _iter_raw(n, N_DRAWS, SEED, chunk, ranges.correlation, int(columns.size)):
+            draws = Draws(
+                share=ppf(raw.u_share, ranges.share),
+                cost_multiplier=ppf(special.ndtr(raw.z_cost), ranges.cost_multiplier),
+                delay_months=ppf(special.ndtr(raw.z_delay), ranges.delay_months),
+                trading_columns=columns,
+                trading_volume=ppf(raw.u_volume, ranges.trading_volume, columns),
+                trading_margin=ppf(raw.u_margin, ranges.trading_margin, columns),
+            )
             drawn = _with_draws(inputs, draws)
             size = draws.share.shape[0]
             npvs[row : row + size], begins = cashflow.npv_and_start(drawn, factors)
@@ -128,10 +154,8 @@ def main() -> None:
         "previous": [],
         "previous cpu": [],
     }
-    peak = 0
     for _ in range(REPEATS):
         for workers in (1, 2):
-            tracemalloc.start()
             start = time.perf_counter()
             cpu = time.process_time()
             sim = simulate_npv(
@@ -142,13 +166,16 @@ def main() -> None:
             )
             if workers == 1:
                 timings["cpu"].append(time.process_time() - cpu)
-            peak = max(peak, tracemalloc.get_traced_memory()[1])
-            tracemalloc.stop()
         start = time.perf_counter()
         cpu = time.process_time()
         previous_loop()
         timings["previous"].append(time.perf_counter() - start)
         timings["previous cpu"].append(time.process_time() - cpu)
+    # Memory in a run of its own: tracing every allocation slows the run it traces.
+    tracemalloc.start()
+    simulate_npv(inputs, ranges, factors, N_DRAWS, SEED, workers=2, quick_win_share=0.10)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
     for name in ("1 thread", "2 threads"):
         print(f"  vectorised kernel, {name}: best {min(timings[name]):6.2f} s of {REPEATS}")
     print(f"  peak traced memory {peak / 2**20:,.0f} MiB")
