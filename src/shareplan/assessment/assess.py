@@ -3,7 +3,7 @@
 :func:`assess` takes the shortlisted opportunities (and, when the business case has run, its
 :class:`DeliveryFacts` per opportunity) and returns an :class:`Assessment` whose parts go into
 results.json: each opportunity's ``screening`` and ``scores``, and a top-level ``sensitivity`` and
-``stakeholders``. :func:`explain` says why one opportunity ranks where it does.
+``stakeholders``. :func:`explain_ranking` says why one opportunity ranks where it does.
 """
 
 from __future__ import annotations
@@ -406,7 +406,7 @@ def assess(
     )
 
 
-def explain(assessment: Assessment, opportunity_id: str) -> dict[str, object]:
+def explain_ranking(assessment: Assessment, opportunity_id: str) -> dict[str, object]:
     """Why ``opportunity_id`` ranks where it does: its score breakdown (criteria by weighted
     contribution) and, against the next one down (or, for the last, the one above), the criteria
     that make the difference with their weighted contributions, in words."""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -25,7 +24,9 @@ from shareplan.errors import InputError, Problem
 from shareplan.programme import Constraints, Objective
 from shareplan.programme.constraints import OBJECTIVE_KINDS
 from shareplan.report.formatting import money, months, percent
-from shareplan.results import read_results
+from shareplan.results import OpportunityResult, Results, read_results
+from shareplan.results.header import ScenarioSummary
+from shareplan.results.programme import ChosenProgramme, NoProgramme, ProgrammeResult
 
 ScenarioArg = Annotated[
     Path,
@@ -78,27 +79,27 @@ def appraise(
                 paths = _swap_in(staging, out, written)
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
-    document = pipeline.results_document(result)
+    document = pipeline.results_of(result)
     if as_json:
         print_json(
             {
                 "outputs": {k: str(v) for k, v in paths.items()},
-                "programme": _programme_summary(document),
-                "long_list": document["long_list"],
+                "programme": _programme_summary(document.programme),
+                "long_list": document.long_list.model_dump(mode="json"),
                 "ranked": [
                     {
-                        "id": o["id"],
-                        "rank": o["scores"]["rank"],
-                        "total": o["scores"]["total"],
-                        "recommendation": o["screening"]["recommendation"],
-                        "npv": o["business_case"]["adjusted"]["measures"]["npv"],
+                        "id": o.id,
+                        "rank": o.scores.rank,
+                        "total": o.scores.total,
+                        "recommendation": o.screening.recommendation,
+                        "npv": o.business_case.measures.npv,
                     }
-                    for o in document["opportunities"]
+                    for o in document.opportunities
                 ],
             }
         )
         return
-    _print_appraisal(document)
+    _print_appraisal(document, document.programme)
     _print_firmness(document)
     console.print("\nOutputs:")
     charts = [p for name, p in paths.items() if name.startswith("chart:")]
@@ -121,50 +122,44 @@ def _swap_in(staging: Path, out: Path, written: dict[str, Path]) -> dict[str, Pa
     return {name: out / path.relative_to(staging) for name, path in written.items()}
 
 
-def _programme_summary(document: dict[str, Any]) -> dict[str, Any]:
-    p = document["programme"]
-    if not p.get("feasible"):
-        return {"feasible": False, "message": p.get("message"), "conflicting": p.get("conflicting")}
+def _programme_summary(p: ProgrammeResult) -> dict[str, Any]:
+    if isinstance(p, NoProgramme):
+        return {"feasible": False, "message": p.message, "conflicting": list(p.conflicting)}
     return {
         "feasible": True,
-        "selected_ids": p["selected_ids"],
-        "objective": p["objective"],
-        "totals": p["totals"],
-        "binding": p["binding"],
+        "selected_ids": list(p.selected_ids),
+        "objective": p.objective.model_dump(mode="json"),
+        "totals": p.totals.model_dump(mode="json"),
+        "binding": list(p.binding),
     }
 
 
-def _measures(o: dict[str, Any]) -> dict[str, Any]:
-    measures: dict[str, Any] = o["business_case"]["adjusted"]["measures"]
-    return measures
-
-
-def _print_appraisal(document: dict[str, Any]) -> None:
-    s = document["scenario"]
-    ll = document["long_list"]
+def _print_appraisal(document: Results, p: ProgrammeResult) -> None:
+    s = document.scenario
+    ll = document.long_list
     console.print(
-        f"[bold]{s['authority']}[/]: {s['services']} services, {s['partners']} partners; "
-        f"real prices of {s['price_base_year']}, {s['horizon_years']}-year appraisal.",
+        f"[bold]{s.authority}[/]: {s.services} services, {s.partners} partners; "
+        f"real prices of {s.price_base_year}, {s.horizon_years}-year appraisal.",
         highlight=False,
     )
     console.print(
-        f"Long list: {ll['considered']:,} combinations considered, {ll['kept']:,} feasible, "
-        f"{ll['shortlist']['kept']} shortlisted after the screen and the best "
-        f"{ll['shortlist']['per_unit']} per service.",
+        f"Long list: {ll.considered:,} combinations considered, {ll.kept:,} feasible, "
+        f"{ll.shortlist.kept} shortlisted after the screen and the best "
+        f"{ll.shortlist.per_unit} per service.",
         highlight=False,
     )
-    by_id = {o["id"]: o for o in document["opportunities"]}
-    p = document["programme"]
-    if not p.get("feasible"):
-        console.print(f"\n[bold red]No feasible programme.[/] {p.get('message')}", highlight=False)
-        for name in p.get("conflicting") or []:
+    by_id = {o.id: o for o in document.opportunities}
+    if isinstance(p, NoProgramme):
+        console.print(f"\n[bold red]No feasible programme.[/] {p.message}", highlight=False)
+        for name in p.conflicting:
             console.print(f"  - relax: {name}", highlight=False)
+        chosen: set[str] = set()
     else:
-        totals = p["totals"]
+        totals = p.totals
         print_table(
-            f"Priority programme ({p['objective']['label']}): {totals['n_projects']} projects, "
-            f"one-off cost {money(totals['one_off_cost'])} of {_budget(p, s)}, "
-            f"NPV {money(totals['npv'])}, {totals['quick_wins']} quick win(s)",
+            f"Priority programme ({p.objective.label}): {totals.n_projects} projects, "
+            f"one-off cost {money(totals.one_off_cost)} of {_budget(p)}, "
+            f"NPV {money(totals.npv)}, {totals.quick_wins} quick win(s)",
             [
                 "id",
                 "service",
@@ -180,19 +175,19 @@ def _print_appraisal(document: dict[str, Any]) -> None:
                 [
                     oid,
                     *_what(by_id[oid], s),
-                    f"{by_id[oid]['scores']['total']:.1f}",
-                    money(_measures(by_id[oid])["npv"]),
-                    money(_measures(by_id[oid])["one_off_cost"]),
-                    months(_measures(by_id[oid])["months_to_first_saving"]),
-                    "yes" if _measures(by_id[oid])["quick_win"] else "",
+                    f"{by_id[oid].scores.total:.1f}",
+                    money(by_id[oid].business_case.measures.npv),
+                    money(by_id[oid].business_case.measures.one_off_cost),
+                    months(by_id[oid].business_case.measures.months_to_first_saving),
+                    "yes" if by_id[oid].business_case.measures.quick_win else "",
                 ]
-                for oid in p["selected_ids"]
+                for oid in p.selected_ids
             ],
             keep_whole=("id",),
         )
-        if p.get("binding"):
-            console.print("Binding constraints: " + "; ".join(p["binding"]), highlight=False)
-    chosen = set(p.get("selected_ids") or [])
+        if p.binding:
+            console.print("Binding constraints: " + "; ".join(p.binding), highlight=False)
+        chosen = set(p.selected_ids)
     print_table(
         "Shortlist ranked against the principles and criteria (top 15; all in results.json)",
         [
@@ -209,66 +204,62 @@ def _print_appraisal(document: dict[str, Any]) -> None:
         ],
         [
             [
-                o["scores"]["rank"],
-                o["id"],
+                o.scores.rank,
+                o.id,
                 *_what(o, s),
-                o["screening"]["recommendation"].replace("_", " "),
-                f"{o['scores']['total']:.1f}",
-                money(_measures(o)["npv"]),
+                o.screening.recommendation.replace("_", " "),
+                f"{o.scores.total:.1f}",
+                money(o.business_case.measures.npv),
                 _probability(o),
-                "yes" if o["id"] in chosen else "",
+                "yes" if o.id in chosen else "",
             ]
-            for o in document["opportunities"][:15]
+            for o in document.opportunities[:15]
         ],
         keep_whole=("id",),
     )
 
 
-def _print_firmness(document: dict[str, Any]) -> None:
+def _print_firmness(document: Results) -> None:
     """How firm the ranking is, in words: the weights closest to changing the top N, and where
     the stakeholders disagree most."""
-    sensitivity = document.get("sensitivity") or {}
-    intervals = (sensitivity.get("weight_stability") or {}).get("intervals") or []
-    top_n = sensitivity.get("top_n")
-    margins = []
-    for i in intervals:
-        current, low, high = i["current_share"], i.get("stable_from"), i.get("stable_to")
-        if low is None or high is None:
-            continue
-        margins.append((min(current - low, high - current), i))
+    sensitivity = document.sensitivity
+    intervals = sensitivity.weight_stability.intervals
+    margins = sorted(
+        intervals,
+        key=lambda i: min(i.current_share - i.stable_from, i.stable_to - i.current_share),
+    )
     sentences = []
-    for _, i in sorted(margins, key=lambda m: m[0])[:3]:
-        name = i["weight"].replace("_", " ")
-        if i.get("level") == "criterion":
+    for i in margins[:3]:
+        name = i.weight.replace("_", " ")
+        if i.level == "criterion":
             name += " (share of its group)"
         sentences.append(
-            f"the top {top_n} holds while the weight on {name} stays between "
-            f"{percent(i['stable_from'])} and {percent(i['stable_to'])} (now {percent(i['current_share'])})"
+            f"the top {sensitivity.top_n} holds while the weight on {name} stays between "
+            f"{percent(i.stable_from)} and {percent(i.stable_to)} (now {percent(i.current_share)})"
         )
     if sentences:
         console.print("How firm the ranking is: " + "; ".join(sentences) + ".", highlight=False)
-    stakeholders = document.get("stakeholders") or {}
-    weights = stakeholders.get("weights_disagree_most") or []
+    weights = document.stakeholders.weights_disagree_most
     if weights:
         w = weights[0]
         console.print(
-            f"Stakeholders disagree most on {w['criterion'].replace('_', ' ')}: "
-            f"{w['lowest_by']} {percent(w['lowest'])}, {w['highest_by']} {percent(w['highest'])}.",
+            f"Stakeholders disagree most on {w.criterion.replace('_', ' ')}: "
+            f"{w.lowest_by} {percent(w.lowest)}, {w.highest_by} {percent(w.highest)}.",
             highlight=False,
         )
 
 
-def _budget(programme: dict[str, Any], scenario: dict[str, Any]) -> str:
+def _budget(programme: ChosenProgramme) -> str:
     """The budget the programme was chosen under (a what-if may differ from the scenario's)."""
-    budget = (programme.get("constraints") or {}).get("budget", scenario["implementation_budget"])
+    budget = programme.constraints.budget
     return "no budget limit" if budget is None else money(budget)
 
 
-def _what(o: dict[str, Any], s: dict[str, Any]) -> list[str]:
+def _what(o: OpportunityResult, s: ScenarioSummary) -> list[str]:
     """Service names, partner names and the model's short name, for a table."""
-    services = ", ".join(s["service_names"].get(i, i) for i in o["service_ids"])
-    partners = ", ".join(s["partner_names"].get(i, i) for i in o["partner_ids"]) or "-"
-    return [services, partners, MODEL_SHORT.get(o["model"], o["model"])]
+    services = ", ".join(s.service_names.get(i, i) for i in o.service_ids)
+    partners = ", ".join(s.partner_names.get(i, i) for i in o.partner_ids) or "-"
+    return [services, partners, MODEL_SHORT.get(o.model, o.model)]
 
 
 MODEL_SHORT = {
@@ -282,9 +273,9 @@ MODEL_SHORT = {
 }
 
 
-def _probability(o: dict[str, Any]) -> str:
-    mc = o["business_case"].get("monte_carlo")
-    return percent(mc["prob_npv_positive"]) if mc else "n/a"
+def _probability(o: OpportunityResult) -> str:
+    mc = o.business_case.monte_carlo
+    return percent(mc.prob_npv_positive) if mc else "n/a"
 
 
 def _find_results(path: Path | None) -> Path:
@@ -313,7 +304,7 @@ def explain(
     with user_errors():
         source = _find_results(results)
         document = read_results(source)
-        entries = {o["id"]: o for o in document["opportunities"]}
+        entries = {o.id: o for o in document.opportunities}
         if opportunity_id not in entries:
             near = [i for i in entries if opportunity_id.split(":")[0] in i][:10]
             raise InputError(
@@ -327,90 +318,92 @@ def explain(
             )
     o = entries[opportunity_id]
     if as_json:
-        print_json(o)
+        print_json(o.model_dump(mode="json"))
         return
     _print_explanation(o, document)
 
 
-def _print_explanation(o: dict[str, Any], document: dict[str, Any]) -> None:
-    s = document["scenario"]
-    sc = o["scores"]
-    console.print(f"[bold]{o['title']}[/] ({o['id']})", highlight=False)
+def _print_explanation(o: OpportunityResult, document: Results) -> None:
+    s = document.scenario
+    sc = o.scores
+    console.print(f"[bold]{o.title}[/] ({o.id})", highlight=False)
     console.print(
-        f"Model: {s['model_names'].get(o['model'], o['model'])}. Partners: "
-        + (", ".join(s["partner_names"].get(p, p) for p in o["partner_ids"]) or "none"),
+        f"Model: {s.model(o.model)}. Partners: "
+        + (", ".join(s.partner_names.get(p, p) for p in o.partner_ids) or "none"),
         highlight=False,
     )
-    scr = o["screening"]
+    scr = o.screening
     console.print(
-        f"Screen: {scr['recommendation_text']}"
-        + (f", because {scr['because']}" if scr.get("because") else ""),
+        f"Screen: {scr.recommendation_text}" + (f", because {scr.because}" if scr.because else ""),
         highlight=False,
     )
-    if scr.get("override"):
-        console.print(f"Screen overridden: {scr['override']}", highlight=False)
+    if scr.override:
+        console.print(f"Screen overridden: {scr.override}", highlight=False)
     print_table(
-        f"Score {sc['total']:.1f}, rank {sc['rank']} of {len(document['opportunities'])}",
+        f"Score {sc.total:.1f}, rank {sc.rank} of {len(document.opportunities)}",
         ["criterion", "group", "score", "weight", "weighted", "why"],
         [
             [
                 name,
-                c["group"].replace("_", " "),
-                "missing" if c["score"] is None else f"{c['score']:.0f}",
-                percent(c["weight"], 1),
-                f"{c['weighted']:.2f}",
-                c["rationale"],
+                c.group.replace("_", " "),
+                "missing" if c.score is None else f"{c.score:.0f}",
+                percent(c.weight, 1),
+                f"{c.weighted:.2f}",
+                c.rationale,
             ]
-            for name, c in sorted(sc["criteria"].items(), key=lambda kv: -kv[1]["weighted"])
+            for name, c in sorted(sc.criteria.items(), key=lambda kv: -kv[1].weighted)
         ],
     )
-    comparison = sc.get("compared_with_next")
-    if comparison and comparison.get("summary"):
-        console.print(f"Against the next one: {comparison['summary']}", highlight=False)
-    firm = sc.get("firmness")
-    if firm:
+    if sc.compared_with_next is not None:
+        console.print(f"Against the next one: {sc.compared_with_next.summary}", highlight=False)
+    firm = sc.firmness
+    if firm is not None:
         console.print(
-            f"Firmness: in the top {firm['top_n']} in {percent(firm['p_top_n'])} of sampled weightings; "
-            f"expected rank {firm['expected_rank']:.1f}.",
+            f"Firmness: in the top {firm.top_n} in {percent(firm.p_top_n)} of sampled weightings; "
+            f"expected rank {firm.expected_rank:.1f}.",
             highlight=False,
         )
-    bc = o["business_case"]
-    m = bc["adjusted"]["measures"]
-    u = bc["unadjusted"]["measures"]
+    _print_case(o, s.price_base_year)
+
+
+def _print_case(o: OpportunityResult, price_base_year: int) -> None:
+    bc = o.business_case
+    m = bc.adjusted.measures
+    u = bc.unadjusted.measures
     console.print(
-        f"\n[bold]Business case[/] (real prices of {s['price_base_year']}; optimism bias applied)"
+        f"\n[bold]Business case[/] (real prices of {price_base_year}; optimism bias applied)"
     )
     print_table(
         "Measures",
         ["measure", "with optimism bias", "without"],
         [
-            ["NPV", money(m["npv"]), money(u["npv"])],
-            ["benefit-cost ratio", _ratio(m["bcr"]), _ratio(u["bcr"])],
-            ["one-off cost", money(m["one_off_cost"]), money(u["one_off_cost"])],
-            ["funding need (peak)", money(m["funding_need"]), money(u["funding_need"])],
+            ["NPV", money(m.npv), money(u.npv)],
+            ["benefit-cost ratio", _ratio(m.bcr), _ratio(u.bcr)],
+            ["one-off cost", money(m.one_off_cost), money(u.one_off_cost)],
+            ["funding need (peak)", money(m.funding_need), money(u.funding_need)],
             [
                 "first saving after",
-                months(m["months_to_first_saving"]),
-                months(u["months_to_first_saving"]),
+                months(m.months_to_first_saving),
+                months(u.months_to_first_saving),
             ],
             [
                 "savings in first 12 months",
-                money(m["savings_first_12_months"]),
-                money(u["savings_first_12_months"]),
+                money(m.savings_first_12_months),
+                money(u.savings_first_12_months),
             ],
             [
                 "steady-state saving a year",
-                money(m["steady_state_annual_saving"]),
-                money(u["steady_state_annual_saving"]),
+                money(m.steady_state_annual_saving),
+                money(u.steady_state_annual_saving),
             ],
             [
                 "payback",
-                m.get("payback_label") or "not within horizon",
-                u.get("payback_label") or "not within horizon",
+                m.payback_label or "not within horizon",
+                u.payback_label or "not within horizon",
             ],
             [
                 "FTE released / kept in borough",
-                f"{m['fte_released']:.1f} / {m['fte_kept_in_borough']:.1f}",
+                f"{m.fte_released:.1f} / {m.fte_kept_in_borough:.1f}",
                 "",
             ],
         ],
@@ -420,61 +413,57 @@ def _print_explanation(o: dict[str, Any], document: dict[str, Any]) -> None:
         ["year", "costs", "savings", "net", "discount factor", "present value"],
         [
             [
-                y["label"],
-                money(y["total_cost"]),
-                money(y["savings"] + y["trading_income"]),
-                money(y["net"]),
-                f"{y['discount_factor']:.4f}",
-                money(y["present_value"]),
+                y.label,
+                money(y.total_cost),
+                money(y.savings + y.trading_income),
+                money(y.net),
+                f"{y.discount_factor:.4f}",
+                money(y.present_value),
             ]
-            for y in bc["adjusted"]["years"]
+            for y in bc.adjusted.years
         ],
     )
-    if bc.get("monte_carlo"):
-        mc = bc["monte_carlo"]
+    if bc.monte_carlo is not None:
+        mc = bc.monte_carlo
         console.print(
-            f"Monte Carlo ({mc['draws']:,} draws): NPV P10 {money(mc['p10'])}, P50 {money(mc['p50'])}, "
-            f"P90 {money(mc['p90'])}; P(NPV > 0) {percent(mc['prob_npv_positive'])}.",
+            f"Monte Carlo ({mc.draws:,} draws): NPV P10 {money(mc.p10)}, P50 {money(mc.p50)}, "
+            f"P90 {money(mc.p90)}; P(NPV > 0) {percent(mc.prob_npv_positive)}.",
             highlight=False,
         )
-    if bc.get("switching_values"):
+    if bc.switching_values:
         print_table(
             "Switching values (NPV reaches zero)",
             ["input", "unit", "central", "switching value", "note"],
             [
                 [
-                    v["input"].replace("_", " "),
-                    v["unit"],
-                    _plain(v["central"]),
-                    _plain(v["switching_value"]),
-                    v["note"],
+                    v.input.replace("_", " "),
+                    v.unit,
+                    _plain(v.central),
+                    _plain(v.switching_value),
+                    v.note,
                 ]
-                for v in bc["switching_values"]
+                for v in bc.switching_values
             ],
         )
     print_table(
         "Assumptions",
         ["assumption", "value", "origin", "confidence", "source"],
-        [
-            [a["key"], _plain(a["value"]), a["origin"], a["confidence"], a["source"]]
-            for a in bc["assumptions"]
-        ],
+        [[a.key, _plain(a.value), a.origin, a.confidence, a.source] for a in bc.assumptions],
     )
-    proc = o["procurement"]
-    console.print(f"Procurement: {proc['wording']}", highlight=False)
+    console.print(f"Procurement: {o.procurement.wording}", highlight=False)
     print_table(
         "Risks",
         ["risk", "category", "likelihood x impact", "mitigation", "owner", "residual"],
         [
             [
-                r["description"],
-                r["category"],
-                f"{r['likelihood']} x {r['impact']} = {r['rating']}",
-                r["mitigation"],
-                r["owner"],
-                r["residual_rating"],
+                r.description,
+                r.category,
+                f"{r.likelihood} x {r.impact} = {r.rating}",
+                r.mitigation,
+                r.owner,
+                r.residual_rating,
             ]
-            for r in o["risks"]["risks"]
+            for r in o.risks.risks
         ],
     )
 
@@ -573,7 +562,7 @@ def programme(
             kind=objective or base_objective.kind,  # type: ignore[arg-type]
             value_weight=base_objective.value_weight if value_weight is None else value_weight,
         )
-        known = {o["id"] for o in document["opportunities"]}
+        known = {o.id for o in document.opportunities}
         unknown = [
             i
             for i in (*(must_include or ()), *(must_exclude or ()), *(propose or ()))
@@ -593,31 +582,29 @@ def programme(
             raise InputError(chosen.problems())
         with native_output_to_stderr():
             outcome = pipeline.replan(document, constraints, chosen, proposed_ids=propose)
-        block = pipeline.programme_block(outcome)
+        block = pipeline.programme_result(outcome)
     if as_json:
-        print_json(block)
-        if not block.get("feasible"):
+        print_json(block.model_dump(mode="json"))
+        if isinstance(block, NoProgramme):
             raise typer.Exit(2)
         return
-    _print_appraisal({**document, "programme": block})
-    if not block.get("feasible"):
+    _print_appraisal(document, block)
+    if isinstance(block, NoProgramme):
         raise typer.Exit(2)
     _print_programme_detail(block)
 
 
-def _print_programme_detail(block: dict[str, Any]) -> None:
-    near = block.get("near_misses") or []
-    if near:
+def _print_programme_detail(block: ChosenProgramme) -> None:
+    if block.near_misses:
         print_table(
             "Near misses: why each is out",
             ["id", "why it is out"],
-            [[n["id"], n["text"]] for n in near],
+            [[n.id, n.text] for n in block.near_misses],
         )
-    shadow = block.get("budget_shadow")
-    if shadow:
-        console.print(shadow["text"], highlight=False)
-    equity = block.get("equity")
-    if equity:
+    if block.budget_shadow is not None:
+        console.print(block.budget_shadow.text, highlight=False)
+    equity = block.equity
+    if equity is not None:
         print_table(
             "Proposed programme (P) against the best benefit at the same cost (B) and the cheapest "
             "with the same benefit (C)",
@@ -625,62 +612,44 @@ def _print_programme_detail(block: dict[str, Any]) -> None:
             [
                 [
                     name,
-                    ", ".join(equity[name]["ids"]),
-                    money(equity[name]["one_off_cost"]),
-                    f"{equity[name]['benefit']:.3f}",
-                    "; ".join(equity[name]["breaks"]) or "nothing",
+                    ", ".join(portfolio.ids),
+                    "-" if portfolio.one_off_cost is None else money(portfolio.one_off_cost),
+                    "-" if portfolio.benefit is None else f"{portfolio.benefit:.3f}",
+                    "; ".join(portfolio.breaks) or "nothing",
                 ]
-                for name in ("P", "B", "C")
-                if equity.get(name)
+                for name, portfolio in (("P", equity.P), ("B", equity.B), ("C", equity.C))
             ],
         )
 
 
-def _load_for_programme(path: Path) -> dict[str, Any]:
+def _load_for_programme(path: Path) -> Results:
     if path.suffix == ".json" or (path.is_dir() and (path / "results.json").exists()):
         return read_results(_find_results(path))
     with native_output_to_stderr():
-        appraisal = pipeline.appraise_path(path)
-    return pipeline.results_document(appraisal)
+        run = pipeline.appraise_path(path)
+    return pipeline.results_of(run)
 
 
-def _saved_rules(document: dict[str, Any]) -> tuple[Constraints, Objective]:
-    p = document["programme"] or {}
-    c = p.get("constraints")
-    if not isinstance(c, dict):
-        # Without the saved rules a what-if would silently drop the scenario's own (project
-        # count, partner capacity, quick wins); refuse instead.
-        raise InputError(
-            [
-                Problem(
-                    "the results do not record the programme's rules, so a what-if cannot start "
-                    "from them: appraise the scenario again with this version of shareplan"
-                )
-            ]
-        )
-    lo, hi = c.get("min_projects"), c.get("max_projects")
-    projects: int | tuple[int, int] | None = (
-        None if hi is None else (hi if lo in (None, hi) else (lo, hi))
-    )
+def _saved_rules(document: Results) -> tuple[Constraints, Objective]:
+    """The rules the saved programme was chosen under: a what-if changes only what it names."""
+    p = document.programme
+    c = p.constraints
+    lo, hi = c.min_projects, c.max_projects
+    projects: int | tuple[int, int] | None = hi
+    if hi is not None and lo is not None and lo != hi:
+        projects = (lo, hi)
     constraints = Constraints(
         projects=projects,
-        budget=c.get("budget"),
-        funding_by_year=_tuple(c.get("funding_by_year")),
-        fte_capacity_by_year=_tuple(c.get("fte_capacity_by_year")),
-        partner_capacity=c.get("partner_capacity"),
-        min_quick_wins=c.get("min_quick_wins") or 0,
-        must_include=tuple(c.get("must_include") or ()),
-        must_exclude=tuple(c.get("must_exclude") or ()),
-        min_prob_positive_npv=c.get("min_prob_positive_npv"),
+        budget=c.budget,
+        funding_by_year=c.funding_by_year,
+        fte_capacity_by_year=c.fte_capacity_by_year,
+        partner_capacity=c.partner_capacity,
+        min_quick_wins=c.min_quick_wins,
+        must_include=c.must_include,
+        must_exclude=c.must_exclude,
+        min_prob_positive_npv=c.min_prob_positive_npv,
     )
-    o = p.get("objective") or {}
-    return constraints, Objective(
-        kind=o.get("kind", "blend"), value_weight=o.get("value_weight", 0.5)
-    )
-
-
-def _tuple(values: Sequence[float] | None) -> tuple[float, ...] | None:
-    return None if values is None else tuple(values)
+    return constraints, Objective(kind=p.objective.kind, value_weight=p.objective.value_weight)
 
 
 def _replace(constraints: Constraints, changes: dict[str, Any]) -> Constraints:

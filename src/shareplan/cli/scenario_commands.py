@@ -57,7 +57,7 @@ def validate(
     try:
         evidence = load_evidence(evidence_folder)
         loaded = load_scenario(scenario, evidence)
-        raise_if_any(pipeline.check_scenario(loaded, evidence))
+        raise_if_any(pipeline.check_appraisal_inputs(loaded, evidence))
     except InputError as exc:
         if as_json:
             print_json({"valid": False, "problems": [p.to_dict() for p in exc.problems]})

@@ -1,0 +1,35 @@
+"""11. Background Papers and Consultation, with the report's contact."""
+
+from __future__ import annotations
+
+from shareplan.report.context import Context
+from shareplan.report.model import NOT_AVAILABLE, Block, Section, p
+
+
+def background(c: Context) -> Section:
+    r = c.results
+    blocks: list[Block] = [
+        p(
+            "Report to Cabinet on shared services: principles and criteria (December 2010).",
+            kind="bullet",
+        ),
+        p(
+            "HM Treasury, The Green Book: appraisal and evaluation in central government.",
+            kind="bullet",
+        ),
+        p(
+            f"The appraisal's results file (shareplan {r.generator.version}, created "
+            f"{r.created.isoformat()}), from the scenario {r.scenario.source or NOT_AVAILABLE}.",
+            kind="bullet",
+        ),
+        p("The evidence base used, with its sources, is in Appendix 6.", kind="bullet"),
+    ]
+    contact = [x.strip() for x in r.scenario.contact.split(";") if x.strip()] or [NOT_AVAILABLE]
+    children = [Section("Contact", tuple(p(x) for x in contact), key="contact")]
+    return Section(
+        "Background Papers and Consultation",
+        tuple(blocks),
+        tuple(children),
+        number="11",
+        key="background",
+    )
