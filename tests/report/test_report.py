@@ -26,6 +26,7 @@ from shareplan.report import build_report, write_reports
 from shareplan.report import formatting as fmt
 from shareplan.report.model import Money, file_key, money_runs, trace
 from shareplan.results import Results
+from shareplan.results.assessment import Swap
 
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -133,18 +134,48 @@ def test_chart_file_keys_are_safe_and_unique() -> None:
 
 
 def test_sensitivity_in_plain_words(small_results: Results) -> None:
-    """In the small results the top 1 (commercial trading of payroll) is stable while the
-    weight on the right time stays above 0.106 overall, when strategic collaboration takes its
-    place: "falls below 11%" with the newcomer named; the right services never change it."""
+    """In the small results the top 1 (commercial trading of payroll, the largest NPV) holds
+    whatever the group weights: none of the three payroll options is a quick win by the one rule
+    (each reaches a tenth of a year's saving after about 16.4 months), so the right time no longer
+    separates them. A weight with a limit reads "falls below 11% (then ... comes in)": shown on
+    the same results with the right time's interval set to start at 10.6443% overall, the
+    newcomer named."""
     stability = {i.weight: i for i in small_results.sensitivity.weight_stability.intervals}
-    assert stability["right_time"].overall_from == pytest.approx(0.106443)
+    assert stability["right_time"].overall_from == 0.0
     section = build_report(small_results).section("appendix-sensitivity")
     texts = [getattr(b, "text", "") for b in section.blocks]
+    assert "The top 1 holds whatever the weight on right time." in texts
+    assert "The top 1 holds whatever the weight on right services." in texts
+    time = stability["right_time"].model_copy(
+        update={
+            "overall_from": 0.106443,
+            "below_from": Swap(enters="payroll:sc:northby", leaves="payroll:ct:northby"),
+        }
+    )
+    stability_model = small_results.sensitivity.weight_stability
+    limited = small_results.model_copy(
+        update={
+            "sensitivity": small_results.sensitivity.model_copy(
+                update={
+                    "weight_stability": stability_model.model_copy(
+                        update={
+                            "intervals": tuple(
+                                time if i.weight == "right_time" else i
+                                for i in stability_model.intervals
+                            )
+                        }
+                    )
+                }
+            )
+        }
+    )
+    texts = [
+        getattr(b, "text", "") for b in build_report(limited).section("appendix-sensitivity").blocks
+    ]
     assert (
         "The top 1 holds unless the weight on right time falls below 11% (then Payroll: "
         "public-public strategic collaboration with Northby Council comes in); it is 40% now."
     ) in texts
-    assert "The top 1 holds whatever the weight on right services." in texts
 
 
 # --------------------------------------------------------------------------- Rotherham

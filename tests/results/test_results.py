@@ -14,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from shareplan.cli import app
-from shareplan.results import Results, parse_results, read_results, write_results
+from shareplan.results import SCHEMA_VERSION, Results, parse_results, read_results, write_results
 from shareplan.results.schema import results_schema, schema_text
 from tests.conftest import ROOT
 from tests.results.legacy import legacy_document
@@ -105,8 +105,8 @@ def test_a_damaged_file_is_one_line_naming_the_field(
 def test_versions_are_checked_in_one_place(small_results: Results) -> None:
     """A newer schema, or not a results file at all, is refused with what would be allowed."""
     data = small_results.model_dump(mode="json")
-    newer = json.dumps({**data, "schema_version": "1.1"})
-    with pytest.raises(Exception, match=r"results schema 1.1 is newer than this shareplan reads"):
+    newer = json.dumps({**data, "schema_version": "2.1"})
+    with pytest.raises(Exception, match=r"results schema 2.1 is newer than this shareplan reads"):
         parse_results(newer)
     with pytest.raises(Exception, match=r"not a shareplan results file"):
         parse_results("[1, 2]")
@@ -133,3 +133,29 @@ def test_readers_open_results_only_through_the_model() -> None:
 def test_read_results_names_a_missing_file(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="no such results file"):
         read_results(tmp_path / "nope.json")
+
+
+def test_a_1_0_file_is_upgraded(small_results: Results) -> None:
+    """A 1.0 results.json (one one-off uplift for every line, 200% of equipment and development)
+    reads as 2.0: each one-off line becomes a category with that uplift, and the model inputs get
+    team, procurement, ICT and exit uplifts of 2.0."""
+    data = small_results.model_dump(mode="json")
+    data["schema_version"] = "1.0"
+    case = next(o["business_case"] for o in data["opportunities"] if o.get("business_case"))
+    bias = case["optimism_bias"]
+    for key in ("one_off", "fixed_price_contract"):
+        bias.pop(key)
+    bias.update(
+        one_off_type="equipment_development",
+        one_off_upper=2.0,
+        one_off_mitigated=0.0,
+        one_off_uplift=2.0,
+    )
+    for name in ("team_uplift", "procurement_uplift", "ict_uplift", "exit_uplift"):
+        case["model_inputs"].pop(name)
+    case["model_inputs"]["one_off_uplift"] = 2.0
+    upgraded = parse_results(json.dumps(data))
+    assert upgraded.schema_version == SCHEMA_VERSION == "2.0"
+    read = next(o.business_case for o in upgraded.opportunities if o.business_case is not None)
+    assert [c.uplift for c in read.optimism_bias.one_off] == [2.0, 2.0, 2.0, 2.0]
+    assert read.model_inputs["exit_uplift"] == 2.0
