@@ -266,6 +266,37 @@ def timetable(
     return procurement, proc_months, impl_months, ramp
 
 
+def _costs(
+    book: AssumptionBook,
+    opportunity: Opportunity,
+    services: Sequence[Service],
+    overlap: float,
+    centrals: tuple[float, float],
+    route_cost: float,
+    months: float,
+) -> _OneOff:
+    """The one-off cost lines: ICT (less the common-platform discount), the route's cost, the
+    team and the exit costs of the posts released (``centrals``: saving share, trading volume)."""
+    share, volume = centrals
+    baseline = float(sum(s.gross_cost for s in services))
+    fte = float(sum(s.fte for s in services))
+    integration = 1.0 - book.number("costs.common_platform_discount") * overlap
+    ict = baseline * book.number("costs.ict_integration_share", opportunity.model) * integration
+    released = jobs(fte, share, volume, 1.0).released
+    per_fte = cost_per_fte(services, book)
+    return one_off_costs(book, opportunity, per_fte, released, share, ict, route_cost, months)
+
+
+def risk_adjusted(unadjusted: FlowInputs, optimism: OptimismBias, risk: RiskRanges) -> FlowInputs:
+    """The headline inputs: the optimism-bias uplifts, and the quantified share of the expected
+    overrun and delay (:mod:`risk_basis`)."""
+    return unadjusted.replace(
+        **uplift_fields(optimism),
+        delay_months=risk.headline_delay,
+        cost_multiplier=risk.headline_cost_multiplier,
+    )
+
+
 def prepare(
     scenario: Scenario,
     opportunity: Opportunity,
@@ -286,22 +317,17 @@ def prepare(
     volume, margin, found = trading_ranges(book, model, len(partners))
     problems += found
     overlap, has_platforms = platform_overlap(services, partners)
-    integration = 1.0 - book.number("costs.common_platform_discount") * overlap
-
     procurement, proc_months, impl_months, ramp = timetable(
         scenario, opportunity, book, model, services, partners, (central, volume[1], margin[1])
     )
     members = 1 + len(partners)
     per_fte = cost_per_fte(services, book)
-    released = jobs(fte, central, volume[1], 1.0).released
-    ict = baseline * book.number("costs.ict_integration_share", model.id) * integration
-    costs = one_off_costs(
+    costs = _costs(
         book,
         opportunity,
-        per_fte,
-        released,
-        central,
-        ict,
+        services,
+        overlap,
+        (central, volume[1]),
         procurement.cost,
         proc_months + impl_months,
     )
@@ -330,11 +356,6 @@ def prepare(
         delay_months=risk.delay[1],
         cost_multiplier=1.0,
     )
-    adjusted = unadjusted.replace(
-        **uplift_fields(optimism),
-        delay_months=risk.headline_delay,
-        cost_multiplier=risk.headline_cost_multiplier,
-    )
     affinities = [p.affinity for p in partners]
     return Prepared(
         opportunity=opportunity,
@@ -353,7 +374,7 @@ def prepare(
         cost_per_fte=per_fte,
         procurement=procurement,
         unadjusted=unadjusted,
-        adjusted=adjusted,
+        adjusted=risk_adjusted(unadjusted, optimism, risk),
         optimism=optimism,
         risk=risk,
         min_affinity=min(affinities) if affinities else None,
