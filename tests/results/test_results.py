@@ -143,7 +143,7 @@ def test_a_1_0_file_is_upgraded(small_results: Results) -> None:
     data["schema_version"] = "1.0"
     case = next(o["business_case"] for o in data["opportunities"] if o.get("business_case"))
     bias = case["optimism_bias"]
-    for key in ("one_off", "fixed_price_contract"):
+    for key in ("one_off", "one_off_mitigated", "fixed_price_contract"):
         bias.pop(key)
     bias.update(
         one_off_type="equipment_development",

@@ -98,6 +98,7 @@ class OptimismBias(Frozen):
     """
 
     one_off: tuple[CategoryUplift, ...]
+    one_off_mitigated: float
     duration_type: str
     duration_upper: float
     duration_mitigated: float

@@ -75,6 +75,7 @@ def optimism_bias(book: AssumptionBook, model: str) -> tuple[OptimismBias, list[
     operating_mitigated = 1.0 if fixed_price else mitigated["operating"]
     result = OptimismBias(
         one_off=tuple(one_off),
+        one_off_mitigated=mitigated["one_off"],
         duration_type=duration_type,
         duration_upper=duration_upper,
         duration_mitigated=mitigated["duration"],

@@ -92,7 +92,7 @@ def risk_ranges(
     relative = (c_lo / c_mid, 1.0, c_hi / c_mid) if c_mid > 0 else (1.0, 1.0, 1.0)
     mu_cost = mean_of(relative, distribution)
     mu_delay = mean_of((d_lo, d_mid, d_hi), distribution)
-    m_cost = optimism.one_off[0].mitigated if optimism.one_off else 0.0
+    m_cost = optimism.one_off_mitigated
     m_delay = optimism.duration_mitigated
     drawn_cost = (relative[0] / mu_cost, relative[1] / mu_cost, relative[2] / mu_cost)
     drawn_delay = (d_lo - mu_delay, d_mid - mu_delay, d_hi - mu_delay)

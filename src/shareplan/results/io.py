@@ -38,7 +38,7 @@ def _from_1_0(data: dict[str, Any]) -> dict[str, Any]:
         if isinstance(bias, dict) and "one_off_type" in bias:
             kind = bias.pop("one_off_type")
             upper = bias.pop("one_off_upper", 0.0)
-            mitigated = bias.pop("one_off_mitigated", 0.0)
+            mitigated = bias.get("one_off_mitigated", 0.0)
             uplift = bias.pop("one_off_uplift", 0.0)
             bias["one_off"] = [
                 {
