@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 import numpy.typing as npt
 
-from shareplan.business_case.cashflow import STEP, FloatArray, FlowInputs, _Suffix
+from shareplan.business_case.cashflow import STEP, FloatArray, FlowInputs, SuffixSums
 
 BoolArray = npt.NDArray[np.bool_]
 
@@ -30,7 +30,7 @@ class NpvKernel:
     base inputs, draws of shape ``(draws, n)``."""
 
     def __init__(self, base: FlowInputs, factors: FloatArray, n: int) -> None:
-        self.sums = _Suffix(np.concatenate(([0.0], factors)) - np.concatenate((factors, [0.0])))
+        self.sums = SuffixSums(np.concatenate(([0.0], factors)) - np.concatenate((factors, [0.0])))
         sums = self.sums
         stretch = 1.0 + _arr(base.duration_uplift, n)
         self.proc_end = _arr(base.procurement_months, n) * stretch
