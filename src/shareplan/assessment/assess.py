@@ -333,7 +333,10 @@ def assess(
     for i, o in enumerate(opps):
         f = facts.get(o.id)
         if f is not None and f.months_to_quick_win_saving is not None:
-            months, source = f.months_to_quick_win_saving, "the quick-win rule's saving achieved"
+            months, source = (
+                f.months_to_quick_win_saving,
+                "a material share of a year's saving, by the business case",
+            )
         elif f is not None and f.months_to_first_saving is not None:
             months, source = f.months_to_first_saving, "from the business case"
         elif o.estimates.lead_time_months is not None:

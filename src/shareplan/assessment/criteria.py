@@ -601,8 +601,8 @@ def rationale(
         if not math.isfinite(lead_months):
             return "the business case's savings never reach the quick-win share: no quick win"
         return (
-            f"savings expected in about {lead_months:.0f} months ({lead_source}); full marks, "
-            f"and a quick win, within {settings.quick_win_full_months:.0f}"
+            f"savings in about {lead_months:.0f} months ({lead_source}); full marks, and a "
+            f"quick win, within {settings.quick_win_full_months:.0f}"
         )
     if criterion == "benefit_cost_speed":
         return f"the model's typical saving and a start in about {lead_months:.0f} months ({lead_source})"
