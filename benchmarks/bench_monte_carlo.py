@@ -6,9 +6,9 @@ memory traced by tracemalloc (numpy reports its buffers to it) and the process's
 and the speed-up over three baselines timed in the same run on a subset and scaled:
 
 * the previous inner loop: the same random variates in chunks of 1,000,000 cells, drawn by the
-  inverse CDFs with their constants recomputed on every call, turned into model inputs and valued
-  by the general closed form (``cashflow.npv_and_start`` and ``cashflow.quick_win``): what
-  ``simulate_npv`` did before the kernel;
+  inverse CDFs with their constants recomputed on every call (today's sampler works them out once
+  per simulation), turned into model inputs and valued by the closed form
+  (``cashflow.npv_and_start`` and ``cashflow.quick_win``);
 * a per-opportunity, per-draw Python loop over the yearly cash-flow model;
 * a per-opportunity loop, vectorised over draws (yearly arrays, no closed form).
 
@@ -177,7 +177,7 @@ def main() -> None:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     for name in ("1 thread", "2 threads"):
-        print(f"  vectorised kernel, {name}: best {min(timings[name]):6.2f} s of {REPEATS}")
+        print(f"  vectorised, {name}: best {min(timings[name]):6.2f} s of {REPEATS}")
     print(f"  peak traced memory {peak / 2**20:,.0f} MiB")
     best = min(min(timings["1 thread"]), min(timings["2 threads"]))
     previous = min(timings["previous"])
@@ -194,7 +194,7 @@ def main() -> None:
         f"thread): best {previous:,.2f} s of {REPEATS}: speed-up x{previous / best:,.1f}"
     )
     print(
-        f"  processor time, one thread: kernel {min(timings['cpu']):,.2f} s, previous inner "
+        f"  processor time, one thread: today {min(timings['cpu']):,.2f} s, previous inner "
         f"loop {min(timings['previous cpu']):,.2f} s (less disturbed by other work than wall time)"
     )
 

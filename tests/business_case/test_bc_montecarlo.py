@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from shareplan.business_case import cashflow
 from shareplan.business_case.cashflow import FlowInputs
 from shareplan.business_case.discounting import Band, schedule_factors
-from shareplan.business_case.kernel import NpvKernel
 from shareplan.business_case.montecarlo import (
     Ranges,
     iter_draws,
@@ -192,64 +189,6 @@ def test_only_trading_opportunities_draw_trading() -> None:
     sim = simulate_npv(b, r, DF, 500, seed=2)
     np.testing.assert_allclose(yearly @ DF, sim.npv, rtol=1e-9, atol=1e-6)
     assert np.ptp(sim.npv[:, 1]) > 0
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    share=st.floats(min_value=0.0, max_value=1.0),
-    multiplier=st.floats(min_value=0.5, max_value=2.0),
-    delay=st.floats(min_value=-6.0, max_value=12.0),
-    trading=st.floats(min_value=0.0, max_value=2e5),
-    ramp=st.sampled_from([0.0, 6.0, 48.0]),
-    procurement=st.sampled_from([0.0, 3.0, 9.0]),
-    implementation=st.sampled_from([0.0, 2.0, 7.5]),
-)
-def test_kernel_equals_the_closed_form(
-    share: float,
-    multiplier: float,
-    delay: float,
-    trading: float,
-    ramp: float,
-    procurement: float,
-    implementation: float,
-) -> None:
-    """The Monte Carlo's kernel gives the NPV, start and quick win of cashflow.npv_and_start and
-    cashflow.quick_win for any draw, including a negative (re-centred) delay and step ramps."""
-    base = FlowInputs(
-        baseline=np.array([2e6]),
-        share=np.array([0.1]),
-        keep=np.array([0.7]),
-        trading=np.array([0.0]),
-        non_cashable=np.array([0.0]),
-        procurement_months=np.array([procurement]),
-        implementation_months=np.array([implementation]),
-        ramp_months=np.array([ramp]),
-        team_cost_per_month=np.array([5_000.0]),
-        procurement_cost=np.array([15_000.0]),
-        ict_cost=np.array([80_000.0]),
-        exit_cost_full=np.array([300_000.0]),
-        team_uplift=np.array([2.0]),
-        ict_uplift=np.array([2.0]),
-        procurement_uplift=np.array([0.5]),
-        duration_uplift=np.array([0.54]),
-        operating_uplift=np.array([0.41]),
-    )
-    factors = schedule_factors((Band(0, 30, 0.035), Band(31, None, 0.03)), 10)
-    kernel = NpvKernel(base, factors, 1)
-    s, m, d, t = (np.array([[v]]) for v in (share, multiplier, delay, trading))
-    value, start = kernel.npv(s, m, d, t)
-    drawn = base.replace(share=s, cost_multiplier=m, delay_months=d, trading=t)
-    expected, expected_start = cashflow.npv_and_start(drawn, factors)
-    assert float(value[0, 0]) == pytest.approx(float(expected[0, 0]), rel=1e-9, abs=1e-6)
-    assert float(start[0, 0]) == pytest.approx(float(expected_start[0, 0]))
-    won = kernel.quick_win(s, t, start, 12.0, 0.1)
-    assert bool(won[0, 0]) == bool(cashflow.quick_win(drawn, 12.0, 0.1, expected_start)[0, 0])
-    # without trading the share cancels: the latest quick start decides alone
-    untraded = kernel.quick_win(s, np.zeros((1, 1)), start, 12.0, 0.1)
-    latest = kernel.latest_quick_start(12.0, 0.1)
-    fast = (start < 12.0) & (start <= latest) & (s > 0)
-    if abs(float(start[0, 0]) - float(latest[0])) > 1e-9:
-        assert bool(fast[0, 0]) == bool(untraded[0, 0])
 
 
 def test_precomputed_inverse_cdf_equals_the_formula() -> None:
