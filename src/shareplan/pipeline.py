@@ -278,7 +278,7 @@ def appraise_path(path: Path, *, progress: Progress = _quiet) -> AppraisalRun:
 
 def programme_result(outcome: ProgrammeOutcome) -> ProgrammeResult:
     """The ``programme`` block of the results."""
-    return build.programme_result(
+    return build.programme_block(
         outcome.plan,
         outcome.constraints,
         outcome.objective,
@@ -297,8 +297,8 @@ def results_of(run: AppraisalRun) -> Results:
         parameters=build.parameters_used(run.scenario, run.parameters),
         long_list=build.long_list_summary(run.long_list, run.shortlist),
         opportunities=build.opportunity_results(run.opportunities, run.cases, run.assessment),
-        stakeholders=build.stakeholders(run.assessment),
-        sensitivity=build.sensitivity(run.assessment),
+        stakeholders=build.stakeholders_block(run.assessment),
+        sensitivity=build.sensitivity_block(run.assessment),
         programme=programme_result(run.programme),
     )
 

@@ -499,7 +499,7 @@ def test_cli_report(
     from typer.testing import CliRunner
 
     import shareplan.report
-    from shareplan.cli.app import app
+    from shareplan.cli import app
     from shareplan.results import write_results
 
     calls: list[tuple[Results, Path]] = []

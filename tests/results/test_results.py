@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from shareplan.cli import app
+from shareplan.errors import InputError
 from shareplan.results import SCHEMA_VERSION, Results, parse_results, read_results, write_results
 from shareplan.results.schema import results_schema, schema_text
 from tests.conftest import ROOT
@@ -106,9 +107,9 @@ def test_versions_are_checked_in_one_place(small_results: Results) -> None:
     """A newer schema, or not a results file at all, is refused with what would be allowed."""
     data = small_results.model_dump(mode="json")
     newer = json.dumps({**data, "schema_version": "2.1"})
-    with pytest.raises(Exception, match=r"results schema 2.1 is newer than this shareplan reads"):
+    with pytest.raises(InputError, match=r"results schema 2\.1 is newer than this shareplan reads"):
         parse_results(newer)
-    with pytest.raises(Exception, match=r"not a shareplan results file"):
+    with pytest.raises(InputError, match=r"not a shareplan results file"):
         parse_results("[1, 2]")
     assert parse_results(json.dumps(data)) == small_results
 
@@ -131,7 +132,7 @@ def test_readers_open_results_only_through_the_model() -> None:
 
 
 def test_read_results_names_a_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(Exception, match="no such results file"):
+    with pytest.raises(InputError, match="no such results file"):
         read_results(tmp_path / "nope.json")
 
 
@@ -159,3 +160,24 @@ def test_a_1_0_file_is_upgraded(small_results: Results) -> None:
     read = next(o.business_case for o in upgraded.opportunities if o.business_case is not None)
     assert [c.uplift for c in read.optimism_bias.one_off] == [2.0, 2.0, 2.0, 2.0]
     assert read.model_inputs["exit_uplift"] == 2.0
+
+
+def test_an_older_version_is_upgraded_in_one_place(
+    small_results: Results, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step registered for an older version runs on reading: here a made-up 0.9 that called
+    the programme block ``priority_programme`` reads as 1.0, and then as 2.0."""
+    from shareplan.results import io
+
+    def rename(data: dict[str, Any]) -> dict[str, Any]:
+        data = dict(data)
+        data["programme"] = data.pop("priority_programme")
+        return {**data, "schema_version": "1.0"}
+
+    monkeypatch.setitem(io.UPGRADES, "0.9", rename)
+    old = small_results.model_dump(mode="json")
+    old["priority_programme"] = old.pop("programme")
+    old["schema_version"] = "0.9"
+    assert parse_results(json.dumps(old)) == small_results
+    with pytest.raises(InputError, match=r"results schema 0\.8 is not readable here"):
+        parse_results(json.dumps({**old, "schema_version": "0.8"}))

@@ -9,9 +9,11 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from shareplan.cli.app import app
 from shareplan.cli.common import console, err_console, print_json, print_table, user_errors
 from shareplan.errors import InputError, Problem
+
+app = typer.Typer()
+"""This module's commands; :mod:`shareplan.cli` adds them to the root application."""
 
 data_app = typer.Typer(
     help="National open data: import Revenue Outturn, benchmark a council, scan England.",

@@ -10,12 +10,14 @@ import typer
 
 from shareplan import pipeline
 from shareplan.business_case.staffing import cost_per_fte_warnings
-from shareplan.cli.app import app
 from shareplan.cli.common import console, print_json, print_table, user_errors
 from shareplan.errors import InputError, Problem, raise_if_any
 from shareplan.evidence import load_evidence
 from shareplan.scenario import load_scenario, save_scenario
 from shareplan.scenario.io import form_of
+
+app = typer.Typer()
+"""This module's commands; :mod:`shareplan.cli` adds them to the root application."""
 
 ScenarioArg = Annotated[
     Path,

@@ -27,10 +27,6 @@ class Context:
 
     results: Results
 
-    @classmethod
-    def of(cls, results: Results) -> Context:
-        return cls(results)
-
     # ----------------------------------------------------------------- the results' parts
 
     @property

@@ -1,17 +1,9 @@
-"""What every block of results.json shares: frozen pydantic records."""
+"""What every block of results.json shares: frozen pydantic records that refuse unknown fields,
+so that a misspelt or a stray field is a clear error rather than silently dropped. The base is
+the programme stage's (whose records results.json holds as they are), so it is written once."""
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict
+from shareplan.programme.records import Number, Record
 
-Number = int | float
-"""A figure written as it was computed: a count stays ``5``, a sum stays ``5.0`` (so that the file
-is written byte for byte as before the typed model)."""
-
-
-class Record(BaseModel):
-    """A block of results.json. Frozen; unknown fields are refused, so that a misspelt or a
-    stray field is a clear error rather than silently dropped (a newer minor version's additions
-    are removed by :func:`shareplan.results.io.upgrade` before validation)."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid")
+__all__ = ["Number", "Record"]

@@ -15,7 +15,7 @@ from shareplan.errors import InfeasibleError
 from shareplan.evidence import EvidenceBase, ResolvedParameter
 from shareplan.opportunities import LongList, Opportunity
 from shareplan.programme import Constraints, Objective, ProgrammePlan
-from shareplan.results.assessment import Scores, Screening, Sensitivity, Stakeholders
+from shareplan.results.assessment import Scores, Sensitivity, Stakeholders
 from shareplan.results.header import (
     LongListSummary,
     Parameter,
@@ -108,7 +108,7 @@ def opportunity_result(
         declared=o.declared,
         estimates=o.estimates if o.estimates.any() else None,
         screen_override=o.screen_override or None,
-        screening=Screening.model_validate(assessment.screening(o.id)),
+        screening=assessment.screenings[assessment.index(o.id)],
         scores=Scores.model_validate(scores),
         business_case=case,
         procurement=case.procurement,
@@ -128,15 +128,15 @@ def opportunity_results(
     return tuple(opportunity_result(o, by_id[o.id], assessment) for o in ordered)
 
 
-def stakeholders(assessment: Assessment) -> Stakeholders:
+def stakeholders_block(assessment: Assessment) -> Stakeholders:
     return Stakeholders.model_validate(assessment.stakeholders_dict())
 
 
-def sensitivity(assessment: Assessment) -> Sensitivity:
+def sensitivity_block(assessment: Assessment) -> Sensitivity:
     return Sensitivity.model_validate(assessment.sensitivity_dict())
 
 
-def programme_result(
+def programme_block(
     plan: ProgrammePlan | None,
     constraints: Constraints,
     objective: Objective,

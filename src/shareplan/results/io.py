@@ -149,7 +149,7 @@ def upgrade(data: dict[str, Any], where: str) -> dict[str, Any]:
                         f"results schema {version} is "
                         + ("newer than this shareplan reads" if newer else "not readable here"),
                         where,
-                        allowed=f"schema {current} or an older one",
+                        allowed="schema " + ", ".join(sorted({current, *UPGRADES})),
                     )
                 ]
             )

@@ -3,6 +3,7 @@ between early savings and net present value."""
 
 from __future__ import annotations
 
+from shareplan.programme.records import NearMiss
 from shareplan.report import formatting as fmt
 from shareplan.report.context import Context
 from shareplan.report.model import (
@@ -17,7 +18,7 @@ from shareplan.report.model import (
     notice,
     p,
 )
-from shareplan.results.programme import ChosenProgramme, NearMiss
+from shareplan.results.programme import ChosenProgramme
 
 TITLE = "Appendix 4: Near misses and the trade-off between speed and savings"
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from shareplan.report import formatting as fmt
 from shareplan.report.context import Context
-from shareplan.report.model import Block, Figure, ScoreBreakdown, Section, Table, notice
+from shareplan.report.model import Block, Figure, ScoreBreakdown, Section, Table, notice, p
 from shareplan.results.assessment import Scores
 
 TITLE = "Appendix 2: Scoring tables and weights"
@@ -89,3 +89,40 @@ def score_figure(c: Context, ids: list[str]) -> Figure:
             (False, *(True for _ in names), True),
         ),
     )
+
+
+def criteria_breakdown(c: Context, oid: str) -> Section:
+    """One opportunity's score criterion by criterion, why it outranks the next one and how firm
+    its place is (``shareplan explain`` shows it)."""
+    sc = c.opp(oid).scores
+    rows = tuple(
+        (
+            c.criterion(cid),
+            c.group_names.get(k.group, k.group),
+            fmt.number(k.score) if k.score is not None else "no data",
+            fmt.percent(k.weight, 1),
+            fmt.number(k.weighted, 2),
+            k.rationale,
+        )
+        for cid, k in sorted(sc.criteria.items(), key=lambda kv: -kv[1].weighted)
+    )
+    blocks: list[Block] = [
+        Table(
+            f"Score {fmt.number(sc.total, 1)} out of 100, rank {sc.rank} of "
+            f"{len(c.results.opportunities)}",
+            ("Criterion", "Principle", "Score", "Weight", "Weighted points", "Why"),
+            rows,
+            (False, False, True, True, True, False),
+        )
+    ]
+    if sc.compared_with_next is not None:
+        blocks.append(p(f"Against the next one: {sc.compared_with_next.summary}"))
+    if sc.firmness is not None:
+        f = sc.firmness
+        blocks.append(
+            p(
+                f"In the top {f.top_n} in {fmt.percent(f.p_top_n)} of sampled weightings; "
+                f"expected rank {fmt.number(f.expected_rank, 1)}."
+            )
+        )
+    return Section("Scores against the criteria", tuple(blocks), key=f"scores-{oid}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from shareplan.programme.records import Totals
 from shareplan.report import formatting as fmt
 from shareplan.report.context import Context
 from shareplan.report.model import (
@@ -21,7 +22,6 @@ from shareplan.report.model import (
     p,
     total,
 )
-from shareplan.results.programme import Totals
 
 
 @dataclass(frozen=True, slots=True)

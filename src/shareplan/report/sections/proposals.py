@@ -4,10 +4,10 @@ why it was chosen, its scores, suitability, procurement route and timeline; the 
 from __future__ import annotations
 
 from shareplan.business_case import Timeline
+from shareplan.programme.records import SelectedReason
 from shareplan.report import formatting as fmt
 from shareplan.report.context import Context
 from shareplan.report.model import Block, Figure, Gantt, Phase, Run, Section, Table, notice, p
-from shareplan.results.programme import Reason
 
 METHOD = (
     "Cabinet approved three principles for shared services: the right services, the right "
@@ -47,7 +47,7 @@ def proposals(c: Context) -> Section:
     )
 
 
-def reason(c: Context, r: Reason) -> str:
+def reason(c: Context, r: SelectedReason) -> str:
     """Why a project is in the programme, in a sentence: its share of the objective, its share of
     the budget and what would replace it (the optimiser's own text when the share is missing)."""
     if r.share_of_objective is None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from shareplan.business_case import Risk
 from shareplan.report import formatting as fmt
 from shareplan.report.context import Context
@@ -46,17 +48,17 @@ def rating(r: Risk, residual: bool = False) -> str:
     return f"{r.rating} ({r.likelihood} x {r.impact})"
 
 
-def register(c: Context) -> Table | None:
-    """One register for the programme: each risk once, with the projects it touches and its
-    worst rating among them (the seed's risks are raised for every project, so listing them
+def register(c: Context, ids: Sequence[str]) -> Table | None:
+    """One register for the projects ``ids``: each risk once, with the projects it touches and
+    its worst rating among them (the seed's risks are raised for every project, so listing them
     project by project would repeat them six times)."""
     grouped: dict[str, list[tuple[str, Risk]]] = {}
-    for oid in c.selected:
+    for oid in ids:
         for r in c.opp(oid).risks.risks:
             grouped.setdefault(r.id, []).append((oid, r))
     if not grouped:
         return None
-    n = len(c.selected)
+    n = len(ids)
     rows: list[tuple[tuple[float, int], tuple[Run, ...]]] = []
     for entries in grouped.values():
         worst = max(entries, key=lambda e: e[1].rating)[1]
@@ -90,7 +92,7 @@ def risks(c: Context) -> Section:
     if concentration:
         blocks.append(p("Risks to the programme as a whole:"))
         blocks += [p(r.message, kind="bullet") for r in concentration]
-    table = register(c)
+    table = register(c, c.selected)
     if table:
         blocks.append(table)
     if not blocks:
