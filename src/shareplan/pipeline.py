@@ -160,12 +160,15 @@ def choose_programme(
     seed: int,
     proposed_ids: Sequence[str] | None = None,
     draws: int = PROGRAMME_DRAWS,
+    simulation: ProgrammeSimulation | None = None,
 ) -> ProgrammeOutcome:
     """Pick the priority projects; an infeasible set of rules is an outcome, not a crash, so that
-    the report can say which rule to relax."""
+    the report can say which rule to relax. ``simulation`` is the Monte Carlo of these same cases
+    and seed from an earlier call (it does not depend on the rules), to save drawing it again."""
     cands = candidates(scored, cases)
     order = {c.opportunity_id: c for c in cases}
-    simulation = simulate_programme([order[o.id] for o, _ in scored], draws, seed)
+    if simulation is None:
+        simulation = simulate_programme([order[o.id] for o, _ in scored], draws, seed)
     known = set(cands.ids)
     proposal = [i for i in (proposed_ids or ()) if i in known] or None
     try:
@@ -238,9 +241,11 @@ def replan(
     objective: Objective,
     *,
     proposed_ids: Sequence[str] | None = None,
+    simulation: ProgrammeSimulation | None = None,
 ) -> ProgrammeOutcome:
     """Re-run the programme choice from saved results with other rules (a what-if), without
-    recomputing the screen, scores or business cases."""
+    recomputing the screen, scores or business cases (nor, given ``simulation`` from an earlier
+    what-if on the same results, the programme's Monte Carlo)."""
     cases = [entry.business_case for entry in results.opportunities]
     scored = [
         (
@@ -266,6 +271,7 @@ def replan(
         objective,
         seed=results.scenario.random_seed,
         proposed_ids=proposed_ids,
+        simulation=simulation,
     )
 
 

@@ -16,6 +16,7 @@ from shareplan.cli import (
     programme_commands,
     report_commands,
     scenario_commands,
+    workspace_commands,
 )
 
 COMMANDS = (
@@ -25,6 +26,7 @@ COMMANDS = (
     programme_commands,
     report_commands,
     data_commands,
+    workspace_commands,
 )
 """The command modules, in the order of a council's work."""
 
