@@ -324,6 +324,21 @@ SERVICE_COLUMNS: tuple[Column, ...] = (
         choices=_enum(ServiceGeography),
         default="borough",
     ),
+    Column(
+        "staff_cost",
+        Kind.NUMBER,
+        "Annual staff cost (pay and on-costs), if known; blank: the evidence's staff share of "
+        "gross cost for the kind of service",
+        unit="£ a year",
+        minimum=0,
+    ),
+    Column(
+        "light_touch",
+        Kind.BOOL,
+        "A Part B (to 2015) or light-touch (from 2015) service for procurement: social, health, "
+        "education, cultural, sporting, legal and the other services the regulations list",
+        default="no",
+    ),
     *TRAIT_COLUMNS,
     Column(
         "illustrative",
