@@ -7,7 +7,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
 
@@ -15,10 +15,10 @@ from shareplan.assessment.mcda import order
 from shareplan.assessment.sensitivity import FloatArray, Tree, lines
 from shareplan.business_case import ProgrammeSimulation
 from shareplan.errors import InputError, Problem
-from shareplan.pipeline import programme_result, replan
+from shareplan.pipeline import programme_answer, replan
 from shareplan.programme import Constraints, Objective
 from shareplan.results import Results
-from shareplan.results.programme import ProgrammeResult
+from shareplan.results.programme import Choice, NoProgramme, ProgrammeResult
 
 
 def saved_rules(document: Results) -> tuple[Constraints, Objective]:
@@ -43,21 +43,51 @@ def saved_rules(document: Results) -> tuple[Constraints, Objective]:
     return constraints, Objective(kind=p.objective.kind, value_weight=p.objective.value_weight)
 
 
+@overload
 def programme_what_if(
     document: Results,
     changes: Mapping[str, Any],
     *,
+    choose_only: Literal[False] = ...,
+    objective: str | None = ...,
+    value_weight: float | None = ...,
+    propose: Sequence[str] | None = ...,
+    cache_key: Hashable | None = ...,
+) -> ProgrammeResult: ...
+
+
+@overload
+def programme_what_if(
+    document: Results,
+    changes: Mapping[str, Any],
+    *,
+    choose_only: bool,
+    objective: str | None = ...,
+    value_weight: float | None = ...,
+    propose: Sequence[str] | None = ...,
+    cache_key: Hashable | None = ...,
+) -> Choice | NoProgramme: ...
+
+
+def programme_what_if(
+    document: Results,
+    changes: Mapping[str, Any],
+    *,
+    choose_only: bool = False,
     objective: str | None = None,
     value_weight: float | None = None,
     propose: Sequence[str] | None = None,
     cache_key: Hashable | None = None,
-) -> ProgrammeResult:
+) -> Choice | NoProgramme:
     """The programme block (as in results.json) chosen again with ``changes`` to the saved
     constraints (field names of :class:`Constraints`) and optionally another objective.
 
-    ``cache_key`` names results that never change (a finished run): the programme's Monte Carlo,
-    which depends on the business cases and the seed but not on the rules, is then drawn once
-    and kept for the next what-if on the same results."""
+    ``choose_only``: the same choice with its reasons and near misses, without the frontier,
+    value-for-money curve, order of buy, comparison, view and risk register (what the web
+    what-if shows; on thousands of candidates those take most of the time, and the view needs the
+    programme's Monte Carlo). ``cache_key`` names results that never change (a finished run): the
+    Monte Carlo, which depends on the business cases and the seed but not on the rules, is then
+    drawn once and kept for the next full what-if on the same results."""
     constraints, base = saved_rules(document)
     if not changes and objective is None and value_weight is None and not propose:
         # the same rules on the same results choose the same programme: no need to solve again
@@ -88,13 +118,14 @@ def programme_what_if(
         chosen,
         proposed_ids=propose,
         simulation=simulation,
+        choose_only=choose_only,
     )
     if cache_key is not None and outcome.simulation is not None:
         with _lock:
             _simulations[cache_key] = outcome.simulation
             while len(_simulations) > _KEEP:
                 _simulations.pop(next(iter(_simulations)))
-    return programme_result(outcome)
+    return programme_answer(outcome)
 
 
 _KEEP = 16

@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 
 from shareplan.errors import InputError
 from shareplan.results import Results
-from shareplan.results.programme import ChosenProgramme
+from shareplan.results.programme import Choice
 from shareplan.store import scenarios as store
 from shareplan.store.models import AppraisalRun, ScenarioRow
 from shareplan.store.runs import results_of
@@ -338,11 +338,11 @@ def what_if(
         changes["must_exclude"] = tuple(ask.must_exclude)
     try:
         block = programme_what_if(
-            results, changes, objective=ask.objective, cache_key=("run", run_id)
+            results, changes, choose_only=True, objective=ask.objective, cache_key=("run", run_id)
         )
     except InputError as exc:
         return _problems(exc)  # type: ignore[return-value]
-    if isinstance(block, ChosenProgramme):
+    if isinstance(block, Choice):
         return Programme(
             feasible=True,
             selected_ids=list(block.selected_ids),

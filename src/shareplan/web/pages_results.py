@@ -165,7 +165,11 @@ def programme(
     if asked and not problems:
         try:
             block = programme_what_if(
-                results, changes, objective=other.get("objective"), cache_key=("run", run.id)
+                results,
+                changes,
+                choose_only=True,  # the page shows the choice, its reasons and near misses
+                objective=other.get("objective"),
+                cache_key=("run", run.id),
             )
         except InputError as exc:
             problems = list(exc.problems)
