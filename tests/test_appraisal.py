@@ -12,14 +12,14 @@ from unittest import mock
 import pytest
 from typer.testing import CliRunner
 
+from shareplan import pipeline
 from shareplan.cli import app
 from shareplan.evidence import EvidenceBase
-from shareplan import pipeline
 from shareplan.results import SCHEMA_VERSION, read_results
 from shareplan.results.programme import ChosenProgramme
 from shareplan.scenario import load_scenario
-from tests.conftest import EXAMPLE, FIXTURES
 from shareplan.whatif import programme_what_if
+from tests.conftest import EXAMPLE, FIXTURES
 from tests.scenario.broken.workbooks import case
 
 runner = CliRunner()

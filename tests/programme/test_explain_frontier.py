@@ -270,4 +270,10 @@ def test_choose_only_is_the_full_plans_choice(
     for block in (whole, part):
         block.pop("solver")  # the time each solve took differs
     assert part == {k: v for k, v in whole.items() if k in part}
-    assert set(whole) - set(part) == {"frontier", "value_for_money", "order_of_buy", "equity", "view"}
+    assert set(whole) - set(part) == {
+        "frontier",
+        "value_for_money",
+        "order_of_buy",
+        "equity",
+        "view",
+    }

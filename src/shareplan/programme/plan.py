@@ -140,9 +140,7 @@ def plan_programme(
     raise_if_any(obj.problems())
     model = Model.build(cands, cons, time_limit)
     result = solve_model(model, obj)
-    explanation = explain_programme(
-        model, result, near_misses=near_misses, budget_step=budget_step
-    )
+    explanation = explain_programme(model, result, near_misses=near_misses, budget_step=budget_step)
     if choose_only:
         return ProgrammeChoice(result, explanation)
     selected_draws = None

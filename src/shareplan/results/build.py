@@ -28,7 +28,6 @@ from shareplan.results.programme import (
     ChosenProgramme,
     NoProgramme,
     ObjectiveUsed,
-    ProgrammeResult,
     Rules,
 )
 from shareplan.scenario import Scenario
