@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Literal, overload
 
 import numpy as np
+import numpy.typing as npt
 
 from shareplan.assessment.mcda import order
 from shareplan.assessment.sensitivity import FloatArray, Tree, lines
@@ -129,6 +130,7 @@ def programme_what_if(
 
 
 _KEEP = 16
+IdArray = npt.NDArray[np.object_]
 _simulations: dict[Hashable, ProgrammeSimulation] = {}
 _lock = threading.Lock()
 
@@ -150,10 +152,10 @@ class Reranking:
         return tuple(i for i, _ in self.ranked[: self.top_n])
 
 
-_trees: dict[int, tuple[Results, Tree, FloatArray, list[str]]] = {}
+_trees: dict[int, tuple[Results, Tree, FloatArray, IdArray]] = {}
 
 
-def _tree(document: Results) -> tuple[Tree, FloatArray, list[str]]:
+def _tree(document: Results) -> tuple[Tree, FloatArray, IdArray]:
     """The value tree and score matrix of ``document``, kept for the same results object (a
     finished run's results are parsed once and reused, so moving a weight again is a dot product)."""
     kept = _trees.get(id(document))
@@ -167,7 +169,7 @@ def _tree(document: Results) -> tuple[Tree, FloatArray, list[str]]:
     return tree, scores, ids
 
 
-def _build_tree(document: Results) -> tuple[Tree, FloatArray, list[str]]:
+def _build_tree(document: Results) -> tuple[Tree, FloatArray, IdArray]:
     opportunities = document.opportunities
     if not opportunities:
         raise InputError([Problem("the results hold no opportunities")])
@@ -184,7 +186,7 @@ def _build_tree(document: Results) -> tuple[Tree, FloatArray, list[str]]:
         [[float(o.scores.criteria[c].counted_as) for c in criteria] for o in opportunities]
     )
     tree = Tree(tuple(criteria), group_of, groups, group_share, local_share)
-    return tree, scores, [o.id for o in opportunities]
+    return tree, scores, np.array([o.id for o in opportunities], dtype=object)
 
 
 def weight_targets(document: Results) -> list[tuple[str, str]]:
@@ -193,16 +195,19 @@ def weight_targets(document: Results) -> list[tuple[str, str]]:
     return tree.targets()
 
 
-def rerank(document: Results, level: str, target: str, share: float) -> Reranking:
+def rerank(document: Results, level: str, target: str, share: float | None = None) -> Reranking:
     """The ranking with weight ``target`` (a group, or a criterion within its group) set to
-    ``share`` of its node, from the saved criterion scores (no business case is run again)."""
+    ``share`` of its node (``None``: the share it has in the appraisal), from the saved criterion
+    scores (no business case is run again): one product of the score matrix's lines."""
     tree, scores, ids = _tree(document)
     if (level, target) not in tree.targets():
         raise InputError([Problem(f"no weight {target!r} at level {level!r}", column="target")])
-    if not 0.0 <= share <= 1.0:
+    if share is not None and not 0.0 <= share <= 1.0:
         raise InputError([Problem("the share must be between 0 and 1", column="share")])
     alpha, beta, current = lines(scores, tree, level, target)
+    share = current if share is None else share
     totals = alpha + beta * share
-    ranked = tuple((ids[i], float(totals[i])) for i in order(totals))
+    best = order(totals)
+    ranked = tuple(zip(ids[best].tolist(), totals[best].tolist(), strict=True))
     top_n = document.sensitivity.top_n or min(6, len(ids))
     return Reranking(level, target, share, current, ranked, top_n)
