@@ -258,6 +258,23 @@ def replan(
     recomputing the screen, scores or business cases (nor, given ``simulation`` from an earlier
     what-if on the same results, the programme's Monte Carlo). ``choose_only`` as in
     :func:`choose_programme`."""
+    scored, cases = saved_candidates(results)
+    return choose_programme(
+        scored,
+        cases,
+        constraints,
+        objective,
+        seed=results.scenario.random_seed,
+        proposed_ids=proposed_ids,
+        simulation=simulation,
+        choose_only=choose_only,
+    )
+
+
+def saved_candidates(
+    results: Results,
+) -> tuple[list[tuple[Opportunity, float]], list[BusinessCase]]:
+    """The scored opportunities and their business cases, as the saved results hold them."""
     cases = [entry.business_case for entry in results.opportunities]
     scored = [
         (
@@ -276,16 +293,7 @@ def replan(
     ]
     if not scored:
         raise InputError([Problem("the results hold no opportunities")])
-    return choose_programme(
-        scored,
-        cases,
-        constraints,
-        objective,
-        seed=results.scenario.random_seed,
-        proposed_ids=proposed_ids,
-        simulation=simulation,
-        choose_only=choose_only,
-    )
+    return scored, cases
 
 
 def appraise_path(path: Path, *, progress: Progress = _quiet) -> AppraisalRun:

@@ -26,8 +26,7 @@ from shareplan.report import build_report, write_reports
 from shareplan.report import formatting as fmt
 from shareplan.report.model import Money, file_key, money_runs, trace
 from shareplan.results import Results
-
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.accessibility import CHROMIUM, axe_violations, describe
 
 #: The headings the Word file must have, in this order (Heading 1 level).
 TOP_HEADINGS = [
@@ -500,42 +499,9 @@ def test_html_has_no_wcag_22_aa_violations(
     """axe-core in a real browser engine (Debian's Chromium through Playwright): zero violations
     against the WCAG 2.0, 2.1 and 2.2 A and AA rules, on the Rotherham report and on the report
     of a scenario with no feasible programme."""
-    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
-    from playwright.sync_api import sync_playwright
-
     page_file = (written if which == "rotherham" else infeasible_written)["html"]
-    with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        try:
-            page = browser.new_page()
-            page.goto(page_file.as_uri())
-            result = axe_module.Axe().run(
-                page,
-                options={
-                    "runOnly": {
-                        "type": "tag",
-                        "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"],
-                    },
-                    "resultTypes": ["violations"],
-                },
-            )
-        finally:
-            browser.close()
-    violations = result.response["violations"]
-    assert violations == [], json.dumps(
-        [(v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in violations],
-        indent=1,
-    )
+    violations = axe_violations(page_file)
+    assert violations == [], describe(violations)
 
 
 def test_money_class_is_the_same_as_formatting() -> None:

@@ -27,7 +27,11 @@ from shareplan.business_case.model import (
     YearFlow,
 )
 from shareplan.business_case.procurement import Procurement, Route
-from shareplan.business_case.programme import ProgrammeSimulation, simulate_programme
+from shareplan.business_case.programme import (
+    ProgrammeSimulation,
+    simulate_programme,
+    uncertain_inputs,
+)
 from shareplan.business_case.risks import (
     ProgrammeRisk,
     Risk,
@@ -60,5 +64,6 @@ __all__ = [
     "discount_factors_for",
     "programme_risks",
     "simulate_programme",
+    "uncertain_inputs",
     "year_label",
 ]

@@ -180,7 +180,13 @@ def cumulative(inputs: FlowInputs, n_years: int) -> dict[str, FloatArray]:
     Lines: the benefit and cost kinds, ``non_cashable`` and ``team_months`` (months the project
     team has worked; multiply by its FTE for FTE-years x 12).
     """
-    m = boundaries(n_years)
+    return cumulative_at(inputs, boundaries(n_years))
+
+
+def cumulative_at(inputs: FlowInputs, months: FloatArray) -> dict[str, FloatArray]:
+    """Each line of :func:`cumulative` at any months from approval (a 1-D increasing array),
+    shape ``(..., len(months))``: benefits tracking reads the plan by month or quarter."""
+    m = np.asarray(months, dtype=np.float64)
     t = timing(inputs)
     start = t.benefits_start[..., None]
     proc_end = t.procurement_end[..., None]

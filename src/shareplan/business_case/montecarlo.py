@@ -211,7 +211,7 @@ def iter_draws(
         yield _draws(raw, ranges, distribution, columns)
 
 
-def _with_draws(base: FlowInputs, draws: Draws) -> FlowInputs:
+def with_draws(base: FlowInputs, draws: Draws) -> FlowInputs:
     """The base inputs (one entry per opportunity) with the drawn inputs put in."""
     changes: dict[str, FloatArray] = {
         "share": draws.share,
@@ -287,7 +287,7 @@ def simulate_npv(
     columns = ranges.trading_columns()
 
     def work(row: int, raw: _Raw) -> None:
-        inputs = _with_draws(base, _draws(raw, ranges, distribution, columns))
+        inputs = with_draws(base, _draws(raw, ranges, distribution, columns))
         size = raw.u_share.shape[0]
         value, start = npv_and_start(inputs, factors)
         npvs[row : row + size] = value
@@ -331,6 +331,6 @@ def simulate_yearly_net(
     chunk = max(1, DEFAULT_CHUNK_CELLS // max(1, ranges.size * (n_years + 1)))
     for draws in iter_draws(ranges, n_draws, seed, chunk, distribution):
         size = draws.share.shape[0]
-        out[row : row + size] = yearly(_with_draws(base, draws), n_years)["net"]
+        out[row : row + size] = yearly(with_draws(base, draws), n_years)["net"]
         row += size
     return out

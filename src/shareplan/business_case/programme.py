@@ -50,26 +50,10 @@ def _triple(
     return table[:, 0].copy(), table[:, 1].copy(), table[:, 2].copy()
 
 
-def simulate_programme(
-    cases: Sequence[BusinessCase],
-    n_draws: int,
-    seed: int,
-    distribution: Distribution = "triangular",
-    keep_draws: bool = True,
-) -> ProgrammeSimulation:
-    """Yearly net savings of the chosen opportunities under uncertainty (optimism-bias adjusted).
-
-    Each case's model inputs and ranges are those in its business case (the saving share, the
-    one-off cost multiplier, the delay and, for commercial trading, the buyers' volume and the net
-    margin); ``seed`` should be the scenario's ``authority.random_seed``. All cases must share a
-    horizon and first year.
-    """
-    if not cases:
-        raise InputError([Problem("no opportunities to simulate")])
-    horizons = {c.horizon_years for c in cases}
-    if len(horizons) != 1:
-        raise InputError([Problem("the business cases have different horizons")])
-    n_years = horizons.pop()
+def uncertain_inputs(cases: Sequence[BusinessCase]) -> tuple[FlowInputs, Ranges]:
+    """The cases' model inputs (one entry per case) and their uncertain ranges, as the Monte Carlo
+    takes them: the drawn share replaces the base share, and the drawn cost multiplier and delay
+    multiply and add to base values of 1 and 0. Benefits tracking re-runs these same draws."""
     names = FlowInputs.__dataclass_fields__
     base = FlowInputs(
         **{n: np.array([c.model_inputs[n] for c in cases], dtype=np.float64) for n in names}
@@ -94,8 +78,31 @@ def simulate_programme(
         trading_volume=_triple([c.trading_volume for c in cases]),
         trading_margin=_triple([c.trading_margin for c in cases]),
     )
-    # The drawn inputs replace the base share and multiply/add to the base multiplier/delay.
     base = base.replace(cost_multiplier=np.ones(len(cases)), delay_months=np.zeros(len(cases)))
+    return base, ranges
+
+
+def simulate_programme(
+    cases: Sequence[BusinessCase],
+    n_draws: int,
+    seed: int,
+    distribution: Distribution = "triangular",
+    keep_draws: bool = True,
+) -> ProgrammeSimulation:
+    """Yearly net savings of the chosen opportunities under uncertainty (optimism-bias adjusted).
+
+    Each case's model inputs and ranges are those in its business case (the saving share, the
+    one-off cost multiplier, the delay and, for commercial trading, the buyers' volume and the net
+    margin); ``seed`` should be the scenario's ``authority.random_seed``. All cases must share a
+    horizon and first year.
+    """
+    if not cases:
+        raise InputError([Problem("no opportunities to simulate")])
+    horizons = {c.horizon_years for c in cases}
+    if len(horizons) != 1:
+        raise InputError([Problem("the business cases have different horizons")])
+    n_years = horizons.pop()
+    base, ranges = uncertain_inputs(cases)
     draws = simulate_yearly_net(base, ranges, n_years, n_draws, seed, distribution)
     total = draws.sum(axis=1)
     p10, p50, p90 = np.percentile(total, (10, 50, 90), axis=0)

@@ -12,10 +12,12 @@ import typer
 from shareplan.cli import (
     appraisal_commands,
     data_commands,
+    evidence_commands,
     explain_commands,
     programme_commands,
     report_commands,
     scenario_commands,
+    track_commands,
     workspace_commands,
 )
 
@@ -25,6 +27,8 @@ COMMANDS = (
     explain_commands,
     programme_commands,
     report_commands,
+    track_commands,
+    evidence_commands,
     data_commands,
     workspace_commands,
 )

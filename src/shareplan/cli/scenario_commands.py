@@ -88,14 +88,14 @@ def convert(
     console.print(f"Wrote {len(written)} file(s) to [bold]{out}[/]")
 
 
-@app.command()
-def evidence(
+def print_evidence(
     on: Annotated[
         str | None, typer.Option(help="Show parameters in force on this date (YYYY-MM-DD).")
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Print the evidence base with its sources."""
+    """Print the evidence base with its sources (``shareplan evidence``, registered with its
+    ``calibrate`` command in :mod:`shareplan.cli.evidence_commands`)."""
     with user_errors():
         try:
             when = dt.date.fromisoformat(on) if on else dt.date.today()

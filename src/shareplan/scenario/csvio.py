@@ -38,45 +38,49 @@ def read_folder(folder: Path) -> RawScenario:
         )
         return raw
     for path in files:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError:
-            raw.problems.append(Problem("the file is not UTF-8 text", str(path), path.stem))
-            continue
-        except OSError as exc:
-            what = "a folder, not a CSV file" if path.is_dir() else f"unreadable ({exc.strerror})"
-            raw.problems.append(Problem(f"the sheet's file is {what}", str(path), path.stem))
-            continue
-        rows = list(csv.reader(io.StringIO(text)))
-        if not rows:
-            raw.problems.append(
-                Problem("the file is empty (it needs at least a header row)", str(path), path.stem)
-            )
-            continue
-        header = tuple(h.strip() for h in rows[0])
-        body = tuple(
-            RawRow(
-                number,
-                {
-                    name: (values[i] if i < len(values) else "")
-                    for i, name in enumerate(header)
-                    if name
-                },
-            )
-            for number, values in enumerate(rows[1:], start=2)
-        )
-        for row_number, values in enumerate(rows[1:], start=2):
-            if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
-                raw.problems.append(
-                    Problem(
-                        f"the row has {len(values)} cells but the header has {len(header)}",
-                        str(path),
-                        path.stem,
-                        row_number,
-                    )
-                )
-        raw.tables[path.stem] = RawTable(path.stem, str(path), header, body)
+        table = read_csv_table(path, raw.problems)
+        if table is not None:
+            raw.tables[path.stem] = table
     return raw
+
+
+def read_csv_table(path: Path, problems: list[Problem]) -> RawTable | None:
+    """One CSV file as a raw table named after the file (the sheet), or ``None`` with the reason
+    added to ``problems``: the same reading for a scenario's sheets and a ledger extract."""
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError:
+        problems.append(Problem("the file is not UTF-8 text", str(path), path.stem))
+        return None
+    except OSError as exc:
+        what = "a folder, not a CSV file" if path.is_dir() else f"unreadable ({exc.strerror})"
+        problems.append(Problem(f"the sheet's file is {what}", str(path), path.stem))
+        return None
+    rows = list(csv.reader(io.StringIO(text)))
+    if not rows:
+        problems.append(
+            Problem("the file is empty (it needs at least a header row)", str(path), path.stem)
+        )
+        return None
+    header = tuple(h.strip() for h in rows[0])
+    body = tuple(
+        RawRow(
+            number,
+            {name: (values[i] if i < len(values) else "") for i, name in enumerate(header) if name},
+        )
+        for number, values in enumerate(rows[1:], start=2)
+    )
+    for row_number, values in enumerate(rows[1:], start=2):
+        if len(values) > len(header) and any(v.strip() for v in values[len(header) :]):
+            problems.append(
+                Problem(
+                    f"the row has {len(values)} cells but the header has {len(header)}",
+                    str(path),
+                    path.stem,
+                    row_number,
+                )
+            )
+    return RawTable(path.stem, str(path), header, body)
 
 
 def load_folder(folder: Path, evidence: EvidenceBase) -> Scenario:

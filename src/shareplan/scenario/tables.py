@@ -78,7 +78,9 @@ def schemas(evidence: EvidenceBase) -> tuple[Sheet, ...]:
     return tuple(_schema(s.name, evidence) for s in SHEETS)
 
 
-class _Collector:
+class Collector:
+    """Problems found while parsing tables, each with its file, sheet, row and column."""
+
     def __init__(self) -> None:
         self.problems: list[Problem] = []
         # Sheets whose rows could not be read at all (missing sheet or column): references into
@@ -96,9 +98,9 @@ class _Collector:
         self.problems.append(Problem(message, table.file, table.name, row, column, allowed))
 
 
-def _parse_records(
-    table: RawTable, spec: Sheet, out: _Collector
-) -> list[tuple[int, dict[str, Any]]]:
+def parse_records(table: RawTable, spec: Sheet, out: Collector) -> list[tuple[int, dict[str, Any]]]:
+    """The typed rows of a record table (row number, values by column), every bad cell reported
+    to ``out``; rows with a bad cell are kept, marked, so that duplicates are still found."""
     known = {c.name for c in spec.columns}
     for name in table.header:
         if name and name not in known:
@@ -139,7 +141,7 @@ def _parse_records(
 
 
 def _parse_authority(
-    table: RawTable, spec: Sheet, out: _Collector
+    table: RawTable, spec: Sheet, out: Collector
 ) -> tuple[int, dict[str, Any]] | None:
     for column_name in ("field", "value"):
         if column_name not in table.header:
@@ -206,7 +208,7 @@ def _parse_authority(
 
 
 def _model(
-    cls: type[BaseModel], data: dict[str, Any], table: RawTable, row: int, out: _Collector
+    cls: type[BaseModel], data: dict[str, Any], table: RawTable, row: int, out: Collector
 ) -> Any:
     try:
         return cls(**data)
@@ -222,7 +224,7 @@ def _duplicates(
     records: list[tuple[int, dict[str, Any]]],
     key: Callable[[dict[str, Any]], Any],
     column: str,
-    out: _Collector,
+    out: Collector,
 ) -> None:
     first: dict[Any, int] = {}
     for number, record in records:
@@ -242,7 +244,7 @@ def _all_zero_weights(
     table: RawTable,
     rows: list[tuple[int, dict[str, Any]]],
     evidence: EvidenceBase,
-    out: _Collector,
+    out: Collector,
 ) -> None:
     """Swing weights are normalised within each level of the value tree, so a stakeholder whose
     weights on one level (the groups, or the criteria of one group) are all zero gives no answer."""
@@ -267,7 +269,7 @@ def _all_zero_weights(
 
 def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
     """The scenario in ``raw``, or :class:`InputError` listing every problem found."""
-    out = _Collector()
+    out = Collector()
     out.problems.extend(raw.problems)
     specs = {s.name: s for s in schemas(evidence)}
     for name, found in raw.tables.items():
@@ -288,7 +290,7 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
         return raw.tables.get(name) or RawTable(name, raw.source, (), ())
 
     def records(name: str) -> list[tuple[int, dict[str, Any]]]:
-        return _parse_records(raw.tables[name], specs[name], out) if name in raw.tables else []
+        return parse_records(raw.tables[name], specs[name], out) if name in raw.tables else []
 
     def good(rows: list[tuple[int, dict[str, Any]]]) -> list[tuple[int, dict[str, Any]]]:
         return [(n, r) for n, r in rows if _BAD not in r]

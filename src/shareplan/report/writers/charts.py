@@ -49,7 +49,8 @@ GRID = "#b1b4b6"
 WIDTH_IN = 7.0
 PNG_DPI = 150
 
-_RC: dict[str, Any] = {
+STYLE: dict[str, Any] = {
+    # the house style of every chart (the benefits report draws its own chart in it too)
     "font.family": "DejaVu Sans",
     "font.size": 9,
     "axes.edgecolor": INK,
@@ -267,7 +268,7 @@ def render(chart: Chart, form: Format = "svg") -> bytes:
 
 def render_all(chart: Chart, forms: tuple[Format, ...] = ("svg", "png")) -> dict[Format, bytes]:
     """The chart in each of ``forms``, drawn once and saved in each (the same drawing in all)."""
-    with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
         fig = _figure(height_of(chart))
         if isinstance(chart, SavingsBands):
             _savings(fig, chart)
