@@ -1,10 +1,14 @@
 """Benchmark: Monte Carlo of 2,000 opportunities x 10,000 draws x 10 years.
 
-Target on 2 cores: under 10 s and under 2 GiB. About one opportunity in ten trades, and its trading
+Target on 2 cores: under 3 s and under 2 GiB. About one opportunity in ten trades, and its trading
 income (buyers' volume and net margin) is drawn too. Prints the wall time (one thread and two), the peak
 memory traced by tracemalloc (numpy reports its buffers to it) and the process's peak resident set,
-and the speed-up over two straightforward baselines timed in the same run on a subset and scaled:
+and the speed-up over three baselines timed in the same run on a subset and scaled:
 
+* the previous inner loop: the same random variates in chunks of 1,000,000 cells, drawn by the
+  inverse CDFs with their constants recomputed on every call (today's sampler works them out once
+  per simulation), turned into model inputs and valued by the closed form
+  (``cashflow.npv_and_start`` and ``cashflow.quick_win``);
 * a per-opportunity, per-draw Python loop over the yearly cash-flow model;
 * a per-opportunity loop, vectorised over draws (yearly arrays, no closed form).
 
@@ -13,21 +17,35 @@ Run: ``.venv/bin/python benchmarks/bench_monte_carlo.py``
 
 from __future__ import annotations
 
+import os
 import resource
 import time
 import tracemalloc
 
 import numpy as np
+from scipy import special
 
 from shareplan.business_case import cashflow
 from shareplan.business_case.cashflow import FlowInputs
 from shareplan.business_case.discounting import Band, schedule_factors
-from shareplan.business_case.montecarlo import FloatArray, Ranges, Triple, iter_draws, simulate_npv
+from shareplan.business_case.montecarlo import (
+    Draws,
+    FloatArray,
+    IntArray,
+    Ranges,
+    Triple,
+    _iter_raw,
+    _with_draws,
+    iter_draws,
+    simulate_npv,
+    triangular_ppf,
+)
 
 N_OPPORTUNITIES = 2_000
 N_DRAWS = 10_000
 N_YEARS = 10
 SEED = 20101201
+REPEATS = 3
 
 
 def portfolio(n: int) -> tuple[FlowInputs, Ranges]:
@@ -50,7 +68,8 @@ def portfolio(n: int) -> tuple[FlowInputs, Ranges]:
         procurement_cost=rng.choice([0.0, 15_000.0, 60_000.0], n),
         ict_cost=baseline * rng.uniform(0.0, 0.1, n),
         exit_cost_full=fte * 0.6 * 24_000,
-        one_off_uplift=np.full(n, 2.0),
+        ict_uplift=np.full(n, 2.0),
+        team_uplift=np.full(n, 2.0),
         duration_uplift=np.full(n, 0.54),
         operating_uplift=np.where(rng.random(n) < 0.2, 0.41, 0.0),
     )
@@ -93,21 +112,75 @@ def main() -> None:
         f"= {cells:,} cash-flow cells"
     )
 
-    timings = {}
-    for workers in (1, 2):
-        tracemalloc.start()
+    # The machine is shared: each variant runs REPEATS times, interleaved, and the best time of
+    # each is reported (the least disturbed run), with the load average beside it.
+    def previous_loop() -> None:
+        """The previous inner loop: chunks of 1,000,000 cells whose draws are made by the inverse
+        CDF with its constants recomputed on every call, turned into model inputs and valued by
+        the general closed form (``cashflow.npv_and_start`` and ``cashflow.quick_win``)."""
+        n = N_OPPORTUNITIES
+        columns = ranges.trading_columns()
+
+        def ppf(u: FloatArray, triple: Triple | None, pick: IntArray | None = None) -> FloatArray:
+            assert triple is not None
+            low, mode, high = (np.broadcast_to(np.asarray(a, np.float64), (n,)) for a in triple)
+            if pick is not None:
+                low, mode, high = low[pick], mode[pick], high[pick]
+            return triangular_ppf(u, low, mode, high)
+
+        npvs = np.empty((N_DRAWS, n))
+        quick = np.empty((N_DRAWS, n), dtype=np.bool_)
+        row = 0
+        chunk = 1_000_000 // n
+        for raw in _iter_raw(n, N_DRAWS, SEED, chunk, ranges.correlation, int(columns.size)):
+            draws = Draws(
+                share=ppf(raw.u_share, ranges.share),
+                cost_multiplier=ppf(special.ndtr(raw.z_cost), ranges.cost_multiplier),
+                delay_months=ppf(special.ndtr(raw.z_delay), ranges.delay_months),
+                trading_columns=columns,
+                trading_volume=ppf(raw.u_volume, ranges.trading_volume, columns),
+                trading_margin=ppf(raw.u_margin, ranges.trading_margin, columns),
+            )
+            drawn = _with_draws(inputs, draws)
+            size = draws.share.shape[0]
+            npvs[row : row + size], begins = cashflow.npv_and_start(drawn, factors)
+            quick[row : row + size] = cashflow.quick_win(drawn, 12.0, 0.10, begins)
+            row += size
+
+    timings: dict[str, list[float]] = {
+        "1 thread": [],
+        "2 threads": [],
+        "cpu": [],
+        "previous": [],
+        "previous cpu": [],
+    }
+    for _ in range(REPEATS):
+        for workers in (1, 2):
+            start = time.perf_counter()
+            cpu = time.process_time()
+            sim = simulate_npv(
+                inputs, ranges, factors, N_DRAWS, SEED, workers=workers, quick_win_share=0.10
+            )
+            timings[f"{workers} thread{'s' if workers > 1 else ''}"].append(
+                time.perf_counter() - start
+            )
+            if workers == 1:
+                timings["cpu"].append(time.process_time() - cpu)
         start = time.perf_counter()
-        sim = simulate_npv(
-            inputs, ranges, factors, N_DRAWS, SEED, workers=workers, quick_win_share=0.10
-        )
-        timings[workers] = time.perf_counter() - start
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        print(
-            f"  vectorised, {workers} thread(s): {timings[workers]:6.2f} s, "
-            f"peak traced memory {peak / 2**20:,.0f} MiB"
-        )
-    best = min(timings.values())
+        cpu = time.process_time()
+        previous_loop()
+        timings["previous"].append(time.perf_counter() - start)
+        timings["previous cpu"].append(time.process_time() - cpu)
+    # Memory in a run of its own: tracing every allocation slows the run it traces.
+    tracemalloc.start()
+    simulate_npv(inputs, ranges, factors, N_DRAWS, SEED, workers=2, quick_win_share=0.10)
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    for name in ("1 thread", "2 threads"):
+        print(f"  vectorised, {name}: best {min(timings[name]):6.2f} s of {REPEATS}")
+    print(f"  peak traced memory {peak / 2**20:,.0f} MiB")
+    best = min(min(timings["1 thread"]), min(timings["2 threads"]))
+    previous = min(timings["previous"])
     p10, p50, p90 = sim.percentiles()
     print(
         f"  portfolio median P50 NPV {np.median(p50):,.0f}; mean P(NPV>0) "
@@ -116,6 +189,14 @@ def main() -> None:
     )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10
     print(f"  peak resident set of the process: {rss:,.0f} MiB")
+    print(
+        f"  baseline, the previous inner loop (general closed form, 1,000,000-cell chunks, one "
+        f"thread): best {previous:,.2f} s of {REPEATS}: speed-up x{previous / best:,.1f}"
+    )
+    print(
+        f"  processor time, one thread: today {min(timings['cpu']):,.2f} s, previous inner "
+        f"loop {min(timings['previous cpu']):,.2f} s (less disturbed by other work than wall time)"
+    )
 
     # Baseline 1: a straightforward per-opportunity, per-draw Python loop (subset, scaled).
     sub_opps, sub_draws = 4, 100
@@ -175,8 +256,9 @@ def main() -> None:
         f"  per-opportunity loop vectorised over draws: {per_opp:,.1f} s estimated "
         f"(timed {sub_opps}, scaled): speed-up x{per_opp / best:,.1f}"
     )
-    verdict = "meets" if best < 10 and rss < 2048 else "MISSES"
-    print(f"  target under 10 s and 2 GiB: {verdict} ({best:.2f} s, {rss:,.0f} MiB)")
+    verdict = "meets" if best < 3 and rss < 2048 else "MISSES"
+    print(f"  target under 3 s and 2 GiB: {verdict} ({best:.2f} s, {rss:,.0f} MiB)")
+    print(f"  load average while it ran: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,7 @@
 """Benchmark: the three report files (Word, HTML, PDF, with charts) for the Rotherham example.
 
 Target on 2 cores: under 15 s for ``write_reports`` (the appraisal itself is done once, before the
-clock starts), and a report of roughly 30 to 50 pages. Prints the time of each run, the best and
+clock starts), and a report of roughly 20 to 40 pages. Prints the time of each run, the best and
 the median, the PDF's page count, and the time of each phase in one process (where the time goes).
 Pass a results.json to time that instead of appraising the example:
 
@@ -21,7 +21,7 @@ from shareplan.results import Results, read_results
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 15.0
-TARGET_PAGES = (30, 50)
+TARGET_PAGES = (20, 40)
 
 
 def rotherham() -> Results:

@@ -71,7 +71,8 @@ def test_npv_is_the_sum_of_present_values(rotherham_results: dict[str, Any]) -> 
                 assert year["net"] == pytest.approx(
                     year["savings"] + year["trading_income"] - year["total_cost"], abs=1e-6
                 )
-            assert years[0]["discount_factor"] == 1.0
+            # appraised on 1 December 2010 (year 0 = 2010/11); the proposal starts in 2011/12
+            assert years[0]["discount_factor"] == pytest.approx(1 / 1.035)
             total = math.fsum(y["present_value"] for y in years)
             assert appraisal["measures"]["npv"] == pytest.approx(total, rel=1e-9, abs=1e-6)
             checked += 1
@@ -79,17 +80,21 @@ def test_npv_is_the_sum_of_present_values(rotherham_results: dict[str, Any]) -> 
 
 
 def test_discount_factors_follow_the_green_book(rotherham_results: dict[str, Any]) -> None:
-    """3.5% a year for years 0-30 (2010 appraisal, standard schedule): DF_t = 1 / 1.035^t."""
+    """3.5% a year for years 0-30 (standard schedule). Year 0 is 2010/11, the financial year of the
+    appraisal date (1 December 2010); the proposal's year t (t = 0 is 2011/12) is appraisal year
+    t + 1, so DF = 1 / 1.035^(t + 1): 2011/12 takes 0.966184."""
     years = rotherham_results["opportunities"][0]["business_case"]["adjusted"]["years"]
     for year in years:
-        assert year["discount_factor"] == pytest.approx(1.035 ** -year["year"], rel=1e-12)
+        assert year["discount_factor"] == pytest.approx(1.035 ** -(year["year"] + 1), rel=1e-12)
     assert years[0]["label"] == "2011/12"
 
 
 def test_procurement_routes_are_visible(rotherham_results: dict[str, Any]) -> None:
-    """Public-public arrangements need no tender; an outsourcing to a private firm above the
-    threshold needs one and saves later than the in-house route for the same service; a joint
-    venture (the seed's RBT) is flagged for legal advice."""
+    """Public-public arrangements need no tender; a joint venture (the seed's RBT) is flagged for
+    legal advice; leisure outsourced to a private firm is a Part B service under the 2006
+    Regulations (the procurement starts in April 2011), so it needs no OJEU notice although it is
+    worth far more than the threshold; any tendered option saves later than the untendered routes
+    for the same service; trading options leave the council as the supplier."""
     entries = rotherham_results["opportunities"]
     public = [
         e for e in entries if e["model"] in ("public_public_shared_service", "joint_procurement")
@@ -101,8 +106,13 @@ def test_procurement_routes_are_visible(rotherham_results: dict[str, Any]) -> No
         if e["model"] == "public_private" and "joint_venture" not in e["procurement"]["route"]
     ]
     assert private, "the example shortlists an outsourcing option"
-    tendered = [e for e in private if e["procurement"]["needs_tender"]]
-    assert tendered and all(e["procurement"]["above_threshold"] for e in tendered)
+    leisure = next(e for e in private if e["service_ids"] == ["leisure"])
+    assert leisure["procurement"]["route"] == "part_b_no_notice"
+    assert not leisure["procurement"]["needs_tender"] and leisure["procurement"]["above_threshold"]
+    trading = [e for e in entries if e["model"] == "commercial_trading"]
+    assert trading and all(e["procurement"]["route"] == "council_supplies" for e in trading)
+    tendered = [e for e in entries if e["procurement"]["needs_tender"]]
+    assert all(e["procurement"]["above_threshold"] for e in tendered)
     for e in tendered:
         same_service = [
             o

@@ -77,3 +77,22 @@ def test_readme_figures_match_the_example(rotherham_results: dict[str, Any]) -> 
         assert figure in readme, figure
     flat = " ".join(readme.lower().split())
     assert p["near_misses"][0]["title"].split(":")[0].lower() in flat
+
+
+def test_readme_shows_the_reports_summary_table_and_options(rotherham_typed: Any) -> None:
+    """The walk-through quotes the Cabinet report's summary table, row by row, and the first
+    option considered and rejected, as the report writes them today."""
+    from shareplan.report import build_report
+    from shareplan.report.model import Paragraph, Table, run_text
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    report = build_report(rotherham_typed)
+    table = next(b for b in report.section("summary").blocks if isinstance(b, Table))
+    assert "| " + " | ".join(table.header) + " |" in readme
+    for row in table.rows:
+        assert "| " + " | ".join(run_text(c) for c in row) + " |" in readme
+    first = [b.text for b in report.section("options").blocks if isinstance(b, Paragraph)][1]
+    quoted = " ".join(
+        line.removeprefix("> ") for line in readme.splitlines() if line.startswith("> ")
+    )
+    assert first in quoted

@@ -107,7 +107,7 @@ def test_2010_appraisal_uses_the_2010_ojeu_threshold(evidence: EvidenceBase) -> 
     assert "OJEU" in p.notice_service and "2006" in p.law
     assert p.contract_value == pytest.approx(1e6 * 0.8 * 7)
     assert case.adjusted.years[1].label == "2011/12"
-    early = scenario(appraisal_date=dt.date(2008, 6, 1))
+    early = scenario(price_base_year=2008, first_year=2008, appraisal_date=dt.date(2008, 6, 1))
     note = build_business_case(early, opp("public_private", ("acme",)), evidence, draws=0)
     assert "earliest" in note.procurement.threshold_note
 
@@ -133,7 +133,9 @@ def test_partnership_size_sets_the_ramp(evidence: EvidenceBase) -> None:
 
 def test_flows_measures_and_json_agree(evidence: EvidenceBase) -> None:
     """NPV = sum of present values = sum of net x DF, in the JSON as in the objects; the
-    business-as-usual comparator is zero; switching saving gives NPV 0."""
+    business-as-usual comparator is zero; switching saving gives NPV 0 with every other input,
+    redundancy included, held at its central value (the Green Book convention): the exit cost
+    ``exit_cost_full x share`` is kept at its central amount by scaling ``exit_cost_full``."""
     case = build_business_case(
         scenario(), opp("public_public_shared_service", ("northby",)), evidence, draws=500
     )
@@ -155,11 +157,13 @@ def test_flows_measures_and_json_agree(evidence: EvidenceBase) -> None:
         opp("public_public_shared_service", ("northby",)),
         AssumptionBook(evidence, dt.date(2024, 6, 1)),
     )
+    assert saving.convention.startswith("Green Book")
     share = saving.switching_value / (case.baseline_annual_cost * case.keep_share)
     factors = np.array([y.discount_factor for y in case.adjusted.years])
-    assert float(cashflow.npv_fast(prep.adjusted.replace(share=share), factors)) == pytest.approx(
-        0.0, abs=1e-4
-    )
+    central = float(np.asarray(prep.adjusted.share))
+    exits_fixed = float(np.asarray(prep.adjusted.exit_cost_full)) * central / share
+    at_root = prep.adjusted.replace(share=share, exit_cost_full=exits_fixed)
+    assert float(cashflow.npv_fast(at_root, factors)) == pytest.approx(0.0, abs=1e-4)
     delay = next(s for s in case.switching_values if s.input == "delay")
     if delay.switching_value is not None:
         at = prep.adjusted.replace(delay_months=delay.switching_value)
@@ -187,7 +191,7 @@ def test_estimates_and_overrides_are_used_and_traced(evidence: EvidenceBase) -> 
     )
     assert case.keep_share == pytest.approx(0.7)
     assert case.saving_share.central == 0.25
-    assert case.optimism_bias.one_off_uplift == 0.0
+    assert all(c.uplift == 0.0 for c in case.optimism_bias.one_off)
     assert case.unadjusted.measures.one_off_cost == pytest.approx(200_000.0)
     keys = {a.key: a for a in case.assumptions}
     assert keys["savings.private_partner_gain_share"].origin == "scenario"
@@ -292,7 +296,7 @@ def test_year_label_docstring_says_year_zero_is_the_first_year() -> None:
     """The docstring's examples run and pass: year 0 of a 2010 first year is 2010/11."""
     import doctest
 
-    from shareplan.business_case import case as case_module
+    from shareplan.business_case import appraise as case_module
 
     finder = doctest.DocTestFinder()
     runner = doctest.DocTestRunner()
@@ -333,10 +337,11 @@ def test_quick_win_needs_a_material_saving_within_12_months(evidence: EvidenceBa
     )
     assert c.quick_win
     # A draw is a quick win when (5.84 - delay)**2 / 144 >= 0.1, i.e. a delay of at most
-    # 5.84 - sqrt(14.4) = 2.0453 months: under the triangular (0, 0, 9) that has probability
-    # 1 - (1 - 2.0453 / 9)**2 = 0.4029 (the saving share cancels out of the ratio).
+    # 5.84 - sqrt(14.4) = 2.0453 months. The duration uplift already covers the expected slippage,
+    # so the draws are the evidence's triangular (0, 0, 9) less its mean 3: (-3, -3, 6), whose CDF
+    # at 2.0453 is 1 - (6 - 2.0453)**2 / (9 x 9) = 0.8069 (the saving share cancels out).
     assert central.monte_carlo is not None
-    assert central.monte_carlo.prob_quick_win == pytest.approx(0.4029, abs=0.015)
+    assert central.monte_carlo.prob_quick_win == pytest.approx(0.8069, abs=0.015)
     lenient = sc.model_copy(
         update={
             "parameters": (
@@ -371,7 +376,7 @@ def test_quick_win_rule_by_hand() -> None:
     nothing = early.replace(share=0.0)
     assert not bool(cashflow.quick_win(nothing, 12.0, 0.10))
     assert float(cashflow.steady_state_saving(early.replace(operating_uplift=0.41))) == (
-        pytest.approx(100_000 - 0.41 * 900_000)
+        pytest.approx(100_000 * (1 - 0.41))
     )
 
 
@@ -528,7 +533,18 @@ def overridden(*pairs: tuple[str, float | str], **authority: Any) -> Scenario:
         ("costs.project_team_cost_ratio", -1.0, "cannot be negative", "0 or more"),
         ("montecarlo.distribution", 3.0, "is text", "text"),
         ("montecarlo.distribution", "normal", "'normal'", "triangular, pert"),
-        ("optimism.project_types.public_private.one_off", "rockets", "no optimism", "outsourcing"),
+        (
+            "optimism.project_types.public_private.operating",
+            "rockets",
+            "no optimism",
+            "outsourcing",
+        ),
+        (
+            "optimism.cost_categories.redundancy_pension.project_type",
+            "rockets",
+            "no optimism",
+            "equipment_development",
+        ),
         ("procurement.threshold.services.vat_inclusive", "no", "yes or no", "1 (yes) or 0"),
         ("risks.register", 1.0, "is a list", "evidence base"),
         ("discount.schedule.standard", 0.035, "not the number", "bands as text"),
@@ -575,7 +591,8 @@ def test_check_scenario_authority_settings_and_good_overrides(
         ("montecarlo.draws", 0.0),
         ("montecarlo.cost_delay_correlation", -0.3),
         ("discount.schedule.standard", "0-30:3.5%; 31-:3%"),
-        ("optimism.project_types.public_private.one_off", ""),
+        ("optimism.project_types.public_private.operating", ""),
+        ("optimism.fixed_price_contract", True),
         ("assessment.neutral_score", 40.0),
     )
     assert check_scenario(good, evidence) == []

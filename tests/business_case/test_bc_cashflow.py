@@ -89,7 +89,7 @@ def test_optimism_bias_on_costs_and_duration() -> None:
         procurement_cost=10_000.0,
         ict_cost=50_000.0,
     )
-    adjusted = plain.replace(duration_uplift=0.54, one_off_uplift=2.0)
+    adjusted = plain.replace(duration_uplift=0.54, procurement_uplift=2.0, ict_uplift=2.0)
     assert float(cashflow.timing(plain).benefits_start) == pytest.approx(9.0)
     t = cashflow.timing(adjusted)
     assert float(t.procurement_end) == pytest.approx(4.62)
@@ -116,7 +116,7 @@ def test_one_off_uplift_applies_to_the_unstretched_team_cost() -> None:
         team_cost_per_month=1_000.0,
         share=0.0,
     )
-    adjusted = plain.replace(duration_uplift=0.54, one_off_uplift=2.0)
+    adjusted = plain.replace(duration_uplift=0.54, team_uplift=2.0)
     flows = cashflow.yearly(adjusted, 3)
     assert flows["project_team"] == pytest.approx([7_792.21, 1_207.79, 0], abs=0.01)
     assert flows["optimism_bias_one_off"] == pytest.approx([15_584.42, 2_415.58, 0], abs=0.01)
@@ -131,12 +131,26 @@ def test_one_off_uplift_applies_to_the_unstretched_team_cost() -> None:
     assert unadjusted["project_team"] == pytest.approx([9_000, 0, 0])
 
 
-def test_outsourcing_operating_cost_uplift() -> None:
-    """Outsourcing upper bound 41% of operating cost: a contract costing 1m x (1 - 0.2) = 800,000 a
-    year from month 12 adds 0.41 x 800,000 = 328,000 a year."""
+def test_outsourcing_operating_uplift_falls_on_the_promised_saving() -> None:
+    """Outsourcing upper bound 41%, applied like for like: the contract and the in-house service it
+    replaces carry the same running-cost pressures, so the price risk falls on the difference, the
+    saving the contract promises: 1m x 0.2 = 200,000 a year from month 12, so 0.41 x 200,000 =
+    82,000 a year (not 41% of the 800,000 contract, 328,000, which no saving could cover). The
+    steady-state saving is 200,000 - 82,000 = 118,000."""
     inputs = simple(share=0.2, operating_uplift=0.41)
     flows = cashflow.yearly(inputs, 3)
-    assert flows["optimism_bias_operating"] == pytest.approx([0, 328_000, 328_000], abs=1e-6)
+    assert flows["optimism_bias_operating"] == pytest.approx([0, 82_000, 82_000], abs=1e-6)
+    assert float(cashflow.steady_state_saving(inputs)) == pytest.approx(118_000)
+
+
+def test_redundancy_is_not_uplifted_when_its_category_maps_to_none() -> None:
+    """Only the lines whose category maps to a project type are uplifted: ICT 50,000 at 200% adds
+    100,000; redundancy 100,000 x 0.2 = 20,000 (exit_uplift 0) adds nothing. Optimism-bias line:
+    100,000, not 2 x 70,000 = 140,000."""
+    inputs = simple(share=0.2, ict_cost=50_000.0, exit_cost_full=100_000.0, ict_uplift=2.0)
+    flows = cashflow.yearly(inputs, 3)
+    assert float(np.sum(flows["redundancy_pension"])) == pytest.approx(20_000.0)
+    assert float(np.sum(flows["optimism_bias_one_off"])) == pytest.approx(100_000.0)
 
 
 def test_private_partner_keeps_a_share_and_exits_follow_the_ramp() -> None:
@@ -167,7 +181,10 @@ def flow_inputs(draw: st.DrawFn) -> FlowInputs:
         exit_cost_full=draw(st.floats(min_value=0.0, max_value=2e6)),
         delay_months=draw(st.floats(min_value=0.0, max_value=12.0)),
         cost_multiplier=draw(st.floats(min_value=0.5, max_value=2.0)),
-        one_off_uplift=draw(st.sampled_from([0.0, 0.24, 2.0])),
+        team_uplift=draw(st.sampled_from([0.0, 0.24, 2.0])),
+        procurement_uplift=draw(st.sampled_from([0.0, 2.0])),
+        ict_uplift=draw(st.sampled_from([0.0, 0.24, 2.0])),
+        exit_uplift=draw(st.sampled_from([0.0, 0.5])),
         duration_uplift=draw(st.sampled_from([0.0, 0.04, 0.54])),
         operating_uplift=draw(st.sampled_from([0.0, 0.41])),
     )

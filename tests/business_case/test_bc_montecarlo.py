@@ -34,7 +34,8 @@ def base(n: int = 3) -> FlowInputs:
         procurement_cost=np.full(n, 15_000.0),
         ict_cost=np.full(n, 60_000.0),
         exit_cost_full=np.full(n, 400_000.0),
-        one_off_uplift=np.full(n, 2.0),
+        ict_uplift=np.full(n, 2.0),
+        team_uplift=np.full(n, 2.0),
         duration_uplift=np.full(n, 0.54),
     )
 
@@ -188,3 +189,22 @@ def test_only_trading_opportunities_draw_trading() -> None:
     sim = simulate_npv(b, r, DF, 500, seed=2)
     np.testing.assert_allclose(yearly @ DF, sim.npv, rtol=1e-9, atol=1e-6)
     assert np.ptp(sim.npv[:, 1]) > 0
+
+
+def test_precomputed_inverse_cdf_equals_the_formula() -> None:
+    """The sampler's triangular inverse CDF, with its constants worked out once, gives the draws
+    of triangular_ppf: for (0, 0, 9) at u = 0.5, 9 x (1 - sqrt(0.5)) = 2.636; a zero-width range
+    gives its one value; random u over three mixed ranges agree to rounding."""
+    from shareplan.business_case.montecarlo import _Ppf
+
+    lows, modes, highs = (
+        np.array([0.0, 2.0, 5.0]),
+        np.array([0.0, 3.0, 5.0]),
+        np.array([9.0, 8.0, 5.0]),
+    )
+    ppf = _Ppf((lows, modes, highs), "triangular", 3, None)
+    u = np.random.default_rng(3).random((1_000, 3))
+    assert ppf(u) == pytest.approx(triangular_ppf(u, lows, modes, highs), abs=1e-12)
+    half = ppf(np.full((1, 3), 0.5))
+    assert half[0, 0] == pytest.approx(9 * (1 - 0.5**0.5))
+    assert half[0, 2] == 5.0

@@ -10,6 +10,7 @@ from typing import Any
 from shareplan import __version__
 from shareplan.assessment import explain_ranking
 from shareplan.pipeline import AppraisalRun, ProgrammeOutcome
+from shareplan.results import SCHEMA_VERSION
 from shareplan.scenario import Scenario
 from shareplan.scenario.schema import AUTHORITY_FIELDS
 
@@ -81,7 +82,7 @@ def legacy_document(run: AppraisalRun, created: dt.date) -> dict[str, Any]:
     long_list: dict[str, Any] = dict(run.long_list.counts.to_dict())
     long_list["shortlist"] = run.shortlist.to_dict()
     return {
-        "schema_version": "1.0",
+        "schema_version": SCHEMA_VERSION,
         "generator": {"name": "shareplan", "version": __version__},
         "created": created.isoformat(),
         "scenario": {

@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from shareplan.cli import app
 from shareplan.errors import InputError
-from shareplan.results import Results, parse_results, read_results, write_results
+from shareplan.results import SCHEMA_VERSION, Results, parse_results, read_results, write_results
 from shareplan.results.schema import results_schema, schema_text
 from tests.conftest import ROOT
 from tests.results.legacy import legacy_document
@@ -106,8 +106,8 @@ def test_a_damaged_file_is_one_line_naming_the_field(
 def test_versions_are_checked_in_one_place(small_results: Results) -> None:
     """A newer schema, or not a results file at all, is refused with what would be allowed."""
     data = small_results.model_dump(mode="json")
-    newer = json.dumps({**data, "schema_version": "1.1"})
-    with pytest.raises(InputError, match=r"results schema 1\.1 is newer than this shareplan reads"):
+    newer = json.dumps({**data, "schema_version": "2.1"})
+    with pytest.raises(InputError, match=r"results schema 2\.1 is newer than this shareplan reads"):
         parse_results(newer)
     with pytest.raises(InputError, match=r"not a shareplan results file"):
         parse_results("[1, 2]")
@@ -138,11 +138,37 @@ def test_read_results_names_a_missing_file(tmp_path: Path) -> None:
         read_results(tmp_path / "nope.json")
 
 
+def test_a_1_0_file_is_upgraded(small_results: Results) -> None:
+    """A 1.0 results.json (one one-off uplift for every line, 200% of equipment and development)
+    reads as 2.0: each one-off line becomes a category with that uplift, and the model inputs get
+    team, procurement, ICT and exit uplifts of 2.0."""
+    data = small_results.model_dump(mode="json")
+    data["schema_version"] = "1.0"
+    case = next(o["business_case"] for o in data["opportunities"] if o.get("business_case"))
+    bias = case["optimism_bias"]
+    for key in ("one_off", "one_off_mitigated", "fixed_price_contract"):
+        bias.pop(key)
+    bias.update(
+        one_off_type="equipment_development",
+        one_off_upper=2.0,
+        one_off_mitigated=0.0,
+        one_off_uplift=2.0,
+    )
+    for name in ("team_uplift", "procurement_uplift", "ict_uplift", "exit_uplift"):
+        case["model_inputs"].pop(name)
+    case["model_inputs"]["one_off_uplift"] = 2.0
+    upgraded = parse_results(json.dumps(data))
+    assert upgraded.schema_version == SCHEMA_VERSION == "2.0"
+    read = next(o.business_case for o in upgraded.opportunities if o.business_case is not None)
+    assert [c.uplift for c in read.optimism_bias.one_off] == [2.0, 2.0, 2.0, 2.0]
+    assert read.model_inputs["exit_uplift"] == 2.0
+
+
 def test_an_older_version_is_upgraded_in_one_place(
     small_results: Results, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A step registered for an older version runs on reading: here a made-up 0.9 that called
-    the programme block ``priority_programme`` reads as 1.0."""
+    the programme block ``priority_programme`` reads as 1.0, and then as 2.0."""
     from shareplan.results import io
 
     def rename(data: dict[str, Any]) -> dict[str, Any]:

@@ -59,6 +59,12 @@ class DeliveryFacts(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     months_to_first_saving: float | None = Field(default=None, ge=0)
+    months_to_quick_win_saving: float | None = Field(
+        default=None,
+        ge=0,
+        description="Month by which the quick-win share of the annual saving is achieved (the "
+        "business case's quick-win rule; infinite when it never is)",
+    )
     npv: float | None = None
     bcr: float | None = Field(default=None, ge=0)
     legal_clear: bool | None = None
@@ -339,7 +345,11 @@ def _entry_facts(opps: Sequence[Opportunity], facts: Mapping[str, DeliveryFacts]
         return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
 
     def lead_of(o: Opportunity) -> float | None:
+        # One quick-win rule: once the business case has run, the criterion scores the month the
+        # rule's material saving is achieved, so full marks coincide with "quick win".
         f = facts.get(o.id)
+        if f is not None and f.months_to_quick_win_saving is not None:
+            return f.months_to_quick_win_saving
         if f is not None and f.months_to_first_saving is not None:
             return f.months_to_first_saving
         return o.estimates.lead_time_months
@@ -375,7 +385,12 @@ def _rationales(
     out: list[tuple[str, ...]] = []
     for i, o in enumerate(opps):
         f = facts.get(o.id)
-        if f is not None and f.months_to_first_saving is not None:
+        if f is not None and f.months_to_quick_win_saving is not None:
+            months, source = (
+                f.months_to_quick_win_saving,
+                "a material share of a year's saving, by the business case",
+            )
+        elif f is not None and f.months_to_first_saving is not None:
             months, source = f.months_to_first_saving, "from the business case"
         elif o.estimates.lead_time_months is not None:
             months, source = o.estimates.lead_time_months, "officers' estimate"

@@ -3,6 +3,7 @@ functions themselves are in :mod:`shareplan.assessment.criteria`)."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 from shareplan.assessment.criteria import INTEGRATORS, LEVEL_WORDS, PARTNER_LEVEL, SERVICE_LEVEL
@@ -43,9 +44,11 @@ def rationale(
                 f"the model's typical saving and a start in about {lead_months:.0f} months "
                 f"({lead_source})"
             )
+        if not math.isfinite(lead_months):
+            return "the business case's savings never reach the quick-win share: no quick win"
         return (
-            f"savings expected to begin in about {lead_months:.0f} months ({lead_source}); "
-            f"full marks within {settings.quick_win_full_months:.0f}"
+            f"savings in about {lead_months:.0f} months ({lead_source}); full marks, and a "
+            f"quick win, within {settings.quick_win_full_months:.0f}"
         )
     if criterion == "clear_business_case":
         if bcr is not None:

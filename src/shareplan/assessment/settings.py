@@ -99,13 +99,14 @@ class AssessmentSettings:
         lead = {m: number(f"assessment.lead_time_months.{m}") for m in evidence.model_ids}
         hosts = {m: host(f"assessment.within_borough.host.{m}") for m in evidence.model_ids}
         raw_ri: Any = resolved["assessment.ahp.random_index"].value
-        full = number("assessment.quick_win.full_marks_months")
+        # one quick-win rule: full marks exactly when the business case calls it a quick win
+        full = number("business_case.quick_win.months")
         zero = number("assessment.quick_win.zero_marks_months")
         if zero <= full:
             problems.append(
                 Problem(
                     "parameter 'assessment.quick_win.zero_marks_months' must be later than "
-                    f"'assessment.quick_win.full_marks_months' ({zero:g} <= {full:g})",
+                    f"'business_case.quick_win.months' ({zero:g} <= {full:g})",
                     sheet="parameters",
                     column="value",
                 )

@@ -12,6 +12,7 @@ table ``savings.share.public_public_shared_service``.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Sequence
 from typing import Any, Literal
@@ -96,6 +97,12 @@ class AssumptionBook:
                 )
                 continue
             self._overrides[(key, path)] = (override.value, override.note, index + 2)
+
+    def on_date(self, on: dt.date) -> AssumptionBook:
+        """The same book (same overrides, same record of what is used) read on another date."""
+        other = copy.copy(self)
+        other.on = on
+        return other
 
     def override_row(self, key: str, path: tuple[str, ...] = ()) -> int | None:
         """The parameters-sheet row of the override that sets this value, if any."""

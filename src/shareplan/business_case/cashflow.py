@@ -22,13 +22,17 @@ Money, all real pounds a year at full run-rate unless said:
   (stretched) window ``[0, S]``; legal and procurement cost spread evenly over ``[0, P]``; ICT
   integration spread over ``[P, S]``; redundancy and pension strain ``exit_cost_full * share`` booked
   as staff leave, i.e. in step with the ramp;
-* optimism bias: ``u_c`` times every one-off cost line (shown as its own line), and for an
-  outsourcing contract ``u_o`` times the contract's running cost ``baseline * (1 - share * keep)`` a
-  year from ``S``.
+* optimism bias, one-off: each one-off line times its own uplift (``team_uplift``,
+  ``procurement_uplift``, ``ict_uplift``, ``exit_uplift``: the bound of the project type its cost
+  category maps to, or 0), shown as one line;
+* optimism bias, operating (an outsourcing contract): ``u_o`` times the saving the contract
+  promises, in step with it: the price risk falls on the difference between the contract and the
+  in-house cost it replaces, because both carry the same running-cost pressures.
 
-The duration uplift ``u_d`` moves *when* things happen; it never adds cost. The one-off uplift
-``u_c`` is applied to the unstretched one-off cost, because the capital-cost bound was measured on
-outturn cost and so already includes what the overruns cost (docs/business-case.md explains why).
+The duration uplift ``u_d`` moves *when* things happen; it never adds cost. The one-off uplifts are
+applied to the unstretched one-off cost, because the capital-cost bound was measured on outturn
+cost and so already includes what the overruns cost (docs/business-case.md explains why). Savings
+never begin before procurement ends, whatever the (re-centred, possibly negative) drawn delay.
 
 A cost spread over a window of zero length falls in the year that contains the window's start.
 Each line is first built as a cumulative amount at the year boundaries (months 0, 12, ..., 12T); the
@@ -84,7 +88,10 @@ class FlowInputs:
     exit_cost_full: Number
     delay_months: Number = 0.0
     cost_multiplier: Number = 1.0
-    one_off_uplift: Number = 0.0
+    team_uplift: Number = 0.0
+    procurement_uplift: Number = 0.0
+    ict_uplift: Number = 0.0
+    exit_uplift: Number = 0.0
     duration_uplift: Number = 0.0
     operating_uplift: Number = 0.0
 
@@ -112,7 +119,7 @@ def timing(inputs: FlowInputs) -> Timing:
     stretch = 1.0 + _arr(inputs.duration_uplift)
     procurement_end = _arr(inputs.procurement_months) * stretch
     start = procurement_end + _arr(inputs.implementation_months) * stretch
-    start = start + _arr(inputs.delay_months)
+    start = np.maximum(start + _arr(inputs.delay_months), procurement_end)
     return Timing(procurement_end, start, start + _arr(inputs.ramp_months))
 
 
@@ -122,10 +129,11 @@ def team_cost_share(inputs: FlowInputs, start: FloatArray) -> FloatArray:
     1 without a duration uplift; ``1 / (1 + u_d)`` with one and no delay. A window shorter than
     :data:`STEP` months costs nothing, so its share is 1.
     """
-    worked = (
+    worked = np.maximum(
         _arr(inputs.procurement_months)
         + _arr(inputs.implementation_months)
-        + _arr(inputs.delay_months)
+        + _arr(inputs.delay_months),
+        0.0,
     )
     result: FloatArray = np.where(start >= STEP, worked / np.maximum(start, STEP), 1.0)
     return result
@@ -213,11 +221,21 @@ def cumulative_at(inputs: FlowInputs, months: FloatArray) -> dict[str, FloatArra
         mult * _arr(inputs.ict_cost)[..., None] * window_share(m, proc_end, start)
     )
     out["redundancy_pension"] = mult * (_arr(inputs.exit_cost_full) * share)[..., None] * level
-    one_off = _total(out[k] for k in ONE_OFF_KINDS)
-    out["optimism_bias_one_off"] = _arr(inputs.one_off_uplift)[..., None] * one_off
-    running_cost = _arr(inputs.operating_uplift) * _arr(inputs.baseline) * (1.0 - share * keep)
-    out["optimism_bias_operating"] = running_cost[..., None] * np.maximum(m - start, 0.0) / 12.0
+    out["optimism_bias_one_off"] = _total(
+        _arr(uplift)[..., None] * out[kind] for kind, uplift in one_off_uplifts(inputs)
+    )
+    out["optimism_bias_operating"] = _arr(inputs.operating_uplift)[..., None] * out["savings"]
     return out
+
+
+def one_off_uplifts(inputs: FlowInputs) -> tuple[tuple[str, Number], ...]:
+    """Each one-off cost line with its optimism-bias uplift."""
+    return (
+        ("project_team", inputs.team_uplift),
+        ("procurement_legal", inputs.procurement_uplift),
+        ("ict_integration", inputs.ict_uplift),
+        ("redundancy_pension", inputs.exit_uplift),
+    )
 
 
 def yearly(inputs: FlowInputs, n_years: int) -> dict[str, FloatArray]:
@@ -246,13 +264,31 @@ def savings_within(
 
 
 def steady_state_saving(inputs: FlowInputs) -> FloatArray:
-    """The annual saving at full run-rate: savings plus trading income, less the operating
-    optimism bias on an outsourcing contract's running cost."""
-    share = _arr(inputs.share)
-    keep = _arr(inputs.keep)
-    baseline = _arr(inputs.baseline)
-    running = _arr(inputs.operating_uplift) * baseline * (1.0 - share * keep)
-    result: FloatArray = baseline * share * keep + _arr(inputs.trading) - running
+    """The annual saving at full run-rate: savings (less the operating optimism bias on an
+    outsourcing contract's promised saving) plus trading income."""
+    savings = _arr(inputs.baseline) * _arr(inputs.share) * _arr(inputs.keep)
+    result: FloatArray = savings * (1.0 - _arr(inputs.operating_uplift)) + _arr(inputs.trading)
+    return result
+
+
+def months_to_quick_win_saving(inputs: FlowInputs, min_share: float) -> FloatArray:
+    """The month by which the savings and trading income delivered reach ``min_share`` of the
+    steady-state annual saving (``inf`` when that saving is not positive).
+
+    Delivered by month ``S + x`` is ``annual * I(x) / 12`` with the ramp integral ``I(x) = x**2 /
+    (2R)`` up to ``R`` and ``R / 2 + (x - R)`` after, so the month is ``S + sqrt(2 R T)`` when the
+    target ``T = 12 * min_share * steady / annual`` months at full rate is at most ``R / 2``, else
+    ``S + T + R / 2``.
+    """
+    start = timing(inputs).benefits_start
+    ramp = np.maximum(_arr(inputs.ramp_months), 0.0)
+    annual = _arr(inputs.baseline) * _arr(inputs.share) * _arr(inputs.keep) + _arr(inputs.trading)
+    steady = steady_state_saving(inputs)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        target = np.where(annual > 0, 12.0 * min_share * steady / annual, np.inf)
+    target = np.maximum(target, 0.0)
+    x = np.where(target <= ramp / 2.0, np.sqrt(2.0 * ramp * target), target + ramp / 2.0)
+    result: FloatArray = np.where(steady > 0, start + x, np.inf)
     return result
 
 
@@ -361,16 +397,12 @@ def npv_and_start(inputs: FlowInputs, factors: FloatArray) -> tuple[FloatArray, 
     share = _arr(inputs.share)
     keep = _arr(inputs.keep)
     baseline = _arr(inputs.baseline)
-    benefits = (baseline * keep * share + _arr(inputs.trading)) * (ramped * (1.0 / 12.0))
-    one_off = _arr(inputs.team_cost_per_month) * team_cost_share(inputs, start) * (sum_m - h1_start)
-    one_off += _arr(inputs.procurement_cost) * proc
-    one_off += _arr(inputs.ict_cost) * ict
-    one_off += _arr(inputs.exit_cost_full) * share * level
-    one_off *= _arr(inputs.cost_multiplier) * (1.0 + _arr(inputs.one_off_uplift))
-    result: FloatArray = benefits - one_off
-    operating_uplift = _arr(inputs.operating_uplift)
-    if np.any(operating_uplift != 0):
-        result = result - (
-            operating_uplift * baseline * (1.0 - share * keep) * h1_start * (1.0 / 12.0)
-        )
+    savings = baseline * keep * share * (1.0 - _arr(inputs.operating_uplift))
+    benefits = (savings + _arr(inputs.trading)) * (ramped * (1.0 / 12.0))
+    team = _arr(inputs.team_cost_per_month) * team_cost_share(inputs, start) * (sum_m - h1_start)
+    one_off = team * (1.0 + _arr(inputs.team_uplift))
+    one_off += _arr(inputs.procurement_cost) * (1.0 + _arr(inputs.procurement_uplift)) * proc
+    one_off += _arr(inputs.ict_cost) * (1.0 + _arr(inputs.ict_uplift)) * ict
+    one_off += _arr(inputs.exit_cost_full) * (1.0 + _arr(inputs.exit_uplift)) * share * level
+    result: FloatArray = benefits - one_off * _arr(inputs.cost_multiplier)
     return result, start

@@ -288,7 +288,9 @@ def _value_findings(
             return [problem(f"is text, not the number {value:g}", "text")]
         if key == "montecarlo.distribution" and value not in DISTRIBUTIONS:
             return [problem(f"is {value!r}", ", ".join(DISTRIBUTIONS))]
-        if key.startswith("optimism.project_types."):
+        if key.startswith("optimism.project_types.") or (
+            key.startswith("optimism.cost_categories.") and key.endswith(".project_type")
+        ):
             bounds = evidence.parameter("optimism.upper_bounds").at(
                 scenario.authority.appraisal_date
             )

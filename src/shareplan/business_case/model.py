@@ -6,6 +6,7 @@ and ``risks`` beside it); every figure is in pounds at the scenario's price base
 
 from __future__ import annotations
 
+import math
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict
@@ -54,6 +55,7 @@ class Measures(Frozen):
     months_to_full_saving: float
     savings_first_12_months: float
     quick_win: bool
+    months_to_quick_win_saving: float | None = None
     steady_state_annual_saving: float
     funding_need: float
     one_off_cost: float
@@ -72,13 +74,31 @@ class Appraisal(Frozen):
     measures: Measures
 
 
-class OptimismBias(Frozen):
-    """The optimism-bias uplifts applied, by dimension, after mitigation."""
+class CategoryUplift(Frozen):
+    """The optimism-bias uplift of one category of one-off cost.
 
-    one_off_type: str
-    one_off_upper: float
+    ``project_type`` is the guidance's project type the category maps to (empty: none, so no
+    uplift); ``uplift = upper * (1 - mitigated)``.
+    """
+
+    category: str
+    cost_line: str
+    project_type: str
+    upper: float
+    mitigated: float
+    uplift: float
+
+
+class OptimismBias(Frozen):
+    """The optimism-bias uplifts applied, after mitigation.
+
+    One-off costs take an uplift by cost category (``one_off``); durations and the operating cost of
+    an outsourcing contract take the bound of the model's project type. A fixed-price contract
+    mitigates the whole operating uplift (the contractor bears the price risk).
+    """
+
+    one_off: tuple[CategoryUplift, ...]
     one_off_mitigated: float
-    one_off_uplift: float
     duration_type: str
     duration_upper: float
     duration_mitigated: float
@@ -87,10 +107,25 @@ class OptimismBias(Frozen):
     operating_upper: float
     operating_mitigated: float
     operating_uplift: float
+    fixed_price_contract: bool
+
+    def uplift_of(self, cost_line: str) -> float:
+        """The uplift on one cash-flow line (0 when no category maps to it)."""
+        return next((c.uplift for c in self.one_off if c.cost_line == cost_line), 0.0)
+
+
+#: The Green Book convention every switching value follows.
+SWITCHING_CONVENTION = (
+    "Green Book: each switching value moves one input alone, every other input (costs included) "
+    "held at its central value"
+)
 
 
 class SwitchingValue(Frozen):
-    """The value an input must take for the (adjusted) NPV to be zero, solved exactly."""
+    """The value an input must take for the (adjusted) NPV to be zero, solved exactly, holding
+    every other input at its central value (``convention``). ``switching_value`` is ``None`` when
+    no value inside the input's meaningful range brings the NPV to zero; ``note`` then says why in
+    a sentence."""
 
     input: str
     unit: str
@@ -99,6 +134,7 @@ class SwitchingValue(Frozen):
     change: float | None
     method: str
     note: str = ""
+    convention: str = SWITCHING_CONVENTION
 
 
 class TornadoBar(Frozen):
@@ -112,6 +148,10 @@ class TornadoBar(Frozen):
 
 
 class MonteCarloSummary(Frozen):
+    """The risk analysis on the headline's own basis: ``headline`` is the adjusted NPV, ``mean``
+    the expected value, and ``gap_explanation`` says in one sentence why P50 differs from the
+    headline; ``treatment`` names how optimism bias and the drawn ranges share the risk."""
+
     draws: int
     seed: int
     distribution: str
@@ -123,6 +163,9 @@ class MonteCarloSummary(Frozen):
     p90: float
     prob_npv_positive: float
     prob_quick_win: float
+    headline: float | None = None
+    gap_explanation: str = ""
+    treatment: str = ""
 
 
 class Timeline(Frozen):
@@ -239,6 +282,9 @@ class BusinessCase(Frozen):
         m = self.adjusted.measures
         return DeliveryFacts(
             months_to_first_saving=m.months_to_first_saving,
+            months_to_quick_win_saving=m.months_to_quick_win_saving
+            if m.months_to_quick_win_saving is not None
+            else math.inf,
             npv=m.npv,
             bcr=m.bcr if m.bcr is not None and m.bcr >= 0 else None,
             legal_clear=not self.procurement.legal_advice,

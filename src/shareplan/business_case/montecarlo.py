@@ -155,42 +155,68 @@ def _iter_raw(
         done += size
 
 
-def _draws(
-    raw: _Raw, ranges: Ranges, distribution: Distribution, columns: IntArray | None = None
-) -> Draws:
-    ppf = triangular_ppf if distribution == "triangular" else pert_ppf
-    n = ranges.size
-    if columns is None:
-        columns = ranges.trading_columns()
-    volume = margin = np.zeros((raw.u_share.shape[0], 0))
-    if columns.size and ranges.trading_volume is not None and ranges.trading_margin is not None:
-        v_lo, v_mid, v_hi = (
-            np.broadcast_to(np.asarray(a, dtype=np.float64), (n,))[columns]
-            for a in ranges.trading_volume
+class _Ppf:
+    """The inverse CDF of one uncertain input, its per-opportunity constants worked out once.
+
+    Triangular: ``c = (mode - low) / w``, ``a = w (mode - low)``, ``b = w (high - mode)``, so a draw
+    is ``low + sqrt(u a)`` below ``c`` and ``high - sqrt((1 - u) b)`` above (a zero-width range has
+    ``a = b = c = 0`` and returns ``high = low``), the same as :func:`triangular_ppf`. PERT keeps
+    its beta parameters.
+    """
+
+    def __init__(
+        self, triple: Triple, distribution: Distribution, n: int, columns: IntArray | None
+    ):
+        low, mode, high = (np.broadcast_to(np.asarray(a, dtype=np.float64), (n,)) for a in triple)
+        if columns is not None:
+            low, mode, high = low[columns], mode[columns], high[columns]
+        self.low, self.mode, self.high = low, mode, high
+        self.triangular = distribution == "triangular"
+        width = high - low
+        self.c = np.where(width > 0, (mode - low) / np.where(width > 0, width, 1.0), 0.0)
+        self.a = width * (mode - low)
+        self.b = width * (high - mode)
+
+    def __call__(self, u: FloatArray) -> FloatArray:
+        if not self.triangular:
+            return pert_ppf(u, self.low, self.mode, self.high)
+        # in place where possible: three temporaries per call instead of seven
+        below = u < self.c
+        left = u * self.a
+        root = 1.0 - u
+        root *= self.b
+        np.copyto(root, left, where=below)
+        np.sqrt(root, out=root)
+        result: FloatArray = self.high - root
+        np.add(self.low, root, out=left)
+        np.copyto(result, left, where=below)
+        return result
+
+
+class _Sampler:
+    """Turns raw variates into draws of every uncertain input (constants worked out once)."""
+
+    def __init__(self, ranges: Ranges, distribution: Distribution, columns: IntArray) -> None:
+        n = ranges.size
+        self.columns = columns
+        self.share = _Ppf(ranges.share, distribution, n, None)
+        self.cost = _Ppf(ranges.cost_multiplier, distribution, n, None)
+        self.delay = _Ppf(ranges.delay_months, distribution, n, None)
+        self.volume = self.margin = None
+        if columns.size and ranges.trading_volume is not None and ranges.trading_margin is not None:
+            self.volume = _Ppf(ranges.trading_volume, distribution, n, columns)
+            self.margin = _Ppf(ranges.trading_margin, distribution, n, columns)
+
+    def __call__(self, raw: _Raw) -> Draws:
+        empty = np.zeros((raw.u_share.shape[0], 0))
+        return Draws(
+            share=self.share(raw.u_share),
+            cost_multiplier=self.cost(special.ndtr(raw.z_cost)),
+            delay_months=self.delay(special.ndtr(raw.z_delay)),
+            trading_columns=self.columns,
+            trading_volume=empty if self.volume is None else self.volume(raw.u_volume),
+            trading_margin=empty if self.margin is None else self.margin(raw.u_margin),
         )
-        m_lo, m_mid, m_hi = (
-            np.broadcast_to(np.asarray(a, dtype=np.float64), (n,))[columns]
-            for a in ranges.trading_margin
-        )
-        volume = ppf(raw.u_volume, v_lo, v_mid, v_hi)
-        margin = ppf(raw.u_margin, m_lo, m_mid, m_hi)
-    s_lo, s_mid, s_hi = (
-        np.broadcast_to(np.asarray(a, dtype=np.float64), (n,)) for a in ranges.share
-    )
-    c_lo, c_mid, c_hi = (
-        np.broadcast_to(np.asarray(a, dtype=np.float64), (n,)) for a in ranges.cost_multiplier
-    )
-    d_lo, d_mid, d_hi = (
-        np.broadcast_to(np.asarray(a, dtype=np.float64), (n,)) for a in ranges.delay_months
-    )
-    return Draws(
-        share=ppf(raw.u_share, s_lo, s_mid, s_hi),
-        cost_multiplier=ppf(special.ndtr(raw.z_cost), c_lo, c_mid, c_hi),
-        delay_months=ppf(special.ndtr(raw.z_delay), d_lo, d_mid, d_hi),
-        trading_columns=columns,
-        trading_volume=volume,
-        trading_margin=margin,
-    )
 
 
 def iter_draws(
@@ -204,11 +230,12 @@ def iter_draws(
     if distribution not in ("triangular", "pert"):
         raise ValueError(f"unknown distribution {distribution!r}")
     columns = ranges.trading_columns()
+    sampler = _Sampler(ranges, distribution, columns)
     raws = _iter_raw(
         ranges.size, n_draws, seed, chunk, float(ranges.correlation), int(columns.size)
     )
     for raw in raws:
-        yield _draws(raw, ranges, distribution, columns)
+        yield sampler(raw)
 
 
 def with_draws(base: FlowInputs, draws: Draws) -> FlowInputs:
@@ -285,9 +312,10 @@ def simulate_npv(
     quick = np.empty((n_draws, n), dtype=np.bool_)
 
     columns = ranges.trading_columns()
+    sampler = _Sampler(ranges, distribution, columns)
 
     def work(row: int, raw: _Raw) -> None:
-        inputs = with_draws(base, _draws(raw, ranges, distribution, columns))
+        inputs = with_draws(base, sampler(raw))
         size = raw.u_share.shape[0]
         value, start = npv_and_start(inputs, factors)
         npvs[row : row + size] = value

@@ -1,25 +1,26 @@
-"""The procurement route of an opportunity, its lead time and its cost.
+"""The procurement route of an opportunity, its lead time and its cost, with its reasons in words.
 
-The route follows from the partners' sectors and the delivery model (the seed: "if a shared service
-is developed as a public/public model there is no requirement for an OJEU procurement, however, if
-the delivery vehicle involves a private sector partner then OJEU will apply"; "where proposals ...
-involve delivery through the RBT joint venture company this will have specific implications for
-procurement processes. Legal advice is being sought"):
+The route follows from who supplies whom, the partners' sectors, the kind of service and the date
+the procurement starts (thresholds and regimes apply on that date, not on the appraisal date):
 
-* ``internal``: corporate centralisation, no other party, no procurement;
-* ``public_public_exempt``: every partner is a public body (a contracting authority), or the
-  authority sells its service (commercial trading): exempt from competitive tendering as a
-  public-public arrangement (Procurement Act 2023 Schedule 2 Part 1, which replaced regulation 12 of
-  the 2015 Regulations; before 2015, the Teckal and Hamburg case law);
-* ``competitive_above_threshold``: a private partner (or a voluntary or community partner, which is
-  not a contracting authority) and a contract worth at least the threshold in force: advertised on
-  Find a Tender (OJEU before 2021) with the statutory minimum time-scales;
-* ``below_threshold``: the same below the threshold;
-* ``joint_venture_legal_advice``: a joint venture company with a private shareholder is a partner:
-  flagged for legal advice, with its months and cost, and a tender when above the threshold.
-
-Thresholds, time-scales, lead times and costs come from the evidence base (``procurement.*``) as they
-apply on the scenario's appraisal date.
+* ``internal``: no other party (corporate centralisation): no procurement;
+* ``council_supplies``: the authority sells its service (a model with ``sells_service``): it is the
+  supplier and does not tender. A public buyer may buy without a tender only under genuine
+  public-public cooperation (no private capital; no more than 20% of the activity on the open
+  market; governed by the public interest, so not a sale at a margin); otherwise a buyer above the
+  threshold must advertise, and the authority bids. A private buyer is not a contracting authority
+  and runs no public procurement;
+* ``public_public_exempt``: every partner is a public body and the arrangement is cooperation with
+  no private capital: exempt (Procurement Act 2023 Schedule 2 Part 1; regulation 12 of the 2015
+  Regulations; before 2015 the Teckal and Hamburg case law);
+* ``part_b_no_notice``: a Part B service (to 2015): no OJEU contract notice at any value;
+* ``light_touch_above_threshold``: a light-touch service (from 2015) at or above its own threshold:
+  a notice on Find a Tender (OJEU before 2021) and a procedure the authority designs;
+* ``below_threshold``: a contract below the threshold that applies: no notice required;
+* ``competitive_above_threshold``: a contract at or above the services threshold: Find a Tender
+  (OJEU before 2021), with the statutory minimum time-scales;
+* ``joint_venture_legal_advice``: a joint venture with a private shareholder is a partner: legal
+  advice, and the route its contract value gives.
 """
 
 from __future__ import annotations
@@ -31,12 +32,15 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from shareplan.business_case.assumptions import AssumptionBook
-from shareplan.evidence.base import PUBLIC_SECTORS, Sector
+from shareplan.evidence.base import PUBLIC_SECTORS, DeliveryModel, Sector
 
 
 class Route(StrEnum):
     INTERNAL = "internal"
+    COUNCIL_SUPPLIES = "council_supplies"
     PUBLIC_PUBLIC_EXEMPT = "public_public_exempt"
+    PART_B_NO_NOTICE = "part_b_no_notice"
+    LIGHT_TOUCH_ABOVE_THRESHOLD = "light_touch_above_threshold"
     BELOW_THRESHOLD = "below_threshold"
     COMPETITIVE_ABOVE_THRESHOLD = "competitive_above_threshold"
     JOINT_VENTURE_LEGAL_ADVICE = "joint_venture_legal_advice"
@@ -44,7 +48,10 @@ class Route(StrEnum):
 
 ROUTE_WORDING = {
     Route.INTERNAL: "No procurement: a change within the authority",
-    Route.PUBLIC_PUBLIC_EXEMPT: "Public-public arrangement, exempt from competitive tendering",
+    Route.COUNCIL_SUPPLIES: "The council sells its service: it is the supplier and does not tender",
+    Route.PUBLIC_PUBLIC_EXEMPT: "Public-public cooperation, exempt from competitive tendering",
+    Route.PART_B_NO_NOTICE: "A Part B service: no contract notice required",
+    Route.LIGHT_TOUCH_ABOVE_THRESHOLD: "A light-touch service above its threshold: advertised",
     Route.BELOW_THRESHOLD: "Procurement below the threshold",
     Route.COMPETITIVE_ABOVE_THRESHOLD: "Competitive tender above the threshold",
     Route.JOINT_VENTURE_LEGAL_ADVICE: "Joint venture: legal advice needed on the procurement route",
@@ -52,7 +59,12 @@ ROUTE_WORDING = {
 
 
 class Procurement(BaseModel):
-    """The procurement route of one opportunity and what it adds to the timeline and the cost."""
+    """The procurement route of one opportunity and what it adds to the timeline and the cost.
+
+    ``procurement_start`` is the date the thresholds and the regime are read on;
+    ``buyers_may_tender`` says, when the authority sells its service, that its public buyers
+    above the threshold must advertise (the trading income then depends on winning).
+    """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -73,6 +85,9 @@ class Procurement(BaseModel):
     lead_time_months: float
     cost: float
     reasons: tuple[str, ...]
+    procurement_start: dt.date | None = None
+    special_services: str = ""
+    buyers_may_tender: bool = False
 
 
 def contract_value(annual: float, term_years: float, vat_inclusive: bool, vat: float) -> float:
@@ -80,153 +95,229 @@ def contract_value(annual: float, term_years: float, vat_inclusive: bool, vat: f
     return annual * term_years * ((1.0 + vat) if vat_inclusive else 1.0)
 
 
-def assess_procurement(
-    book: AssumptionBook,
-    model_id: str,
-    sectors: Sequence[Sector],
-    annual_value: float,
-) -> Procurement:
-    """The route for a model and partner set, with a contract worth ``annual_value`` a year (net)."""
-    threshold_param = book.evidence.parameter("procurement.threshold.services")
-    dated = threshold_param.at(book.on)
-    threshold = book.number("procurement.threshold.services", "amount")
-    vat_inclusive = bool(book.get("procurement.threshold.services", "vat_inclusive"))
-    note = ""
-    if not threshold_param.applies_on(book.on):
-        note = (
-            f"No threshold is shipped for {book.on.isoformat()}; the earliest one "
-            f"(from {dated.valid_from.isoformat()}) is used."
-        )
-    law = str(book.get("procurement.regime", "law"))
-    notice = str(book.get("procurement.regime", "notice_service"))
-    basis = str(book.get("procurement.regime", "public_public"))
-    lead = "procurement.lead_months"
-    cost = "procurement.cost"
-    reasons: list[str] = []
-    private = [s for s in sectors if s == Sector.PRIVATE]
-    joint = [s for s in sectors if s == Sector.JOINT_VENTURE]
-    non_public = [s for s in sectors if s not in PUBLIC_SECTORS and s not in (Sector.PRIVATE,)]
-    members = 1 + len(sectors)
+class _Reader:
+    """The procurement evidence on the procurement's start date, for one opportunity."""
 
-    def competitive_or_below(route_reason: str) -> Procurement:
-        term = book.number("procurement.contract_term_years")
-        vat = book.number("procurement.vat_rate") if vat_inclusive else 0.0
-        value = contract_value(annual_value, term, vat_inclusive, vat)
-        above = value >= threshold
-        route = Route.COMPETITIVE_ABOVE_THRESHOLD if above else Route.BELOW_THRESHOLD
-        reasons.append(route_reason)
-        reasons.append(
-            f"estimated contract value {value:,.0f} over {term:g} years "
-            f"({'including' if vat_inclusive else 'excluding'} VAT) is "
-            f"{'at or above' if above else 'below'} the threshold of {threshold:,.0f}"
+    def __init__(self, book: AssumptionBook, special: bool) -> None:
+        self.book = book
+        self.regime = str(book.get("procurement.regime", "special_services")) if special else ""
+        key = (
+            "procurement.threshold.light_touch"
+            if self.regime == "light_touch"
+            else "procurement.threshold.services"
         )
-        days = book.number("procurement.min_tender_days") if above else None
-        if above:
-            reasons.append(f"advertised on {notice}; open procedure at least {days:g} days")
+        parameter = book.evidence.parameter(key)
+        self.dated = parameter.at(book.on)
+        self.threshold = book.number(key, "amount")
+        self.vat_inclusive = bool(book.get(key, "vat_inclusive"))
+        self.note = (
+            ""
+            if parameter.applies_on(book.on)
+            else f"No threshold is shipped for {book.on.isoformat()}; the earliest one "
+            f"(from {self.dated.valid_from.isoformat()}) is used."
+        )
+        self.law = str(book.get("procurement.regime", "law"))
+        self.notice = str(book.get("procurement.regime", "notice_service"))
+        self.basis = str(book.get("procurement.regime", "public_public"))
+
+    def value(self, annual: float) -> float:
+        term = self.book.number("procurement.contract_term_years")
+        vat = self.book.number("procurement.vat_rate") if self.vat_inclusive else 0.0
+        return contract_value(annual, term, self.vat_inclusive, vat)
+
+    def make(
+        self,
+        route: Route,
+        reasons: list[str],
+        *,
+        needs_tender: bool = False,
+        value: float | None = None,
+        days: float | None = None,
+        extra_months: float = 0.0,
+    ) -> Procurement:
         return Procurement(
             route=route,
             wording=ROUTE_WORDING[route],
-            needs_tender=above,
+            needs_tender=needs_tender,
             legal_advice=False,
-            law=law,
-            notice_service=notice,
-            public_public_basis=basis,
-            threshold=threshold,
-            threshold_vat_inclusive=vat_inclusive,
-            threshold_from=dated.valid_from,
-            threshold_note=note,
+            law=self.law,
+            notice_service=self.notice,
+            public_public_basis=self.basis,
+            threshold=self.threshold,
+            threshold_vat_inclusive=self.vat_inclusive,
+            threshold_from=self.dated.valid_from,
+            threshold_note=self.note,
             contract_value=value,
-            above_threshold=above,
+            above_threshold=None if value is None else value >= self.threshold,
             min_tender_days=days,
-            lead_time_months=book.number(lead, route.value),
-            cost=book.number(cost, route.value),
+            lead_time_months=self.book.number("procurement.lead_months", route.value)
+            + extra_months,
+            cost=self.book.number("procurement.cost", route.value),
             reasons=tuple(reasons),
+            procurement_start=self.book.on,
+            special_services=self.regime,
         )
 
-    if not sectors:
-        reasons.append("no other party: the change is made within the authority")
-        return Procurement(
-            route=Route.INTERNAL,
-            wording=ROUTE_WORDING[Route.INTERNAL],
-            needs_tender=False,
-            legal_advice=False,
-            law=law,
-            notice_service=notice,
-            public_public_basis=basis,
-            threshold=threshold,
-            threshold_vat_inclusive=vat_inclusive,
-            threshold_from=dated.valid_from,
-            threshold_note=note,
-            contract_value=None,
-            above_threshold=None,
-            min_tender_days=None,
-            lead_time_months=book.number(lead, Route.INTERNAL.value),
-            cost=book.number(cost, Route.INTERNAL.value),
-            reasons=tuple(reasons),
+    def contract(self, annual: float, reasons: list[str]) -> Procurement:
+        """The route of a contract worth ``annual`` a year (net) by the regime and threshold."""
+        value = self.value(annual)
+        above = value >= self.threshold
+        vat = "including" if self.vat_inclusive else "excluding"
+        if self.regime == "part_b":
+            reasons.append(
+                f"a Part B service under the {self.law}: no {self.notice} contract notice is "
+                f"required at any value (estimated {value:,.0f} over the term); advertise enough "
+                "to be fair and transparent, and publish the award"
+            )
+            return self.make(Route.PART_B_NO_NOTICE, reasons, value=value)
+        kind = "the light-touch threshold" if self.regime == "light_touch" else "the threshold"
+        reasons.append(
+            f"estimated contract value {value:,.0f} over "
+            f"{self.book.number('procurement.contract_term_years'):g} years ({vat} VAT) is "
+            f"{'at or above' if above else 'below'} {kind} of {self.threshold:,.0f} in force "
+            f"on {self.book.on.isoformat()}, when the procurement starts"
         )
-    if joint:
-        base = competitive_or_below(
-            "a joint venture company with a private shareholder is a partner: the public-public "
-            "exemption does not apply to private capital, and legal advice is needed (seed)"
+        if not above:
+            reasons.append(f"no notice on {self.notice} is required")
+            return self.make(Route.BELOW_THRESHOLD, reasons, value=value)
+        if self.regime == "light_touch":
+            reasons.append(
+                f"a light-touch service: a notice on {self.notice} and a procedure the authority "
+                "designs, within the regime's rules"
+            )
+            return self.make(
+                Route.LIGHT_TOUCH_ABOVE_THRESHOLD, reasons, needs_tender=True, value=value
+            )
+        days = self.book.number("procurement.min_tender_days")
+        reasons.append(f"advertised on {self.notice}; open procedure at least {days:g} days")
+        return self.make(
+            Route.COMPETITIVE_ABOVE_THRESHOLD, reasons, needs_tender=True, value=value, days=days
+        )
+
+
+def _council_supplies(
+    reader: _Reader, sectors: Sequence[Sector], annual: float, volume: float, margin: float
+) -> Procurement:
+    """The authority sells its service: the roles of supplier and buyers, in words."""
+    book = reader.book
+    limit = book.number("procurement.cooperation_max_open_market_share")
+    reasons = [
+        "the council sells its service to the partners: it is the supplier, so it does not "
+        "tender; any procurement is the buyers'"
+    ]
+    public = [s for s in sectors if s in PUBLIC_SECTORS]
+    others = [s for s in sectors if s not in PUBLIC_SECTORS]
+    buyers_tender = False
+    if others:
+        reasons.append(
+            f"{len(others)} buyer(s) are not contracting authorities: they run no public "
+            "procurement, and their custom counts as activity on the open market"
+        )
+    if public:
+        open_share = (volume * len(others) / len(sectors)) / (1.0 + volume) if sectors else 0.0
+        cooperation = margin <= 0 and open_share <= limit
+        per_buyer = annual * volume / len(sectors) if sectors else 0.0
+        value = reader.value(per_buyer)
+        if cooperation:
+            reasons.append(
+                f"the public buyers may rely on public-public cooperation: no private capital, "
+                f"{open_share:.0%} of the activity on the open market (at most {limit:.0%}), "
+                "and the service is shared at cost"
+            )
+        else:
+            why = (
+                "the service is sold at a margin, which is a sale, not cooperation in the public "
+                "interest"
+                if margin > 0
+                else f"{open_share:.0%} of the activity is on the open market (more than "
+                f"{limit:.0%})"
+            )
+            buyers_tender = value >= reader.threshold
+            reasons.append(
+                f"the public buyers cannot rely on the cooperation exemption: {why}; each buys "
+                f"about {value:,.0f} over the term, "
+                + (
+                    f"at or above the threshold of {reader.threshold:,.0f}, so each must advertise "
+                    "on " + reader.notice + " and the council bids"
+                    if buyers_tender
+                    else f"below the threshold of {reader.threshold:,.0f}, so no notice is needed"
+                )
+            )
+    result = reader.make(Route.COUNCIL_SUPPLIES, reasons)
+    return result.model_copy(update={"buyers_may_tender": buyers_tender})
+
+
+def assess_procurement(
+    book: AssumptionBook,
+    model: DeliveryModel,
+    sectors: Sequence[Sector],
+    annual_value: float,
+    *,
+    special: bool = False,
+    trading_volume: float = 0.0,
+    trading_margin: float = 0.0,
+) -> Procurement:
+    """The route for a model and partner set, with a contract worth ``annual_value`` a year (net).
+
+    ``book`` reads the evidence on the date the procurement starts; ``special`` marks a Part B or
+    light-touch service; ``trading_volume`` and ``trading_margin`` describe the sale when the
+    authority sells its service.
+    """
+    reader = _Reader(book, special)
+    if not sectors:
+        return reader.make(
+            Route.INTERNAL, ["no other party: the change is made within the authority"]
+        )
+    if model.sells_service:
+        return _council_supplies(reader, sectors, annual_value, trading_volume, trading_margin)
+    if Sector.JOINT_VENTURE in sectors:
+        base = reader.contract(
+            annual_value,
+            [
+                "a joint venture company with a private shareholder is a partner: private "
+                "capital rules out the public-public exemption, and legal advice is needed (seed)"
+            ],
         )
         months = book.number("procurement.legal_advice", "months")
         advice = book.number("procurement.legal_advice", "cost")
         route = Route.JOINT_VENTURE_LEGAL_ADVICE
-        extra_lead = book.number(lead, route.value) if base.needs_tender else base.lead_time_months
-        extra_cost = book.number(cost, route.value) if base.needs_tender else base.cost
+        lead = book.number("procurement.lead_months", route.value)
+        cost = book.number("procurement.cost", route.value)
         return base.model_copy(
             update={
                 "route": route,
                 "wording": ROUTE_WORDING[route],
                 "legal_advice": True,
-                "lead_time_months": extra_lead + months,
-                "cost": extra_cost + advice,
+                "lead_time_months": (lead if base.needs_tender else base.lead_time_months) + months,
+                "cost": (cost if base.needs_tender else base.cost) + advice,
                 "reasons": (
                     *base.reasons,
                     f"legal advice adds {months:g} months and {advice:,.0f}",
                 ),
             }
         )
-    if private:
-        return competitive_or_below(
-            "a private sector partner: the arrangement is a contract for services and must be "
-            "competed"
+    if Sector.PRIVATE in sectors:
+        return reader.contract(
+            annual_value,
+            [
+                "a private sector partner: the arrangement is a contract for services, and "
+                "private capital rules out the public-public exemption"
+            ],
         )
-    if model_id == "commercial_trading":
-        reasons.append(
-            "the authority sells its service to the partners: no procurement by the authority; "
-            "buyers that are authorities rely on the public-public exemption, which holds only "
-            "while no more than 20% of the arrangement's activity is outside public functions"
+    if any(s not in PUBLIC_SECTORS for s in sectors):
+        return reader.contract(
+            annual_value,
+            [
+                "a voluntary or community partner is not a contracting authority, so the "
+                "public-public exemption does not cover it (a grant may apply: take advice)"
+            ],
         )
-    elif non_public:
-        return competitive_or_below(
-            "a voluntary or community partner is not a contracting authority, so the public-public "
-            "exemption does not cover it (a grant or the light-touch regime may apply: take advice)"
-        )
-    else:
-        reasons.append(f"every partner is a public body: exempt under {basis}")
-    route = Route.PUBLIC_PUBLIC_EXEMPT
-    months = book.number(lead, route.value) + book.number(
-        "procurement.months_per_extra_member"
-    ) * max(0, members - 2)
+    members = 1 + len(sectors)
+    reasons = [
+        f"every partner is a public body, there is no private capital and the work is shared "
+        f"among the members' public functions: cooperation exempt under {reader.basis}"
+    ]
     if members > 2:
         reasons.append(f"{members} members: longer to agree")
-    return Procurement(
-        route=route,
-        wording=ROUTE_WORDING[route],
-        needs_tender=False,
-        legal_advice=False,
-        law=law,
-        notice_service=notice,
-        public_public_basis=basis,
-        threshold=threshold,
-        threshold_vat_inclusive=vat_inclusive,
-        threshold_from=dated.valid_from,
-        threshold_note=note,
-        contract_value=None,
-        above_threshold=None,
-        min_tender_days=None,
-        lead_time_months=months,
-        cost=book.number(cost, route.value),
-        reasons=tuple(reasons),
-    )
+    extra = book.number("procurement.months_per_extra_member") * max(0, members - 2)
+    return reader.make(Route.PUBLIC_PUBLIC_EXEMPT, reasons, extra_months=extra)

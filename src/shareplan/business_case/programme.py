@@ -53,7 +53,8 @@ def _triple(
 def uncertain_inputs(cases: Sequence[BusinessCase]) -> tuple[FlowInputs, Ranges]:
     """The cases' model inputs (one entry per case) and their uncertain ranges, as the Monte Carlo
     takes them: the drawn share replaces the base share, and the drawn cost multiplier and delay
-    multiply and add to base values of 1 and 0. Benefits tracking re-runs these same draws."""
+    multiply and add to the headline's own (their ranges are the spread around the headline, with
+    mean 1 and 0: docs/business-case.md). Benefits tracking re-runs these same draws."""
     names = FlowInputs.__dataclass_fields__
     base = FlowInputs(
         **{n: np.array([c.model_inputs[n] for c in cases], dtype=np.float64) for n in names}
@@ -65,20 +66,19 @@ def uncertain_inputs(cases: Sequence[BusinessCase]) -> tuple[FlowInputs, Ranges]
             np.array([c.saving_share.high for c in cases]),
         ),
         cost_multiplier=(
-            np.array([c.cost_multiplier.low / c.cost_multiplier.central for c in cases]),
-            np.ones(len(cases)),
-            np.array([c.cost_multiplier.high / c.cost_multiplier.central for c in cases]),
+            np.array([c.cost_multiplier.low for c in cases]),
+            np.array([c.cost_multiplier.central for c in cases]),
+            np.array([c.cost_multiplier.high for c in cases]),
         ),
         delay_months=(
-            np.array([c.delay_months.low - c.delay_months.central for c in cases]),
-            np.zeros(len(cases)),
-            np.array([c.delay_months.high - c.delay_months.central for c in cases]),
+            np.array([c.delay_months.low for c in cases]),
+            np.array([c.delay_months.central for c in cases]),
+            np.array([c.delay_months.high for c in cases]),
         ),
         correlation=float(cases[0].monte_carlo.correlation) if cases[0].monte_carlo else 0.0,
         trading_volume=_triple([c.trading_volume for c in cases]),
         trading_margin=_triple([c.trading_margin for c in cases]),
     )
-    base = base.replace(cost_multiplier=np.ones(len(cases)), delay_months=np.zeros(len(cases)))
     return base, ranges
 
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from shareplan import pipeline
+from shareplan.business_case.staffing import cost_per_fte_warnings
 from shareplan.cli.common import console, print_json, print_table, user_errors
 from shareplan.errors import InputError, Problem, raise_if_any
 from shareplan.evidence import load_evidence
@@ -25,6 +26,14 @@ ScenarioArg = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+EvidenceOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--evidence",
+        help="A folder holding an edited copy of the evidence base (default: the shipped one).",
+        file_okay=False,
+    ),
+]
 
 
 @app.command()
@@ -40,10 +49,15 @@ def template(
 
 
 @app.command()
-def validate(scenario: ScenarioArg, as_json: JsonOpt = False) -> None:
-    """Check a scenario and list every problem at once. Exit 0 when valid, 2 when not."""
+def validate(
+    scenario: ScenarioArg, as_json: JsonOpt = False, evidence_folder: EvidenceOpt = None
+) -> None:
+    """Check a scenario and list every problem at once. Exit 0 when valid, 2 when not.
+
+    Warnings (figures that look wrong but may be right) are listed and do not fail the check.
+    """
     try:
-        evidence = load_evidence()
+        evidence = load_evidence(evidence_folder)
         loaded = load_scenario(scenario, evidence)
         raise_if_any(pipeline.check_appraisal_inputs(loaded, evidence))
     except InputError as exc:
@@ -53,6 +67,7 @@ def validate(scenario: ScenarioArg, as_json: JsonOpt = False) -> None:
         with user_errors():
             raise
         return
+    warnings = cost_per_fte_warnings(loaded, evidence)
     summary = {
         "valid": True,
         "authority": loaded.authority.name,
@@ -61,6 +76,7 @@ def validate(scenario: ScenarioArg, as_json: JsonOpt = False) -> None:
         "bundles": len(loaded.bundles),
         "declared_opportunities": len(loaded.opportunities),
         "problems": [],
+        "warnings": [w.to_dict() for w in warnings],
     }
     if as_json:
         print_json(summary)
@@ -70,6 +86,8 @@ def validate(scenario: ScenarioArg, as_json: JsonOpt = False) -> None:
         f"{summary['partners']} partners, {summary['bundles']} bundles, "
         f"{summary['declared_opportunities']} declared opportunities."
     )
+    for warning in warnings:
+        console.print(f"[yellow]Warning:[/] {warning}", markup=True, highlight=False)
 
 
 @app.command()

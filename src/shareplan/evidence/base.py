@@ -52,8 +52,17 @@ PUBLIC_SECTORS = frozenset(
 )
 
 
+#: The kinds of service a scenario's services are classed as; per-kind parameters cover all three.
+SERVICE_KINDS = ("back_office", "front_office", "front_line")
+
+
 class DeliveryModel(Frozen):
-    """One of the seed's seven models of shared service, with its admission rules."""
+    """One of the seed's seven models of shared service, with its admission rules and traits.
+
+    ``relationship`` says whether one party supplies the others (``customer_supplier``: benefits
+    ramp up quickly) or the members share the work (``partnership``); ``sells_service`` marks the
+    models in which the authority sells its service (it is the supplier and earns trading income).
+    """
 
     id: str
     code: str
@@ -68,6 +77,8 @@ class DeliveryModel(Frozen):
     min_partners: int = Field(default=1, ge=0)
     max_partners: int | None = Field(default=None, ge=0)
     tender: Literal["none", "competitive"]
+    relationship: Literal["customer_supplier", "partnership"]
+    sells_service: bool
 
     @property
     def needs_partner(self) -> bool:

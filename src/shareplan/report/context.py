@@ -3,10 +3,12 @@ and the few readings several sections share (the budget, the clashing rules, the
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache, cached_property
+from typing import Any
 
 from shareplan.evidence import EvidenceBase, load_evidence
 from shareplan.report import formatting as fmt
@@ -65,6 +67,75 @@ class Context:
 
     def objective_label(self) -> str:
         return self.results.programme.objective.label
+
+    def objective_words(self) -> str:
+        """What the programme was chosen to make as large as possible, in words for members."""
+        objective = self.results.programme.objective
+        if objective.kind == "npv":
+            return "the total net present value"
+        if objective.kind == "value":
+            return "the total score against the Council's principles and criteria"
+        if objective.kind == "early_savings":
+            return "the savings in the first 12 months"
+        value = fmt.percent(float(objective.value_weight))
+        npv = fmt.percent(1 - float(objective.value_weight))
+        return (
+            "the score against the Council's principles and criteria and the net present value "
+            f"together (weighted {value} and {npv}, each scaled to its best possible total)"
+        )
+
+    def objective_short(self) -> str:
+        """What the programme maximises in a few words, for a chart's legend."""
+        return {
+            "npv": "net present value",
+            "value": "criteria score",
+            "early_savings": "early savings",
+            "blend": "criteria score and net present value together",
+        }[self.results.programme.objective.kind]
+
+    # ----------------------------------------------------------------- dates and settings
+
+    @property
+    def meeting_date(self) -> dt.date:
+        """The date of the meeting the report goes to (the appraisal date when none is given)."""
+        s = self.results.scenario
+        return s.meeting_date or s.appraisal_date
+
+    def setting(self, key: str, default: Any = None) -> Any:
+        """An authority setting or evidence figure the appraisal used, or ``default``."""
+        try:
+            value = self.results.setting(key)
+        except KeyError:
+            return default
+        return default if value is None or value == "" else value
+
+    # ----------------------------------------------------------------- one rule, everywhere
+
+    def quick_win(self, oid: str) -> bool:
+        """Whether a project is a quick win: the business case's own rule, nothing else."""
+        return self.opp(oid).business_case.measures.quick_win
+
+    def quick_wins(self) -> int:
+        return sum(self.quick_win(oid) for oid in self.selected)
+
+    def chance_positive(self, oid: str) -> float | None:
+        mc = self.opp(oid).business_case.monte_carlo
+        return None if mc is None else mc.prob_npv_positive
+
+    def concerns(self) -> list[tuple[str, str]]:
+        """Priority projects a member should look at twice: a negative net present value, or less
+        than an even chance of a positive one; each with what is wrong, in words."""
+        out: list[tuple[str, str]] = []
+        for oid in self.selected:
+            npv = self.opp(oid).business_case.measures.npv
+            chance = self.chance_positive(oid)
+            if npv < 0:
+                out.append((oid, f"its net present value is negative ({fmt.money(npv)})"))
+            elif chance is not None and chance < 0.5:
+                out.append(
+                    (oid, f"its chance of a positive net present value is {fmt.odds(chance)}")
+                )
+        return out
 
     # ----------------------------------------------------------------- names for ids
 

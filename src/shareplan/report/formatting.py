@@ -113,3 +113,46 @@ def long_date(iso: str) -> str:
 def find_money(text: str) -> list[str]:
     """Every money figure in ``text`` as written by :func:`money` or :func:`money_full`."""
     return MONEY_PATTERN.findall(text)
+
+
+CHANCES = (
+    (0.95, "almost certain"),
+    (0.8, "very likely"),
+    (0.6, "likely"),
+    (0.4, "as likely as not"),
+    (0.2, "unlikely"),
+    (0.0, "very unlikely"),
+)
+"""Words for a probability, as a risk register uses them; the lower bound of each band."""
+
+
+def chance(probability: float) -> str:
+    """A probability in words with its odds: "very likely (9 in 10)"."""
+    if not math.isfinite(probability):
+        return "not known"
+    word = next(w for floor, w in CHANCES if probability >= floor)
+    return f"{word} ({odds(probability)})"
+
+
+def odds(probability: float) -> str:
+    """A probability as a member reads it: 0.33 -> "3 in 10"."""
+    return f"{round(probability * 10)} in 10"
+
+
+def month_year(iso: str) -> str:
+    """An ISO date as a month a report names: 2011-03-15 -> March 2011."""
+    import datetime as dt
+
+    return f"{dt.date.fromisoformat(iso):%B %Y}"
+
+
+def add_months(iso: str, count: int) -> str:
+    """The ISO date ``count`` whole months after ``iso`` (the day kept, or the month's last)."""
+    import calendar
+    import datetime as dt
+
+    day = dt.date.fromisoformat(iso)
+    month = day.month - 1 + count
+    year, month = day.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return dt.date(year, month, min(day.day, last)).isoformat()

@@ -127,9 +127,11 @@ class FrontierPoint:
 
 @dataclass(frozen=True, slots=True)
 class SpeedFrontier:
-    """Non-dominated programmes between savings in 12 months (x) and NPV (y)."""
+    """Non-dominated programmes between savings in 12 months (x) and NPV (y); ``maximises`` is
+    what the proposed programme was chosen for, in a few words for the legend."""
 
     points: tuple[FrontierPoint, ...]
+    maximises: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -192,6 +194,8 @@ class Section:
     children: tuple[Section, ...] = ()
     number: str = ""
     key: str = ""
+    new_page: bool = False
+    """Start on a new page in print (an appendix's one-page entries)."""
 
     @property
     def heading(self) -> str:
@@ -215,6 +219,10 @@ class Report:
     appendices: tuple[Section, ...]
     lang: str = "en-GB"
     generator: str = ""
+    meeting: str = ""
+    """The meeting and its date for the running header: "Cabinet, 15th December 2010"."""
+    created: str = ""
+    """When the appraisal was run (ISO date), for the footer."""
 
     def all_sections(self) -> list[tuple[int, Section]]:
         out: list[tuple[int, Section]] = []

@@ -22,9 +22,47 @@ from pydantic_core import ErrorDetails
 from shareplan.errors import InputError, Problem
 from shareplan.results.model import SCHEMA_VERSION, Results
 
-UPGRADES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+ONE_OFF_LINES = ("project_team", "procurement_legal", "ict_integration", "redundancy_pension")
+
+
+def _from_1_0(data: dict[str, Any]) -> dict[str, Any]:
+    """1.0 -> 2.0: optimism bias by category of one-off cost. A 1.0 business case applied one
+    one-off uplift to every line, so each line becomes a category with that uplift, and the model
+    inputs get one uplift per line. The flows and measures stay as they were written; a what-if
+    that re-simulates the case applies today's rules (the operating uplift on the saving)."""
+    for entry in data.get("opportunities") or []:
+        case = entry.get("business_case") if isinstance(entry, dict) else None
+        if not isinstance(case, dict):
+            continue
+        bias = case.get("optimism_bias")
+        if isinstance(bias, dict) and "one_off_type" in bias:
+            kind = bias.pop("one_off_type")
+            upper = bias.pop("one_off_upper", 0.0)
+            mitigated = bias.get("one_off_mitigated", 0.0)
+            uplift = bias.pop("one_off_uplift", 0.0)
+            bias["one_off"] = [
+                {
+                    "category": line,
+                    "cost_line": line,
+                    "project_type": kind,
+                    "upper": upper,
+                    "mitigated": mitigated,
+                    "uplift": uplift,
+                }
+                for line in ONE_OFF_LINES
+            ]
+            bias.setdefault("fixed_price_contract", False)
+        inputs = case.get("model_inputs")
+        if isinstance(inputs, dict) and "one_off_uplift" in inputs:
+            uplift = inputs.pop("one_off_uplift")
+            for name in ("team_uplift", "procurement_uplift", "ict_uplift", "exit_uplift"):
+                inputs[name] = uplift
+    return {**data, "schema_version": "2.0"}
+
+
+UPGRADES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {"1.0": _from_1_0}
 """``"MAJOR.MINOR"`` of an older schema -> the function that turns such a file into the next
-version's shape (and sets its ``schema_version``). Empty while 1.0 is the only version."""
+version's shape (and sets its ``schema_version``)."""
 
 TAGS = frozenset({"chosen", "none", "setting", "evidence"})
 """Names of the branches of tagged unions, which pydantic puts into an error's location."""

@@ -102,6 +102,8 @@ class Authority(Frozen):
     directorate: str = ""
     contact: str = ""
     corporate_priorities: tuple[str, ...] = ()
+    funding_source: str = ""
+    forward_plan_reference: str = ""
 
     @model_validator(mode="after")
     def _project_range(self) -> Authority:
@@ -123,11 +125,19 @@ class Service(Frozen):
     kind: ServiceKind
     gross_cost: float = Field(ge=0, description="Annual gross cost, pounds")
     fte: float = Field(ge=0)
+    staff_cost: float | None = Field(
+        default=None, ge=0, description="Annual staff cost, pounds (blank: from the evidence)"
+    )
     platforms: tuple[str, ...] = ()
     track_record: int = Field(ge=1, le=5)
     priorities: tuple[str, ...] = ()
     early_intervention: bool = False
     geography: ServiceGeography = ServiceGeography.BOROUGH
+    light_touch: bool = Field(
+        default=False,
+        description="A Part B (to 2015) or light-touch (from 2015) service: social, health, "
+        "education, cultural, sporting, legal and the other services the regulations list",
+    )
     traits: dict[str, int] = Field(description="The 15 suitability indicators, each 0-5")
     illustrative: bool = False
     notes: str = ""

@@ -278,6 +278,17 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
         Kind.LIST,
         "The authority's corporate priorities (ids used in the services sheet)",
     ),
+    Column(
+        "funding_source",
+        Kind.TEXT,
+        "Where the one-off costs are to be funded from (a reserve, the capital programme)",
+    ),
+    Column(
+        "forward_plan_reference",
+        Kind.TEXT,
+        "The decision's reference in the Forward Plan of key decisions (blank: not a key decision "
+        "yet entered)",
+    ),
 )
 
 SERVICE_COLUMNS: tuple[Column, ...] = (
@@ -312,6 +323,21 @@ SERVICE_COLUMNS: tuple[Column, ...] = (
         "Natural geography of the service",
         choices=_enum(ServiceGeography),
         default="borough",
+    ),
+    Column(
+        "staff_cost",
+        Kind.NUMBER,
+        "Annual staff cost (pay and on-costs), if known; blank: the evidence's staff share of "
+        "gross cost for the kind of service",
+        unit="£ a year",
+        minimum=0,
+    ),
+    Column(
+        "light_touch",
+        Kind.BOOL,
+        "A Part B (to 2015) or light-touch (from 2015) service for procurement: social, health, "
+        "education, cultural, sporting, legal and the other services the regulations list",
+        default="no",
     ),
     *TRAIT_COLUMNS,
     Column(

@@ -213,8 +213,8 @@ CASES: tuple[Case, ...] = (
     Case(
         "no-heading",
         "values in a column with no heading",
-        _edit(_set_at("services", "AD3", "stray")),
-        (("services", 1, "AD", "column AD has values (from row 3) but no heading"),),
+        _edit(_set_at("services", "AF3", "stray")),
+        (("services", 1, "AF", "column AF has values (from row 3) but no heading"),),
     ),
     Case(
         "many-mistakes",

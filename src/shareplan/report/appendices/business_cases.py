@@ -1,5 +1,7 @@
-"""Appendix 1: each priority project's Green Book business case: its own assumptions, cash flows,
-measures, switching values and tornado chart."""
+"""One opportunity's Green Book business case in full: its own assumptions, cash flows, measures,
+switching values and tornado chart. The Cabinet report gives each priority project one page
+(:mod:`shareplan.report.appendices.projects`) and the full list of assumptions in a workbook;
+this full form is for ``shareplan explain`` and for the workbook's labels (:func:`shown`)."""
 
 from __future__ import annotations
 
@@ -67,10 +69,18 @@ def business_case(c: Context, oid: str, common: set[str]) -> Section:
     if own:
         children.append(Section("Assumptions and sources", (_assumptions_table(own),)))
     children.append(Section("Cash flows", (_cash_flows(c, bc, base),)))
-    children.append(Section("Measures", (_measures_table(bc, base),)))
+    measures: list[Block] = [_measures_table(bc, base)]
+    if bc.monte_carlo is not None and bc.monte_carlo.gap_explanation:
+        # the headline and the risk analysis share one basis; say why their medians differ
+        measures.append(p(bc.monte_carlo.gap_explanation))
+    children.append(Section("Measures", tuple(measures)))
     blocks: list[Block] = []
     if bc.switching_values:
         blocks.append(_switching_table(bc.switching_values, base))
+        # where no value in range brings the NPV to zero, the business case says why in words
+        blocks.extend(
+            p(s.note) for s in bc.switching_values if s.switching_value is None and s.note
+        )
     tornado = tornado_figure(c, oid)
     if tornado:
         blocks.append(tornado)
@@ -170,7 +180,16 @@ def _measures_table(bc: BusinessCase, base: Path) -> Table:
     rows.append(("Payback", bc.adjusted.measures.payback_label or "not within the period"))
     mc = bc.monte_carlo
     if mc is not None:
+        rows.append(
+            (
+                "Net present value, expected (mean of the risk analysis)",
+                Money(mc.mean, (*base, "monte_carlo", "mean")),
+            )
+        )
         rows.append(("Net present value, low (P10)", Money(mc.p10, (*base, "monte_carlo", "p10"))))
+        rows.append(
+            ("Net present value, median (P50)", Money(mc.p50, (*base, "monte_carlo", "p50")))
+        )
         rows.append(("Net present value, high (P90)", Money(mc.p90, (*base, "monte_carlo", "p90"))))
         rows.append(("Chance the NPV is positive", fmt.percent(mc.prob_npv_positive)))
         rows.append(
@@ -186,7 +205,7 @@ def _switching_table(switching: tuple[SwitchingValue, ...], base: Path) -> Table
     def value(i: int, s: SwitchingValue, key: str) -> Run:
         v: float | None = getattr(s, key)
         if v is None:
-            return "none in range"
+            return "none (see below)" if key == "switching_value" and s.note else "none"
         return input_value(v, s.unit, (*base, "switching_values", i, key))
 
     return Table(
@@ -221,7 +240,11 @@ def shown(value: Any, unit: str = "") -> str:
         and len(value) <= 4
         and all(isinstance(v, str | int | float) for v in value.values())
     ):
-        return "; ".join(f"{str(k).replace('_', ' ')}: {shown(v)}" for k, v in value.items())
+        return "; ".join(
+            f"{str(k).replace('_', ' ')}: {shown(v)}"
+            for k, v in value.items()
+            if v not in ("", None)
+        )
     return "a table (see the evidence base)"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from shareplan.programme.records import NearMiss
 from shareplan.report import formatting as fmt
+from shareplan.report import outline
 from shareplan.report.context import Context
 from shareplan.report.model import (
     Block,
@@ -20,7 +21,7 @@ from shareplan.report.model import (
 )
 from shareplan.results.programme import ChosenProgramme
 
-TITLE = "Appendix 4: Near misses and the trade-off between speed and savings"
+KEY = "appendix-alternatives"
 
 
 def near_misses(c: Context) -> Section:
@@ -30,11 +31,19 @@ def near_misses(c: Context) -> Section:
         blocks.append(_table(c, chosen))
     else:
         blocks.append(notice("The near misses"))
-    if chosen is not None and chosen.budget_shadow is not None and chosen.budget_shadow.text:
-        blocks.append(p(chosen.budget_shadow.text))
     if chosen is not None and chosen.frontier.points:
+        blocks.append(
+            p(
+                "The chart below sets the savings in the first 12 months against the net present "
+                "value of the programmes that no other programme beats on both. The proposed "
+                f"programme is marked with a star. It was chosen to make {c.objective_words()} "
+                "as large as possible, so programmes that save sooner or have a higher net "
+                "present value alone can lie above or to the right of it: they score less "
+                "against the Council's principles and criteria."
+            )
+        )
         blocks.append(frontier_figure(c, chosen))
-    return Section(TITLE, tuple(blocks), key="appendix-near-misses")
+    return outline.appendix(KEY, blocks)
 
 
 def _table(c: Context, chosen: ChosenProgramme) -> Table:
@@ -72,8 +81,8 @@ def _table(c: Context, chosen: ChosenProgramme) -> Table:
         (False, False, False, True),
         note=""
         if pounds
-        else f"Loss: how much lower the programme's {c.objective_label()} would be, as a "
-        "share of the proposed programme's.",
+        else f"Loss: how much lower {c.objective_words()} would be, as a share of the "
+        "proposed programme's.",
     )
 
 
@@ -100,13 +109,15 @@ def frontier_figure(c: Context, chosen: ChosenProgramme) -> Figure:
         f"savings within 12 months from {fmt.money(min(q.savings_12m for q in pts))} to "
         f"{fmt.money(max(q.savings_12m for q in pts))} against net present value from "
         f"{fmt.money(min(q.npv for q in pts))} to {fmt.money(max(q.npv for q in pts))}. "
-        "Faster programmes give up value. The proposed programme is marked."
+        "Faster programmes give up value. The proposed programme is marked with a star; it "
+        f"maximises {c.objective_words()}."
     )
     return Figure(
         "frontier",
-        "Speed against savings: the programmes on the frontier",
+        "Speed against savings: the proposed programme (star) and the programmes no other "
+        "beats on both",
         alt,
-        SpeedFrontier(pts),
+        SpeedFrontier(pts, c.objective_short()),
         Table(
             "Frontier programmes",
             ("Savings within 12 months", "Net present value", "Projects", "Proposed"),

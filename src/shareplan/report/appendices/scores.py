@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from shareplan.report import formatting as fmt
+from shareplan.report import outline
 from shareplan.report.context import Context
 from shareplan.report.model import Block, Figure, ScoreBreakdown, Section, Table, notice, p
 from shareplan.results.assessment import Scores
 
-TITLE = "Appendix 2: Scoring tables and weights"
+KEY = "appendix-scores"
 
 
 def scores(c: Context) -> Section:
     ranked = sorted(c.results.opportunities, key=lambda o: (o.scores.rank, -o.scores.total))
     if not ranked:
-        return Section(TITLE, (notice("Criteria scores and weights"),), key="appendix-scores")
+        return outline.appendix(KEY, [notice("Criteria scores and weights")])
     criteria = ranked[0].scores.criteria
     blocks: list[Block] = [
         Table(
@@ -30,7 +31,7 @@ def scores(c: Context) -> Section:
     blocks.append(score_figure(c, list(dict.fromkeys([*c.selected, *top]))[:12]))
     if c.selected:
         blocks.append(_chosen_table(c, list(criteria), len(ranked)))
-    return Section(TITLE, tuple(blocks), key="appendix-scores")
+    return outline.appendix(KEY, blocks)
 
 
 def _chosen_table(c: Context, criteria: list[str], shortlisted: int) -> Table:
@@ -53,7 +54,7 @@ def _chosen_table(c: Context, criteria: list[str], shortlisted: int) -> Table:
         ),
         (False, *(True for _ in chosen)),
         note=f"All {shortlisted} shortlisted opportunities, with every score and its "
-        "reason, are in results.json.",
+        "reason, are in the appraisal's data file published with this report.",
     )
 
 

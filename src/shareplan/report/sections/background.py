@@ -1,35 +1,64 @@
-"""11. Background Papers and Consultation, with the report's contact."""
+"""Background Papers, with the report's contact: the published documents the appraisal relied on,
+as at the meeting (a source published later is not a background paper; see
+:mod:`shareplan.report.dating`)."""
 
 from __future__ import annotations
 
+from shareplan.evidence import ResolvedParameter
+from shareplan.report import outline
 from shareplan.report.context import Context
+from shareplan.report.dating import is_later, short_citation
 from shareplan.report.model import NOT_AVAILABLE, Block, Section, p
+
+REPORT_KEYS = (
+    "finance.inflation",
+    "discount.schedule.",
+    "optimism.upper_bounds",
+    "procurement.threshold.services",
+)
+"""Evidence the body itself relies on, whether or not a business case lists it."""
+
+PUBLISHED = ("confirmed", "secondary")
+"""Confidence grades of figures read in a published source (assumptions are not papers)."""
+
+INTERNAL = ("seed", "shareplan", "uk-appraisal-facts", "scenario")
+"""Words that mark a citation of this appraisal's own notes rather than a published paper."""
+
+
+def published_sources(c: Context, keys: set[str]) -> tuple[list[str], list[str]]:
+    """The published documents behind the figures with these keys (or key prefixes): those
+    available at the meeting, and those published later; each once, in the order found."""
+    now: dict[str, None] = {}
+    later: dict[str, None] = {}
+    for param in c.results.parameters:
+        if not isinstance(param, ResolvedParameter) or str(param.confidence) not in PUBLISHED:
+            continue
+        if not any(param.key == k or param.key.startswith(k) for k in keys):
+            continue
+        if any(word in param.source.lower() for word in INTERNAL):
+            continue
+        name = short_citation(param.source)
+        target = later if is_later(param.source, param.valid_from, c.meeting_date) else now
+        target[name] = None
+    return list(now), list(later)
+
+
+def used_keys(c: Context) -> set[str]:
+    keys = {a.key for oid in c.selected for a in c.opp(oid).business_case.assumptions}
+    return keys | set(REPORT_KEYS)
 
 
 def background(c: Context) -> Section:
     r = c.results
-    blocks: list[Block] = [
+    papers, _ = published_sources(c, used_keys(c))
+    blocks: list[Block] = [p(paper + ".", kind="bullet") for paper in papers]
+    blocks.append(
         p(
-            "Report to Cabinet on shared services: principles and criteria (December 2010).",
+            "The assumptions workbook published with this report (assumptions.xlsx), which lists "
+            "every figure the appraisal used with its source.",
             kind="bullet",
-        ),
-        p(
-            "HM Treasury, The Green Book: appraisal and evaluation in central government.",
-            kind="bullet",
-        ),
-        p(
-            f"The appraisal's results file (shareplan {r.generator.version}, created "
-            f"{r.created.isoformat()}), from the scenario {r.scenario.source or NOT_AVAILABLE}.",
-            kind="bullet",
-        ),
-        p("The evidence base used, with its sources, is in Appendix 6.", kind="bullet"),
-    ]
+        )
+    )
     contact = [x.strip() for x in r.scenario.contact.split(";") if x.strip()] or [NOT_AVAILABLE]
     children = [Section("Contact", tuple(p(x) for x in contact), key="contact")]
-    return Section(
-        "Background Papers and Consultation",
-        tuple(blocks),
-        tuple(children),
-        number="11",
-        key="background",
-    )
+    return outline.body_section("background", blocks, children)

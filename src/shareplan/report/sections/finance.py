@@ -1,5 +1,6 @@
-"""8. Finance: the programme's cost, funding need, cash flows by year, each project's figures and
-the range of savings from the Monte Carlo simulation."""
+"""Financial Implications: the programme's cost and where it is funded from, the cash need year by
+year in real and cash prices, the capital and revenue split, each project's figures and the range
+of savings when costs, savings and timing vary."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ from dataclasses import dataclass
 
 from shareplan.programme.records import Totals
 from shareplan.report import formatting as fmt
+from shareplan.report import outline
 from shareplan.report.context import Context
+from shareplan.report.dating import cited_year
 from shareplan.report.model import (
     Block,
     Figure,
@@ -22,6 +25,7 @@ from shareplan.report.model import (
     p,
     total,
 )
+from shareplan.report.sections.recommendations import funding_source
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,10 +96,11 @@ def payback(years: Sequence[Year]) -> str | None:
 
 
 INTRO = (
-    "All figures are in real prices of {year}, discounted at the HM Treasury Green Book social "
-    "time preference rate (3.5% a year). Cashable savings count in the net present value; "
-    "non-cashable gains are reported beside it, never added in. One-off costs include the Green "
-    "Book's optimism bias."
+    "The figures are in real prices of {year} (today's money) unless they say cash prices, and "
+    "are discounted at the rate HM Treasury's Green Book sets for public spending (3.5% a year) "
+    "to give their net present value. Only cashable savings count; other gains are described "
+    "but not added in. One-off costs include an allowance for optimism bias, the Green Book's "
+    "correction for the way projects tend to cost more and take longer than first planned."
 )
 
 
@@ -112,30 +117,34 @@ def finance(c: Context) -> Section:
         )
         if budget:
             blocks.append(p("The implementation budget given was ", budget, "."))
-        return Section("Finance", tuple(blocks), number="8", key="finance")
+        return outline.body_section("finance", blocks)
     chosen = c.chosen
     if chosen is None or not c.selected:
         blocks.append(notice("The programme's finances"))
-        return Section("Finance", tuple(blocks), number="8", key="finance")
+        return outline.body_section("finance", blocks)
     blocks.append(_headline(chosen.totals, budget))
     years = programme_years(c)
     need = funding_need(years)
+    funding: list[Run] = [f"Funding: the one-off costs are to be met from {funding_source(c)}. "]
     if need:
-        blocks.append(
-            p(
-                "Funding need: the programme's cumulative net position (savings less costs, year "
-                f"by year) is lowest in {need[1]}, so the Council needs to fund up to ",
-                need[0],
-                " before the savings overtake the costs"
-                + (f"; the programme pays back by {pb}." if (pb := payback(years)) else "."),
-            )
-        )
+        funding += [
+            "The programme's cumulative net position (savings less costs, year by year) is "
+            f"lowest in {need[1]}, so the Council needs to fund up to ",
+            need[0],
+            " before the savings overtake the costs"
+            + (f"; the programme pays back by {pb}." if (pb := payback(years)) else "."),
+        ]
+    blocks.append(p(*funding))
+    blocks.append(inflation_sentence(c))
     blocks.append(_cash_flows(c, years))
-    blocks += _projects(c)
+    blocks += capital_and_revenue(c)
     blocks.append(
-        savings_figure(c) or notice("The range of programme savings by year (P10 to P90)")
+        p(
+            f"{outline.ref('appendix-robustness')} shows the range of the programme's net "
+            "savings year by year when costs, savings and timing vary."
+        )
     )
-    return Section("Finance", tuple(blocks), number="8", key="finance")
+    return outline.body_section("finance", blocks)
 
 
 def _headline(totals: Totals, budget: Money | None) -> Block:
@@ -157,7 +166,9 @@ def _headline(totals: Totals, budget: Money | None) -> Block:
 def _cash_flows(c: Context, years: Sequence[Year]) -> Table:
     trading = any(abs(y.trading.value) > 0.5 for y in years)
     header = ("Year", "Costs", "Savings", *(("Trading income",) if trading else ()))
-    header += ("Net", "Cumulative net", "Present value")
+    header += ("Net", "Cumulative net", "Present value", "Costs in cash prices")
+    header += ("Net in cash prices",)
+    cash = cash_prices(c, years)
     rows: list[tuple[Run, ...]] = [
         (
             y.label,
@@ -167,8 +178,9 @@ def _cash_flows(c: Context, years: Sequence[Year]) -> Table:
             y.net,
             y.cumulative,
             y.present_value,
+            *cash[k],
         )
-        for y in years
+        for k, y in enumerate(years)
     ]
     sums = [
         total([t for y in years for t in getattr(y, name).terms], c.results)
@@ -183,57 +195,17 @@ def _cash_flows(c: Context, years: Sequence[Year]) -> Table:
             sums[3],
             "",
             total([t for y in years for t in y.present_value.terms], c.results),
+            total([t for costs, _ in cash for t in costs.terms], c.results),
+            total([t for _, net in cash for t in net.terms], c.results),
         )
     )
     return Table(
-        "Programme cash flows by year (real prices, optimism bias included; the total "
-        "present value is the net present value)",
+        "Programme cash flows by year in real prices, with costs and net in cash prices "
+        "(optimism bias included; the total present value is the net present value)",
         header,
         tuple(rows),
         (False, *(True for _ in header[1:])),
     )
-
-
-def _projects(c: Context) -> list[Block]:
-    rows: list[tuple[Run, ...]] = []
-    for oid in c.selected:
-        base = c.opp_path(oid, "business_case")
-        adjusted = c.opp(oid).business_case.adjusted.measures
-        unadjusted = c.opp(oid).business_case.unadjusted.measures
-
-        def cell(value: float, basis: str, key: str, base: Path = base) -> Run:
-            return Money(value, (*base, basis, "measures", key))
-
-        rows.append(
-            (
-                c.short(oid),
-                cell(unadjusted.one_off_cost, "unadjusted", "one_off_cost"),
-                cell(adjusted.one_off_cost, "adjusted", "one_off_cost"),
-                cell(adjusted.funding_need, "adjusted", "funding_need"),
-                cell(adjusted.steady_state_annual_saving, "adjusted", "steady_state_annual_saving"),
-                cell(adjusted.npv, "adjusted", "npv"),
-            )
-        )
-    return [
-        p(
-            "Each project's funding need is the largest cumulative net cost before its "
-            "savings overtake its costs. Optimism bias raises one-off costs as the Green Book "
-            "requires; the table shows them before and after."
-        ),
-        Table(
-            "Each priority project's costs, funding need, annual saving and net present value",
-            (
-                "Project",
-                "One-off cost before optimism bias",
-                "One-off cost with optimism bias",
-                "Funding need",
-                "Annual saving at full level",
-                "Net present value",
-            ),
-            tuple(rows),
-            (False, True, True, True, True, True),
-        ),
-    ]
 
 
 def savings_figure(c: Context) -> Figure | None:
@@ -258,20 +230,135 @@ def savings_figure(c: Context) -> Figure | None:
     )
     peak = max(range(n), key=lambda k: p50[k])
     alt = (
-        f"Line chart of the programme's net savings by year from {years[0]} to {years[-1]}, with a "
-        "shaded band from the 10th to the 90th percentile of the Monte Carlo simulation. The "
-        f"central (P50) saving is highest in {years[peak]} at {fmt.money(p50[peak])}, with a "
-        f"range of {fmt.money(p10[peak])} to {fmt.money(p90[peak])}."
+        f"Line chart of the programme's net savings (savings less costs) by year from {years[0]} "
+        f"to {years[-1]}, with a shaded band from the low to the high case: a 1 in 10 chance "
+        f"of less, and of more. The central figure is highest in {years[peak]} at "
+        f"{fmt.money(p50[peak])}, with a range of {fmt.money(p10[peak])} to "
+        f"{fmt.money(p90[peak])}."
     )
     return Figure(
         "savings",
-        "Programme savings by year with uncertainty bands",
+        "Programme net savings (savings less costs) by year, with the range of outcomes",
         alt,
         SavingsBands(years, p10, p50, p90),
         Table(
-            "Programme net savings by year: P10, P50 and P90 from the Monte Carlo simulation",
-            ("Year", "P10 (low)", "P50 (central)", "P90 (high)"),
+            "Programme net savings by year when costs, savings and timing vary: the low and "
+            "high cases each have a 1 in 10 chance of being passed",
+            ("Year", "Low case", "Central case", "High case"),
             rows,
             (False, True, True, True),
         ),
     )
+
+
+OPERATING_LINES = ("optimism_bias_operating",)
+"""Cost lines that recur rather than being one-off (the rest of a year's cost lines are one-off)."""
+ONE_OFF_ALLOWANCE = "optimism_bias_one_off"
+
+
+def _parameter_citation(c: Context, key: str) -> str:
+    """Where an evidence figure the appraisal used comes from, with its date."""
+    for param in c.results.parameters:
+        if param.key == key:
+            when = getattr(param, "valid_from", None)
+            if when is None or cited_year(param.source) is not None:
+                return param.source
+            return f"{param.source} (from {fmt.long_date(when.isoformat())})"
+    return "an assumption"
+
+
+COST_LINES = {
+    "project_team": "project staff",
+    "procurement_legal": "procurement and legal advice",
+    "ict_integration": "ICT systems and their integration",
+    "redundancy_pension": "redundancy and pension costs",
+}
+"""The one-off cost lines of a business case, in words."""
+
+
+def cash_prices(c: Context, years: Sequence[Year]) -> list[tuple[Money, Money]]:
+    """Each year's costs and net in cash prices for the medium-term financial plan: the real
+    figure grown by the inflation assumption from the price base year to that year."""
+    rate = float(c.setting("finance.inflation", 0.0))
+    scenario = c.results.scenario
+    out = []
+    for k, y in enumerate(years):
+        factor = (1 + rate) ** (scenario.first_year + k - scenario.price_base_year)
+
+        def grown(m: Money, factor: float = factor) -> Money:
+            return total([(factor * k, path) for k, path in m.terms], c.results)
+
+        out.append((grown(y.costs), grown(y.net)))
+    return out
+
+
+def inflation_sentence(c: Context) -> Block:
+    rate = float(c.setting("finance.inflation", 0.0))
+    return p(
+        "For the medium-term financial plan the table also gives costs and net savings in cash "
+        f"prices, assuming inflation of {fmt.percent(rate, 1)} a year from "
+        f"{c.results.scenario.price_base_year}: {_parameter_citation(c, 'finance.inflation')}."
+    )
+
+
+def capital_and_revenue(c: Context) -> list[Block]:
+    """Each project's one-off cost split into capital and revenue: the capital cost lines named
+    in the evidence base, with the optimism-bias allowance split in proportion."""
+    capital_lines = set(c.setting("finance.capital_cost_lines", ()))
+    rows: list[tuple[Run, ...]] = []
+    for oid in c.selected:
+        years = c.opp(oid).business_case.adjusted.years
+        capital: list[tuple[float, Path]] = []
+        revenue: list[tuple[float, Path]] = []
+        base_capital = sum(v for y in years for k, v in y.costs.items() if k in capital_lines)
+        base_all = sum(
+            v
+            for y in years
+            for k, v in y.costs.items()
+            if k not in OPERATING_LINES and k != ONE_OFF_ALLOWANCE
+        )
+        share = base_capital / base_all if base_all else 0.0
+        for j, y in enumerate(years):
+            for line in y.costs:
+                if line in OPERATING_LINES:
+                    continue
+                path = c.opp_path(oid, "business_case", "adjusted", "years", j, "costs", line)
+                if line == ONE_OFF_ALLOWANCE:
+                    capital.append((share, path))
+                    revenue.append((1 - share, path))
+                elif line in capital_lines:
+                    capital.append((1.0, path))
+                else:
+                    revenue.append((1.0, path))
+        rows.append(
+            (
+                c.short(oid),
+                total(capital, c.results),
+                total(revenue, c.results),
+                total(capital + revenue, c.results),
+            )
+        )
+    if not rows:
+        return []
+    columns = list(zip(*(r[1:] for r in rows), strict=True))
+    rows.append(
+        (
+            "Total",
+            *(
+                total([t for m in col if isinstance(m, Money) for t in m.terms], c.results)
+                for col in columns
+            ),
+        )
+    )
+    return [
+        Table(
+            "One-off costs by project: capital and revenue (real prices, optimism bias included)",
+            ("Project", "Capital", "Revenue", "Total one-off cost"),
+            tuple(rows),
+            (False, True, True, True),
+            note=f"Capital: {fmt.listing([COST_LINES.get(x, x) for x in sorted(capital_lines)])}; "
+            "revenue: "
+            + fmt.listing([v for k, v in COST_LINES.items() if k not in capital_lines])
+            + ". The optimism-bias allowance is split in the same proportion.",
+        )
+    ]

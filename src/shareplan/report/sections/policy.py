@@ -1,8 +1,9 @@
-"""10. Policy and Performance Agenda Implications: corporate priorities and jobs."""
+"""Policy and Performance Agenda Implications: corporate priorities and jobs."""
 
 from __future__ import annotations
 
 from shareplan.report import formatting as fmt
+from shareplan.report import outline
 from shareplan.report.context import Context
 from shareplan.report.model import Block, Section, notice, p
 
@@ -21,21 +22,23 @@ def policy(c: Context) -> Section:
     for oid in c.selected:
         criterion = c.opp(oid).scores.criteria.get("corporate_priorities")
         if criterion is not None and criterion.rationale:
-            blocks.append(p(f"{c.title(oid)}: {criterion.rationale}", kind="bullet"))
+            blocks.append(p(f"{c.short(oid)}: {criterion.rationale}", kind="bullet"))
     if c.selected:
         measures = [c.opp(oid).business_case.measures for oid in c.selected]
-        kept = sum(m.fte_kept_in_borough + m.fte_created_in_borough for m in measures)
-        released = sum(m.fte_released for m in measures)
+        created = sum(m.fte_created_in_borough for m in measures)
         blocks.append(
             p(
-                "Jobs: the priority projects keep or create about "
-                f"{fmt.number(kept)} full-time equivalent posts in the borough and release about "
-                f"{fmt.number(released)}, in line with the principle of retaining jobs within the "
-                "borough."
+                "Jobs: the principle of retaining jobs within the borough is met by choosing "
+                "partners and ways of working that keep the work here"
+                + (
+                    f"; trading is expected to create about {fmt.number(created)} full-time "
+                    "equivalent posts."
+                    if created >= 0.5
+                    else "."
+                )
+                + f" The posts affected are in {outline.ref('human-resources')}."
             )
         )
     else:
         blocks.append(notice("The jobs effect of the programme"))
-    return Section(
-        "Policy and Performance Agenda Implications", tuple(blocks), number="10", key="policy"
-    )
+    return outline.body_section("policy", blocks)

@@ -6,31 +6,39 @@ from __future__ import annotations
 from shareplan.business_case import Timeline
 from shareplan.programme.records import SelectedReason
 from shareplan.report import formatting as fmt
+from shareplan.report import outline
 from shareplan.report.context import Context
 from shareplan.report.model import Block, Figure, Gantt, Phase, Run, Section, Table, notice, p
 
 METHOD = (
     "Cabinet approved three principles for shared services: the right services, the right "
     "partners and the right time, each with criteria. Every opportunity the Council's "
-    "services and partners allow was found, screened against the research on where sharing "
-    "suits a service, scored against the criteria with the weights Members and SLT gave, "
-    "costed as a business case, and then the best programme was chosen exactly under the "
-    "budget and the other rules."
+    "services and partners allow was found, checked against the research on where sharing "
+    "suits a service, scored against the criteria with the weights members and senior officers "
+    "gave, and costed as a business case following HM Treasury's Green Book. The programme was "
+    "then chosen to make {objective} as large as possible within the budget and the other "
+    "rules. {method} describes the method."
 )
 
 
 def proposals(c: Context) -> Section:
-    blocks: list[Block] = [p(METHOD)]
+    blocks: list[Block] = [
+        p(
+            METHOD.format(
+                objective=c.objective_words(),
+                method=outline.ref("appendix-method").capitalize(),
+            )
+        )
+    ]
     long_list = c.results.long_list
     if long_list.considered:
         kept = long_list.shortlist.kept
         blocks.append(
             p(
                 f"The appraisal considered {fmt.number(float(long_list.considered))} "
-                "combinations of service, partners and model; "
+                "combinations of service, partners and way of working; "
                 f"{fmt.number(float(long_list.kept))} are possible, and "
-                + (f"{kept} were shortlisted" if kept else "a shortlist was taken")
-                + " (Appendix 5)."
+                + (f"{kept} were shortlisted." if kept else "a shortlist was taken.")
             )
         )
     children: list[Section] = []
@@ -39,12 +47,32 @@ def proposals(c: Context) -> Section:
     elif c.chosen is None or not c.selected:
         blocks.append(notice("The priority projects"))
     else:
-        reasons = {r.id: reason(c, r) for r in c.chosen.reasons}
-        children = [project(c, oid, reasons.get(oid, "")) for oid in c.selected]
-        blocks.append(gantt_figure(c))
-    return Section(
-        "Proposals and Details", tuple(blocks), tuple(children), number="7", key="proposals"
+        children = [brief(c, oid) for oid in c.selected]
+        blocks.append(
+            p(
+                "The summary table gives when each project's savings start; "
+                f"{outline.ref('appendix-projects')} shows the whole programme's timeline."
+            )
+        )
+    return outline.body_section("proposals", blocks, children)
+
+
+def brief(c: Context, oid: str) -> Section:
+    """A priority project in one paragraph for the body (its page in the appendix has the rest,
+    including why it was chosen)."""
+    o = c.opp(oid)
+    partners = [c.name(x) for x in o.partner_ids]
+    m = o.business_case.measures
+    text = (
+        f"{fmt.listing([c.name(s) for s in o.service_ids])}, "
+        + (f"with {fmt.listing(partners)}" if partners else "within the Council")
+        + f", as {c.model(o.model).lower()}. "
+        + f"It scores {fmt.number(o.scores.total, 1)} out of 100 against the principles and "
+        f"criteria. Procurement: {(o.procurement.wording or o.procurement.route).lower()}. "
+        f"Savings start after {fmt.months(m.months_to_first_saving)}"
+        + ("; it is a quick win." if c.quick_win(oid) else "; it is not a quick win.")
     )
+    return Section(c.title(oid), (p(text),), key=f"project-{oid}")
 
 
 def reason(c: Context, r: SelectedReason) -> str:
@@ -52,13 +80,17 @@ def reason(c: Context, r: SelectedReason) -> str:
     the budget and what would replace it (the optimiser's own text when the share is missing)."""
     if r.share_of_objective is None:
         return r.text
-    text = f"it brings {fmt.percent(r.share_of_objective)} of the programme's {c.objective_label()}"
+    text = f"it brings {fmt.percent(r.share_of_objective)} of what the programme maximises"
     budget = next((u for u in r.uses if u.rule.startswith("budget")), None)
     if budget and budget.share is not None:
         text += f" for {fmt.percent(float(budget.share))} of the budget"
     replaced = [c.title(i) for i in r.replaced_by]
-    if replaced:
-        text += f"; without it the best programme would take {fmt.listing(replaced)} instead"
+    if len(replaced) == 1:
+        text += f"; without it the best programme would take {replaced[0]} instead"
+    elif replaced:
+        text += (
+            f"; without it the best programme would change {fmt.count(len(replaced), 'project')}"
+        )
     return text + "."
 
 

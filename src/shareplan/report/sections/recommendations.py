@@ -1,49 +1,110 @@
-"""6. Recommendations: what Cabinet is asked to decide."""
+"""6. Recommendations: numbered decisions Cabinet can resolve, with the money, where it comes from,
+and a gate: the first tranche pays for full business cases, which come back on a named date before
+the rest of the budget is committed."""
 
 from __future__ import annotations
 
+import math
+
 from shareplan.report import formatting as fmt
+from shareplan.report import outline
 from shareplan.report.context import Context
-from shareplan.report.model import Block, Section, p
+from shareplan.report.model import Block, Money, Paragraph, Run, Section, p, total
+
+DEFAULT_FUNDING = "a source the chief finance officer is to confirm"
+
+
+def funding_source(c: Context) -> str:
+    return str(c.setting("authority.funding_source", DEFAULT_FUNDING))
+
+
+def report_back(c: Context) -> str:
+    """The month the full business cases come back, named: "March 2011"."""
+    months = int(c.setting("finance.report_back_months", 3))
+    return fmt.month_year(fmt.add_months(c.meeting_date.isoformat(), months))
+
+
+def first_tranche(c: Context) -> Money | None:
+    """The one-off costs of developing the full business cases: the development cost lines of
+    each priority project's first year, before optimism bias (the allowance is held back until
+    the full business cases replace it with costed risks)."""
+    lines = c.setting("finance.development_cost_lines", ("project_team", "procurement_legal"))
+    terms = []
+    for oid in c.selected:
+        years = c.opp(oid).business_case.unadjusted.years
+        if not years:
+            continue
+        for line in lines:
+            if line in years[0].costs:
+                terms.append(
+                    (1.0, c.opp_path(oid, "business_case", "unadjusted", "years", 0, "costs", line))
+                )
+    if not terms:
+        return None
+    money = total(terms, c.results)
+    return money if not math.isclose(money.value, 0.0) else None
 
 
 def recommendations(c: Context) -> Section:
+    number = outline.number("recommendations")
     blocks: list[Block] = [p("That Cabinet:")]
+    items: list[list[Run]] = []
     budget = c.budget()
     if c.infeasible or not c.selected:
-        blocks.append(
-            p(
-                "Note that no programme of priority projects meets every rule it was given, "
-                "and decide which rule to relax (see the Summary)."
+        items.append(
+            [
+                "Notes that no programme of priority projects meets every rule it was given, "
+                "and decides which rule to relax (see the Summary)."
                 if c.infeasible
-                else "Note that the programme of priority projects is not available yet.",
-                kind="bullet",
-            )
+                else "Notes that the programme of priority projects is not available yet."
+            ]
         )
     else:
-        blocks.append(
-            p(
-                "Approve the programme of "
-                f"{fmt.count(len(c.selected), 'priority project')} set out in section 7 "
-                "for development into full business cases and implementation.",
-                kind="bullet",
-            )
+        names = fmt.listing([c.short(oid) for oid in c.selected])
+        items.append(
+            [
+                f"Approves the {fmt.count(len(c.selected), 'priority project')} in "
+                f"{outline.ref('proposals')} ({names}) for development into full business "
+                "cases with the partners named."
+            ]
         )
+        tranche = first_tranche(c)
         if budget:
-            blocks.append(
-                p(
-                    "Approve an implementation budget of up to ",
-                    budget,
-                    " for the one-off costs of the programme, as set out in section 8.",
-                    kind="bullet",
-                )
-            )
-    blocks.append(
-        p(
-            "Request that SLT begin discussions with the partners named for each project, take "
-            "legal advice where a project needs it, and report progress and any change in the "
-            "business cases to Cabinet.",
-            kind="bullet",
+            run: list[Run] = [
+                "Approves an implementation budget of up to ",
+                budget,
+                f", funded from {funding_source(c)}",
+            ]
+            if tranche:
+                run += [
+                    ", and releases now a first tranche of ",
+                    tranche,
+                    " for the project teams, procurement and legal advice the full business "
+                    "cases need; the rest is released project by project when Cabinet approves "
+                    "each full business case.",
+                ]
+            else:
+                run.append(", released project by project as Cabinet approves each full case.")
+            items.append(run)
+        items.append(
+            [
+                f"Asks the senior leadership team to bring the full business cases, with an "
+                f"equality impact assessment and the consultation with staff and trade unions, "
+                f"back to Cabinet by {report_back(c)}."
+            ]
         )
+        rejected = outline.ref("options")
+        items.append([f"Notes the options considered and rejected in {rejected}."])
+    items.append(
+        [
+            "Asks the chief finance officer (section 151 officer) to include the programme's costs and "
+            f"savings in the medium-term financial plan in cash prices ({outline.ref('finance')})"
+            " and to report the savings achieved against the business cases."
+        ]
     )
-    return Section("Recommendations", tuple(blocks), number="6", key="recommendations")
+    blocks += [_numbered(f"{number}.{i}", runs) for i, runs in enumerate(items, start=1)]
+    return outline.body_section("recommendations", blocks)
+
+
+def _numbered(label: str, runs: list[Run]) -> Paragraph:
+    return p(f"{label} ", *runs)

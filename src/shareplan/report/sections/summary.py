@@ -1,18 +1,21 @@
-"""5. Summary: the programme in a few sentences, or why none could be chosen."""
+"""5. Summary: the programme in a few sentences and one table, the projects a member should look
+at twice, and the biggest hope that is not recommended; or why no programme could be chosen."""
 
 from __future__ import annotations
 
 from shareplan.report import formatting as fmt
+from shareplan.report import outline
 from shareplan.report.context import Context
-from shareplan.report.model import Block, Money, Run, Section, notice, p
+from shareplan.report.model import Block, Money, Run, Section, Table, notice, p
 from shareplan.report.sections.finance import funding_need, payback, programme_years
+from shareplan.report.sections.options import rejected
 
 INTRO = (
     "This report follows the Council's approval of the principles and criteria for shared "
-    "services. It sets out the priority projects that {authority} proposes to take forward, "
-    "chosen from every opportunity the appraisal could find against those principles and "
-    "criteria, where a shared service can be implemented quickly and where there is most "
-    "opportunity for delivering savings."
+    "services. It proposes the priority projects {authority} should take forward: where a "
+    "shared service can be put in place quickly and where there is most opportunity for "
+    "savings, chosen from every combination of service, partner and way of working that the "
+    "principles allow."
 )
 
 
@@ -31,36 +34,127 @@ def summary(c: Context) -> Section:
                     kind="notice",
                 )
             )
-        return Section("Summary", tuple(blocks), number="5", key="summary")
+        return outline.body_section("summary", blocks)
     if chosen is None or not c.selected:
         blocks.append(notice("The programme of priority projects"))
-        return Section("Summary", tuple(blocks), number="5", key="summary")
+        return outline.body_section("summary", blocks)
     n = len(c.selected)
     runs: list[Run] = [
         f"The proposed programme has {fmt.count(n, 'priority project')}",
-        " with one-off implementation costs of ",
+        " with one-off costs of ",
         Money(chosen.totals.one_off_cost, ("programme", "totals", "one_off_cost")),
-        " (optimism bias included)",
+        " (including an allowance for optimism bias)",
     ]
     budget = c.budget()
     if budget:
         runs += [" within a budget of ", budget]
     runs += [
-        ". Over the appraisal period its net present value is ",
+        f". Over {fmt.count(c.results.scenario.horizon_years, 'year')} its savings less its "
+        "costs, in today's money (the net present value), come to ",
         Money(chosen.totals.npv, ("programme", "totals", "npv")),
         ".",
     ]
+    blocks.append(projects_table(c))
     blocks.append(p(*runs))
     blocks += _cash(c)
-    blocks.append(
-        p(
-            f"Savings begin within 12 months for {chosen.totals.quick_wins} of the {n} projects "
-            "(quick wins), as the Council's 'right time' principle asks."
-        )
+    blocks.append(quick_win_sentence(c))
+    blocks += _concerns(c)
+    blocks += _not_recommended(c)
+    return outline.body_section("summary", blocks)
+
+
+def quick_win_sentence(c: Context) -> Block:
+    months = int(c.setting("business_case.quick_win.months", 12))
+    share = c.setting("business_case.quick_win.min_share_of_annual", 0.0)
+    rule = f"savings begin within {fmt.months(months)} of approval"
+    if share:
+        rule += f" and reach {fmt.percent(float(share))} of their full yearly level by then"
+    return p(
+        f"{fmt.count(c.quick_wins(), 'project')} of the {len(c.selected)} "
+        f"{'is a quick win' if c.quick_wins() == 1 else 'are quick wins'}: {rule}, as the "
+        "Council's 'right time' principle asks."
     )
-    blocks.append(p("The priority projects are:"))
-    blocks += [p(c.title(oid), kind="bullet") for oid in c.selected]
-    return Section("Summary", tuple(blocks), number="5", key="summary")
+
+
+def projects_table(c: Context) -> Table:
+    """One row per priority project: what it is, with whom, how, and what it costs and saves."""
+    labels = c.labels(c.selected)
+    rows: list[tuple[Run, ...]] = []
+    for oid in c.selected:
+        o = c.opp(oid)
+        m = o.business_case.measures
+        path = c.opp_path(oid, "business_case", "adjusted", "measures")
+        chance = c.chance_positive(oid)
+        rows.append(
+            (
+                labels[oid],
+                fmt.listing([c.name(x) for x in o.partner_ids]) or "the Council alone",
+                c.model(o.model),
+                Money(m.one_off_cost, (*path, "one_off_cost")),
+                Money(m.steady_state_annual_saving, (*path, "steady_state_annual_saving")),
+                Money(m.npv, (*path, "npv")),
+                f"after {fmt.months(m.months_to_first_saving)}",
+                "yes" if c.quick_win(oid) else "no",
+                fmt.chance(chance) if chance is not None else "not assessed",
+            )
+        )
+    return Table(
+        "The priority projects",
+        (
+            "Project",
+            "Partners",
+            "Way of working",
+            "One-off cost",
+            "Annual saving at full level",
+            "Net present value",
+            "Savings start",
+            "Quick win",
+            "Chance of a positive net present value",
+        ),
+        tuple(rows),
+        (False, False, False, True, True, True, False, False, False),
+        note="One-off costs include optimism bias; savings and values are in real prices of "
+        f"{c.results.scenario.price_base_year}. Each project has a page in "
+        f"{outline.ref('appendix-projects')}.",
+    )
+
+
+def _concerns(c: Context) -> list[Block]:
+    concerns = c.concerns()
+    if not concerns:
+        return [
+            p(
+                "Every priority project has a positive net present value and at least an even "
+                "chance of keeping it when costs, savings and timing vary."
+            )
+        ]
+    reasons = {r.id: r for r in c.chosen.reasons} if c.chosen else {}
+    out: list[Block] = [p("Two things to note before deciding:" if len(concerns) > 1 else "Note:")]
+    for oid, what in concerns:
+        score = c.opp(oid).scores.total
+        why = f"it scores {fmt.number(score, 1)} out of 100 against the principles and criteria"
+        reason = reasons.get(oid)
+        if reason is not None and reason.share_of_objective is not None:
+            why += f" and brings {fmt.percent(reason.share_of_objective)} of what the programme "
+            why += "was chosen to maximise"
+        out.append(
+            p(f"{c.title(oid)}: {what}. It is still recommended because {why}.", kind="bullet")
+        )
+    return out
+
+
+def _not_recommended(c: Context) -> list[Block]:
+    options = rejected(c)
+    if not options:
+        return []
+    first = options[0]
+    return [
+        p(
+            f"Not recommended: {first.title}, because {first.first_reason}. "
+            f"{outline.ref('options').capitalize()} sets out this and the other options "
+            "considered and rejected."
+        )
+    ]
 
 
 def _cash(c: Context) -> list[Block]:

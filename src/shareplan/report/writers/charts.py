@@ -72,15 +72,15 @@ def _figure(height: float) -> Figure:
 def _savings(fig: Figure, c: SavingsBands) -> None:
     ax = fig.add_subplot()
     x = list(range(len(c.years)))
-    ax.fill_between(x, c.p10, c.p90, color=SKY, alpha=0.45, label="P10 to P90 range", linewidth=0)
-    ax.plot(x, c.p50, color=BLUE, linewidth=2, marker="o", markersize=3, label="P50 (central)")
-    ax.plot(x, c.p10, color=BLUE, linewidth=0.8, linestyle="--", label="P10 and P90")
+    ax.fill_between(x, c.p10, c.p90, color=SKY, alpha=0.45, label="Low to high case", linewidth=0)
+    ax.plot(x, c.p50, color=BLUE, linewidth=2, marker="o", markersize=3, label="Central case")
+    ax.plot(x, c.p10, color=BLUE, linewidth=0.8, linestyle="--", label="Low and high cases")
     ax.plot(x, c.p90, color=BLUE, linewidth=0.8, linestyle="--")
     ax.set_xticks(
         x, list(c.years), rotation=45 if len(x) > 6 else 0, ha="right" if len(x) > 6 else "center"
     )
     ax.yaxis.set_major_formatter(_money_axis)
-    ax.set_ylabel("Savings in the year (real prices)")
+    ax.set_ylabel("Net savings in the year (real prices)")
     ax.set_ylim(bottom=min(0.0, *c.p10))
     ax.grid(axis="y", color=GRID, linewidth=0.5)
     fig.legend(loc="outside lower center", ncols=3, frameon=False)
@@ -107,7 +107,7 @@ def _frontier(fig: Figure, c: SpeedFrontier) -> None:
                 color=VERMILION,
                 markeredgecolor=INK,
                 linestyle="none",
-                label="Proposed programme",
+                label="Proposed programme" + (f" (maximises {c.maximises})" if c.maximises else ""),
             )
             ax.annotate(
                 "Proposed",
@@ -158,7 +158,17 @@ def _gantt(fig: Figure, c: Gantt) -> None:
     ax.invert_yaxis()
     ax.set_xlabel(f"Months from {c.start_label}")
     ax.axvline(12, color=INK, linewidth=0.8, linestyle=":")
-    ax.text(12.3, -0.6, "12 months", color=INK, fontsize=8, va="bottom")
+    # above the plot area, so the frame never strikes through the words
+    ax.annotate(
+        "12 months",
+        xy=(12, 1),
+        xycoords=("data", "axes fraction"),
+        xytext=(3, 2),
+        textcoords="offset points",
+        color=INK,
+        fontsize=8,
+        va="bottom",
+    )
     ax.grid(axis="x", color=GRID, linewidth=0.5)
     fig.legend(loc="outside lower center", ncols=3, frameon=False)
 

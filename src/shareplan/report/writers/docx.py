@@ -90,6 +90,60 @@ def _paragraph(doc: DocxDocument, p: Paragraph) -> None:
         par.add_run(run_text(run))
 
 
+SHORT_TABLE = 14
+"""A table with this many body rows or fewer is kept whole on one page (as in the PDF)."""
+KEEP_ROWS = 2
+
+
+def _a4(doc: DocxDocument) -> None:
+    """A4 portrait with 2 cm margins (python-docx's blank document is US Letter)."""
+    for section in doc.sections:
+        section.page_width, section.page_height = Cm(21.0), Cm(29.7)
+        for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+            setattr(section, side, Cm(2.0))
+
+
+def _field(paragraph: Any, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that Word fills in when it lays the page out."""
+    field = OxmlElement("w:fldSimple")
+    field.set(qn("w:instr"), code)
+    run = OxmlElement("w:r")
+    text = OxmlElement("w:t")
+    text.text = "1"
+    run.append(text)
+    field.append(run)
+    paragraph._p.append(field)
+
+
+def _running_header_and_footer(doc: DocxDocument, report: Report) -> None:
+    """Title, meeting and date at the head of every page; page x of y and when the report was
+    generated at its foot. An authority template's own letterhead stays above the line."""
+    for section in doc.sections:
+        header = _free_paragraph(section.header)
+        header.text = f"{report.title} – {report.meeting}" if report.meeting else report.title
+        for r in header.runs:
+            r.font.size = Pt(8)
+        footer = _free_paragraph(section.footer)
+        footer.add_run("Page ").font.size = Pt(8)
+        _field(footer, "PAGE")
+        footer.add_run(" of ").font.size = Pt(8)
+        _field(footer, "NUMPAGES")
+        generated = f"Generated on {report.created} by {report.generator}"
+        footer.add_run(f"\t\t{generated}").font.size = Pt(8)
+
+
+def _free_paragraph(part: Any) -> Any:
+    """The header's or footer's empty first paragraph, or a new one below what a house template
+    already put there (its letterhead or address stays)."""
+    first = part.paragraphs[0]
+    return part.add_paragraph() if first.text or first._p.xpath(".//w:drawing") else first
+
+
+def _cant_split(row: Any) -> None:
+    tr_pr = row._tr.get_or_add_trPr()
+    tr_pr.append(OxmlElement("w:cantSplit"))
+
+
 def _mark_header_row(row: Any) -> None:
     tr_pr = row._tr.get_or_add_trPr()
     header = OxmlElement("w:tblHeader")
@@ -108,6 +162,7 @@ def _describe_table(table: Any, title: str, description: str) -> None:
 def _table(doc: DocxDocument, t: Table) -> None:
     caption_style = _style(doc, "Caption")
     cap = doc.add_paragraph(t.caption, style=caption_style)
+    cap.paragraph_format.keep_with_next = True
     if caption_style is None:
         for r in cap.runs:
             r.bold = True
@@ -132,9 +187,16 @@ def _table(doc: DocxDocument, t: Table) -> None:
             cells[i].text = run_text(value)
             if t.is_numeric(i):
                 cells[i].paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    for row in table.rows:
+    keep_all = len(t.rows) <= SHORT_TABLE
+    last = len(table.rows) - 1
+    for i, row in enumerate(table.rows):
+        _cant_split(row)
+        # Word keeps a row with the next one through its paragraphs' "keep with next": a short
+        # table stays whole, a long one keeps its header with the first two rows.
+        keep = i < last and (keep_all or i < 1 + KEEP_ROWS)
         for cell in row.cells:
             for par in cell.paragraphs:
+                par.paragraph_format.keep_with_next = keep
                 for r in par.runs:
                     r.font.size = Pt(9)
     if t.note:
@@ -143,8 +205,10 @@ def _table(doc: DocxDocument, t: Table) -> None:
 
 def _figure(doc: DocxDocument, f: Figure, number: int, png: bytes) -> None:
     caption_style = _style(doc, "Caption")
-    doc.add_paragraph(f"Figure {number}: {f.title}", style=caption_style)
+    caption = doc.add_paragraph(f"Figure {number}: {f.title}", style=caption_style)
+    caption.paragraph_format.keep_with_next = True
     par = doc.add_paragraph()
+    par.paragraph_format.keep_with_next = True
     shape = par.add_run().add_picture(io.BytesIO(png), width=PICTURE_WIDTH)
     doc_pr = shape._inline.docPr
     doc_pr.set("descr", f.alt)
@@ -159,7 +223,9 @@ def _section(
     numbers: Mapping[str, int],
     pngs: Mapping[str, bytes],
 ) -> None:
-    doc.add_heading(s.heading, level=min(level, 9))
+    heading = doc.add_heading(s.heading, level=min(level, 9))
+    if s.new_page:
+        heading.paragraph_format.page_break_before = True
     for block in s.blocks:
         if isinstance(block, Paragraph):
             _paragraph(doc, block)
@@ -176,6 +242,9 @@ def write_docx(
 ) -> Path:
     """Write ``report`` to ``path`` as .docx; ``pngs`` maps each figure's key to its PNG."""
     doc = _open(template)
+    if template is None:
+        _a4(doc)
+    _running_header_and_footer(doc, report)
     _set_language(doc, report.lang)
     props = doc.core_properties
     props.title = report.title

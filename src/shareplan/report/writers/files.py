@@ -17,10 +17,12 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
+from shareplan.report.context import Context
 from shareplan.report.document import build_report
 from shareplan.report.model import Report
 from shareplan.report.writers.html import render_html
 from shareplan.report.writers.pdf import write_pdf
+from shareplan.report.writers.workbook import WORKBOOK_NAME, write_workbook
 from shareplan.results import Results
 
 LOG = logging.getLogger(__name__)
@@ -91,8 +93,9 @@ def write_reports(
     charts: bool = True,
     parallel: bool = True,
 ) -> dict[str, Path]:
-    """Write ``cabinet-report.docx``, ``.html`` and ``.pdf`` (and, with ``charts``, each chart as
-    SVG and PNG under ``charts/``) into ``out_dir``; returns what was written, by name.
+    """Write ``cabinet-report.docx``, ``.html`` and ``.pdf``, the assumptions workbook
+    ``assumptions.xlsx`` (key ``assumptions``) and, with ``charts``, each chart as SVG and PNG
+    under ``charts/`` into ``out_dir``; returns what was written, by name.
 
     ``template`` is an authority's own .docx whose styles, page set-up and letterhead the Word
     report takes. Files are written beside their targets and renamed into place, so a failure
@@ -125,6 +128,7 @@ def write_reports(
             (staging / f"{REPORT_STEM}.html").write_text(html, encoding="utf-8")
             printing = pool.submit(_pdf, html, pdf_target) if pool else None
             pngs = _word(report, staging, template)
+            write_workbook(Context(results), staging / WORKBOOK_NAME)
             if printing is None or warm is None or not _finished(warm, printing):
                 write_pdf(html, pdf_target)
         finally:
@@ -135,6 +139,8 @@ def write_reports(
             target = out_dir / f"{REPORT_STEM}.{kind}"
             os.replace(staging / f"{REPORT_STEM}.{kind}", target)
             written[kind] = target
+        os.replace(staging / WORKBOOK_NAME, out_dir / WORKBOOK_NAME)
+        written["assumptions"] = out_dir / WORKBOOK_NAME
         if charts:
             folder = out_dir / CHART_FOLDER
             folder.mkdir(exist_ok=True)

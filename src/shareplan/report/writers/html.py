@@ -109,6 +109,34 @@ def section_id(section: Section) -> str:
     return re.sub(r"[^a-z0-9]+", "-", base.lower()).strip("-") or "section"
 
 
+SHORT_TABLE = 14
+"""A table with this many body rows or fewer is kept whole on one printed page."""
+KEEP_ROWS = 2
+"""A longer table keeps its first and last rows in twos, so a page never ends with its header
+and one row, nor starts with one stray row."""
+
+
+def row_groups(table: Table) -> list[tuple[bool, tuple[tuple[Run, ...], ...]]]:
+    """The table's body rows in groups, each with whether it must print on one page: a short
+    table in one group; a long one as its first two rows, the rows between, its last two."""
+    rows = table.rows
+    if len(rows) <= SHORT_TABLE:
+        return [(True, rows)]
+    head, middle, tail = rows[:KEEP_ROWS], rows[KEEP_ROWS:-KEEP_ROWS], rows[-KEEP_ROWS:]
+    return [(True, head), (False, middle), (True, tail)]
+
+
+def css_string(text: str) -> str:
+    """``text`` safe inside a double-quoted CSS string."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
+
+
+def footer_text(report: Report) -> str:
+    """The footer: when and by what the report was generated (not a background paper)."""
+    when = f" on {report.created}" if report.created else ""
+    return f"Generated{when} by {report.generator}".strip()
+
+
 def render_html(report: Report, svgs: Mapping[str, bytes]) -> str:
     """The report as HTML; ``svgs`` maps each figure's key to its SVG drawing."""
     numbers = {f.key: i for i, f in enumerate(report.figures(), start=1)}
@@ -126,6 +154,10 @@ def render_html(report: Report, svgs: Mapping[str, bytes]) -> str:
         block_kind=_block_kind,
         section_id=section_id,
         column_widths=column_widths,
+        row_groups=row_groups,
+        css_string=css_string,
+        footer=footer_text(report),
+        SHORT_TABLE=SHORT_TABLE,
         figure_number=lambda f: numbers[f.key],
         chart_src=chart_src,
     )

@@ -1,0 +1,169 @@
+"""Saving shares and trading from the evidence and the officers' estimates, checked.
+
+The saving share of an opportunity is the evidence's low / central / high for its model and each
+kind of service, weighted by the services' gross cost, with the officer's estimates on top; the
+trading volume and margin apply when the model sells the authority's service.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Sequence
+
+from shareplan.business_case.assumptions import AssumptionBook
+from shareplan.errors import Problem
+from shareplan.evidence.base import DeliveryModel
+from shareplan.opportunities.model import Opportunity
+from shareplan.scenario.model import Scenario, Service
+
+#: The three points of every uncertain range, in order.
+LEVELS = ("low", "central", "high")
+Triple = tuple[float, float, float]
+
+
+def _declared_row(scenario: Scenario, opportunity: Opportunity) -> int | None:
+    for index, declared in enumerate(scenario.opportunities):
+        if declared.id == opportunity.id:
+            return index + 2
+    return None
+
+
+def estimate_problems(scenario: Scenario, opportunity: Opportunity) -> list[Problem]:
+    """Officers' estimates out of range or out of order."""
+    est = opportunity.estimates
+    row = _declared_row(scenario, opportunity)
+    out: list[Problem] = []
+
+    def bad(column: str, message: str, allowed: str) -> None:
+        out.append(
+            Problem(
+                f"opportunity {opportunity.id!r}: {message}",
+                sheet="opportunities",
+                row=row,
+                column=column,
+                allowed=allowed,
+            )
+        )
+
+    for column in ("saving_low", "saving_central", "saving_high"):
+        value = getattr(est, column)
+        if value is not None and not (0.0 <= value <= 1.0 and math.isfinite(value)):
+            bad(column, f"saving share {value:g} is outside 0-100%", "a share from 0 to 1")
+    given = [(c, getattr(est, c)) for c in ("saving_low", "saving_central", "saving_high")]
+    known = [(c, v) for c, v in given if v is not None]
+    for (c1, v1), (c2, v2) in itertools.pairwise(known):
+        if v1 > v2:
+            bad(c2, f"{c1} ({v1:g}) is above {c2} ({v2:g})", "low <= central <= high")
+    if est.one_off_cost is not None and not (
+        est.one_off_cost >= 0 and math.isfinite(est.one_off_cost)
+    ):
+        bad("one_off_cost", f"one-off cost {est.one_off_cost:g} is negative", "0 or more pounds")
+    if est.lead_time_months is not None and not (
+        est.lead_time_months >= 0 and math.isfinite(est.lead_time_months)
+    ):
+        bad(
+            "lead_time_months",
+            f"lead time {est.lead_time_months:g} is negative",
+            "0 or more months",
+        )
+    return out
+
+
+def share_table(
+    book: AssumptionBook, model: str, kinds: Sequence[tuple[str, float]]
+) -> tuple[Triple, list[Problem]]:
+    """Low, central, high saving shares for a model, weighted by the services' gross cost."""
+    key = f"savings.share.{model}"
+    total = sum(w for _, w in kinds)
+    problems: list[Problem] = []
+    shares = []
+    for level in LEVELS:
+        acc = 0.0
+        for kind, weight in kinds:
+            value = book.number(key, kind, level)
+            if not 0.0 <= value <= 1.0:
+                problems.append(
+                    Problem(
+                        f"parameter '{key}.{kind}.{level}': saving share {value:g} is outside "
+                        "0-100%",
+                        sheet="parameters",
+                        row=book.override_row(key, (kind, level)),
+                        column="value",
+                        allowed="a share from 0 to 1",
+                    )
+                )
+            acc += value * (weight / total if total > 0 else 1.0 / len(kinds))
+        shares.append(acc)
+    low, central, high = shares
+    if not low <= central <= high:
+        problems.append(
+            Problem(
+                f"parameter '{key}': saving shares are out of order (low {low:g}, central "
+                f"{central:g}, high {high:g})",
+                sheet="parameters",
+                row=book.override_row(key),
+                column="value",
+                allowed="low <= central <= high",
+            )
+        )
+    return (low, central, high), problems
+
+
+def ordered(book: AssumptionBook, key: str, path: tuple[str, ...], values: Triple) -> list[Problem]:
+    """A problem when a low / central / high triple is out of order."""
+    if values[0] <= values[1] <= values[2]:
+        return []
+    label = ".".join((key, *path))
+    return [
+        Problem(
+            f"parameter {label!r}: low, central and high are out of order "
+            f"({values[0]:g}, {values[1]:g}, {values[2]:g})",
+            sheet="parameters",
+            row=book.override_row(key, path),
+            column="value",
+            allowed="low <= central <= high",
+        )
+    ]
+
+
+def saving_shares(
+    book: AssumptionBook, opportunity: Opportunity, services: Sequence[Service]
+) -> tuple[Triple, list[Problem]]:
+    """Evidence shares by model and kind, weighted by cost; the officer's estimates on top."""
+    kinds: dict[str, float] = {}
+    for s in services:
+        kinds[s.kind.value] = kinds.get(s.kind.value, 0.0) + s.gross_cost
+    shares, problems = share_table(book, opportunity.model, sorted(kinds.items()))
+    est = opportunity.estimates
+    low, central, high = shares
+    central = central if est.saving_central is None else est.saving_central
+    low = low if est.saving_low is None else est.saving_low
+    high = high if est.saving_high is None else est.saving_high
+    if (low, central, high) != shares:
+        book.record(
+            "estimate.saving_share",
+            {"low": low, "central": central, "high": high},
+            "estimate",
+            "officer's estimate (opportunities sheet)",
+            "Saving share of gross cost at full run-rate",
+            "share",
+        )
+    # keep the range consistent when only the central estimate is given
+    return (min(low, central), central, max(high, central)), problems
+
+
+def trading_ranges(
+    book: AssumptionBook, model: DeliveryModel, buyers: int
+) -> tuple[Triple, Triple, list[Problem]]:
+    """The buyers' extra volume (all buyers, a share of ours) and the net margin on it, when the
+    authority sells its service; zeros otherwise."""
+    if not model.sells_service:
+        return (0.0, 0.0, 0.0), (0.0, 0.0, 0.0), []
+    per_buyer = tuple(book.number("savings.trading", "volume_per_buyer", k) for k in LEVELS)
+    margins = tuple(book.number("savings.trading", "net_margin", k) for k in LEVELS)
+    volume = (per_buyer[0] * buyers, per_buyer[1] * buyers, per_buyer[2] * buyers)
+    margin = (margins[0], margins[1], margins[2])
+    problems = ordered(book, "savings.trading", ("volume_per_buyer",), volume)
+    problems += ordered(book, "savings.trading", ("net_margin",), margin)
+    return volume, margin, problems
