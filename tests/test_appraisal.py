@@ -7,14 +7,18 @@ import json
 import math
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 from typer.testing import CliRunner
 
+from shareplan import pipeline
 from shareplan.cli import app
 from shareplan.evidence import EvidenceBase
-from shareplan.results import SCHEMA_VERSION
+from shareplan.results import SCHEMA_VERSION, read_results
+from shareplan.results.programme import ChosenProgramme
 from shareplan.scenario import load_scenario
+from shareplan.whatif import programme_what_if
 from tests.conftest import EXAMPLE, FIXTURES
 from tests.scenario.broken.workbooks import case
 
@@ -193,6 +197,23 @@ def test_programme_what_if_must_include(
     block = json.loads(result.stdout)
     assert outside in block["selected_ids"]
     assert block["objective_value"] <= rotherham_results["programme"]["objective_value"] + 1e-9
+
+
+def test_what_if_choose_only_is_the_full_choice_without_the_monte_carlo(
+    rotherham_outputs: Path,
+) -> None:
+    """The web what-if's choose-only answer: the programme, reasons and near misses the full
+    what-if gives (``shareplan programme``), drawing no Monte Carlo and sweeping no trade-off."""
+    document = read_results(rotherham_outputs / "results.json")
+    changes = {"budget": 1_500_000.0, "projects": 5}
+    with mock.patch.object(pipeline, "simulate_programme", side_effect=AssertionError("drawn")):
+        alone = programme_what_if(document, changes, choose_only=True)
+    full = programme_what_if(document, changes)
+    assert isinstance(full, ChosenProgramme)
+    assert alone.feasible and not isinstance(alone, ChosenProgramme)
+    assert alone.selected_ids == full.selected_ids
+    assert alone.reasons == full.reasons and alone.near_misses == full.near_misses
+    assert alone.totals == full.totals
 
 
 def test_appraise_writes_nothing_for_a_broken_workbook(

@@ -30,13 +30,13 @@ from shareplan.programme import (
     CandidateSet,
     Constraints,
     Objective,
-    ProgrammePlan,
+    ProgrammeChoice,
     plan_programme,
 )
 from shareplan.report import write_reports
 from shareplan.results import SCHEMA_VERSION, Results, build, write_results
 from shareplan.results.header import Generator
-from shareplan.results.programme import ProgrammeResult
+from shareplan.results.programme import Choice, ChosenProgramme, NoProgramme, ProgrammeResult
 from shareplan.scenario import Scenario, load_scenario
 
 Progress = Callable[[str], None]
@@ -81,7 +81,7 @@ class AppraisalRun:
 class ProgrammeOutcome:
     """The chosen programme, or why none could be chosen."""
 
-    plan: ProgrammePlan | None
+    plan: ProgrammeChoice | None  # a ProgrammePlan unless chosen with choose_only
     simulation: ProgrammeSimulation | None
     constraints: Constraints
     objective: Objective
@@ -161,22 +161,32 @@ def choose_programme(
     proposed_ids: Sequence[str] | None = None,
     draws: int = PROGRAMME_DRAWS,
     simulation: ProgrammeSimulation | None = None,
+    choose_only: bool = False,
 ) -> ProgrammeOutcome:
     """Pick the priority projects; an infeasible set of rules is an outcome, not a crash, so that
     the report can say which rule to relax. ``simulation`` is the Monte Carlo of these same cases
-    and seed from an earlier call (it does not depend on the rules), to save drawing it again."""
+    and seed from an earlier call (it does not depend on the rules), to save drawing it again.
+    ``choose_only``: the choice and its reasons alone (no trade-offs, view or risk register, so
+    no Monte Carlo either)."""
     cands = candidates(scored, cases)
     order = {c.opportunity_id: c for c in cases}
-    if simulation is None:
+    if simulation is None and not choose_only:
         simulation = simulate_programme([order[o.id] for o, _ in scored], draws, seed)
     known = set(cands.ids)
     proposal = [i for i in (proposed_ids or ()) if i in known] or None
     try:
         plan = plan_programme(
-            cands, constraints, objective, proposed_ids=proposal, draws=simulation.draws
+            cands,
+            constraints,
+            objective,
+            choose_only=choose_only,
+            proposed_ids=proposal,
+            draws=None if simulation is None else simulation.draws,
         )
     except InfeasibleError as exc:
         return ProgrammeOutcome(None, simulation, constraints, objective, infeasible=exc)
+    if choose_only:
+        return ProgrammeOutcome(plan, simulation, constraints, objective)
     chosen = set(plan.result.selected_ids)
     register = programme_risks(
         {c.opportunity_id: c.risks for c in cases if c.opportunity_id in chosen}
@@ -242,10 +252,12 @@ def replan(
     *,
     proposed_ids: Sequence[str] | None = None,
     simulation: ProgrammeSimulation | None = None,
+    choose_only: bool = False,
 ) -> ProgrammeOutcome:
     """Re-run the programme choice from saved results with other rules (a what-if), without
     recomputing the screen, scores or business cases (nor, given ``simulation`` from an earlier
-    what-if on the same results, the programme's Monte Carlo)."""
+    what-if on the same results, the programme's Monte Carlo). ``choose_only`` as in
+    :func:`choose_programme`."""
     scored, cases = saved_candidates(results)
     return choose_programme(
         scored,
@@ -255,6 +267,7 @@ def replan(
         seed=results.scenario.random_seed,
         proposed_ids=proposed_ids,
         simulation=simulation,
+        choose_only=choose_only,
     )
 
 
@@ -290,8 +303,9 @@ def appraise_path(path: Path, *, progress: Progress = _quiet) -> AppraisalRun:
     return appraise(scenario, source=str(path), evidence=evidence, progress=progress)
 
 
-def programme_result(outcome: ProgrammeOutcome) -> ProgrammeResult:
-    """The ``programme`` block of the results."""
+def programme_answer(outcome: ProgrammeOutcome) -> Choice | NoProgramme:
+    """The programme block of a choice: whole (:class:`ChosenProgramme`) after a full plan, the
+    choice and its reasons after ``choose_only``, or why no programme keeps the rules."""
     return build.programme_block(
         outcome.plan,
         outcome.constraints,
@@ -299,6 +313,14 @@ def programme_result(outcome: ProgrammeOutcome) -> ProgrammeResult:
         risk_register=outcome.risk_register,
         infeasible=outcome.infeasible,
     )
+
+
+def programme_result(outcome: ProgrammeOutcome) -> ProgrammeResult:
+    """The ``programme`` block of the results (a full plan, never a choice alone)."""
+    block = programme_answer(outcome)
+    if isinstance(block, ChosenProgramme | NoProgramme):
+        return block
+    raise ValueError("the programme was chosen without its trade-offs, which results must hold")
 
 
 def results_of(run: AppraisalRun) -> Results:

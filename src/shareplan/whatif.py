@@ -7,18 +7,19 @@ from __future__ import annotations
 import threading
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Literal, overload
 
 import numpy as np
+import numpy.typing as npt
 
 from shareplan.assessment.mcda import order
 from shareplan.assessment.sensitivity import FloatArray, Tree, lines
 from shareplan.business_case import ProgrammeSimulation
 from shareplan.errors import InputError, Problem
-from shareplan.pipeline import programme_result, replan
+from shareplan.pipeline import programme_answer, replan
 from shareplan.programme import Constraints, Objective
 from shareplan.results import Results
-from shareplan.results.programme import ProgrammeResult
+from shareplan.results.programme import Choice, NoProgramme, ProgrammeResult
 
 
 def saved_rules(document: Results) -> tuple[Constraints, Objective]:
@@ -43,21 +44,51 @@ def saved_rules(document: Results) -> tuple[Constraints, Objective]:
     return constraints, Objective(kind=p.objective.kind, value_weight=p.objective.value_weight)
 
 
+@overload
 def programme_what_if(
     document: Results,
     changes: Mapping[str, Any],
     *,
+    choose_only: Literal[False] = ...,
+    objective: str | None = ...,
+    value_weight: float | None = ...,
+    propose: Sequence[str] | None = ...,
+    cache_key: Hashable | None = ...,
+) -> ProgrammeResult: ...
+
+
+@overload
+def programme_what_if(
+    document: Results,
+    changes: Mapping[str, Any],
+    *,
+    choose_only: bool,
+    objective: str | None = ...,
+    value_weight: float | None = ...,
+    propose: Sequence[str] | None = ...,
+    cache_key: Hashable | None = ...,
+) -> Choice | NoProgramme: ...
+
+
+def programme_what_if(
+    document: Results,
+    changes: Mapping[str, Any],
+    *,
+    choose_only: bool = False,
     objective: str | None = None,
     value_weight: float | None = None,
     propose: Sequence[str] | None = None,
     cache_key: Hashable | None = None,
-) -> ProgrammeResult:
+) -> Choice | NoProgramme:
     """The programme block (as in results.json) chosen again with ``changes`` to the saved
     constraints (field names of :class:`Constraints`) and optionally another objective.
 
-    ``cache_key`` names results that never change (a finished run): the programme's Monte Carlo,
-    which depends on the business cases and the seed but not on the rules, is then drawn once
-    and kept for the next what-if on the same results."""
+    ``choose_only``: the same choice with its reasons and near misses, without the frontier,
+    value-for-money curve, order of buy, comparison, view and risk register (what the web
+    what-if shows; on thousands of candidates those take most of the time, and the view needs the
+    programme's Monte Carlo). ``cache_key`` names results that never change (a finished run): the
+    Monte Carlo, which depends on the business cases and the seed but not on the rules, is then
+    drawn once and kept for the next full what-if on the same results."""
     constraints, base = saved_rules(document)
     if not changes and objective is None and value_weight is None and not propose:
         # the same rules on the same results choose the same programme: no need to solve again
@@ -88,16 +119,18 @@ def programme_what_if(
         chosen,
         proposed_ids=propose,
         simulation=simulation,
+        choose_only=choose_only,
     )
     if cache_key is not None and outcome.simulation is not None:
         with _lock:
             _simulations[cache_key] = outcome.simulation
             while len(_simulations) > _KEEP:
                 _simulations.pop(next(iter(_simulations)))
-    return programme_result(outcome)
+    return programme_answer(outcome)
 
 
 _KEEP = 16
+IdArray = npt.NDArray[np.object_]
 _simulations: dict[Hashable, ProgrammeSimulation] = {}
 _lock = threading.Lock()
 
@@ -119,10 +152,10 @@ class Reranking:
         return tuple(i for i, _ in self.ranked[: self.top_n])
 
 
-_trees: dict[int, tuple[Results, Tree, FloatArray, list[str]]] = {}
+_trees: dict[int, tuple[Results, Tree, FloatArray, IdArray]] = {}
 
 
-def _tree(document: Results) -> tuple[Tree, FloatArray, list[str]]:
+def _tree(document: Results) -> tuple[Tree, FloatArray, IdArray]:
     """The value tree and score matrix of ``document``, kept for the same results object (a
     finished run's results are parsed once and reused, so moving a weight again is a dot product)."""
     kept = _trees.get(id(document))
@@ -136,7 +169,7 @@ def _tree(document: Results) -> tuple[Tree, FloatArray, list[str]]:
     return tree, scores, ids
 
 
-def _build_tree(document: Results) -> tuple[Tree, FloatArray, list[str]]:
+def _build_tree(document: Results) -> tuple[Tree, FloatArray, IdArray]:
     opportunities = document.opportunities
     if not opportunities:
         raise InputError([Problem("the results hold no opportunities")])
@@ -153,7 +186,7 @@ def _build_tree(document: Results) -> tuple[Tree, FloatArray, list[str]]:
         [[float(o.scores.criteria[c].counted_as) for c in criteria] for o in opportunities]
     )
     tree = Tree(tuple(criteria), group_of, groups, group_share, local_share)
-    return tree, scores, [o.id for o in opportunities]
+    return tree, scores, np.array([o.id for o in opportunities], dtype=object)
 
 
 def weight_targets(document: Results) -> list[tuple[str, str]]:
@@ -162,16 +195,19 @@ def weight_targets(document: Results) -> list[tuple[str, str]]:
     return tree.targets()
 
 
-def rerank(document: Results, level: str, target: str, share: float) -> Reranking:
+def rerank(document: Results, level: str, target: str, share: float | None = None) -> Reranking:
     """The ranking with weight ``target`` (a group, or a criterion within its group) set to
-    ``share`` of its node, from the saved criterion scores (no business case is run again)."""
+    ``share`` of its node (``None``: the share it has in the appraisal), from the saved criterion
+    scores (no business case is run again): one product of the score matrix's lines."""
     tree, scores, ids = _tree(document)
     if (level, target) not in tree.targets():
         raise InputError([Problem(f"no weight {target!r} at level {level!r}", column="target")])
-    if not 0.0 <= share <= 1.0:
+    if share is not None and not 0.0 <= share <= 1.0:
         raise InputError([Problem("the share must be between 0 and 1", column="share")])
     alpha, beta, current = lines(scores, tree, level, target)
+    share = current if share is None else share
     totals = alpha + beta * share
-    ranked = tuple((ids[i], float(totals[i])) for i in order(totals))
+    best = order(totals)
+    ranked = tuple(zip(ids[best].tolist(), totals[best].tolist(), strict=True))
     top_n = document.sensitivity.top_n or min(6, len(ids))
     return Reranking(level, target, share, current, ranked, top_n)

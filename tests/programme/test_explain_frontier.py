@@ -23,6 +23,7 @@ from shareplan.programme.frontier import (
     value_for_money_curve,
 )
 from shareplan.programme.optimiser import Model, solve_model
+from shareplan.programme.plan import ProgrammePlan, plan_programme
 
 FAST = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 K = 1_000.0
@@ -244,3 +245,35 @@ def test_explanations_are_consistent(
         assert why.budget_shadow.gain >= -tol
     json.dumps(why.to_dict())
     json.dumps(result.to_dict())
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(instances())
+def test_choose_only_is_the_full_plans_choice(
+    instance: tuple[list[Candidate], Constraints, Objective],
+) -> None:
+    """The what-if's choose-only plan picks exactly the programme the full plan picks, with the
+    same reasons, near misses and budget shadow, and carries none of the trade-offs."""
+    cands, cons, obj = instance
+    pool = CandidateSet.build(cands)
+    if brute_best(cands, cons, obj) is None:
+        with pytest.raises(InfeasibleError):
+            plan_programme(pool, cons, obj, choose_only=True)
+        return
+    full = plan_programme(pool, cons, obj)
+    alone = plan_programme(pool, cons, obj, choose_only=True)
+    assert not isinstance(alone, ProgrammePlan)
+    assert alone.result.selected_ids == full.result.selected_ids
+    assert alone.result.objective_value == full.result.objective_value
+    assert alone.explanation == full.explanation
+    whole, part = full.to_dict(), alone.to_dict()
+    for block in (whole, part):
+        block.pop("solver")  # the time each solve took differs
+    assert part == {k: v for k, v in whole.items() if k in part}
+    assert set(whole) - set(part) == {
+        "frontier",
+        "value_for_money",
+        "order_of_buy",
+        "equity",
+        "view",
+    }

@@ -18,7 +18,7 @@ from shareplan.programme.frontier import (
     value_for_money_curve,
 )
 from shareplan.programme.optimiser import Model, ProgrammeResult, SolverError, optimise, solve_model
-from shareplan.programme.plan import ProgrammePlan, plan_programme
+from shareplan.programme.plan import ProgrammeChoice, ProgrammePlan, plan_programme
 from shareplan.programme.records import Frontier, ProgrammeView
 from shareplan.programme.view import (
     cash_flows_by_year,
@@ -38,6 +38,7 @@ __all__ = [
     "Model",
     "Objective",
     "OrderOfBuy",
+    "ProgrammeChoice",
     "ProgrammePlan",
     "ProgrammeResult",
     "ProgrammeView",

@@ -2,14 +2,17 @@
 
 :func:`plan_programme` optimises, explains, sweeps the frontier and the value-for-money curve,
 runs the greedy order of buy beside the optimum, compares a proposed programme (EQUITY's P, B, C)
-and builds the programme view. It raises what :func:`~shareplan.programme.optimiser.optimise`
-raises (``InputError``, ``InfeasibleError``).
+and builds the programme view. With ``choose_only`` it stops after the choice and its reasons
+(a what-if page shows no more, and on thousands of candidates the trade-offs take most of the
+time). It raises what :func:`~shareplan.programme.optimiser.optimise` raises (``InputError``,
+``InfeasibleError``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal, overload
 
 import numpy as np
 
@@ -32,9 +35,30 @@ from shareplan.programme.view import programme_view
 
 
 @dataclass(frozen=True, slots=True)
-class ProgrammePlan:
+class ProgrammeChoice:
+    """The chosen programme and why each project is in (and the near misses out)."""
+
     result: ProgrammeResult
     explanation: Explanation
+
+    def to_dict(self) -> dict[str, object]:
+        out = self.result.to_dict()
+        shadow = self.explanation.budget_shadow
+        out.update(
+            {
+                "reasons": [s.model_dump(mode="json") for s in self.explanation.selected],
+                "near_misses": [m.model_dump(mode="json") for m in self.explanation.near_misses],
+                "budget_shadow": None if shadow is None else shadow.model_dump(mode="json"),
+            }
+        )
+        return out
+
+
+@dataclass(frozen=True, slots=True)
+class ProgrammePlan(ProgrammeChoice):
+    """The choice with its trade-offs (frontier, value for money, order of buy), the comparison
+    with a proposed programme and the view: the whole of results.json's ``programme``."""
+
     frontier: Frontier
     value_for_money: ValueForMoneyCurve
     order_of_buy: OrderOfBuy
@@ -42,16 +66,9 @@ class ProgrammePlan:
     view: ProgrammeView
 
     def to_dict(self) -> dict[str, object]:
-        out = self.result.to_dict()
+        out = ProgrammeChoice.to_dict(self)
         out.update(
             {
-                "reasons": [s.model_dump(mode="json") for s in self.explanation.selected],
-                "near_misses": [m.model_dump(mode="json") for m in self.explanation.near_misses],
-                "budget_shadow": (
-                    None
-                    if self.explanation.budget_shadow is None
-                    else self.explanation.budget_shadow.model_dump(mode="json")
-                ),
                 "frontier": self.frontier.model_dump(mode="json"),
                 "value_for_money": self.value_for_money.to_dict(),
                 "order_of_buy": self.order_of_buy.to_dict(),
@@ -62,11 +79,46 @@ class ProgrammePlan:
         return out
 
 
+@overload
+def plan_programme(
+    cands: CandidateSet,
+    constraints: Constraints | None = ...,
+    objective: Objective | None = ...,
+    *,
+    choose_only: Literal[False] = ...,
+    proposed_ids: Sequence[str] | None = ...,
+    draws: FloatArray | None = ...,
+    near_misses: int = ...,
+    frontier_points: int = ...,
+    budgets: Sequence[float] | None = ...,
+    budget_step: float = ...,
+    time_limit: float = ...,
+) -> ProgrammePlan: ...
+
+
+@overload
+def plan_programme(
+    cands: CandidateSet,
+    constraints: Constraints | None = ...,
+    objective: Objective | None = ...,
+    *,
+    choose_only: bool,
+    proposed_ids: Sequence[str] | None = ...,
+    draws: FloatArray | None = ...,
+    near_misses: int = ...,
+    frontier_points: int = ...,
+    budgets: Sequence[float] | None = ...,
+    budget_step: float = ...,
+    time_limit: float = ...,
+) -> ProgrammeChoice: ...
+
+
 def plan_programme(
     cands: CandidateSet,
     constraints: Constraints | None = None,
     objective: Objective | None = None,
     *,
+    choose_only: bool = False,
     proposed_ids: Sequence[str] | None = None,
     draws: FloatArray | None = None,
     near_misses: int = 5,
@@ -74,8 +126,10 @@ def plan_programme(
     budgets: Sequence[float] | None = None,
     budget_step: float = BUDGET_STEP,
     time_limit: float = 60.0,
-) -> ProgrammePlan:
-    """The best programme with its reasons, trade-offs, comparison and view.
+) -> ProgrammeChoice:
+    """The best programme with its reasons, trade-offs, comparison and view (a
+    :class:`ProgrammePlan`), or with ``choose_only`` the programme and its reasons alone (the
+    same choice: one model, one solve).
 
     ``draws`` (optional) are Monte Carlo yearly net savings for every candidate, shape
     (draws, candidates, years) in candidate order; the view takes the selected projects' slices.
@@ -86,14 +140,15 @@ def plan_programme(
     raise_if_any(obj.problems())
     model = Model.build(cands, cons, time_limit)
     result = solve_model(model, obj)
+    explanation = explain_programme(model, result, near_misses=near_misses, budget_step=budget_step)
+    if choose_only:
+        return ProgrammeChoice(result, explanation)
     selected_draws = None
     if draws is not None:
         selected_draws = np.asarray(draws, dtype=np.float64)[:, np.flatnonzero(result.selected), :]
     return ProgrammePlan(
         result=result,
-        explanation=explain_programme(
-            model, result, near_misses=near_misses, budget_step=budget_step
-        ),
+        explanation=explanation,
         frontier=speed_npv_frontier(model, frontier_points),
         value_for_money=value_for_money_curve(model, obj, budgets),
         order_of_buy=order_of_buy(model, obj),

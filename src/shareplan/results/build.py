@@ -14,7 +14,7 @@ from shareplan.business_case import BusinessCase, ProgrammeRisk
 from shareplan.errors import InfeasibleError
 from shareplan.evidence import EvidenceBase, ResolvedParameter
 from shareplan.opportunities import LongList, Opportunity
-from shareplan.programme import Constraints, Objective, ProgrammePlan
+from shareplan.programme import Constraints, Objective, ProgrammeChoice, ProgrammePlan
 from shareplan.results.assessment import Scores, Sensitivity, Stakeholders
 from shareplan.results.header import (
     LongListSummary,
@@ -24,10 +24,10 @@ from shareplan.results.header import (
 )
 from shareplan.results.model import OpportunityResult
 from shareplan.results.programme import (
+    Choice,
     ChosenProgramme,
     NoProgramme,
     ObjectiveUsed,
-    ProgrammeResult,
     Rules,
 )
 from shareplan.scenario import Scenario
@@ -137,15 +137,16 @@ def sensitivity_block(assessment: Assessment) -> Sensitivity:
 
 
 def programme_block(
-    plan: ProgrammePlan | None,
+    plan: ProgrammeChoice | None,
     constraints: Constraints,
     objective: Objective,
     *,
     risk_register: Sequence[ProgrammeRisk] = (),
     infeasible: InfeasibleError | None = None,
-) -> ProgrammeResult:
+) -> Choice | NoProgramme:
     """The chosen programme, or why none meets the rules (keeping the rules, so that a what-if
-    from these results starts from them)."""
+    from these results starts from them). A full plan gives the whole block
+    (:class:`ChosenProgramme`); a choice alone, the choice and its reasons."""
     if plan is None:
         return NoProgramme(
             feasible=False,
@@ -154,6 +155,8 @@ def programme_block(
             objective=ObjectiveUsed.model_validate(objective.to_dict()),
             constraints=Rules.model_validate(constraints.to_dict()),
         )
-    return ChosenProgramme.model_validate(
-        {"feasible": True, **plan.to_dict(), "risk_register": tuple(risk_register)}
-    )
+    if isinstance(plan, ProgrammePlan):
+        return ChosenProgramme.model_validate(
+            {"feasible": True, **plan.to_dict(), "risk_register": tuple(risk_register)}
+        )
+    return Choice.model_validate({"feasible": True, **plan.to_dict()})

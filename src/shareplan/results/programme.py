@@ -90,8 +90,8 @@ class Equity(Record):
     cost_saving_C: Number | None
 
 
-class ChosenProgramme(Record):
-    """The priority projects the optimiser chose, with the reasons and the trade-offs."""
+class Choice(Record):
+    """The priority projects the optimiser chose and the reasons: what a what-if answers."""
 
     feasible: Literal[True]
     objective: ObjectiveUsed
@@ -107,6 +107,11 @@ class ChosenProgramme(Record):
     reasons: tuple[SelectedReason, ...]
     near_misses: tuple[NearMiss, ...]
     budget_shadow: BudgetShadow | None
+
+
+class ChosenProgramme(Choice):
+    """The priority projects the optimiser chose, with the reasons and the trade-offs."""
+
     frontier: Frontier
     value_for_money: ValueForMoney
     order_of_buy: OrderOfBuy

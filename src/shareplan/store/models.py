@@ -182,7 +182,8 @@ class AppraisalRun(Base):
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     heartbeat_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    inputs: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # the scenario as it was (large for a big authority): loaded only when a page compares runs
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON, deferred=True)
     results_schema: Mapped[str | None] = mapped_column(String(20))
     # large (megabytes for a big authority): loaded only when a page needs the results
     results: Mapped[dict[str, Any] | None] = mapped_column(JSON, deferred=True)

@@ -9,6 +9,7 @@ change, so each process keeps the last few it has read, parsed, by run id.
 
 from __future__ import annotations
 
+import gc
 import json
 import threading
 from collections import OrderedDict
@@ -89,6 +90,12 @@ def results_of(run: AppraisalRun) -> Results:
     if run.results is None:
         raise InputError([Problem(f"appraisal {run.id} has no results")])
     parsed = parse_results(json.dumps(run.results), f"appraisal {run.id}")
+    # A large authority's results are about a million objects that live as long as this cache
+    # holds them. Left to the cyclic collector, each of its full collections walks them all (a
+    # second on 2,000 opportunities), stalling every request of the process: the load test's
+    # slowest requests. Frozen, they are never walked; they hold no reference cycles, so
+    # reference counting still frees them when they leave the cache.
+    gc.freeze()
     with _lock:
         _parsed[key] = parsed
         while len(_parsed) > KEEP_PARSED:

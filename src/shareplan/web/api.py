@@ -5,6 +5,7 @@ session cookie of a signed-in user; writes take JSON only, which a cross-site fo
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, HTTPException, Query, Request
@@ -12,12 +13,13 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 
 from shareplan.errors import InputError
-from shareplan.results import Results
-from shareplan.results.programme import ChosenProgramme
+from shareplan.results import OpportunityResult, Results
+from shareplan.results.programme import Choice
 from shareplan.store import scenarios as store
 from shareplan.store.models import AppraisalRun, ScenarioRow
 from shareplan.store.runs import results_of
 from shareplan.web.deps import CurrentUser, DbSession, RecordId, run_for, scenario_for, services
+from shareplan.web.digest import digest
 from shareplan.web.pages_runs import start_run
 from shareplan.whatif import programme_what_if, rerank
 
@@ -289,9 +291,15 @@ def opportunities(
             service_ids=list(o.service_ids),
             model=o.model,
         )
-        for o in results.opportunities
-        if partner is None or partner in o.partner_ids
+        for o in _involving(results, partner)
     ]
+
+
+def _involving(results: Results, partner: str | None) -> Sequence[OpportunityResult]:
+    """The opportunities that involve ``partner`` (all when ``None``), best ranked first."""
+    if partner is None:
+        return results.opportunities
+    return [results.opportunities[i] for i in digest(results).by_partner.get(partner, ())]
 
 
 @router.post(
@@ -338,11 +346,11 @@ def what_if(
         changes["must_exclude"] = tuple(ask.must_exclude)
     try:
         block = programme_what_if(
-            results, changes, objective=ask.objective, cache_key=("run", run_id)
+            results, changes, choose_only=True, objective=ask.objective, cache_key=("run", run_id)
         )
     except InputError as exc:
         return _problems(exc)  # type: ignore[return-value]
-    if isinstance(block, ChosenProgramme):
+    if isinstance(block, Choice):
         return Programme(
             feasible=True,
             selected_ids=list(block.selected_ids),

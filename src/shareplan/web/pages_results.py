@@ -30,6 +30,7 @@ from shareplan.web.deps import (
     run_for,
     services,
 )
+from shareplan.web.digest import digest
 from shareplan.web.forms import error_summary
 from shareplan.whatif import programme_what_if, rerank, weight_targets
 
@@ -53,7 +54,7 @@ def _done(session: Session, user: SignedIn, run_id: RecordId) -> tuple[Appraisal
 
 
 def _names(results: Results) -> dict[str, str]:
-    return {o.id: o.title for o in results.opportunities}
+    return digest(results).names
 
 
 @router.get("/runs/{run_id}/shortlist")
@@ -88,10 +89,10 @@ def opportunity_page(
     request: Request, run_id: RecordId, opportunity_id: str, user: CurrentUser, session: DbSession
 ) -> Response:
     run, results = _done(session, user, run_id)
-    try:
-        entry = results.opportunity(opportunity_id)
-    except KeyError:
-        raise HTTPException(404) from None
+    place = digest(results).position.get(opportunity_id)
+    if place is None:
+        raise HTTPException(404)
+    entry = results.opportunities[place]
     criteria = sorted(entry.scores.criteria.items(), key=lambda kv: -kv[1].weighted)
     return page(
         request,
@@ -165,7 +166,11 @@ def programme(
     if asked and not problems:
         try:
             block = programme_what_if(
-                results, changes, objective=other.get("objective"), cache_key=("run", run.id)
+                results,
+                changes,
+                choose_only=True,  # the page shows the choice, its reasons and near misses
+                objective=other.get("objective"),
+                cache_key=("run", run.id),
             )
         except InputError as exc:
             problems = list(exc.problems)
@@ -235,25 +240,23 @@ def _ranking_context(request: Request, results: Results) -> dict[str, Any]:
     share_text = request.query_params.get("share", "")
     problems: list[Problem] = []
     try:
-        base = rerank(results, level, target, 0.0)
-        share = base.current_share if share_text == "" else float(share_text) / 100
-        ranking = rerank(results, level, target, share)
+        share_asked = None if share_text == "" else float(share_text) / 100
+        ranking = rerank(results, level, target, share_asked)
     except (InputError, ValueError) as exc:
         problems = (
             list(exc.problems)
             if isinstance(exc, InputError)
             else [Problem("Enter the weight as a percentage from 0 to 100", column="share")]
         )
-        ranking = rerank(results, *targets[0], rerank(results, *targets[0], 0.0).current_share)
+        ranking = rerank(results, *targets[0])
         level, target = targets[0]
-        share = ranking.share
     saved_top = results.sensitivity.top
     return {
         "targets": targets,
         "level": level,
         "target": target,
         "ranking": ranking,
-        "share": share,
+        "share": ranking.share,
         "interval": interval,
         "names": _names(results),
         "saved_top": saved_top,
