@@ -58,17 +58,18 @@ def test_the_shipped_extracts_are_what_the_script_makes(tracker: Tracker, tmp_pa
 
 
 def test_the_story_one_late_one_ahead_one_correction(example: Path) -> None:
-    """Revenues and benefits runs late and saves less: red. The corporate performance and data
-    team saves more than planned: green, with savings above the plan's P90. The human resources
-    saving for 2012/13 Q1 was corrected: both figures are kept."""
+    """Revenues, benefits and customer contact runs late and saves less: red. The performance
+    work with the GP consortia saves more than planned: green, with savings above the plan's P90.
+    The HR, payroll and finance saving with Barnsley for 2012/13 Q1 was corrected: both figures
+    are kept."""
     tracker = load_tracker(example)
     now = standing(tracker, AS_AT)
     by_id = {tracker.project(s.code).opportunity_id: s for s in now.statuses}
-    late, ahead = by_id["rev_bens:cc"], by_id["performance_centralised"]
+    late, ahead = by_id["customer_access:cc"], by_id["performance:sc:gp_consortia"]
     assert late.rag is Rag.RED
     assert any("go-live" in r and "after the plan's P50 date" in r for r in late.reasons)
     assert ahead.rag is Rag.GREEN and ahead.savings.actual > ahead.savings.p90
-    hr = by_id["hr:sc:barnsley"].code
+    hr = by_id["transactional:sc:barnsley"].code
     history = [
         a.amount
         for a in tracker.actuals
@@ -126,7 +127,7 @@ def test_word_and_pdf_have_the_house_shape(written: dict[str, Path]) -> None:
     assert written["pdf"].read_bytes().startswith(b"%PDF")
     html = written["html"].read_text("utf-8")
     text = unescape(re.sub(r"<[^>]+>", " ", re.sub(r'(src|data-source|id|href)="[^"]*"', "", html)))
-    for ident in ("rev_bens:cc", "SS03", "performance_centralised", "cashable_saving", "seed"):
+    for ident in ("customer_access:cc", "SS03", "gp_consortia", "cashable_saving", "seed"):
         assert ident not in text
     assert "below the plan's P10" in text  # the rule as the evidence base holds it
 
@@ -139,14 +140,14 @@ def test_the_report_has_no_wcag_22_aa_violations(written: dict[str, Path]) -> No
 
 def test_projects_at_full_run_rate_write_their_outcomes(example: Path) -> None:
     """Every project in the example has reached full run-rate by March 2014, so each writes its
-    realised saving share, one-off cost and delay; revenues and benefits saves at 60% of its
+    realised saving share, one-off cost and delay; revenues, benefits and customer contact saves at 60% of its
     planned share (the story), and the example's figures are marked illustrative."""
     from shareplan.tracking.outcomes import realised_outcomes
 
     tracker = load_tracker(example)
     found = realised_outcomes(standing(tracker, AS_AT))
     assert len(found) == 3 * len(tracker.projects)
-    late = next(o for o in found if o.id == "rev_bens:cc:share")
+    late = next(o for o in found if o.id == "customer_access:cc:share")
     assert late.ratio == pytest.approx(0.6, rel=0.1)
     assert {o.confidence for o in found} == {"illustrative"}
 

@@ -58,6 +58,23 @@ def _note(c: Calibration, on: dt.date) -> str:
     )
 
 
+def development_bound(evidence: EvidenceBase, on: dt.date) -> float:
+    """The capital bound the one-off cost outcomes are compared with: optimism bias is set by
+    category of one-off cost (``optimism.cost_categories``), and the published overruns are of
+    development work (systems and the project team), so the largest bound among the categories
+    the model books (those with a cost line) is the one an overrun calibrates."""
+    bounds = evidence.value("optimism.upper_bounds", on)
+    categories = evidence.value("optimism.cost_categories", on)
+    return max(
+        (
+            float(bounds[entry["project_type"]]["one_off"])
+            for entry in categories.values()
+            if entry.get("line") and entry.get("project_type")
+        ),
+        default=0.0,
+    )
+
+
 def evidence_view(c: Calibration, evidence: EvidenceBase, on: dt.date) -> dict[str, Any]:
     """What the evidence base assumes for the calibration's model and measure, and the value the
     outcomes suggest instead."""
@@ -68,8 +85,7 @@ def evidence_view(c: Calibration, evidence: EvidenceBase, on: dt.date) -> dict[s
             "assumed": {kind: v["central"] for kind, v in table.items()},
             "calibrated": {kind: v["central"] * c.ratio for kind, v in table.items()},
         }
-    kind = evidence.value("optimism.project_types", on)[c.model]["one_off"]
-    upper = float(evidence.value("optimism.upper_bounds", on)[kind]["one_off"])
+    upper = development_bound(evidence, on)
     mitigated = float(evidence.value("optimism.mitigated_share.one_off", on))
     share = min(1.0, max(0.0, 1.0 - (c.ratio - 1.0) / upper)) if upper > 0 else mitigated
     return {

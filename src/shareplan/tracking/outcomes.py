@@ -17,7 +17,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError
 
+from shareplan.business_case.cashflow import ONE_OFF_KINDS, cumulative
 from shareplan.errors import InputError, Problem
+from shareplan.tracking.inputs import project_inputs
 from shareplan.tracking.model import Category, MilestoneKind, Tracker
 from shareplan.tracking.usecases import Standing
 
@@ -83,6 +85,17 @@ def read_outcomes(path: Path) -> tuple[Outcome, ...]:
         ) from None
 
 
+def _share_before_optimism_bias(t: Tracker, code: str) -> float:
+    """The share of project ``code``'s planned one-off cost that is the estimate itself: the
+    uplift differs by category of cost, so it is read from the model's own lines over the
+    horizon rather than from one rate."""
+    inputs = project_inputs(t, [code]).central
+    lines = cumulative(inputs, t.settings.horizon_years)
+    estimate = float(sum(lines[k][..., -1].sum() for k in ONE_OFF_KINDS))
+    bias = float(lines["optimism_bias_one_off"][..., -1].sum())
+    return estimate / (estimate + bias) if estimate + bias > 0 else 1.0
+
+
 def realised_outcomes(standing: Standing) -> tuple[Outcome, ...]:
     """The council's own outcomes: every project that has reported its full run-rate, with its
     realised saving share, one-off cost and delay against the business case."""
@@ -102,13 +115,12 @@ def realised_outcomes(standing: Standing) -> tuple[Outcome, ...]:
         project = t.project(status.code)
         # the estimate before optimism bias, as published forecasts are (calibrate compares the
         # ratio with the optimism-bias allowance)
-        uplift = t.model_values(project.code)["input.one_off_uplift"]
         plan_cost = sum(
             b.target
             for b in t.benefits
             if b.project == project.code and b.category is Category.ONE_OFF_COST
         )
-        estimate = plan_cost / (1.0 + uplift)
+        estimate = plan_cost * _share_before_optimism_bias(t, project.code)
         illustrative = any(
             "illustrative" in a.note.lower() for a in t.actuals if a.project == project.code
         )
