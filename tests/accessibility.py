@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -12,23 +13,38 @@ CHROMIUM = Path("/usr/bin/chromium")
 WCAG_22_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's Chromium, headless, with no network of its own (no updates, no sync)."""
+    return playwright.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=[
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    )
+
+
+def require_shared(path: Path, what: str) -> None:
+    """Skip a test whose shared data is not beside the checkout, except on CI, where ../shared is
+    always laid beside the clone: there a missing file is a failure, never a silent skip."""
+    if path.exists():
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{what} not found at {path} (CI lays ../shared beside the clone)")
+    pytest.skip(f"{what} not found at {path} (needs ../shared beside the repo)")
+
+
 def axe_violations(page_file: Path) -> list[dict[str, Any]]:
     """The WCAG 2.0, 2.1 and 2.2 A and AA violations axe-core finds in ``page_file``."""
     axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        browser = launch_chromium(p)
         try:
             page = browser.new_page()
             page.goto(page_file.as_uri())

@@ -23,6 +23,7 @@ import pytest
 from shareplan.evidence import EvidenceBase, load_evidence
 from shareplan.scenario import Scenario, load_scenario
 from shareplan.scenario.csvio import scenario_csv_files
+from tests.accessibility import require_shared
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "rotherham-2010"
@@ -149,8 +150,7 @@ def test_each_line_is_split_consistently(example: Scenario) -> None:
 
 def test_published_figures_match_the_shared_revenue_outturn_file() -> None:
     """The figures hard-coded above (and quoted in the example) are the ones in the RS data file."""
-    if not SHARED_RO.exists():
-        pytest.skip(f"the shared Revenue Outturn file is not on this machine ({SHARED_RO})")
+    require_shared(SHARED_RO, "the shared Revenue Outturn file")
     found: dict[str, int] = {}
     with SHARED_RO.open(encoding="utf-8") as handle:
         for row in csv.DictReader(handle):

@@ -13,6 +13,7 @@ import pytest
 
 from shareplan.benchmarking.readers import ImportResult, read_workbook
 from shareplan.benchmarking.store import NationalData, load_authorities, load_national_data
+from tests.accessibility import require_shared
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 ORIGINALS = REPO_ROOT.parent / "shared" / "data" / "mhclg_original"
@@ -30,8 +31,7 @@ def national() -> NationalData:
 
 def _workbook(year: str) -> ImportResult:
     path = ORIGINALS / WORKBOOKS[year]
-    if not path.exists():
-        pytest.skip(f"official workbook not found at {path} (needs ../shared/data beside the repo)")
+    require_shared(path, "official Revenue Outturn workbook")
     return read_workbook(path, load_authorities())
 
 

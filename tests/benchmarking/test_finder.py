@@ -178,8 +178,6 @@ def test_cli_scan_writes_files(tmp_path: Path) -> None:
 def test_cli_find_into_scenario(tmp_path: Path) -> None:
     """Partners are appended through the scenario API; existing ones are not duplicated."""
     example = REPO_ROOT / "examples" / "rotherham-2010"
-    if not example.is_dir():
-        pytest.skip("example scenario not present")
     target = tmp_path / "scenario"
     shutil.copytree(example, target)
     out = runner.invoke(

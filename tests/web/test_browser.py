@@ -16,6 +16,7 @@ import pytest
 import uvicorn
 
 from shareplan.store.database import Database
+from tests.accessibility import CHROMIUM, launch_chromium
 from tests.web.conftest import (
     ADMIN,
     EDITOR,
@@ -28,7 +29,6 @@ from tests.web.conftest import (
     make_app,
 )
 
-CHROMIUM = Path("/usr/bin/chromium")
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
     pytest.mark.browser,
@@ -67,17 +67,7 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        launched = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
+        launched = launch_chromium(p)
         yield launched
         launched.close()
 
