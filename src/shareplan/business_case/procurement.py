@@ -105,7 +105,8 @@ def assess_procurement(
     reasons: list[str] = []
     private = [s for s in sectors if s == Sector.PRIVATE]
     joint = [s for s in sectors if s == Sector.JOINT_VENTURE]
-    non_public = [s for s in sectors if s not in PUBLIC_SECTORS and s not in (Sector.PRIVATE,)]
+    public = book.evidence.contracting_authorities or PUBLIC_SECTORS
+    non_public = [s for s in sectors if s not in public and s not in (Sector.PRIVATE,)]
     members = 1 + len(sectors)
 
     def competitive_or_below(route_reason: str) -> Procurement:

@@ -23,6 +23,8 @@ from shareplan.evidence.base import (
     Indicator,
     Parameter,
     PartnershipSize,
+    Sector,
+    SectorInfo,
 )
 
 _SPECIAL = {"framework.toml", "models.toml"}
@@ -64,6 +66,11 @@ def load_evidence() -> EvidenceBase:
                 if clash:
                     raise ValueError(f"{entry.name}: parameters defined twice: {sorted(clash)}")
                 parameters.update(found)
+        listed = {x["id"] for x in models.get("sector", ())}
+        if listed != {s.value for s in Sector}:
+            raise ValueError(
+                f"models.toml: the sector table differs from the sectors {sorted(listed)}"
+            )
         return EvidenceBase(
             models=tuple(DeliveryModel(**m) for m in models["model"]),
             groups=tuple(Group(**g) for g in framework["group"]),
@@ -73,6 +80,7 @@ def load_evidence() -> EvidenceBase:
             framework_source=framework["source"],
             models_source=models["source"],
             parameters=parameters,
+            sectors=tuple(SectorInfo(**x) for x in models.get("sector", ())),
         )
     except (ValidationError, ValueError, KeyError, tomllib.TOMLDecodeError) as exc:
         # The shipped files are the product's own; a failure here is a packaging bug, but say where.
