@@ -25,7 +25,7 @@ from shareplan.business_case import (
     check_scenario as check_business_case_inputs,
 )
 from shareplan.errors import InfeasibleError, InputError, Problem
-from shareplan.evidence import EvidenceBase, ResolvedParameter, load_evidence
+from shareplan.evidence import EvidenceBase, ResolvedParameter, load_evidence, rates
 from shareplan.opportunities import LongList, Opportunity, generate
 from shareplan.programme import (
     Candidate,
@@ -35,6 +35,7 @@ from shareplan.programme import (
     ProgrammePlan,
     plan_programme,
 )
+from shareplan.programme.relax import Relaxation, relaxations
 from shareplan.report import write_reports
 from shareplan.results import SCHEMA_VERSION, write_json
 from shareplan.scenario import Scenario, load_scenario
@@ -87,6 +88,7 @@ class ProgrammeOutcome:
     objective: Objective
     risk_register: tuple[ProgrammeRisk, ...] = ()
     infeasible: InfeasibleError | None = None
+    relaxations: tuple[Relaxation, ...] = ()
 
 
 def resolve_parameters(scenario: Scenario, evidence: EvidenceBase) -> dict[str, ResolvedParameter]:
@@ -173,7 +175,14 @@ def choose_programme(
             cands, constraints, objective, proposed_ids=proposal, draws=simulation.draws
         )
     except InfeasibleError as exc:
-        return ProgrammeOutcome(None, simulation, constraints, objective, infeasible=exc)
+        return ProgrammeOutcome(
+            None,
+            simulation,
+            constraints,
+            objective,
+            infeasible=exc,
+            relaxations=relaxations(cands, constraints, objective),
+        )
     chosen = set(plan.result.selected_ids)
     register = programme_risks(
         {c.opportunity_id: c.risks for c in cases if c.opportunity_id in chosen}
@@ -305,6 +314,7 @@ def programme_block(outcome: ProgrammeOutcome) -> dict[str, Any]:
             "feasible": False,
             "message": str(error) if error else "no programme",
             "conflicting": list(error.conflicting) if error else [],
+            "relaxations": [r.to_dict() for r in outcome.relaxations],
             "objective": outcome.objective.to_dict(),
             # kept so that a what-if from these results starts from the same rules
             "constraints": outcome.constraints.to_dict(),
@@ -379,6 +389,7 @@ def results_document(appraisal: Appraisal) -> dict[str, Any]:
             "service_names": {s.id: s.name for s in appraisal.scenario.services},
             "partner_names": {p.id: p.name for p in appraisal.scenario.partners},
             "model_names": {m.id: m.name for m in appraisal.evidence.models},
+            **authority_wording(appraisal),
         },
         "parameters": _settings(appraisal.scenario)
         + [p.model_dump(mode="json") for p in appraisal.parameters.values()],
@@ -387,6 +398,52 @@ def results_document(appraisal: Appraisal) -> dict[str, Any]:
         "stakeholders": assessment.stakeholders_dict(),
         "sensitivity": assessment.sensitivity_dict(),
         "programme": programme_block(appraisal.programme),
+    }
+
+
+def discount_in_words(appraisal: Appraisal) -> dict[str, Any]:
+    """The discount schedule the business cases used, as the report prints it."""
+    a = appraisal.scenario.authority
+    key = f"discount.schedule.{a.discount_schedule}"
+    used = appraisal.parameters.get(key)
+    if used is None:
+        return {"schedule": a.discount_schedule, "in_words": None, "origin": None}
+    value = used.value
+    bands: tuple[rates.RawBand, ...] = (
+        rates.parse_bands(value)
+        if isinstance(value, str)
+        else tuple(
+            (int(b["first"]), None if b.get("last") is None else int(b["last"]), float(b["rate"]))
+            for b in value
+        )
+    )
+    return {
+        "schedule": a.discount_schedule,
+        "in_words": rates.describe_bands(bands, a.horizon_years),
+        "origin": used.origin,
+        "bands": [{"first": f, "last": last, "rate": r} for f, last, r in bands],
+    }
+
+
+def authority_wording(appraisal: Appraisal) -> dict[str, Any]:
+    """What the report needs to speak for this authority and no other: its place and residents
+    in the criteria's wording, its own history (the scenario's background sheet), the discount
+    rate actually used and the partners whose affinity was not yet judged."""
+    scenario = appraisal.scenario
+    a = scenario.authority
+    worded = appraisal.evidence.worded_for(a.place_name, a.residents_name)
+    defaulted = [p for p in scenario.partners if not p.affinity_judged]
+    return {
+        "place": a.place_name,
+        "residents": a.residents_name,
+        "principles": {g.id: g.principle for g in worded.groups},
+        "criteria_wording": {c.id: c.wording for c in worded.criteria},
+        "background": [b.model_dump(mode="json") for b in scenario.background],
+        "discount": discount_in_words(appraisal),
+        "affinity_to_judge": {
+            "partners": [p.name for p in defaulted],
+            "neutral_default": defaulted[0].affinity if defaulted else None,
+        },
     }
 
 

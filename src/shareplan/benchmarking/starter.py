@@ -25,16 +25,19 @@ from dataclasses import dataclass
 from typing import Any
 
 from shareplan.benchmarking.authorities import Authority as Council
-from shareplan.benchmarking.finder import find_partners, scenario_geography
-from shareplan.benchmarking.into_scenario import partner_id
+from shareplan.benchmarking.finder import (
+    PartnerRow,
+    find_partners,
+    partner_rows,
+    scenario_geography,
+)
+from shareplan.benchmarking.into_scenario import add_partners
 from shareplan.benchmarking.outturn import SERVICE_LINE_IDS, TOTAL_LINE, check_year_text
 from shareplan.benchmarking.store import NationalData
 from shareplan.errors import InputError, Problem
-from shareplan.evidence.base import EvidenceBase, Sector
+from shareplan.evidence.base import EvidenceBase
 from shareplan.scenario.model import (
     Authority,
-    Partner,
-    PartnerGeography,
     Scenario,
     Service,
     ServiceGeography,
@@ -132,52 +135,27 @@ def _services(
     return services, left_out
 
 
-def _partners(
+def _partner_rows(
     data: NationalData, evidence: EvidenceBase, council: Council, year: str, on: dt.date
-) -> list[Partner]:
+) -> list[PartnerRow]:
+    """The finder's best candidates on total service expenditure, after a district's county."""
     count = int(evidence.value("template.partners", on))
     search = find_partners(data, council.code, TOTAL_LINE, year, limit=count)
-    neutral = int(evidence.value("partners.affinity_neutral", on))
-    partners: list[Partner] = []
-    taken: set[str] = set()
-
-    def add(code: str, name: str, geography: str, notes: str) -> None:
-        pid = partner_id(name, taken)
-        taken.add(pid)
-        partners.append(
-            Partner(
-                id=pid,
-                name=name,
-                sector=Sector.LOCAL_AUTHORITY,
-                geography=PartnerGeography(geography),
-                affinity=neutral,
-                affinity_judged=False,
-                ons_code=code,
-                notes=notes,
-            )
-        )
-
+    rows = partner_rows(search)
     county = data.authorities.get(council.county) if council.county else None
     if county is not None and county.existed_in(year):
-        add(
-            county.code,
-            county.name,
-            scenario_geography(council, county, True),
-            f"Partner finder: the county council for {council.name} (two-tier partner). "
-            "Affinity: to judge.",
+        rows.insert(
+            0,
+            PartnerRow(
+                name=county.name,
+                code=county.code,
+                sector="local_authority",
+                geography=scenario_geography(council, county, True),
+                score=1.0,
+                notes=f"the county council for {council.name} (two-tier partner)",
+            ),
         )
-    for c in search.candidates:
-        if c.code in {p.ons_code for p in partners}:
-            continue
-        add(
-            c.code,
-            c.name,
-            c.geography,
-            f"Partner finder ({year}, total service expenditure): score {c.score:.2f}, {c.role}; "
-            + "; ".join(c.reasons)
-            + ". Affinity: to judge.",
-        )
-    return partners
+    return rows
 
 
 def starter_scenario(
@@ -199,7 +177,7 @@ def starter_scenario(
                 )
             ]
         )
-    partners = _partners(data, evidence, council, year, on)
+    rows = _partner_rows(data, evidence, council, year, on)
     share = float(evidence.value("template.implementation_budget_share", on))
     total = sum(s.gross_cost for s in services)
     budget = _round_budget(total * share)
@@ -213,11 +191,13 @@ def starter_scenario(
         implementation_budget=budget,
         priority_projects=min(6, len(services)),
         priority_projects_min=1,
-        max_partners=min(3, max(1, len(partners))),
+        max_partners=min(3, max(1, len(rows))),
         report_title="Shared Services: priority projects",
     )
-    scenario = Scenario(
-        authority=authority_settings, services=tuple(services), partners=tuple(partners)
+    scenario, _ = add_partners(
+        Scenario(authority=authority_settings, services=tuple(services)),
+        rows,
+        int(evidence.value("partners.affinity_neutral", on)),
     )
     return Starter(scenario, year, tuple(left_out))
 

@@ -14,6 +14,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from shareplan import pipeline
 from shareplan.cli.app import app
 from shareplan.cli.common import (
+    EXIT_INFEASIBLE,
+    check_writable,
     console,
     err_console,
     native_output_to_stderr,
@@ -21,7 +23,7 @@ from shareplan.cli.common import (
     print_table,
     user_errors,
 )
-from shareplan.errors import InputError, Problem
+from shareplan.errors import InputError, Problem, examples
 from shareplan.programme import Constraints, Objective
 from shareplan.programme.constraints import OBJECTIVE_KINDS
 from shareplan.report.formatting import money, months, percent
@@ -54,6 +56,7 @@ def appraise(
     with user_errors():
         if out.exists() and not out.is_dir():
             raise InputError([Problem("the output path exists and is not a folder", str(out))])
+        check_writable(out, folder=True)
         with Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -79,6 +82,7 @@ def appraise(
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
     document = pipeline.results_document(result)
+    feasible = bool(document["programme"].get("feasible"))
     if as_json:
         print_json(
             {
@@ -97,6 +101,8 @@ def appraise(
                 ],
             }
         )
+        if not feasible:
+            raise typer.Exit(EXIT_INFEASIBLE)
         return
     _print_appraisal(document)
     _print_firmness(document)
@@ -109,6 +115,8 @@ def appraise(
         console.print(
             f"  charts: [bold]{charts[0].parent}[/] ({len(charts)} files)", highlight=False
         )
+    if not feasible:
+        raise typer.Exit(EXIT_INFEASIBLE)
 
 
 def _swap_in(staging: Path, out: Path, written: dict[str, Path]) -> dict[str, Path]:
@@ -124,7 +132,12 @@ def _swap_in(staging: Path, out: Path, written: dict[str, Path]) -> dict[str, Pa
 def _programme_summary(document: dict[str, Any]) -> dict[str, Any]:
     p = document["programme"]
     if not p.get("feasible"):
-        return {"feasible": False, "message": p.get("message"), "conflicting": p.get("conflicting")}
+        return {
+            "feasible": False,
+            "message": p.get("message"),
+            "conflicting": p.get("conflicting"),
+            "relaxations": p.get("relaxations") or [],
+        }
     return {
         "feasible": True,
         "selected_ids": p["selected_ids"],
@@ -157,8 +170,15 @@ def _print_appraisal(document: dict[str, Any]) -> None:
     p = document["programme"]
     if not p.get("feasible"):
         console.print(f"\n[bold red]No feasible programme.[/] {p.get('message')}", highlight=False)
-        for name in p.get("conflicting") or []:
-            console.print(f"  - relax: {name}", highlight=False)
+        found = p.get("relaxations") or []
+        if found:
+            console.print("The smallest change to one rule that gives a programme:")
+            for r in found:
+                console.print(f"  - {r['text']}", highlight=False)
+        else:
+            for name in p.get("conflicting") or []:
+                console.print(f"  - relax: {name}", highlight=False)
+            console.print("  No single change gives a programme: relax more than one rule.")
     else:
         totals = p["totals"]
         print_table(
@@ -287,19 +307,29 @@ def _probability(o: dict[str, Any]) -> str:
     return percent(mc["prob_npv_positive"]) if mc else "n/a"
 
 
+def _latest_results(folder: Path) -> Path | None:
+    """``folder/results.json`` (``appraise --out folder``) or the newest ``folder/*/results.json``."""
+    found = [folder / "results.json", *folder.glob("*/results.json")]
+    found = [p for p in found if p.is_file()]
+    return max(found, key=lambda p: p.stat().st_mtime) if found else None
+
+
 def _find_results(path: Path | None) -> Path:
-    if path is None:
-        found = sorted(Path("out").glob("*/results.json"), key=lambda p: p.stat().st_mtime)
-        if not found:
-            raise InputError(
-                [
-                    Problem(
-                        "no results found under out/: run `shareplan appraise` first or pass --results"
-                    )
-                ]
-            )
-        return found[-1]
-    return path / "results.json" if path.is_dir() else path
+    if path is not None and not path.is_dir():
+        return path
+    folder = path or Path("out")
+    found = _latest_results(folder)
+    if found is None:
+        raise InputError(
+            [
+                Problem(
+                    f"no results found in {folder}/ or its folders: run `shareplan appraise` "
+                    "first or pass --results",
+                    str(folder),
+                )
+            ]
+        )
+    return found
 
 
 @app.command()
@@ -321,7 +351,7 @@ def explain(
                     Problem(
                         f"no shortlisted opportunity {opportunity_id!r}",
                         str(source),
-                        allowed=", ".join(near or list(entries)[:10]) + ", ...",
+                        allowed=examples(near or list(entries)),
                     )
                 ]
             )
@@ -597,11 +627,11 @@ def programme(
     if as_json:
         print_json(block)
         if not block.get("feasible"):
-            raise typer.Exit(2)
+            raise typer.Exit(EXIT_INFEASIBLE)
         return
     _print_appraisal({**document, "programme": block})
     if not block.get("feasible"):
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_INFEASIBLE)
     _print_programme_detail(block)
 
 
@@ -637,7 +667,10 @@ def _print_programme_detail(block: dict[str, Any]) -> None:
 
 
 def _load_for_programme(path: Path) -> dict[str, Any]:
-    if path.suffix == ".json" or (path.is_dir() and (path / "results.json").exists()):
+    is_scenario = (path / "authority.csv").exists() or path.suffix.lower() in (".xlsx", ".xlsm")
+    if path.suffix == ".json" or (
+        path.is_dir() and not is_scenario and _latest_results(path) is not None
+    ):
         return read_results(_find_results(path))
     with native_output_to_stderr():
         appraisal = pipeline.appraise_path(path)

@@ -10,7 +10,14 @@ import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
 from shareplan.cli.app import app
-from shareplan.cli.common import console, err_console, print_json, print_table, user_errors
+from shareplan.cli.common import (
+    check_writable,
+    console,
+    err_console,
+    print_json,
+    print_table,
+    user_errors,
+)
 from shareplan.errors import InputError, Problem
 
 data_app = typer.Typer(
@@ -221,12 +228,19 @@ def find(
         )
         if into is not None:
             from shareplan.benchmarking.into_scenario import add_partners
+            from shareplan.evidence import load_evidence
             from shareplan.scenario import load_scenario, save_scenario
+            from shareplan.scenario.tables import neutral_affinity
 
-            scenario = load_scenario(into)
+            evidence = load_evidence()
+            scenario = load_scenario(into, evidence)
+            _same_authority(scenario.authority.ons_code, search.code, search.name, into)
+            check_writable(into, folder=into.is_dir())
             rows = partner_rows(search, count)
-            updated, skipped = add_partners(scenario, rows)
-            save_scenario(updated, into)
+            updated, skipped = add_partners(
+                scenario, rows, neutral_affinity(evidence, scenario.authority)
+            )
+            save_scenario(updated, into, evidence)
             added = [p.name for p in updated.partners[len(scenario.partners) :]]
     if as_json:
         out = search.to_dict()
@@ -257,6 +271,24 @@ def find(
         console.print(f"Added to {into}: {', '.join(added) or 'none'}")
         for note in skipped:
             console.print(f"  skipped: {note}")
+
+
+def _same_authority(scenario_code: str | None, code: str, name: str, into: Path) -> None:
+    """``--into`` adds partners found for one council to that council's scenario, not another's
+    (whose partners, and whose own row among the candidates, would be wrong)."""
+    if scenario_code and scenario_code.strip().upper() != code.upper():
+        raise InputError(
+            [
+                Problem(
+                    f"the scenario is for {scenario_code}, but these partners were found for "
+                    f"{name} ({code})",
+                    str(into),
+                    "authority",
+                    column="ons_code",
+                    allowed=f"--authority {scenario_code}, or a scenario for {code}",
+                )
+            ]
+        )
 
 
 def vars_row(row: object) -> dict[str, object]:

@@ -10,7 +10,7 @@ import typer
 
 from shareplan import pipeline
 from shareplan.cli.app import app
-from shareplan.cli.common import console, print_json, print_table, user_errors
+from shareplan.cli.common import check_writable, console, print_json, print_table, user_errors
 from shareplan.errors import InputError, Problem, raise_if_any
 from shareplan.evidence import load_evidence
 from shareplan.scenario import Scenario, load_scenario, save_scenario
@@ -51,6 +51,7 @@ def template(
         from shareplan.scenario import excel
 
         evidence = load_evidence()
+        check_writable(path, folder=False)
         if authority is None:
             if year is not None:
                 raise InputError(
@@ -159,6 +160,7 @@ def convert(
         form_of(out)
         evidence = load_evidence()
         loaded = load_scenario(scenario, evidence)
+        check_writable(out, folder=form_of(out) == "text")
         written = save_scenario(loaded, out, evidence)
     console.print(f"Wrote {len(written)} file(s) to [bold]{out}[/]")
 

@@ -13,14 +13,18 @@ patterns tile by tile, which made one chart cost most of a second in the PDF.)
 from __future__ import annotations
 
 import io
+from functools import cache
 from typing import Any, Literal
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display; harmless if already set
 
+from matplotlib import font_manager
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ft2font import FT2Font
+from matplotlib.text import Text
+from matplotlib.ticker import FixedFormatter, FuncFormatter
 
 from shareplan.report import formatting as fmt
 from shareplan.report.document import (
@@ -246,6 +250,33 @@ def _wrap(text: str, width: int = 28) -> str:
     return "\n".join(lines[:3])
 
 
+@cache
+def _font_glyphs() -> frozenset[int]:
+    """The code points the chart font can draw."""
+    path = font_manager.findfont(_RC["font.family"], fallback_to_default=True)
+    return frozenset(FT2Font(path).get_charmap())
+
+
+def drawable(text: str) -> str:
+    """``text`` without the characters the chart font has no glyph for (an emoji in a service's
+    name): matplotlib would draw an empty box and print a warning for each one."""
+    glyphs = _font_glyphs()
+    kept = "".join(ch for ch in text if ch.isspace() or ord(ch) in glyphs)
+    return kept if kept == text else " ".join(kept.split(" ")).replace("  ", " ").strip()
+
+
+def _drawable(fig: Figure) -> None:
+    """Every text of the figure, tick labels included, made drawable by the chart font."""
+    for artist in fig.findobj(Text):
+        assert isinstance(artist, Text)
+        artist.set_text(drawable(artist.get_text()))
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            formatter = axis.get_major_formatter()
+            if isinstance(formatter, FixedFormatter):
+                formatter.seq = [drawable(str(label)) for label in formatter.seq]
+
+
 def height_of(chart: Chart) -> float:
     """A height in inches that fits the chart's rows."""
     if isinstance(chart, Gantt | ScoreBreakdown | Tornado):
@@ -279,6 +310,7 @@ def render_all(chart: Chart, forms: tuple[Format, ...] = ("svg", "png")) -> dict
             _scores(fig, chart)
         else:
             _tornado(fig, chart)
+        _drawable(fig)
         result: dict[Format, bytes] = {}
         for form in forms:
             out = io.BytesIO()

@@ -26,6 +26,7 @@ from typing import Any, Literal
 
 from shareplan.evidence import EvidenceBase, load_evidence
 from shareplan.report import formatting as fmt
+from shareplan.scenario.model import place_of
 
 Path = tuple[str | int, ...]
 """Where a figure sits in results.json: keys and list positions from the top."""
@@ -307,6 +308,14 @@ def _evidence() -> EvidenceBase:
     return load_evidence()
 
 
+def _worded(scenario: Mapping[str, Any]) -> EvidenceBase:
+    """The framework's wording naming this authority's place and residents (results from before
+    they were recorded: the place from the authority's name)."""
+    place = str(scenario.get("place") or place_of(str(scenario.get("authority") or "the area")))
+    residents = str(scenario.get("residents") or f"{place} residents")
+    return _evidence().worded_for(place, residents)
+
+
 @dataclass
 class _Context:
     """What every section builder needs: the results and the labels to use."""
@@ -390,7 +399,7 @@ def _context(results: Mapping[str, Any]) -> _Context:
         for p in results.get("parameters") or []
         if isinstance(p, Mapping)
     }
-    ev = _evidence()
+    ev = _worded(scenario)
     fy = scenario.get("financial_years", settings.get("authority.financial_years", True))
     first = scenario.get("first_year") or settings.get("authority.first_year")
     first = first or scenario.get("price_base_year") or 2000
@@ -1997,7 +2006,7 @@ def _used_parameters(c: _Context) -> list[Mapping[str, Any]]:
 
 def _appendix_evidence(c: _Context) -> Section:
     title = "Appendix 6: The evidence base used"
-    ev = _evidence()
+    ev = _worded(c.scenario)
     blocks: list[Block] = [
         _p(
             "The delivery models and the criteria are those of the report that approved the "

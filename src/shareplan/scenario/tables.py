@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from shareplan.errors import InputError, Problem
+from shareplan.errors import InputError, Problem, examples
 from shareplan.evidence import rates
 from shareplan.evidence.base import EvidenceBase
 from shareplan.scenario import cells
@@ -385,10 +385,10 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
         if missing:
             out.add(
                 table(tbl),
-                f"unknown {what}: {', '.join(missing)}",
+                f"unknown {what}: {examples(missing)}",
                 number,
                 column,
-                ", ".join(sorted(known)) or f"no {what}s are defined",
+                examples(sorted(known)) or f"no {what}s are defined",
             )
 
     priorities = set(authority.corporate_priorities) if authority else set()
