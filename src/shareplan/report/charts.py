@@ -12,6 +12,7 @@ patterns tile by tile, which made one chart cost most of a second in the PDF.)
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from functools import cache
 from typing import Any, Literal
@@ -23,8 +24,7 @@ matplotlib.use("Agg")  # no display; harmless if already set
 from matplotlib import font_manager
 from matplotlib.figure import Figure
 from matplotlib.ft2font import FT2Font
-from matplotlib.text import Text
-from matplotlib.ticker import FixedFormatter, FuncFormatter
+from matplotlib.ticker import FuncFormatter
 
 from shareplan.report import formatting as fmt
 from shareplan.report.document import (
@@ -265,16 +265,19 @@ def drawable(text: str) -> str:
     return kept if kept == text else " ".join(kept.split(" ")).replace("  ", " ").strip()
 
 
-def _drawable(fig: Figure) -> None:
-    """Every text of the figure, tick labels included, made drawable by the chart font."""
-    for artist in fig.findobj(Text):
-        assert isinstance(artist, Text)
-        artist.set_text(drawable(artist.get_text()))
-    for ax in fig.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            formatter = axis.get_major_formatter()
-            if isinstance(formatter, FixedFormatter):
-                formatter.seq = [drawable(str(label)) for label in formatter.seq]
+def _drawable(value: Any) -> Any:
+    """A chart's data with every text in it made drawable by the chart font (its labels, titles
+    and rows), before anything is drawn."""
+    if isinstance(value, str):
+        return drawable(value)
+    if isinstance(value, tuple):
+        return tuple(_drawable(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value,
+            **{f.name: _drawable(getattr(value, f.name)) for f in dataclasses.fields(value)},
+        )
+    return value
 
 
 def height_of(chart: Chart) -> float:
@@ -298,6 +301,7 @@ def render(chart: Chart, form: Format = "svg") -> bytes:
 
 def render_all(chart: Chart, forms: tuple[Format, ...] = ("svg", "png")) -> dict[Format, bytes]:
     """The chart in each of ``forms``, drawn once and saved in each (the same drawing in all)."""
+    chart = _drawable(chart)
     with matplotlib.rc_context(_RC):  # type: ignore[arg-type]
         fig = _figure(height_of(chart))
         if isinstance(chart, SavingsBands):
@@ -310,7 +314,6 @@ def render_all(chart: Chart, forms: tuple[Format, ...] = ("svg", "png")) -> dict
             _scores(fig, chart)
         else:
             _tornado(fig, chart)
-        _drawable(fig)
         result: dict[Format, bytes] = {}
         for form in forms:
             out = io.BytesIO()
