@@ -11,24 +11,24 @@ Pass a results.json to time that instead of appraising the example:
 from __future__ import annotations
 
 import argparse
-import json
 import statistics
 import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+
+from shareplan.results import Results, read_results
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 15.0
 TARGET_PAGES = (30, 50)
 
 
-def rotherham() -> dict[str, Any]:
+def rotherham() -> Results:
     from shareplan import pipeline
 
-    appraisal = pipeline.appraise_path(ROOT / "examples" / "rotherham-2010")
-    return pipeline.results_document(appraisal)
+    run = pipeline.appraise_path(ROOT / "examples" / "rotherham-2010")
+    return pipeline.results_of(run)
 
 
 def pages(pdf: Path) -> int:
@@ -36,7 +36,7 @@ def pages(pdf: Path) -> int:
     return int(info.stdout.split("Pages:")[1].split()[0])
 
 
-def time_reports(results: dict[str, Any], runs: int) -> tuple[list[float], int]:
+def time_reports(results: Results, runs: int) -> tuple[list[float], int]:
     from shareplan.report import write_reports
 
     seconds: list[float] = []
@@ -54,13 +54,13 @@ def time_reports(results: dict[str, Any], runs: int) -> tuple[list[float], int]:
     return seconds, count
 
 
-def phases(results: dict[str, Any]) -> None:
+def phases(results: Results) -> None:
     """Each phase once, in this process, to show where the time goes."""
     from shareplan.report import build_report
-    from shareplan.report.charts import render_all
-    from shareplan.report.docx import write_docx
-    from shareplan.report.html import render_html
-    from shareplan.report.pdf import write_pdf
+    from shareplan.report.writers.charts import render_all
+    from shareplan.report.writers.docx import write_docx
+    from shareplan.report.writers.html import render_html
+    from shareplan.report.writers.pdf import write_pdf
 
     with tempfile.TemporaryDirectory() as out:
         clock = time.perf_counter()
@@ -95,7 +95,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
     if args.results:
-        name, results = args.results.name, json.loads(args.results.read_text("utf-8"))
+        name, results = args.results.name, read_results(args.results)
     else:
         clock = time.perf_counter()
         name, results = "Rotherham example", rotherham()

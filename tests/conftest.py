@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from shareplan.evidence import EvidenceBase, load_evidence
+from shareplan.results import Results
 from shareplan.scenario import INDICATOR_IDS, Authority, Partner, Scenario, Service, load_scenario
+
+if TYPE_CHECKING:
+    from shareplan.pipeline import AppraisalRun
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -68,14 +72,23 @@ EXAMPLE = ROOT / "examples" / "rotherham-2010"
 
 
 @pytest.fixture(scope="session")
-def rotherham_outputs(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The Rotherham example appraised once per test session, with every output written (the
-    folder holds results.json, the three report files and the charts)."""
+def rotherham_run() -> AppraisalRun:
+    """The Rotherham example appraised once per test session."""
+    from shareplan import pipeline
+
+    return pipeline.appraise_path(EXAMPLE)
+
+
+@pytest.fixture(scope="session")
+def rotherham_outputs(
+    rotherham_run: AppraisalRun, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
+    """Every output of the Rotherham run written (the folder holds results.json, the three report
+    files and the charts)."""
     from shareplan import pipeline
 
     out = tmp_path_factory.mktemp("rotherham-2010")
-    appraisal = pipeline.appraise_path(EXAMPLE)
-    pipeline.write_outputs(appraisal, out)
+    pipeline.write_outputs(rotherham_run, out)
     return out
 
 
@@ -85,3 +98,39 @@ def rotherham_results(rotherham_outputs: Path) -> dict[str, Any]:
 
     data: dict[str, Any] = json.loads((rotherham_outputs / "results.json").read_text("utf-8"))
     return data
+
+
+def appraise_minimal(evidence: EvidenceBase, **authority: Any) -> Results:
+    """The minimal scenario (three services, two partners) appraised by the pipeline, with the
+    authority's settings changed as given: the small results the report and command tests use
+    in place of a hand-made file."""
+    from shareplan import pipeline
+
+    scenario = load_scenario(FIXTURES / "minimal", evidence)
+    if authority:
+        changed = scenario.authority.model_copy(update=authority)
+        scenario = scenario.model_copy(update={"authority": changed})
+    run = pipeline.appraise(scenario, source="tests/fixtures/minimal", evidence=evidence)
+    return pipeline.results_of(run)
+
+
+@pytest.fixture(scope="session")
+def small_results(evidence: EvidenceBase) -> Results:
+    """The minimal scenario with one priority project (its shortlist is three ways of sharing
+    payroll): a feasible programme, every block filled."""
+    return appraise_minimal(evidence, priority_projects=1)
+
+
+@pytest.fixture(scope="session")
+def infeasible_results(evidence: EvidenceBase) -> Results:
+    """The minimal scenario as it is: six priority projects asked of a shortlist of three, so no
+    programme meets the rules."""
+    return appraise_minimal(evidence)
+
+
+@pytest.fixture(scope="session")
+def rotherham_typed(rotherham_outputs: Path) -> Results:
+    """The Rotherham results.json as every reader opens it."""
+    from shareplan.results import read_results
+
+    return read_results(rotherham_outputs / "results.json")

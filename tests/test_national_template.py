@@ -121,10 +121,10 @@ def test_appraises_to_a_programme(code: str, scenarios: dict[str, Scenario]) -> 
     plan = appraisal.programme.plan
     assert plan is not None, appraisal.programme.infeasible
     assert plan.result.totals.one_off_cost <= scenarios[code].authority.implementation_budget
-    document = pipeline.results_document(appraisal)
-    wording = document["scenario"]["criteria_wording"]
+    summary = pipeline.results_of(appraisal).scenario
+    wording = summary.criteria_wording
     assert wording["within_borough"].startswith(f"Opportunities within {COUNCILS[code][0]} ")
-    assert document["scenario"]["affinity_to_judge"]["neutral_default"] == 3
+    assert summary.affinity_to_judge.neutral_default == 3
 
 
 def test_template_for_an_unknown_council_is_a_clear_error(tmp_path: Path) -> None:

@@ -184,8 +184,8 @@ def test_a_closed_pipe_ends_quietly(rotherham_outputs: Path) -> None:
 def test_chart_text_without_glyphs_prints_no_warning() -> None:
     import warnings
 
-    from shareplan.report.charts import drawable, render
-    from shareplan.report.document import ScoreBreakdown
+    from shareplan.report.model import ScoreBreakdown
+    from shareplan.report.writers.charts import drawable, render
 
     assert drawable("Waste \U0001f6ae services") == "Waste services"
     chart = ScoreBreakdown(("Waste \U0001f6ae", "Payroll"), ("Right services",), ((10.0,), (5.0,)))

@@ -13,11 +13,9 @@ from dataclasses import dataclass
 from functools import cached_property
 from itertools import repeat
 from pathlib import Path
-from typing import Any
 
 from shareplan import __version__
 from shareplan.assessment import Assessment, AssessmentSettings, assess, stakeholder_weights
-from shareplan.assessment import explain as explain_scores
 from shareplan.assessment.shortlist import Shortlist, shortlist
 from shareplan.business_case import (
     BusinessCase,
@@ -31,7 +29,7 @@ from shareplan.business_case import (
     check_scenario as check_business_case_inputs,
 )
 from shareplan.errors import InfeasibleError, InputError, Problem
-from shareplan.evidence import EvidenceBase, ResolvedParameter, load_evidence, rates
+from shareplan.evidence import EvidenceBase, ResolvedParameter, load_evidence
 from shareplan.opportunities import LongList, Opportunity, generate
 from shareplan.programme import (
     Candidate,
@@ -44,9 +42,10 @@ from shareplan.programme import (
 from shareplan.programme.relax import Relaxation, relaxations
 from shareplan.programme.view import programme_view
 from shareplan.report import write_reports
-from shareplan.results import SCHEMA_VERSION, write_json
+from shareplan.results import SCHEMA_VERSION, Results, build, write_results
+from shareplan.results.header import Generator
+from shareplan.results.programme import ProgrammeResult
 from shareplan.scenario import Scenario, load_scenario
-from shareplan.scenario.schema import AUTHORITY_FIELDS
 
 Progress = Callable[[str], None]
 """Told the name of each stage as it starts (the CLI shows it; library code never prints)."""
@@ -61,8 +60,9 @@ PROGRAMME_DRAWS = 10_000
 
 
 @dataclass(frozen=True)
-class Appraisal:
-    """Everything one appraisal produced, stage by stage."""
+class AppraisalRun:
+    """Everything one run of the appraisal produced, stage by stage (what it writes is
+    :class:`~shareplan.results.Results`)."""
 
     scenario: Scenario
     source: str
@@ -104,7 +104,7 @@ def resolve_parameters(scenario: Scenario, evidence: EvidenceBase) -> dict[str, 
     return evidence.resolve(scenario.authority.appraisal_date, overrides)
 
 
-def check_scenario(scenario: Scenario, evidence: EvidenceBase) -> list[Problem]:
+def check_appraisal_inputs(scenario: Scenario, evidence: EvidenceBase) -> list[Problem]:
     """Problems a scenario's reader cannot see on its own: parameter overrides that do not fit the
     evidence they replace, an unknown discount schedule, weights that leave a level of the value
     tree empty. ``validate`` reports them, so an appraisal never meets them half way."""
@@ -252,7 +252,7 @@ def appraise(
     source: str = "",
     evidence: EvidenceBase | None = None,
     progress: Progress = _quiet,
-) -> Appraisal:
+) -> AppraisalRun:
     """Run every stage of the appraisal on ``scenario``."""
     evidence = evidence or load_evidence()
     progress("Resolving parameters")
@@ -284,7 +284,7 @@ def appraise(
         seed=scenario.authority.random_seed,
         proposed_ids=declared,
     )
-    return Appraisal(
+    return AppraisalRun(
         scenario=scenario,
         source=source,
         evidence=evidence,
@@ -298,213 +298,79 @@ def appraise(
 
 
 def replan(
-    results: dict[str, Any],
+    results: Results,
     constraints: Constraints,
     objective: Objective,
     *,
     proposed_ids: Sequence[str] | None = None,
 ) -> ProgrammeOutcome:
-    """Re-run the programme choice from a saved results.json with other rules (a what-if), without
+    """Re-run the programme choice from saved results with other rules (a what-if), without
     recomputing the screen, scores or business cases."""
-    cases: list[BusinessCase] = []
-    scored: list[tuple[Opportunity, float]] = []
-    problems: list[Problem] = []
-    for entry in results["opportunities"]:
-        try:
-            case = BusinessCase.model_validate(
-                {
-                    **entry["business_case"],
-                    "procurement": entry["procurement"],
-                    "risks": entry["risks"],
-                }
-            )
-            opp = Opportunity(
-                id=entry["id"],
-                title=entry["title"],
-                unit_id=entry["unit_id"],
-                service_ids=tuple(entry["service_ids"]),
-                partner_ids=tuple(entry["partner_ids"]),
-                model=entry["model"],
-                declared=entry["declared"],
-            )
-            scored.append((opp, float(entry["scores"]["total"])))
-            cases.append(case)
-        except (KeyError, TypeError, ValueError) as exc:
-            problems.append(Problem(f"opportunity {entry.get('id')!r} is incomplete: {exc}"))
-    if problems or not scored:
-        raise InputError(problems or [Problem("the results hold no opportunities")])
-    seed = int(results.get("scenario", {}).get("random_seed", 0) or 0)
+    cases = [entry.business_case for entry in results.opportunities]
+    scored = [
+        (
+            Opportunity(
+                id=entry.id,
+                title=entry.title,
+                unit_id=entry.unit_id,
+                service_ids=entry.service_ids,
+                partner_ids=entry.partner_ids,
+                model=entry.model,
+                declared=entry.declared,
+            ),
+            entry.scores.total,
+        )
+        for entry in results.opportunities
+    ]
+    if not scored:
+        raise InputError([Problem("the results hold no opportunities")])
     return choose_programme(
-        scored, cases, constraints, objective, seed=seed, proposed_ids=proposed_ids
+        scored,
+        cases,
+        constraints,
+        objective,
+        seed=results.scenario.random_seed,
+        proposed_ids=proposed_ids,
     )
 
 
-def appraise_path(path: Path, *, progress: Progress = _quiet) -> Appraisal:
+def appraise_path(path: Path, *, progress: Progress = _quiet) -> AppraisalRun:
     evidence = load_evidence()
     progress("Reading the scenario")
     scenario = load_scenario(path, evidence)
     return appraise(scenario, source=str(path), evidence=evidence, progress=progress)
 
 
-def _settings(scenario: Scenario) -> list[dict[str, Any]]:
-    data = scenario.authority.model_dump(mode="json")
-    return [
-        {
-            "key": f"authority.{f.name}",
-            "description": f.meaning,
-            "unit": f.unit,
-            "value": data.get(f.name),
-            "origin": "scenario",
-            "source": "scenario, sheet 'authority'",
-        }
-        for f in AUTHORITY_FIELDS
-    ]
-
-
-def programme_block(outcome: ProgrammeOutcome) -> dict[str, Any]:
-    """The ``programme`` block of results.json."""
-    block: dict[str, Any]
-    if outcome.plan is None:
-        error = outcome.infeasible
-        block = {
-            "feasible": False,
-            "message": str(error) if error else "no programme",
-            "conflicting": list(error.conflicting) if error else [],
-            "relaxations": [r.to_dict() for r in outcome.relaxations],
-            "objective": outcome.objective.to_dict(),
-            # kept so that a what-if from these results starts from the same rules
-            "constraints": outcome.constraints.to_dict(),
-        }
-    else:
-        block = {"feasible": True, **outcome.plan.to_dict()}
-        block["risk_register"] = [r.model_dump(mode="json") for r in outcome.risk_register]
-    return block
-
-
-def _comparison(assessment: Assessment, opportunity_id: str) -> dict[str, Any]:
-    """Why an opportunity outranks the next one, and how firm its place is (for ``explain``)."""
-    explained = explain_scores(assessment, opportunity_id)
-    return {"compared_with_next": explained["compared_with"], "firmness": explained["firmness"]}
-
-
-def results_document(appraisal: Appraisal) -> dict[str, Any]:
-    """The results.json content (schema in docs/results.md)."""
-    a = appraisal.scenario.authority
-    long_list = appraisal.long_list.counts.to_dict()
-    long_list["shortlist"] = appraisal.shortlist.to_dict()
-    assessment = appraisal.assessment
-    rank = {oid: r for r, oid in enumerate(assessment.ranked())}
-    opportunities = []
-    for o in sorted(appraisal.opportunities, key=lambda o: rank[o.id]):
-        case = appraisal.case(o.id)
-        opportunities.append(
-            {
-                "id": o.id,
-                "title": o.title,
-                "unit_id": o.unit_id,
-                "service_ids": list(o.service_ids),
-                "partner_ids": list(o.partner_ids),
-                "model": o.model,
-                "declared": o.declared,
-                "estimates": o.estimates.model_dump(mode="json") if o.estimates.any() else None,
-                "screen_override": o.screen_override or None,
-                "screening": assessment.screening(o.id),
-                "scores": {**assessment.scores(o.id), **_comparison(assessment, o.id)},
-                # procurement and risks stand beside the business case, not inside it as well
-                "business_case": case.model_dump(mode="json", exclude={"procurement", "risks"}),
-                "procurement": case.procurement.model_dump(mode="json"),
-                "risks": case.risks.model_dump(mode="json"),
-            }
-        )
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "generator": {"name": "shareplan", "version": __version__},
-        "created": dt.date.today().isoformat(),
-        "scenario": {
-            "source": appraisal.source,
-            "authority": a.name,
-            "ons_code": a.ons_code,
-            "price_base_year": a.price_base_year,
-            "first_year": a.first_year,
-            "horizon_years": a.horizon_years,
-            "appraisal_date": a.appraisal_date.isoformat(),
-            "financial_years": a.financial_years,
-            "meeting": a.meeting,
-            "meeting_date": a.meeting_date.isoformat() if a.meeting_date else None,
-            "report_title": a.report_title,
-            "directorate": a.directorate,
-            "contact": a.contact,
-            "corporate_priorities": list(a.corporate_priorities),
-            "implementation_budget": a.implementation_budget,
-            "priority_projects": a.priority_projects,
-            "random_seed": a.random_seed,
-            "services": len(appraisal.scenario.services),
-            "partners": len(appraisal.scenario.partners),
-            "bundles": len(appraisal.scenario.bundles),
-            "declared_opportunities": len(appraisal.scenario.opportunities),
-            "service_names": {s.id: s.name for s in appraisal.scenario.services},
-            "partner_names": {p.id: p.name for p in appraisal.scenario.partners},
-            "model_names": {m.id: m.name for m in appraisal.evidence.models},
-            **authority_wording(appraisal),
-        },
-        "parameters": _settings(appraisal.scenario)
-        + [p.model_dump(mode="json") for p in appraisal.parameters.values()],
-        "long_list": long_list,
-        "opportunities": opportunities,
-        "stakeholders": assessment.stakeholders_dict(),
-        "sensitivity": assessment.sensitivity_dict(),
-        "programme": programme_block(appraisal.programme),
-    }
-
-
-def discount_in_words(appraisal: Appraisal) -> dict[str, Any]:
-    """The discount schedule the business cases used, as the report prints it."""
-    a = appraisal.scenario.authority
-    key = f"discount.schedule.{a.discount_schedule}"
-    used = appraisal.parameters.get(key)
-    if used is None:
-        return {"schedule": a.discount_schedule, "in_words": None, "origin": None}
-    value = used.value
-    bands: tuple[rates.RawBand, ...] = (
-        rates.parse_bands(value)
-        if isinstance(value, str)
-        else tuple(
-            (int(b["first"]), None if b.get("last") is None else int(b["last"]), float(b["rate"]))
-            for b in value
-        )
+def programme_result(outcome: ProgrammeOutcome) -> ProgrammeResult:
+    """The ``programme`` block of the results."""
+    return build.programme_block(
+        outcome.plan,
+        outcome.constraints,
+        outcome.objective,
+        risk_register=outcome.risk_register,
+        infeasible=outcome.infeasible,
+        relaxations=[r.to_dict() for r in outcome.relaxations],
     )
-    return {
-        "schedule": a.discount_schedule,
-        "in_words": rates.describe_bands(bands, a.horizon_years),
-        "origin": used.origin,
-        "bands": [{"first": f, "last": last, "rate": r} for f, last, r in bands],
-    }
 
 
-def authority_wording(appraisal: Appraisal) -> dict[str, Any]:
-    """What the report needs to speak for this authority and no other: its place and residents
-    in the criteria's wording, its own history (the scenario's background sheet), the discount
-    rate actually used and the partners whose affinity was not yet judged."""
-    scenario = appraisal.scenario
-    a = scenario.authority
-    worded = appraisal.evidence.worded_for(a.place_name, a.residents_name)
-    defaulted = [p for p in scenario.partners if not p.affinity_judged]
-    return {
-        "place": a.place_name,
-        "residents": a.residents_name,
-        "principles": {g.id: g.principle for g in worded.groups},
-        "criteria_wording": {c.id: c.wording for c in worded.criteria},
-        "background": [b.model_dump(mode="json") for b in scenario.background],
-        "discount": discount_in_words(appraisal),
-        "affinity_to_judge": {
-            "partners": [p.name for p in defaulted],
-            "neutral_default": defaulted[0].affinity if defaulted else None,
-        },
-    }
+def results_of(run: AppraisalRun) -> Results:
+    """The results of a run: the contract every reader of results.json uses (docs/results.md)."""
+    return Results(
+        schema_version=SCHEMA_VERSION,
+        generator=Generator(name="shareplan", version=__version__),
+        created=dt.date.today(),
+        scenario=build.scenario_summary(run.scenario, run.source, run.evidence, run.parameters),
+        parameters=build.parameters_used(run.scenario, run.parameters),
+        long_list=build.long_list_summary(run.long_list, run.shortlist),
+        opportunities=build.opportunity_results(run.opportunities, run.cases, run.assessment),
+        stakeholders=build.stakeholders_block(run.assessment),
+        sensitivity=build.sensitivity_block(run.assessment),
+        programme=programme_result(run.programme),
+    )
 
 
 def write_outputs(
-    appraisal: Appraisal,
+    run: AppraisalRun,
     out_dir: Path,
     *,
     template: Path | None = None,
@@ -512,8 +378,8 @@ def write_outputs(
 ) -> dict[str, Path]:
     """Write results.json and the Cabinet report (Word, HTML, PDF) into ``out_dir``."""
     progress("Writing results.json")
-    document = results_document(appraisal)
-    written = {"results": write_json(document, out_dir / "results.json")}
+    results = results_of(run)
+    written = {"results": write_results(results, out_dir / "results.json")}
     progress("Writing the Cabinet report")
-    written.update(write_reports(document, out_dir, template=template))
+    written.update(write_reports(results, out_dir, template=template))
     return written

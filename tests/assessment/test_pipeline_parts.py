@@ -13,7 +13,7 @@ import json
 import numpy as np
 import pytest
 
-from shareplan.assessment import DeliveryFacts, assess, explain, shortlist
+from shareplan.assessment import DeliveryFacts, assess, explain_ranking, shortlist
 from shareplan.assessment.criteria import C
 from shareplan.assessment.screening import REASON_NOT_SUITABLE, REASON_PRIVATE_FOR_PUBLIC
 from shareplan.evidence import EvidenceBase
@@ -164,7 +164,7 @@ def test_explain_names_the_difference(minimal: Scenario, evidence: EvidenceBase)
     scenario = minimal.model_copy(update={"parameters": shared})
     opps = shortlist(generate(scenario, evidence), scenario, evidence).opportunities
     a = assess(opps, scenario, evidence, smaa_samples=500)
-    out = explain(a, "payroll:sc:northby")
+    out = explain_ranking(a, "payroll:sc:northby")
     compared = out["compared_with"]
     assert isinstance(compared, dict)
     assert compared["lower"] == "payroll:jp:northby"
@@ -172,5 +172,5 @@ def test_explain_names_the_difference(minimal: Scenario, evidence: EvidenceBase)
     assert [d["criterion"] for d in compared["differences"]] == ["benefit_cost_speed"]
     assert "benefit cost speed (+1.78)" in compared["summary"]
     json.dumps(out)
-    last = explain(a, a.ranked()[-1])
+    last = explain_ranking(a, a.ranked()[-1])
     assert last["compared_with"]["lower"] == a.ranked()[-1]  # type: ignore[index]

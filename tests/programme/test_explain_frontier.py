@@ -15,7 +15,7 @@ from shareplan.errors import InfeasibleError
 from shareplan.programme import optimiser, solver
 from shareplan.programme.candidates import Candidate, CandidateSet
 from shareplan.programme.constraints import Constraints, Objective
-from shareplan.programme.explain import explain
+from shareplan.programme.explain import explain_programme
 from shareplan.programme.frontier import (
     equity_comparison,
     order_of_buy,
@@ -96,19 +96,19 @@ def test_hand_example_explanation() -> None:
     service = next(u for u in result.uses if u.key == "one_per_service")
     assert service.tight == ("at most one opportunity for service 'hr'",)
 
-    why = explain(model, result, near_misses=3)
+    why = explain_programme(model, result, near_misses=3)
     by_id = {s.id: s for s in why.selected}
     assert by_id["A"].loss_if_removed == pytest.approx(0.3 * M)
     assert by_id["A"].replaced_by == ("C",)
     assert by_id["B"].loss_if_removed == pytest.approx(0.75 * M)
     assert by_id["B"].replaced_by == ("E",)
     assert any(
-        u.label == "budget of £1.0m" and u.share == pytest.approx(0.6) for u in by_id["A"].uses
+        u.rule == "budget of £1.0m" and u.share == pytest.approx(0.6) for u in by_id["A"].uses
     )
 
     assert [m.id for m in why.near_misses] == ["C", "E", "D"]
     c = why.near_misses[0]
-    assert c.loss == pytest.approx(0.3 * M)
+    assert c.loss_if_forced_in == pytest.approx(0.3 * M)
     assert c.displaces == ("A",)
     assert c.kept_out_by == ("budget of £1.0m",)
     assert "£300k" in c.text and "budget of £1.0m" in c.text
@@ -233,12 +233,12 @@ def test_explanations_are_consistent(
         return
     model = Model.build(CandidateSet.build(cands), cons)
     result = solve_model(model, obj)
-    why = explain(model, result)
+    why = explain_programme(model, result)
     tol = 1e-6 * max(1.0, abs(result.objective_value))
     for s in why.selected:
         assert s.loss_if_removed is None or s.loss_if_removed >= -tol
     for m in why.near_misses:
-        assert m.loss is None or m.loss >= -tol
+        assert m.loss_if_forced_in is None or m.loss_if_forced_in >= -tol
         assert m.id not in result.selected_ids
     if why.budget_shadow is not None:
         assert why.budget_shadow.gain >= -tol

@@ -19,7 +19,7 @@ from shareplan.errors import InfeasibleError
 from shareplan.programme import solver
 from shareplan.programme.candidates import Candidate, CandidateSet
 from shareplan.programme.constraints import Constraints, Objective
-from shareplan.programme.explain import explain
+from shareplan.programme.explain import explain_programme
 from shareplan.programme.frontier import at_most
 from shareplan.programme.optimiser import Model, solve_block, solve_model
 from shareplan.programme.solver import Block, dominated, reduce_rows
@@ -200,7 +200,7 @@ def test_near_misses_are_the_smallest_losses(
         result = solve_model(model, obj)
     except InfeasibleError:  # pragma: no cover - brute force said feasible
         raise
-    why = explain(model, result, near_misses=3, pool=15)
+    why = explain_programme(model, result, near_misses=3, pool=15)
     c = result.coefficients
     excluded = set(cons.must_exclude)
     if cons.min_prob_positive_npv is not None:
@@ -223,10 +223,10 @@ def test_near_misses_are_the_smallest_losses(
     assert len(reported) == min(3, len(pool))
     tol = 1e-6 * max(1.0, abs(result.objective_value))
     for m in why.near_misses:
-        if m.loss is None:
+        if m.loss_if_forced_in is None:
             assert losses[m.id] == math.inf
         else:
-            assert m.loss == pytest.approx(losses[m.id], abs=tol)
+            assert m.loss_if_forced_in == pytest.approx(losses[m.id], abs=tol)
     if not reported:
         return
     worst = max(losses[i] for i in reported)

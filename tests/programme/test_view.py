@@ -81,7 +81,7 @@ def test_programme_view_counts_and_risks() -> None:
     kinds = {r.kind: r for r in view.risks}
     assert kinds["partner_concentration"].ids == ("a", "b", "c")
     assert kinds["concurrent_tenders"].ids == ("b", "c", "d")
-    assert view.cash_flows == (-400_000.0, 200_000.0, 600_000.0)
+    assert view.cash_flows_by_year == (-400_000.0, 200_000.0, 600_000.0)
     assert view.timeline[1].procurement_start == 2 and view.timeline[1].benefits_start == 13
     quieter = programme_view(portfolio(), ["a", "b", "d"])
     assert quieter.risks == ()

@@ -24,9 +24,9 @@ from hypothesis import strategies as st
 
 from shareplan.report import build_report, write_reports
 from shareplan.report import formatting as fmt
-from shareplan.report.document import Money, file_key, money_runs, trace
+from shareplan.report.model import Money, file_key, money_runs, trace
+from shareplan.results import Results
 
-FIXTURES = Path(__file__).parent / "fixtures"
 CHROMIUM = Path("/usr/bin/chromium")
 
 #: The headings the Word file must have, in this order (Heading 1 level).
@@ -47,17 +47,6 @@ TOP_HEADINGS = [
 ]
 
 
-def load(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((FIXTURES / name).read_text("utf-8"))
-    return data
-
-
-@pytest.fixture(scope="module")
-def results() -> dict[str, Any]:
-    """The hand-made fixture, every block filled in (for the model's own tests)."""
-    return load("results.json")
-
-
 @pytest.fixture(scope="module")
 def written(rotherham_outputs: Path) -> dict[str, Path]:
     """The Rotherham example's report files, written by ``appraise`` once per session."""
@@ -68,8 +57,10 @@ def written(rotherham_outputs: Path) -> dict[str, Path]:
 
 
 @pytest.fixture(scope="module")
-def infeasible_written(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    return write_reports(load("results-infeasible.json"), tmp_path_factory.mktemp("infeasible"))
+def infeasible_written(
+    infeasible_results: Results, tmp_path_factory: pytest.TempPathFactory
+) -> dict[str, Path]:
+    return write_reports(infeasible_results, tmp_path_factory.mktemp("infeasible"))
 
 
 # --------------------------------------------------------------------------- formatting
@@ -117,10 +108,11 @@ def test_money_is_found_and_close(amount: float) -> None:
 # --------------------------------------------------------------------------- the model
 
 
-def test_every_money_figure_traces_to_results(results: dict[str, Any]) -> None:
+def test_every_money_figure_traces_to_results(small_results: Results) -> None:
     """Each Money in the report holds exactly the number at its path in results.json, or the sum
     of its terms for a figure the report adds up."""
-    report = build_report(results)
+    results = small_results.model_dump(mode="json")
+    report = build_report(small_results)
     runs = [m for _, s in report.all_sections() for m in money_runs(s)]
     assert len(runs) > 50
     assert any(m.terms for m in runs)  # the programme's yearly totals
@@ -140,31 +132,19 @@ def test_chart_file_keys_are_safe_and_unique() -> None:
     assert file_key("savings") == "savings"
 
 
-def test_older_results_say_not_available() -> None:
-    """A results file from before the later stages (no scores, business cases or programme)
-    still builds, and says plainly what is missing."""
-    old = load("results.json")
-    old["programme"] = None
-    old.pop("sensitivity")
-    for o in old["opportunities"]:
-        for key in ("scores", "screening", "business_case", "procurement", "risks"):
-            o.pop(key)
-    report = build_report(old)
-    text = " ".join(getattr(b, "text", "") for _, s in report.all_sections() for b in s.blocks)
-    assert "not available" in text
-    assert report.figures() == []
-    assert report.sections[0].heading == "5. Summary"
-
-
-def test_sensitivity_in_plain_words(results: dict[str, Any]) -> None:
-    """The fixture's weight on within-borough jobs is stable from 10% to 34% overall."""
-    section = build_report(results).section("appendix-sensitivity")
+def test_sensitivity_in_plain_words(small_results: Results) -> None:
+    """In the small results the top 1 (commercial trading of payroll) is stable while the
+    weight on the right time stays above 0.106 overall, when strategic collaboration takes its
+    place: "falls below 11%" with the newcomer named; the right services never change it."""
+    stability = {i.weight: i for i in small_results.sensitivity.weight_stability.intervals}
+    assert stability["right_time"].overall_from == pytest.approx(0.106443)
+    section = build_report(small_results).section("appendix-sensitivity")
     texts = [getattr(b, "text", "") for b in section.blocks]
-    assert any(
-        "The top 4 holds unless the weight on opportunities within Rotherham rises above 34%" in t
-        for t in texts
-    )
-    assert any("holds whatever the weight on quick wins" in t for t in texts)
+    assert (
+        "The top 1 holds unless the weight on right time falls below 11% (then Payroll: "
+        "public-public strategic collaboration with Northby Council comes in); it is 40% now."
+    ) in texts
+    assert "The top 1 holds whatever the weight on right services." in texts
 
 
 # --------------------------------------------------------------------------- Rotherham
@@ -297,11 +277,11 @@ def _formatted(results: dict[str, Any], m: Money) -> str:
 
 
 def test_money_in_summary_and_finance_equals_results(
-    written: dict[str, Path], rotherham_results: dict[str, Any]
+    written: dict[str, Path], rotherham_results: dict[str, Any], rotherham_typed: Results
 ) -> None:
     """Every £ figure in the Word Summary and Finance sections is, formatted by the same function,
     the figure read again from results.json (at its path, or the sum of its terms), in order."""
-    report = build_report(rotherham_results)
+    report = build_report(rotherham_typed)
     for key, start, stop in (
         ("summary", "5. Summary", "6. Recommendations"),
         ("finance", "8. Finance", "9. Risks and Uncertainties"),
@@ -416,7 +396,7 @@ def test_no_feasible_programme_says_so(infeasible_written: dict[str, Path], tmp_
     document = docx.Document(str(infeasible_written["docx"]))
     text = "\n".join(p.text for p in document.paragraphs)
     assert "No programme could be chosen" in text
-    assert "relax one of these rules: budget of £100k or at least 4 projects" in text
+    assert "relax one of these rules: at least 6 projects" in text
     assert [t for level, t in _word_headings(infeasible_written["docx"]) if level == 1] == (
         TOP_HEADINGS
     )
@@ -431,9 +411,9 @@ _PIXEL = bytes.fromhex(
 """A 1 x 1 PNG, standing in for a chart where only the Word file's structure is tested."""
 
 
-def test_house_template(tmp_path: Path) -> None:
+def test_house_template(tmp_path: Path, infeasible_results: Results) -> None:
     """A house template's letterhead (page header) and its own styles survive; its body goes."""
-    from shareplan.report.docx import write_docx
+    from shareplan.report.writers.docx import write_docx
 
     house = docx.Document()
     house.sections[0].header.paragraphs[0].text = "Rotherham MBC letterhead"
@@ -441,7 +421,7 @@ def test_house_template(tmp_path: Path) -> None:
     house.add_paragraph("Old body text that must go")
     template = tmp_path / "house.docx"
     house.save(str(template))
-    report = build_report(load("results-infeasible.json"))
+    report = build_report(infeasible_results)
     pngs = dict.fromkeys((f.key for f in report.figures()), _PIXEL)  # the Word file alone here
     path = write_docx(report, pngs, tmp_path / "out.docx", template)
     out = docx.Document(str(path))
@@ -450,19 +430,22 @@ def test_house_template(tmp_path: Path) -> None:
     assert "Old body text that must go" not in [p.text for p in out.paragraphs]
 
 
-def test_bad_template_is_an_input_error(tmp_path: Path, results: dict[str, Any]) -> None:
+def test_bad_template_is_an_input_error(tmp_path: Path, small_results: Results) -> None:
     """A template that is not a Word file is a user mistake, found before anything is written."""
     from shareplan.errors import InputError
 
     bad = tmp_path / "house.docx"
     bad.write_text("not a word file")
     with pytest.raises(InputError):
-        write_reports(results, tmp_path / "out", bad)
+        write_reports(small_results, tmp_path / "out", bad)
     assert not (tmp_path / "out").exists()
 
 
 def test_parallel_falls_back_quietly(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    capfd: pytest.CaptureFixture[str],
+    infeasible_results: Results,
 ) -> None:
     """When a second interpreter cannot start (the caller's script came from stdin), the report
     is made in one process and nothing is printed on stderr."""
@@ -472,33 +455,34 @@ def test_parallel_falls_back_quietly(
     fake = types.ModuleType("__main__")
     fake.__file__ = "<stdin>"
     monkeypatch.setitem(sys.modules, "__main__", fake)
-    written = write_reports(load("results-infeasible.json"), tmp_path, charts=False)
+    written = write_reports(infeasible_results, tmp_path, charts=False)
     assert written["pdf"].stat().st_size > 1000
     assert capfd.readouterr().err == ""
 
 
-def test_cli_report(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, infeasible_results: Results
+) -> None:
     """``shareplan report RESULTS --out DIR --json`` reads the results and passes them on (the
     writing itself is tested above, so it is stood in for here); a missing file exits 2."""
     from typer.testing import CliRunner
 
     import shareplan.report
-    from shareplan.cli.app import app
+    from shareplan.cli import app
+    from shareplan.results import write_results
 
-    calls: list[tuple[str, Path]] = []
+    calls: list[tuple[Results, Path]] = []
 
-    def fake(results: dict[str, Any], out: Path, template: Path | None = None) -> dict[str, Path]:
-        calls.append((results["schema_version"], out))
+    def fake(results: Results, out: Path, template: Path | None = None) -> dict[str, Path]:
+        calls.append((results, out))
         return {kind: out / f"cabinet-report.{kind}" for kind in ("docx", "html", "pdf")}
 
     monkeypatch.setattr(shareplan.report, "write_reports", fake)
-    result = CliRunner().invoke(
-        app,
-        ["report", str(FIXTURES / "results-infeasible.json"), "--out", str(tmp_path), "--json"],
-    )
+    saved = write_results(infeasible_results, tmp_path / "results.json")
+    result = CliRunner().invoke(app, ["report", str(saved), "--out", str(tmp_path), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout)["pdf"].endswith("cabinet-report.pdf")
-    assert calls == [(load("results-infeasible.json")["schema_version"], tmp_path)]
+    assert calls == [(infeasible_results, tmp_path)]
     missing = CliRunner().invoke(
         app, ["report", str(tmp_path / "nope.json"), "--out", str(tmp_path)]
     )

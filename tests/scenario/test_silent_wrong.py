@@ -120,9 +120,14 @@ def test_a_typed_schedule_with_its_unit_is_used_and_reported(
     appraisal = pipeline.appraise(scenario, evidence=evidence)
     case = appraisal.cases[0]
     assert case.adjusted.years[1].discount_factor == pytest.approx(1 / 1.07, abs=1e-9)
-    discount = pipeline.results_document(appraisal)["scenario"]["discount"]
-    assert discount["in_words"] == "7% a year"
-    assert discount["origin"] == "scenario"
+    discount = pipeline.results_of(appraisal).scenario.discount
+    assert discount is not None
+    assert discount.in_words == "7% a year"
+    assert discount.origin == "scenario"
+    from shareplan.report import build_report
+
+    finance = build_report(pipeline.results_of(appraisal)).section("finance")
+    assert "discounted at the rate the scenario sets (7% a year)" in finance.blocks[0].text
 
 
 # --------------------------------------------------------------------- duplicate ids in lists

@@ -2,10 +2,10 @@
 
 The pipeline calls, in order: :func:`shortlist` on the long list, then :func:`assess` on the
 shortlisted opportunities (again with :class:`DeliveryFacts` once the business case has run), and
-the CLI's ``explain`` calls :func:`explain`.
+the CLI's ``explain`` calls :func:`explain_ranking`.
 """
 
-from shareplan.assessment.assess import Assessment, DeliveryFacts, assess, explain
+from shareplan.assessment.assess import Assessment, DeliveryFacts, assess, explain_ranking
 from shareplan.assessment.criteria import CRITERIA
 from shareplan.assessment.mcda import WeightedSumResult, evaluate, rank, weighted_sum
 from shareplan.assessment.settings import AssessmentSettings
@@ -32,7 +32,7 @@ __all__ = [
     "assess",
     "combine",
     "evaluate",
-    "explain",
+    "explain_ranking",
     "rank",
     "shortlist",
     "stakeholder_weights",

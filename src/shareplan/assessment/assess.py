@@ -3,7 +3,7 @@
 :func:`assess` takes the shortlisted opportunities (and, when the business case has run, its
 :class:`DeliveryFacts` per opportunity) and returns an :class:`Assessment` whose parts go into
 results.json: each opportunity's ``screening`` and ``scores``, and a top-level ``sensitivity`` and
-``stakeholders``. :func:`explain` says why one opportunity ranks where it does.
+``stakeholders``. :func:`explain_ranking` says why one opportunity ranks where it does.
 """
 
 from __future__ import annotations
@@ -25,10 +25,10 @@ from shareplan.assessment.criteria import (
     ScoringContext,
     UnitTable,
     lead_time,
-    rationale,
     score,
 )
 from shareplan.assessment.mcda import WeightedSumResult, evaluate
+from shareplan.assessment.rationale import rationale
 from shareplan.assessment.screening import (
     REASONS,
     VERDICT_WORDS,
@@ -298,82 +298,19 @@ def assess(
     members = partner_members(opps, scenario)
     model_index = np.array([evidence.model_ids.index(o.model) for o in opps], dtype=np.int32)
 
-    def column(get: object) -> FloatArray:
-        values = [get(o) for o in opps]  # type: ignore[operator]
-        return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
-
-    def lead_of(o: Opportunity) -> float | None:
-        f = facts.get(o.id)
-        if f is not None and f.months_to_first_saving is not None:
-            return f.months_to_first_saving
-        return o.estimates.lead_time_months
-
-    lead = column(lead_of)
-    bcr = column(lambda o: facts[o.id].bcr if o.id in facts else None)
-    npv = column(lambda o: facts[o.id].npv if o.id in facts else None)
-    legal = np.array(
-        [
-            -1
-            if o.id not in facts or facts[o.id].legal_clear is None
-            else int(bool(facts[o.id].legal_clear))
-            for o in opps
-        ],
-        dtype=np.int8,
-    )
-    matrix = score(
-        ctx,
-        units,
-        unit_rows,
-        members,
-        model_index,
-        EntryFacts(lead_months=lead, bcr=bcr, npv=npv, legal_clear=legal),
-    )
+    matrix = score(ctx, units, unit_rows, members, model_index, _entry_facts(opps, facts))
     effective = matrix.effective(settings.neutral_score)
     ids = [o.id for o in opps]
     result = evaluate(effective, combined.vector(CRITERIA), ids, CRITERIA)
     by_stakeholder = {
         s.stakeholder: evaluate(effective, s.vector(CRITERIA), ids, CRITERIA) for s in sets
     }
-
-    # Rationale, one line per criterion per opportunity.
-    services = {s.id: s for s in scenario.services}
-    partners = {p.id: p for p in scenario.partners}
     typical = lead_time(ctx, model_index, (members >= 0).sum(axis=1))
-    rationales: list[tuple[str, ...]] = []
-    for i, o in enumerate(opps):
-        f = facts.get(o.id)
-        if f is not None and f.months_to_first_saving is not None:
-            months, source = f.months_to_first_saving, "from the business case"
-        elif o.estimates.lead_time_months is not None:
-            months, source = o.estimates.lead_time_months, "officers' estimate"
-        else:
-            months, source = float(typical[i]), "typical for the model, until the business case"
-        rationales.append(
-            tuple(
-                rationale(
-                    c,
-                    None if np.isnan(matrix.scores[i, j]) else float(matrix.scores[i, j]),
-                    int(matrix.status[i, j]),
-                    [services[s] for s in o.service_ids],
-                    [partners[p] for p in o.partner_ids],
-                    o.model,
-                    scenario,
-                    settings,
-                    months,
-                    source,
-                    None if f is None else f.bcr,
-                    None if f is None else f.npv,
-                    None if f is None else f.legal_clear,
-                )
-                for j, c in enumerate(CRITERIA)
-            )
-        )
-
+    rationales = _rationales(opps, matrix, scenario, settings, facts, typical)
     has_private = np.asarray(
         (ctx.partners.private[members] & (members >= 0)).any(axis=1), dtype=bool
     )
     screenings = _screenings(opps, units, unit_rows, has_private, evidence, settings)
-
     group_of = {c.id: c.group for c in evidence.criteria}
     tree = sens.Tree(
         criteria=CRITERIA,
@@ -405,7 +342,7 @@ def assess(
         groups=evidence.group_ids,
         matrix=matrix,
         effective=effective,
-        rationales=tuple(rationales),
+        rationales=rationales,
         screenings=screenings,
         combined=combined,
         stakeholders=sets,
@@ -421,7 +358,80 @@ def assess(
     )
 
 
-def explain(assessment: Assessment, opportunity_id: str) -> dict[str, object]:
+def _entry_facts(opps: Sequence[Opportunity], facts: Mapping[str, DeliveryFacts]) -> EntryFacts:
+    """The business case's figures as columns (NaN, or -1 for legal clarity, where unknown); an
+    officers' lead-time estimate stands in until the business case gives its own."""
+
+    def column(values: Sequence[float | None]) -> FloatArray:
+        return np.array([np.nan if v is None else float(v) for v in values], dtype=np.float64)
+
+    def lead_of(o: Opportunity) -> float | None:
+        f = facts.get(o.id)
+        if f is not None and f.months_to_first_saving is not None:
+            return f.months_to_first_saving
+        return o.estimates.lead_time_months
+
+    legal = np.array(
+        [
+            -1
+            if o.id not in facts or facts[o.id].legal_clear is None
+            else int(bool(facts[o.id].legal_clear))
+            for o in opps
+        ],
+        dtype=np.int8,
+    )
+    return EntryFacts(
+        lead_months=column([lead_of(o) for o in opps]),
+        bcr=column([facts[o.id].bcr if o.id in facts else None for o in opps]),
+        npv=column([facts[o.id].npv if o.id in facts else None for o in opps]),
+        legal_clear=legal,
+    )
+
+
+def _rationales(
+    opps: Sequence[Opportunity],
+    matrix: CriteriaMatrix,
+    scenario: Scenario,
+    settings: AssessmentSettings,
+    facts: Mapping[str, DeliveryFacts],
+    typical: FloatArray,
+) -> tuple[tuple[str, ...], ...]:
+    """One line of reasons per criterion per opportunity."""
+    services = {s.id: s for s in scenario.services}
+    partners = {p.id: p for p in scenario.partners}
+    out: list[tuple[str, ...]] = []
+    for i, o in enumerate(opps):
+        f = facts.get(o.id)
+        if f is not None and f.months_to_first_saving is not None:
+            months, source = f.months_to_first_saving, "from the business case"
+        elif o.estimates.lead_time_months is not None:
+            months, source = o.estimates.lead_time_months, "officers' estimate"
+        else:
+            months, source = float(typical[i]), "typical for the model, until the business case"
+        out.append(
+            tuple(
+                rationale(
+                    c,
+                    None if np.isnan(matrix.scores[i, j]) else float(matrix.scores[i, j]),
+                    int(matrix.status[i, j]),
+                    [services[s] for s in o.service_ids],
+                    [partners[p] for p in o.partner_ids],
+                    o.model,
+                    scenario,
+                    settings,
+                    months,
+                    source,
+                    None if f is None else f.bcr,
+                    None if f is None else f.npv,
+                    None if f is None else f.legal_clear,
+                )
+                for j, c in enumerate(CRITERIA)
+            )
+        )
+    return tuple(out)
+
+
+def explain_ranking(assessment: Assessment, opportunity_id: str) -> dict[str, object]:
     """Why ``opportunity_id`` ranks where it does: its score breakdown (criteria by weighted
     contribution) and, against the next one down (or, for the last, the one above), the criteria
     that make the difference with their weighted contributions, in words."""

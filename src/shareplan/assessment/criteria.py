@@ -23,7 +23,7 @@ import numpy.typing as npt
 from shareplan.assessment.screening import unit_traits, verdicts
 from shareplan.assessment.settings import HOSTS, AssessmentSettings
 from shareplan.evidence.base import EvidenceBase, Sector
-from shareplan.scenario.model import Partner, PartnerGeography, Scenario, Service, ServiceGeography
+from shareplan.scenario.model import Partner, PartnerGeography, Scenario, ServiceGeography
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int32]
@@ -384,17 +384,28 @@ def score_features(
     facts: EntryFacts | None = None,
 ) -> CriteriaMatrix:
     """The thirteen value functions on precomputed partner-set features (see :func:`score`)."""
-    s, mt = ctx.settings, ctx.models
     n = unit_rows.shape[0]
-    facts = facts or EntryFacts()
     # Column-major, because every value function fills one column.
     scores = np.empty((n, len(CRITERIA)), order="F")
     status = np.zeros((n, len(CRITERIA)), dtype=np.int8, order="F")
-    size = sets.size
-    no_partner = size == 0
-    u = unit_rows
+    m = CriteriaMatrix(scores=scores, status=status)
+    _right_services(m, ctx, units, unit_rows, sets, overlap)
+    _right_partners(m, ctx, units, unit_rows, sets, model_index)
+    _right_time(m, ctx, sets, model_index, facts or EntryFacts())
+    # Every missing or not-applicable cell is NaN by now: shares and the affinity mean divide 0 by 0.
+    return m
 
-    # Right services ------------------------------------------------------------------------
+
+def _right_services(
+    m: CriteriaMatrix,
+    ctx: ScoringContext,
+    units: UnitTable,
+    u: IntArray,
+    sets: SetFeatures,
+    overlap: Matches,
+) -> None:
+    s, scores, status = ctx.settings, m.scores, m.status
+    no_partner = sets.size == 0
     scores[:, C["track_record"]] = (units.track_record[u] - 1.0) * 25.0
 
     def share(shared: IntArray, known: IntArray, unit_has: BoolArray, k: int) -> None:
@@ -430,8 +441,17 @@ def score_features(
         scores[:, k] = np.nan
         status[:, k] = MISSING
 
-    # Right partners ------------------------------------------------------------------------
-    host = mt.host[model_index]
+
+def _right_partners(
+    m: CriteriaMatrix,
+    ctx: ScoringContext,
+    units: UnitTable,
+    u: IntArray,
+    sets: SetFeatures,
+    model_index: IntArray,
+) -> None:
+    scores, size = m.scores, sets.size
+    host = ctx.models.host[model_index]
     with np.errstate(invalid="ignore", divide="ignore"):
         shared_local = (1.0 + sets.in_borough) / (1.0 + size)
         partners_local = sets.in_borough / np.maximum(size, 1)
@@ -446,12 +466,21 @@ def score_features(
     k = C["affinity_beyond"]
     with np.errstate(invalid="ignore", divide="ignore"):
         scores[:, k] = (sets.affinity_beyond / sets.n_beyond - 1.0) * 25.0
-    status[sets.n_beyond == 0, k] = NOT_APPLICABLE
+    m.status[sets.n_beyond == 0, k] = NOT_APPLICABLE
 
     scores[:, C["voluntary_sector"]] = np.where(sets.voluntary, 100.0, 0.0)
 
-    # Right time ----------------------------------------------------------------------------
-    lead = lead_time(ctx, model_index, size)
+
+def _right_time(
+    m: CriteriaMatrix,
+    ctx: ScoringContext,
+    sets: SetFeatures,
+    model_index: IntArray,
+    facts: EntryFacts,
+) -> None:
+    s, mt, scores, status = ctx.settings, ctx.models, m.scores, m.status
+    n = scores.shape[0]
+    lead = lead_time(ctx, model_index, sets.size)
     lead_known: BoolArray = np.zeros(n, dtype=bool)
     if facts.lead_months is not None:
         lead_known = np.asarray(~np.isnan(facts.lead_months), dtype=bool)
@@ -496,131 +525,7 @@ def score_features(
         scores[:, k] = np.where(known, 100.0 * (facts.legal_clear == 1), provisional)
         status[~known, k] = PROVISIONAL
 
-    # Every missing or not-applicable cell is NaN by now: shares and the affinity mean divide 0 by 0.
-    return CriteriaMatrix(scores=scores, status=status)
-
 
 def has_private_partner(ctx: ScoringContext, members: IntArray) -> BoolArray:
     """Whether each entry's partner set includes a private firm or a joint venture company."""
     return np.asarray((ctx.partners.private[members] & (members >= 0)).any(axis=1), dtype=bool)
-
-
-# ------------------------------------------------------------------------------ rationale
-
-
-def _names(partners: Sequence[Partner]) -> str:
-    return ", ".join(p.name for p in partners)
-
-
-def rationale(
-    criterion: str,
-    value: float | None,
-    status: int,
-    services: Sequence[Service],
-    partners: Sequence[Partner],
-    model_id: str,
-    scenario: Scenario,
-    settings: AssessmentSettings,
-    lead_months: float,
-    lead_source: str,
-    bcr: float | None,
-    npv: float | None,
-    legal_clear: bool | None,
-) -> str:
-    """The one-line reason for one opportunity's score on ``criterion`` (plain words)."""
-    priorities = set().union(*(s.priorities for s in services))
-    platforms = set().union(*(s.platforms for s in services))
-    if criterion == "track_record":
-        ratings = ", ".join(f"{s.name} {s.track_record}/5" for s in services)
-        return f"track record rated {ratings} (1 = weak, 5 = strong)"
-    if criterion in ("common_objectives", "common_platforms"):
-        if not partners:
-            return "not applicable: no outside partner"
-
-        def theirs(p: Partner) -> set[str]:
-            return set(p.objectives if criterion == "common_objectives" else p.platforms)
-
-        mine = priorities if criterion == "common_objectives" else platforms
-        noun = "objectives" if criterion == "common_objectives" else "systems platforms"
-        if not mine:
-            what = "priorities" if criterion == "common_objectives" else "systems platforms"
-            return f"missing: no {what} recorded for the service"
-        known = [p for p in partners if theirs(p)]
-        if not known:
-            return f"missing: no {noun} recorded for {_names(partners)}"
-        sharing = [p for p in known if mine & theirs(p)]
-        common = sorted(set().union(*(mine & theirs(p) for p in sharing))) if sharing else []
-        text = f"{len(sharing)} of {len(known)} partners share {noun}"
-        if common:
-            text += f" ({', '.join(common)})"
-        unknown = [p for p in partners if not theirs(p)]
-        if unknown:
-            text += f"; none recorded for {_names(unknown)}"
-        return text
-    if criterion == "early_intervention":
-        if not any(s.early_intervention for s in services):
-            return "the service is not early intervention or prevention"
-        integrators = [p for p in partners if p.sector in INTEGRATORS]
-        if integrators:
-            return f"early intervention shared with {_names(integrators)}, as place-based budgets intend"
-        return "early intervention, but with no health, police, fire or voluntary partner to integrate with"
-    if criterion == "corporate_priorities":
-        corporate = scenario.authority.corporate_priorities
-        if not corporate:
-            return "missing: the authority lists no corporate priorities"
-        hits = sorted(priorities & set(corporate))
-        if not hits:
-            return "supports none of the corporate priorities"
-        return f"supports {len(hits)} corporate priorit{'y' if len(hits) == 1 else 'ies'} ({', '.join(hits)})"
-    if criterion == "within_borough":
-        host = settings.host[model_id]
-        local = [p for p in partners if p.geography == PartnerGeography.BOROUGH]
-        if host == "council":
-            return "the council does the work, so the jobs stay in the borough"
-        if host == "partners":
-            return f"the partner does the work; {len(local)} of {len(partners)} delivering partners are in the borough"
-        return f"work shared between the council and {len(partners)} partners, {len(local)} of them in the borough"
-    if criterion == "geographical_level":
-        service_level = max(SERVICE_LEVEL[s.geography] for s in services)
-        reach = max((PARTNER_LEVEL[p.geography] for p in partners), default=0)
-        return (
-            f"the service's natural footprint is {LEVEL_WORDS[service_level]}; "
-            f"the partners reach {LEVEL_WORDS[reach]}"
-        )
-    if criterion == "affinity_beyond":
-        beyond = [p for p in partners if p.geography != PartnerGeography.BOROUGH]
-        if not beyond:
-            return "not applicable: no partner beyond the borough"
-        mean = sum(p.affinity for p in beyond) / len(beyond)
-        return f"affinity with partners beyond the borough averages {mean:.1f}/5 ({_names(beyond)})"
-    if criterion == "voluntary_sector":
-        vcs = [p for p in partners if p.sector == Sector.VOLUNTARY_COMMUNITY]
-        return f"with {_names(vcs)}" if vcs else "no voluntary or community sector partner"
-    if criterion == "quick_win":
-        return (
-            f"savings expected to begin in about {lead_months:.0f} months ({lead_source}); "
-            f"full marks within {settings.quick_win_full_months:.0f}"
-        )
-    if criterion == "benefit_cost_speed":
-        return f"the model's typical saving and a start in about {lead_months:.0f} months ({lead_source})"
-    if criterion == "clear_business_case":
-        if bcr is not None:
-            return f"benefit-cost ratio {bcr:.2f} from the business case"
-        if npv is not None:
-            return f"net present value £{npv:,.0f} from the business case"
-        return "pending: the business case will supply the benefit-cost ratio"
-    if criterion == "legal_procurement_clear":
-        if legal_clear is not None:
-            return (
-                "legal and procurement implications confirmed clear"
-                if legal_clear
-                else ("legal and procurement implications not yet clear")
-            )
-        if any(p.sector == Sector.JOINT_VENTURE for p in partners):
-            return "provisional: a joint venture company needs legal advice on procurement"
-        if any(p.sector == Sector.PRIVATE for p in partners):
-            return (
-                "provisional: a private partner means a competitive procurement (route known, slow)"
-            )
-        return "provisional: an arrangement between public bodies, exempt from tender if the tests are met"
-    raise KeyError(criterion)

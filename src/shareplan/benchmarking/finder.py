@@ -32,7 +32,7 @@ from shareplan.errors import InputError, Problem
 
 
 @dataclass(frozen=True, slots=True)
-class Candidate:
+class PartnerCandidate:
     rank: int
     code: str
     name: str
@@ -72,7 +72,7 @@ class PartnerSearch:
     year: str
     per_head: float | None
     weights: Mapping[str, float]
-    candidates: tuple[Candidate, ...]
+    candidates: tuple[PartnerCandidate, ...]
     excluded: tuple[str, ...]
     """Councils left out and why (no figure that year, no return, not a provider of the line)."""
 
@@ -268,7 +268,7 @@ def find_partners(
         reasons, role = _reasons(a, b, relations.get(b.code), float(ratio[0, j]), km)
         touching = relations.get(b.code) in {"touching", "touching_or_overlapping"}
         candidates.append(
-            Candidate(
+            PartnerCandidate(
                 rank=rank,
                 code=b.code,
                 name=b.name,

@@ -196,6 +196,28 @@ def read_workbook(path: Path, authorities: AuthorityTable) -> ImportResult:
     )
 
 
+def _sheet_columns(
+    head: Sequence[Any],
+) -> tuple[dict[str, int], int | None, int | None, int | None]:
+    """The service lines' columns (up to the total), and the ONS code, class and name columns."""
+    columns: dict[str, int] = {}
+    ons_col = class_col = name_col = None
+    for c, value in enumerate(head):
+        label = _norm(value)
+        if label == "ons code":
+            ons_col = c
+        elif label == "class":
+            class_col = c
+        elif label == "local authority":
+            name_col = c
+        line = _line_for_header(value)
+        if line is not None and line not in columns:
+            columns[line] = c
+        if line == TOTAL_LINE:
+            break  # the lines after the total are housing benefit, levies and so on
+    return columns, ons_col, class_col, name_col
+
+
 def _read_sheet(
     path: Path,
     sheet: str,
@@ -217,21 +239,7 @@ def _read_sheet(
             ]
         )
     head = rows[header]
-    columns: dict[str, int] = {}
-    ons_col = class_col = name_col = None
-    for c, value in enumerate(head):
-        label = _norm(value)
-        if label == "ons code":
-            ons_col = c
-        elif label == "class":
-            class_col = c
-        elif label == "local authority":
-            name_col = c
-        line = _line_for_header(value)
-        if line is not None and line not in columns:
-            columns[line] = c
-        if line == TOTAL_LINE:
-            break  # the lines after the total are housing benefit, levies and so on
+    columns, ons_col, class_col, name_col = _sheet_columns(head)
     if class_col is None or name_col is None:
         raise InputError(
             [
@@ -308,13 +316,8 @@ def _read_sheet(
 # ---- tidy CSV ------------------------------------------------------------------------------------
 
 
-def read_tidy_csv(path: Path, authorities: AuthorityTable) -> ImportResult:
-    """Read figures from CSV: long form (one figure per row) or the shipped wide form.
-
-    Long form: ``fiscal_year``, one of ``code``/``ons_code``/``ecode``, ``line`` (or ``item``) and
-    ``gbp_thousand``; optional ``name``/``la_name`` and ``class``. Wide form: ``fiscal_year``,
-    ``code``, ``name``, ``class`` and one column per line id. Blank figures stay blank.
-    """
+def _csv_rows(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """The header and rows of a CSV file, each cell stripped."""
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
@@ -324,6 +327,68 @@ def read_tidy_csv(path: Path, authorities: AuthorityTable) -> ImportResult:
             ]
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError([Problem(f"cannot read CSV: {exc}", file=str(path))]) from None
+    return fields, rows
+
+
+FINANCING_LINES = frozenset(
+    {
+        "net_current_expenditure",
+        "revenue_expenditure",
+        "net_revenue_expenditure",
+        "council_tax_requirement",
+        "total_service_expenditure_non_ias19_pfi_basis",
+    }
+)
+"""Financing lines below the service lines: read past, not used here."""
+
+
+def _line_values(
+    items: Sequence[tuple[str, str]],
+    values: dict[str, float | None],
+    file: str,
+    row: int,
+    line_field: str | None,
+) -> list[Problem]:
+    """Put each (line, figure) of one CSV row into ``values``; the problems found. A long-form
+    file names its line column ``line_field``; a wide one (``None``) has a column per line."""
+    problems: list[Problem] = []
+    for line, text in items:
+        if line not in LINE_IDS:
+            if line not in FINANCING_LINES:
+                problems.append(
+                    Problem(
+                        f"unknown service line {line!r}",
+                        file=file,
+                        row=row,
+                        column=line_field or "line",
+                        allowed=", ".join(LINE_IDS),
+                    )
+                )
+            continue
+        value, ok = _cell_number(text)
+        if not ok:
+            problems.append(
+                Problem(
+                    f"{text!r} is not a number",
+                    file=file,
+                    row=row,
+                    column="gbp_thousand" if line_field else line,
+                    allowed="a figure in £ thousand, or blank",
+                )
+            )
+            continue
+        values[line] = value
+    return problems
+
+
+def read_tidy_csv(path: Path, authorities: AuthorityTable) -> ImportResult:
+    """Read figures from CSV: long form (one figure per row) or the shipped wide form.
+
+    Long form: ``fiscal_year``, one of ``code``/``ons_code``/``ecode``, ``line`` (or ``item``) and
+    ``gbp_thousand``; optional ``name``/``la_name`` and ``class``. Wide form: ``fiscal_year``,
+    ``code``, ``name``, ``class`` and one column per line id. Blank figures stay blank.
+    """
+    fields, rows = _csv_rows(path)
     code_field = next((f for f in ("code", "ons_code", "ecode") if f in fields), None)
     line_field = next((f for f in ("line", "item") if f in fields), None)
     wide = code_field == "code" and any(line in fields for line in LINE_IDS)
@@ -380,39 +445,7 @@ def read_tidy_csv(path: Path, authorities: AuthorityTable) -> ImportResult:
         else:
             assert line_field is not None
             items = [(row[line_field], row["gbp_thousand"])]
-        for line, text in items:
-            if line not in LINE_IDS:
-                if line in {
-                    "net_current_expenditure",
-                    "revenue_expenditure",
-                    "net_revenue_expenditure",
-                    "council_tax_requirement",
-                    "total_service_expenditure_non_ias19_pfi_basis",
-                }:
-                    continue  # financing lines below the service lines: not used here
-                problems.append(
-                    Problem(
-                        f"unknown service line {line!r}",
-                        file=str(path),
-                        row=i,
-                        column=line_field or "line",
-                        allowed=", ".join(LINE_IDS),
-                    )
-                )
-                continue
-            value, ok = _cell_number(text)
-            if not ok:
-                problems.append(
-                    Problem(
-                        f"{text!r} is not a number",
-                        file=str(path),
-                        row=i,
-                        column=line if wide else "gbp_thousand",
-                        allowed="a figure in £ thousand, or blank",
-                    )
-                )
-                continue
-            values[line] = value
+        problems += _line_values(items, values, str(path), i, line_field if not wide else None)
     if not grouped and not problems:
         problems.append(Problem("no rows", file=str(path), allowed=EXPECTED_LAYOUT))
     if problems:

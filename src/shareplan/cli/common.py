@@ -14,6 +14,7 @@ from typing import Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from shareplan.errors import InfeasibleError, InputError, Problem, ShareplanError
@@ -36,6 +37,14 @@ def user_errors() -> Iterator[None]:
     try:
         yield
     except InputError as exc:
+        if len(exc.problems) == 1:
+            # one mistake, one line: what a script's log or a person at a terminal reads first
+            err_console.print(
+                f"[bold red]Error:[/] {escape(str(exc.problems[0]))}",
+                highlight=False,
+                soft_wrap=True,
+            )
+            raise typer.Exit(EXIT_INPUT) from None
         err_console.print(f"[bold red]{len(exc.problems)} problem(s) found:[/]")
         for problem in exc.problems:
             err_console.print(f"  - {problem}", markup=False, highlight=False, soft_wrap=True)

@@ -9,7 +9,6 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from shareplan.cli.app import app
 from shareplan.cli.common import (
     check_writable,
     console,
@@ -19,6 +18,9 @@ from shareplan.cli.common import (
     user_errors,
 )
 from shareplan.errors import InputError, Problem
+
+app = typer.Typer()
+"""This module's commands; :mod:`shareplan.cli` adds them to the root application."""
 
 data_app = typer.Typer(
     help="National open data: import Revenue Outturn, benchmark a council, scan England.",

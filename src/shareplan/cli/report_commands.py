@@ -7,10 +7,12 @@ from typing import Annotated
 
 import typer
 
-from shareplan.cli.app import app
 from shareplan.cli.common import check_writable, console, print_json, user_errors
 from shareplan.errors import InputError, Problem
 from shareplan.results import read_results
+
+app = typer.Typer()
+"""This module's commands; :mod:`shareplan.cli` adds them to the root application."""
 
 
 @app.command()

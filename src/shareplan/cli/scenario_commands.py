@@ -9,12 +9,14 @@ from typing import Annotated, Any
 import typer
 
 from shareplan import pipeline
-from shareplan.cli.app import app
 from shareplan.cli.common import check_writable, console, print_json, print_table, user_errors
 from shareplan.errors import InputError, Problem, raise_if_any
 from shareplan.evidence import load_evidence
 from shareplan.scenario import Scenario, load_scenario, save_scenario
 from shareplan.scenario.io import form_of
+
+app = typer.Typer()
+"""This module's commands; :mod:`shareplan.cli` adds them to the root application."""
 
 ScenarioArg = Annotated[
     Path,
@@ -105,7 +107,7 @@ def validate(scenario: ScenarioArg, as_json: JsonOpt = False) -> None:
     try:
         evidence = load_evidence()
         loaded = load_scenario(scenario, evidence)
-        raise_if_any(pipeline.check_scenario(loaded, evidence))
+        raise_if_any(pipeline.check_appraisal_inputs(loaded, evidence))
     except InputError as exc:
         if as_json:
             print_json({"valid": False, "problems": [p.to_dict() for p in exc.problems]})

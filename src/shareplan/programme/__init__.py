@@ -7,10 +7,9 @@ choice). Inputs: :class:`Candidate` records in a :class:`CandidateSet`, :class:`
 
 from shareplan.programme.candidates import Candidate, CandidateSet
 from shareplan.programme.constraints import Constraints, Objective
-from shareplan.programme.explain import Explanation, budget_shadow, explain
+from shareplan.programme.explain import Explanation, budget_shadow, explain_programme
 from shareplan.programme.frontier import (
     EquityComparison,
-    Frontier,
     OrderOfBuy,
     ValueForMoneyCurve,
     equity_comparison,
@@ -20,12 +19,12 @@ from shareplan.programme.frontier import (
 )
 from shareplan.programme.optimiser import Model, ProgrammeResult, SolverError, optimise, solve_model
 from shareplan.programme.plan import ProgrammePlan, plan_programme
+from shareplan.programme.records import Frontier, ProgrammeView
 from shareplan.programme.view import (
-    ProgrammeView,
     cash_flows_by_year,
+    concentration_risks,
     max_concurrent,
     percentiles_by_year,
-    programme_risks,
     programme_view,
 )
 
@@ -46,14 +45,14 @@ __all__ = [
     "ValueForMoneyCurve",
     "budget_shadow",
     "cash_flows_by_year",
+    "concentration_risks",
     "equity_comparison",
-    "explain",
+    "explain_programme",
     "max_concurrent",
     "optimise",
     "order_of_buy",
     "percentiles_by_year",
     "plan_programme",
-    "programme_risks",
     "programme_view",
     "solve_model",
     "speed_npv_frontier",

@@ -19,6 +19,7 @@ import numpy as np
 from shareplan.programme.candidates import FloatArray
 from shareplan.programme.constraints import Group, Objective, Row, money
 from shareplan.programme.optimiser import Model, Outcome, ProgrammeResult, diagnose
+from shareplan.programme.records import BudgetShadow, NearMiss, SelectedReason, Use
 
 #: Extra budget for the shadow price (an illustrative step, not guidance).
 BUDGET_STEP = 100_000.0
@@ -34,95 +35,6 @@ def amount(objective: Objective, value: float) -> str:
 
 
 @dataclass(frozen=True, slots=True)
-class Use:
-    """How much of one rule a project takes: ``amount`` of ``limit`` (``share`` = amount/limit)."""
-
-    label: str
-    amount: float
-    limit: float | None
-    share: float | None
-
-    def to_dict(self) -> dict[str, object]:
-        return {"rule": self.label, "amount": self.amount, "limit": self.limit, "share": self.share}
-
-
-@dataclass(frozen=True, slots=True)
-class SelectedReason:
-    """Why a selected project is in."""
-
-    id: str
-    title: str
-    contribution: float
-    share_of_objective: float | None
-    uses: tuple[Use, ...]
-    loss_if_removed: float | None
-    replaced_by: tuple[str, ...]
-    text: str
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "contribution": self.contribution,
-            "share_of_objective": self.share_of_objective,
-            "uses": [u.to_dict() for u in self.uses],
-            "loss_if_removed": self.loss_if_removed,
-            "replaced_by": list(self.replaced_by),
-            "text": self.text,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class NearMiss:
-    """Why a project that nearly made it is out. ``loss`` is ``None`` when it cannot go in at all."""
-
-    id: str
-    title: str
-    contribution: float
-    loss: float | None
-    displaces: tuple[str, ...]
-    brings_in: tuple[str, ...]
-    kept_out_by: tuple[str, ...]
-    text: str
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "contribution": self.contribution,
-            "loss_if_forced_in": self.loss,
-            "displaces": list(self.displaces),
-            "brings_in": list(self.brings_in),
-            "kept_out_by": list(self.kept_out_by),
-            "text": self.text,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class BudgetShadow:
-    """What ``step`` more budget buys: the gain in the objective and the change of programme."""
-
-    budget: float
-    step: float
-    gain: float
-    gain_per_pound: float
-    added: tuple[str, ...]
-    removed: tuple[str, ...]
-    text: str
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "budget": self.budget,
-            "step": self.step,
-            "gain": self.gain,
-            "gain_per_pound": self.gain_per_pound,
-            "added": list(self.added),
-            "removed": list(self.removed),
-            "text": self.text,
-        }
-
-
-@dataclass(frozen=True, slots=True)
 class Explanation:
     selected: tuple[SelectedReason, ...]
     near_misses: tuple[NearMiss, ...]
@@ -130,9 +42,11 @@ class Explanation:
 
     def to_dict(self) -> dict[str, object]:
         return {
-            "selected": [s.to_dict() for s in self.selected],
-            "near_misses": [m.to_dict() for m in self.near_misses],
-            "budget_shadow": None if self.budget_shadow is None else self.budget_shadow.to_dict(),
+            "selected": [s.model_dump(mode="json") for s in self.selected],
+            "near_misses": [m.model_dump(mode="json") for m in self.near_misses],
+            "budget_shadow": None
+            if self.budget_shadow is None
+            else self.budget_shadow.model_dump(mode="json"),
         }
 
 
@@ -142,7 +56,7 @@ def _uses(model: Model, i: int) -> tuple[Use, ...]:
     for g in model.groups:
         for m in g.members:
             if i in m.fix_one:
-                out.append(Use(m.label, 1.0, None, None))
+                out.append(Use(rule=m.label, amount=1.0, limit=None, share=None))
             for r in m.rows:
                 hit = np.flatnonzero(r.idx == i)
                 if not len(hit):
@@ -150,7 +64,7 @@ def _uses(model: Model, i: int) -> tuple[Use, ...]:
                 a = float(r.coef[hit[0]])
                 limit = r.hi if math.isfinite(r.hi) else r.lo
                 share = a / limit if limit else None
-                out.append(Use(m.label, a, limit, share))
+                out.append(Use(rule=m.label, amount=a, limit=limit, share=share))
     return tuple(out)
 
 
@@ -181,7 +95,7 @@ def _selected_reasons(model: Model, result: ProgrammeResult) -> tuple[SelectedRe
                 f"(it would bring in {_titles(model, replaced)})"
             )
         uses = _uses(model, int(i))
-        money_uses = [u for u in uses if u.share is not None and u.label.startswith("budget")]
+        money_uses = [u for u in uses if u.share is not None and u.rule.startswith("budget")]
         budget_part = f", uses {money_uses[0].share:.0%} of the budget" if money_uses else ""
         share = float(c[i]) / base if base else None
         text = (
@@ -191,7 +105,16 @@ def _selected_reasons(model: Model, result: ProgrammeResult) -> tuple[SelectedRe
             + f"; {tail}."
         )
         out.append(
-            SelectedReason(cand.id, cand.title, float(c[i]), share, uses, loss, replaced, text)
+            SelectedReason(
+                id=cand.id,
+                title=cand.title,
+                contribution=float(c[i]),
+                share_of_objective=share,
+                uses=uses,
+                loss_if_removed=loss,
+                replaced_by=replaced,
+                text=text,
+            )
         )
     return tuple(out)
 
@@ -296,7 +219,18 @@ def _near_misses(
             text = (
                 f"{cand.title} cannot be in any programme that keeps the rules: {'; '.join(clash)}."
             )
-            out.append(NearMiss(cand.id, cand.title, float(c[j]), None, (), (), tuple(clash), text))
+            out.append(
+                NearMiss(
+                    id=cand.id,
+                    title=cand.title,
+                    contribution=float(c[j]),
+                    loss_if_forced_in=None,
+                    displaces=(),
+                    brings_in=(),
+                    kept_out_by=tuple(clash),
+                    text=text,
+                )
+            )
             continue
         forced = _x(solved[j])
         loss = base - float(c @ forced)
@@ -315,7 +249,18 @@ def _near_misses(
                 else "No single rule keeps it out: the projects chosen are simply worth more."
             )
         )
-        out.append(NearMiss(cand.id, cand.title, float(c[j]), loss, displaces, brings, kept, text))
+        out.append(
+            NearMiss(
+                id=cand.id,
+                title=cand.title,
+                contribution=float(c[j]),
+                loss_if_forced_in=loss,
+                displaces=displaces,
+                brings_in=brings,
+                kept_out_by=tuple(kept),
+                text=text,
+            )
+        )
     return tuple(out)
 
 
@@ -364,10 +309,18 @@ def budget_shadow(
             + (f"; drops {_titles(model, removed)}" if removed else "")
             + ")."
         )
-    return BudgetShadow(budget, step, gain, gain / step, added, removed, text)
+    return BudgetShadow(
+        budget=budget,
+        step=step,
+        gain=gain,
+        gain_per_pound=gain / step,
+        added=added,
+        removed=removed,
+        text=text,
+    )
 
 
-def explain(
+def explain_programme(
     model: Model,
     result: ProgrammeResult,
     *,

@@ -22,6 +22,7 @@ from shareplan.errors import InfeasibleError, InputError, Problem
 from shareplan.programme.candidates import CandidateSet, FloatArray
 from shareplan.programme.constraints import Member, Objective, Row, money
 from shareplan.programme.optimiser import Model, Outcome, solve_model
+from shareplan.programme.records import BuyStep, CurvePoint, Frontier, FrontierPoint, Portfolio
 
 
 def _ids(cands: CandidateSet, x: FloatArray) -> tuple[str, ...]:
@@ -86,54 +87,14 @@ def _tie_break(
     return tie if better else top
 
 
-@dataclass(frozen=True, slots=True)
-class FrontierPoint:
-    """A programme on the speed/NPV frontier."""
-
-    ids: tuple[str, ...]
-    savings_12m: float
-    npv: float
-    one_off_cost: float
-    value_score: float
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "ids": list(self.ids),
-            "savings_12m": self.savings_12m,
-            "npv": self.npv,
-            "one_off_cost": self.one_off_cost,
-            "value_score": self.value_score,
-        }
-
-
 def _point(cands: CandidateSet, x: FloatArray) -> FrontierPoint:
     return FrontierPoint(
-        _ids(cands, x),
-        float(cands.savings_12m @ x),
-        float(cands.npv @ x),
-        float(cands.cost @ x),
-        float(cands.score @ x),
+        ids=_ids(cands, x),
+        savings_12m=float(cands.savings_12m @ x),
+        npv=float(cands.npv @ x),
+        one_off_cost=float(cands.cost @ x),
+        value_score=float(cands.score @ x),
     )
-
-
-@dataclass(frozen=True, slots=True)
-class Frontier:
-    """Non-dominated programmes, fastest last: 12-month savings rise and NPV never rises.
-
-    ``step`` is the least rise in 12-month savings between neighbouring points that the sweep asked
-    for; with ``step`` above £1 some non-dominated programmes between two points may be skipped.
-    """
-
-    points: tuple[FrontierPoint, ...]
-    step: float
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "x": "savings_12m",
-            "y": "npv",
-            "step": self.step,
-            "points": [p.to_dict() for p in self.points],
-        }
 
 
 def speed_npv_frontier(model: Model, max_points: int = 20) -> Frontier:
@@ -150,7 +111,7 @@ def speed_npv_frontier(model: Model, max_points: int = 20) -> Frontier:
     npv, early = cands.npv, cands.savings_12m
     first = _lexicographic(model, npv, early)
     if first.x is None:
-        return Frontier((), 0.0)
+        return Frontier(points=(), step=0.0)
     fastest_top = model.solve(early)  # its tie-break is needed only if the sweep falls short
     assert fastest_top.x is not None
     lo, hi = float(early @ first.x), float(early @ fastest_top.x)
@@ -167,23 +128,7 @@ def speed_npv_frontier(model: Model, max_points: int = 20) -> Frontier:
         fastest = _tie_break(model, fastest_top, early, npv)
         assert fastest.x is not None
         points.append(_point(cands, fastest.x))
-    return Frontier(tuple(points), step)
-
-
-@dataclass(frozen=True, slots=True)
-class CurvePoint:
-    budget: float
-    objective_value: float
-    one_off_cost: float
-    ids: tuple[str, ...]
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "budget": self.budget,
-            "objective_value": self.objective_value,
-            "one_off_cost": self.one_off_cost,
-            "ids": list(self.ids),
-        }
+    return Frontier(points=tuple(points), step=step)
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,7 +139,7 @@ class ValueForMoneyCurve:
     def to_dict(self) -> dict[str, object]:
         return {
             "objective": self.objective.to_dict(),
-            "points": [p.to_dict() for p in self.points],
+            "points": [p.model_dump(mode="json") for p in self.points],
         }
 
 
@@ -233,34 +178,13 @@ def value_for_money_curve(
         )
         if out.x is not None:
             found[b] = CurvePoint(
-                b, float(c @ out.x), float(cands.cost @ out.x), _ids(cands, out.x)
+                budget=b,
+                objective_value=float(c @ out.x),
+                one_off_cost=float(cands.cost @ out.x),
+                ids=_ids(cands, out.x),
             )
     points = [found[float(b)] for b in budgets if float(b) in found]
     return ValueForMoneyCurve(objective, tuple(points))
-
-
-@dataclass(frozen=True, slots=True)
-class Portfolio:
-    """One of EQUITY's portfolios. ``note`` says why it is missing or what rules it breaks."""
-
-    name: str
-    ids: tuple[str, ...]
-    one_off_cost: float | None
-    benefit: float | None
-    exists: bool = True
-    breaks: tuple[str, ...] = ()
-    note: str = ""
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "name": self.name,
-            "ids": list(self.ids),
-            "one_off_cost": self.one_off_cost,
-            "benefit": self.benefit,
-            "exists": self.exists,
-            "breaks": list(self.breaks),
-            "note": self.note,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,9 +199,9 @@ class EquityComparison:
     def to_dict(self) -> dict[str, object]:
         return {
             "objective": self.objective.to_dict(),
-            "P": self.proposed.to_dict(),
-            "B": self.best_same_cost.to_dict(),
-            "C": self.cheapest_same_benefit.to_dict(),
+            "P": self.proposed.model_dump(mode="json"),
+            "B": self.best_same_cost.model_dump(mode="json"),
+            "C": self.cheapest_same_benefit.model_dump(mode="json"),
             "benefit_gain_B": _difference(self.best_same_cost.benefit, self.proposed.benefit),
             "cost_saving_C": _difference(
                 self.proposed.one_off_cost, self.cheapest_same_benefit.one_off_cost
@@ -321,12 +245,25 @@ def equity_comparison(
     x = np.zeros(cands.n)
     x[cands.positions(list(proposed_ids))] = 1.0
     cost_p, benefit_p = float(cands.cost @ x), float(c @ x)
-    p = Portfolio("P", _ids(cands, x), cost_p, benefit_p, breaks=broken_rules(model.members(), x))
+    p = Portfolio(
+        name="P",
+        ids=_ids(cands, x),
+        one_off_cost=cost_p,
+        benefit=benefit_p,
+        breaks=broken_rules(model.members(), x),
+    )
 
     def portfolio(name: str, out: Outcome, missing: str) -> Portfolio:
         if out.x is None:
-            return Portfolio(name, (), None, None, exists=False, note=missing)
-        return Portfolio(name, _ids(cands, out.x), float(cands.cost @ out.x), float(c @ out.x))
+            return Portfolio(
+                name=name, ids=(), one_off_cost=None, benefit=None, exists=False, note=missing
+            )
+        return Portfolio(
+            name=name,
+            ids=_ids(cands, out.x),
+            one_off_cost=float(cands.cost @ out.x),
+            benefit=float(c @ out.x),
+        )
 
     b = _lexicographic(
         model,
@@ -347,34 +284,6 @@ def equity_comparison(
     )
     cheapest = portfolio("C", cheap, "no programme that keeps the rules reaches the same benefit")
     return EquityComparison(objective, p, best, cheapest)
-
-
-@dataclass(frozen=True, slots=True)
-class BuyStep:
-    """One candidate in the order of buy: funded, or the rule that stopped it."""
-
-    rank: int
-    id: str
-    benefit: float
-    one_off_cost: float
-    ratio: float
-    funded: bool
-    blocked_by: str | None
-    cumulative_cost: float
-    cumulative_benefit: float
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "rank": self.rank,
-            "id": self.id,
-            "benefit": self.benefit,
-            "one_off_cost": self.one_off_cost,
-            "ratio": None if math.isinf(self.ratio) else self.ratio,
-            "funded": self.funded,
-            "blocked_by": self.blocked_by,
-            "cumulative_cost": self.cumulative_cost,
-            "cumulative_benefit": self.cumulative_benefit,
-        }
 
 
 @dataclass(frozen=True, slots=True)
@@ -404,7 +313,7 @@ class OrderOfBuy:
             "exact_value": self.exact_value,
             "exact_ids": list(self.exact_ids),
             "gap": self.gap,
-            "steps": [s.to_dict() for s in self.steps[:max_steps]],
+            "steps": [s.model_dump(mode="json") for s in self.steps[:max_steps]],
             "steps_total": len(self.steps),
         }
 
@@ -489,15 +398,16 @@ def order_of_buy(
             cum_benefit += float(c[j])
         steps.append(
             BuyStep(
-                rank,
-                cands.ids[j],
-                float(c[j]),
-                float(cands.cost[j]),
-                float(key[j]),
-                funded,
-                blocked,
-                cum_cost,
-                cum_benefit,
+                rank=rank,
+                id=cands.ids[j],
+                benefit=float(c[j]),
+                one_off_cost=float(cands.cost[j]),
+                # no finite benefit per pound: a candidate that costs nothing
+                ratio=None if math.isinf(float(key[j])) else float(key[j]),
+                funded=funded,
+                blocked_by=blocked,
+                cumulative_cost=cum_cost,
+                cumulative_benefit=cum_benefit,
             )
         )
     breaks = broken_rules(model.members(), x)

@@ -26,6 +26,7 @@ from shareplan.programme.constraints import (
     Row,
     build_groups,
 )
+from shareplan.programme.records import ConstraintUse, Totals
 from shareplan.programme.solver import (
     Block,
     SolveFailed,
@@ -395,32 +396,6 @@ def diagnose(model: Model) -> list[str]:
     return names
 
 
-@dataclass(frozen=True, slots=True)
-class Totals:
-    """What the chosen programme adds up to."""
-
-    n_projects: int
-    one_off_cost: float
-    npv: float
-    value_score: float
-    savings_12m: float
-    quick_wins: int
-    cost_by_year: tuple[float, ...]
-    fte_by_year: tuple[float, ...]
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "n_projects": self.n_projects,
-            "one_off_cost": self.one_off_cost,
-            "npv": self.npv,
-            "value_score": self.value_score,
-            "savings_12m": self.savings_12m,
-            "quick_wins": self.quick_wins,
-            "cost_by_year": list(self.cost_by_year),
-            "fte_by_year": list(self.fte_by_year),
-        }
-
-
 def totals_of(cands: CandidateSet, x: FloatArray) -> Totals:
     chosen = x > 0.5
     return Totals(
@@ -435,35 +410,6 @@ def totals_of(cands: CandidateSet, x: FloatArray) -> Totals:
     )
 
 
-@dataclass(frozen=True, slots=True)
-class ConstraintUse:
-    """How much of a rule the programme uses. ``binding`` means no room is left.
-
-    For a one-row rule ``used``/``limit``/``slack`` are in the rule's units (projects, £, FTE);
-    for rules made of many rows (per service, per partner) ``tight`` lists the members with no room
-    left. Fixing rules (must include/exclude, minimum probability) report how many they fix.
-    """
-
-    key: str
-    label: str
-    used: float | None
-    limit: float | None
-    slack: float | None
-    binding: bool
-    tight: tuple[str, ...] = ()
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "key": self.key,
-            "label": self.label,
-            "used": self.used,
-            "limit": self.limit,
-            "slack": self.slack,
-            "binding": self.binding,
-            "tight": list(self.tight),
-        }
-
-
 def _tight(r: Row, x: FloatArray) -> bool:
     limit = r.hi if math.isfinite(r.hi) else r.lo
     return r.slack(x) <= 1e-6 * max(1.0, abs(limit))
@@ -475,16 +421,44 @@ def constraint_uses(groups: Sequence[Group], x: FloatArray) -> tuple[ConstraintU
         rows = [r for m in g.members for r in m.rows]
         if not rows:
             fixed = sum(len(m.fix_zero) + len(m.fix_one) for m in g.members)
-            out.append(ConstraintUse(g.key, g.label, float(fixed), None, None, False))
+            out.append(
+                ConstraintUse(
+                    key=g.key,
+                    label=g.label,
+                    used=float(fixed),
+                    limit=None,
+                    slack=None,
+                    binding=False,
+                )
+            )
         elif len(rows) == 1 and g.kind not in PER_MEMBER_KINDS:
             r = rows[0]
             used = r.value(x)
             limit = r.hi if math.isfinite(r.hi) else r.lo
             slack = r.slack(x)
-            out.append(ConstraintUse(g.key, g.label, used, limit, slack, _tight(r, x)))
+            out.append(
+                ConstraintUse(
+                    key=g.key,
+                    label=g.label,
+                    used=used,
+                    limit=limit,
+                    slack=slack,
+                    binding=_tight(r, x),
+                )
+            )
         else:
             tight = tuple(m.label for m in g.members for r in m.rows if _tight(r, x))
-            out.append(ConstraintUse(g.key, g.label, None, g.limit, None, bool(tight), tight))
+            out.append(
+                ConstraintUse(
+                    key=g.key,
+                    label=g.label,
+                    used=None,
+                    limit=g.limit,
+                    slack=None,
+                    binding=bool(tight),
+                    tight=tuple(tight),
+                )
+            )
     return tuple(out)
 
 
@@ -521,8 +495,8 @@ class ProgrammeResult:
             "normalisers": dict(self.normalisers),
             "constraints": self.constraints.to_dict(),
             "selected_ids": list(self.selected_ids),
-            "totals": self.totals.to_dict(),
-            "constraint_use": [u.to_dict() for u in self.uses],
+            "totals": self.totals.model_dump(mode="json"),
+            "constraint_use": [u.model_dump(mode="json") for u in self.uses],
             "binding": [u.label for u in self.binding],
             "solver": {
                 "name": "HiGHS via scipy.optimize.milp",

@@ -16,10 +16,9 @@ import numpy as np
 from shareplan.errors import raise_if_any
 from shareplan.programme.candidates import CandidateSet, FloatArray
 from shareplan.programme.constraints import Constraints, Objective
-from shareplan.programme.explain import BUDGET_STEP, Explanation, explain
+from shareplan.programme.explain import BUDGET_STEP, Explanation, explain_programme
 from shareplan.programme.frontier import (
     EquityComparison,
-    Frontier,
     OrderOfBuy,
     ValueForMoneyCurve,
     equity_comparison,
@@ -28,7 +27,8 @@ from shareplan.programme.frontier import (
     value_for_money_curve,
 )
 from shareplan.programme.optimiser import Model, ProgrammeResult, solve_model
-from shareplan.programme.view import ProgrammeView, programme_view
+from shareplan.programme.records import Frontier, ProgrammeView
+from shareplan.programme.view import programme_view
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,18 +45,18 @@ class ProgrammePlan:
         out = self.result.to_dict()
         out.update(
             {
-                "reasons": [s.to_dict() for s in self.explanation.selected],
-                "near_misses": [m.to_dict() for m in self.explanation.near_misses],
+                "reasons": [s.model_dump(mode="json") for s in self.explanation.selected],
+                "near_misses": [m.model_dump(mode="json") for m in self.explanation.near_misses],
                 "budget_shadow": (
                     None
                     if self.explanation.budget_shadow is None
-                    else self.explanation.budget_shadow.to_dict()
+                    else self.explanation.budget_shadow.model_dump(mode="json")
                 ),
-                "frontier": self.frontier.to_dict(),
+                "frontier": self.frontier.model_dump(mode="json"),
                 "value_for_money": self.value_for_money.to_dict(),
                 "order_of_buy": self.order_of_buy.to_dict(),
                 "equity": None if self.equity is None else self.equity.to_dict(),
-                "view": self.view.to_dict(),
+                "view": self.view.model_dump(mode="json"),
             }
         )
         return out
@@ -91,7 +91,9 @@ def plan_programme(
         selected_draws = np.asarray(draws, dtype=np.float64)[:, np.flatnonzero(result.selected), :]
     return ProgrammePlan(
         result=result,
-        explanation=explain(model, result, near_misses=near_misses, budget_step=budget_step),
+        explanation=explain_programme(
+            model, result, near_misses=near_misses, budget_step=budget_step
+        ),
         frontier=speed_npv_frontier(model, frontier_points),
         value_for_money=value_for_money_curve(model, obj, budgets),
         order_of_buy=order_of_buy(model, obj),

@@ -7,12 +7,12 @@ and a wrapper, :func:`programme_view`, that builds them from the candidate set a
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import numpy as np
 
 from shareplan.errors import InputError, Problem
 from shareplan.programme.candidates import CandidateSet, FloatArray, IntArray
+from shareplan.programme.records import ConcentrationRisk, Counts, ProgrammeView, TimelineRow
 
 #: More projects than this with one partner is a programme risk (illustrative threshold).
 PARTNER_RISK_ABOVE = 2
@@ -54,114 +54,15 @@ def max_concurrent(starts: IntArray, ends: IntArray) -> tuple[int, IntArray]:
     return int(counts[k]), np.flatnonzero(open_at[k]).astype(np.int64)
 
 
-@dataclass(frozen=True, slots=True)
-class TimelineRow:
-    """One project on the programme timeline (months from the programme start)."""
-
-    id: str
-    title: str
-    needs_tender: bool
-    procurement_start: int | None
-    procurement_end: int | None
-    implementation_start: int | None
-    implementation_end: int | None
-    benefits_start: int | None
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "needs_tender": self.needs_tender,
-            "procurement_start": self.procurement_start,
-            "procurement_end": self.procurement_end,
-            "implementation_start": self.implementation_start,
-            "implementation_end": self.implementation_end,
-            "benefits_start": self.benefits_start,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Counts:
-    n_projects: int
-    quick_wins: int
-    partners: tuple[str, ...]
-    tenders: int
-    most_tenders_at_once: int
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "n_projects": self.n_projects,
-            "quick_wins": self.quick_wins,
-            "partners": list(self.partners),
-            "n_partners": len(self.partners),
-            "tenders": self.tenders,
-            "most_tenders_at_once": self.most_tenders_at_once,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Risk:
-    """A risk to the programme as a whole (not to one project)."""
-
-    kind: str
-    message: str
-    ids: tuple[str, ...]
-    value: int
-    threshold: int
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "kind": self.kind,
-            "message": self.message,
-            "ids": list(self.ids),
-            "value": self.value,
-            "threshold": self.threshold,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class ProgrammeView:
-    """The programme's timeline, yearly cash flows, P10/P50/P90 by year, counts and risks.
-
-    ``cash_flows`` sums the central yearly nets of the projects that have them; ``missing_nets``
-    lists those that do not. ``percentiles`` is ``None`` without Monte Carlo draws.
-    """
-
-    ids: tuple[str, ...]
-    timeline: tuple[TimelineRow, ...]
-    npv: float
-    cash_flows: tuple[float, ...]
-    missing_nets: tuple[str, ...]
-    percentiles: dict[str, tuple[float, ...]] | None
-    counts: Counts
-    risks: tuple[Risk, ...]
-
-    def to_dict(self) -> dict[str, object]:
-        return {
-            "ids": list(self.ids),
-            "timeline": [t.to_dict() for t in self.timeline],
-            "npv": self.npv,
-            "cash_flows_by_year": list(self.cash_flows),
-            "missing_nets": list(self.missing_nets),
-            "savings_percentiles_by_year": (
-                None
-                if self.percentiles is None
-                else {k: list(v) for k, v in self.percentiles.items()}
-            ),
-            "counts": self.counts.to_dict(),
-            "risks": [r.to_dict() for r in self.risks],
-        }
-
-
-def programme_risks(
+def concentration_risks(
     cands: CandidateSet,
     ids: Sequence[str],
     partner_above: int = PARTNER_RISK_ABOVE,
     tender_above: int = TENDER_RISK_ABOVE,
-) -> tuple[Risk, ...]:
+) -> tuple[ConcentrationRisk, ...]:
     """Too many projects with one partner; too many tenders whose procurement windows overlap."""
     pos = cands.positions(list(ids))
-    out: list[Risk] = []
+    out: list[ConcentrationRisk] = []
     partners: dict[str, list[str]] = {}
     for i in pos:
         for p in dict.fromkeys(cands.candidates[i].partner_ids):
@@ -169,25 +70,26 @@ def programme_risks(
     for p, with_p in sorted(partners.items()):
         if len(with_p) > partner_above:
             out.append(
-                Risk(
-                    "partner_concentration",
-                    f"{len(with_p)} projects depend on {p}: a change of heart or capacity there "
-                    f"would hit them all (more than {partner_above} is a concentration risk)",
-                    tuple(with_p),
-                    len(with_p),
-                    partner_above,
+                ConcentrationRisk(
+                    kind="partner_concentration",
+                    message=f"{len(with_p)} projects depend on {p}: a change of heart or capacity "
+                    f"there would hit them all (more than {partner_above} is a concentration risk)",
+                    ids=tuple(with_p),
+                    value=len(with_p),
+                    threshold=partner_above,
                 )
             )
     most, which = _tender_overlap(cands, pos)
     if most > tender_above:
         out.append(
-            Risk(
-                "concurrent_tenders",
-                f"{most} tenders would be in procurement at the same time: procurement and legal "
-                f"capacity may not stretch that far (more than {tender_above} at once is a risk)",
-                which,
-                most,
-                tender_above,
+            ConcentrationRisk(
+                kind="concurrent_tenders",
+                message=f"{most} tenders would be in procurement at the same time: procurement and "
+                f"legal capacity may not stretch that far (more than {tender_above} at once is a "
+                "risk)",
+                ids=which,
+                value=most,
+                threshold=tender_above,
             )
         )
     return tuple(out)
@@ -229,14 +131,14 @@ def programme_view(
     chosen = [cands.candidates[i] for i in pos]
     timeline = tuple(
         TimelineRow(
-            c.id,
-            c.title,
-            c.needs_tender,
-            c.procurement_start_month,
-            c.procurement_end_month,
-            c.implementation_start_month,
-            c.implementation_end_month,
-            c.benefits_start_month,
+            id=c.id,
+            title=c.title,
+            needs_tender=c.needs_tender,
+            procurement_start=c.procurement_start_month,
+            procurement_end=c.procurement_end_month,
+            implementation_start=c.implementation_start_month,
+            implementation_end=c.implementation_end_month,
+            benefits_start=c.benefits_start_month,
         )
         for c in chosen
     )
@@ -267,6 +169,7 @@ def programme_view(
         n_projects=len(chosen),
         quick_wins=sum(c.quick_win for c in chosen),
         partners=partners,
+        n_partners=len(partners),
         tenders=sum(c.needs_tender for c in chosen),
         most_tenders_at_once=most,
     )
@@ -274,9 +177,9 @@ def programme_view(
         ids=tuple(c.id for c in chosen),
         timeline=timeline,
         npv=float(sum(c.npv for c in chosen)),
-        cash_flows=tuple(float(v) for v in cash_flows_by_year(nets)) if years else (),
+        cash_flows_by_year=tuple(float(v) for v in cash_flows_by_year(nets)) if years else (),
         missing_nets=tuple(c.id for c in chosen if c.net_by_year is None),
-        percentiles=percentiles,
+        savings_percentiles_by_year=percentiles,
         counts=counts,
-        risks=programme_risks(cands, ids, partner_above, tender_above),
+        risks=concentration_risks(cands, ids, partner_above, tender_above),
     )

@@ -1,7 +1,7 @@
 """The report's charts, drawn with matplotlib's object API on the Agg/SVG canvases (no pyplot, no
 global state, safe in a server).
 
-:func:`render` takes a chart specification from :mod:`shareplan.report.document` and returns SVG
+:func:`render` takes a chart specification from :mod:`shareplan.report.model` and returns SVG
 (for HTML and PDF: sharp at any zoom, small) or PNG (for Word) bytes. Colours are a palette that
 stays distinct for colour-blind readers (Okabe and Ito), and no chart relies on colour alone: the
 P50 line is solid and the band shaded, the chosen programme is a larger starred marker with a
@@ -27,7 +27,7 @@ from matplotlib.ft2font import FT2Font
 from matplotlib.ticker import FuncFormatter
 
 from shareplan.report import formatting as fmt
-from shareplan.report.document import (
+from shareplan.report.model import (
     Chart,
     Gantt,
     SavingsBands,

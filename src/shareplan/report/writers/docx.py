@@ -26,7 +26,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from shareplan.errors import InputError, Problem
-from shareplan.report.document import Figure, Paragraph, Report, Section, Table, run_text
+from shareplan.report.model import Figure, Paragraph, Report, Section, Table, run_text
 
 PICTURE_WIDTH = Cm(16)
 TABLE_STYLES = ("Light Grid Accent 1", "Table Grid")

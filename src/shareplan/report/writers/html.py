@@ -18,7 +18,7 @@ from importlib import resources
 import jinja2
 from markupsafe import Markup, escape
 
-from shareplan.report.document import (
+from shareplan.report.model import (
     Figure,
     Money,
     Paragraph,

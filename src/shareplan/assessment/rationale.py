@@ -1,0 +1,152 @@
+"""The one-line reason for one opportunity's score on one criterion, in plain words (the value
+functions themselves are in :mod:`shareplan.assessment.criteria`)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from shareplan.assessment.criteria import INTEGRATORS, LEVEL_WORDS, PARTNER_LEVEL, SERVICE_LEVEL
+from shareplan.assessment.settings import AssessmentSettings
+from shareplan.evidence.base import Sector
+from shareplan.scenario.model import Partner, PartnerGeography, Scenario, Service
+
+
+def _names(partners: Sequence[Partner]) -> str:
+    return ", ".join(p.name for p in partners)
+
+
+def rationale(
+    criterion: str,
+    value: float | None,
+    status: int,
+    services: Sequence[Service],
+    partners: Sequence[Partner],
+    model_id: str,
+    scenario: Scenario,
+    settings: AssessmentSettings,
+    lead_months: float,
+    lead_source: str,
+    bcr: float | None,
+    npv: float | None,
+    legal_clear: bool | None,
+) -> str:
+    """The one-line reason for one opportunity's score on ``criterion`` (plain words)."""
+    if criterion in ("track_record", "common_objectives", "common_platforms"):
+        return _service_reason(criterion, services, partners)
+    if criterion in ("early_intervention", "corporate_priorities"):
+        return _priority_reason(criterion, services, partners, scenario)
+    if criterion in ("within_borough", "geographical_level", "affinity_beyond", "voluntary_sector"):
+        return _partner_reason(criterion, services, partners, settings.host[model_id])
+    if criterion in ("quick_win", "benefit_cost_speed"):
+        if criterion == "benefit_cost_speed":
+            return (
+                f"the model's typical saving and a start in about {lead_months:.0f} months "
+                f"({lead_source})"
+            )
+        return (
+            f"savings expected to begin in about {lead_months:.0f} months ({lead_source}); "
+            f"full marks within {settings.quick_win_full_months:.0f}"
+        )
+    if criterion == "clear_business_case":
+        if bcr is not None:
+            return f"benefit-cost ratio {bcr:.2f} from the business case"
+        if npv is not None:
+            return f"net present value £{npv:,.0f} from the business case"
+        return "pending: the business case will supply the benefit-cost ratio"
+    if criterion == "legal_procurement_clear":
+        return _legal_reason(partners, legal_clear)
+    raise KeyError(criterion)
+
+
+def _service_reason(
+    criterion: str, services: Sequence[Service], partners: Sequence[Partner]
+) -> str:
+    if criterion == "track_record":
+        ratings = ", ".join(f"{s.name} {s.track_record}/5" for s in services)
+        return f"track record rated {ratings} (1 = weak, 5 = strong)"
+    if not partners:
+        return "not applicable: no outside partner"
+    objectives = criterion == "common_objectives"
+
+    def theirs(p: Partner) -> set[str]:
+        return set(p.objectives if objectives else p.platforms)
+
+    mine: set[str] = set().union(*(s.priorities if objectives else s.platforms for s in services))
+    noun = "objectives" if objectives else "systems platforms"
+    if not mine:
+        return f"missing: no {'priorities' if objectives else 'systems platforms'} recorded for the service"
+    known = [p for p in partners if theirs(p)]
+    if not known:
+        return f"missing: no {noun} recorded for {_names(partners)}"
+    sharing = [p for p in known if mine & theirs(p)]
+    common = sorted(set().union(*(mine & theirs(p) for p in sharing))) if sharing else []
+    text = f"{len(sharing)} of {len(known)} partners share {noun}"
+    if common:
+        text += f" ({', '.join(common)})"
+    unknown = [p for p in partners if not theirs(p)]
+    if unknown:
+        text += f"; none recorded for {_names(unknown)}"
+    return text
+
+
+def _priority_reason(
+    criterion: str, services: Sequence[Service], partners: Sequence[Partner], scenario: Scenario
+) -> str:
+    if criterion == "early_intervention":
+        if not any(s.early_intervention for s in services):
+            return "the service is not early intervention or prevention"
+        integrators = [p for p in partners if p.sector in INTEGRATORS]
+        if integrators:
+            return f"early intervention shared with {_names(integrators)}, as place-based budgets intend"
+        return "early intervention, but with no health, police, fire or voluntary partner to integrate with"
+    corporate = scenario.authority.corporate_priorities
+    if not corporate:
+        return "missing: the authority lists no corporate priorities"
+    priorities: set[str] = set().union(*(s.priorities for s in services))
+    hits = sorted(priorities & set(corporate))
+    if not hits:
+        return "supports none of the corporate priorities"
+    return f"supports {len(hits)} corporate priorit{'y' if len(hits) == 1 else 'ies'} ({', '.join(hits)})"
+
+
+def _partner_reason(
+    criterion: str, services: Sequence[Service], partners: Sequence[Partner], host: str
+) -> str:
+    if criterion == "within_borough":
+        local = [p for p in partners if p.geography == PartnerGeography.BOROUGH]
+        if host == "council":
+            return "the council does the work, so the jobs stay in the borough"
+        if host == "partners":
+            return f"the partner does the work; {len(local)} of {len(partners)} delivering partners are in the borough"
+        return f"work shared between the council and {len(partners)} partners, {len(local)} of them in the borough"
+    if criterion == "geographical_level":
+        service_level = max(SERVICE_LEVEL[s.geography] for s in services)
+        reach = max((PARTNER_LEVEL[p.geography] for p in partners), default=0)
+        return (
+            f"the service's natural footprint is {LEVEL_WORDS[service_level]}; "
+            f"the partners reach {LEVEL_WORDS[reach]}"
+        )
+    if criterion == "affinity_beyond":
+        beyond = [p for p in partners if p.geography != PartnerGeography.BOROUGH]
+        if not beyond:
+            return "not applicable: no partner beyond the borough"
+        mean = sum(p.affinity for p in beyond) / len(beyond)
+        return f"affinity with partners beyond the borough averages {mean:.1f}/5 ({_names(beyond)})"
+    vcs = [p for p in partners if p.sector == Sector.VOLUNTARY_COMMUNITY]
+    return f"with {_names(vcs)}" if vcs else "no voluntary or community sector partner"
+
+
+def _legal_reason(partners: Sequence[Partner], legal_clear: bool | None) -> str:
+    if legal_clear is not None:
+        return (
+            "legal and procurement implications confirmed clear"
+            if legal_clear
+            else "legal and procurement implications not yet clear"
+        )
+    if any(p.sector == Sector.JOINT_VENTURE for p in partners):
+        return "provisional: a joint venture company needs legal advice on procurement"
+    if any(p.sector == Sector.PRIVATE for p in partners):
+        return "provisional: a private partner means a competitive procurement (route known, slow)"
+    return (
+        "provisional: an arrangement between public bodies, exempt from tender if the tests are met"
+    )

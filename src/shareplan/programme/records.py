@@ -1,0 +1,198 @@
+"""The programme stage's plain records, typed once: the optimiser and the view make them, and
+results.json holds them as they are (``shareplan.results.programme`` embeds them)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict
+
+Number = int | float
+"""A figure as computed: a count stays ``5``, a sum stays ``5.0``."""
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Totals(Record):
+    """What a programme adds up to (cost and officer FTE by programme year, year 1 first)."""
+
+    n_projects: int
+    one_off_cost: Number
+    npv: Number
+    value_score: Number
+    savings_12m: Number
+    quick_wins: int
+    cost_by_year: tuple[Number, ...]
+    fte_by_year: tuple[Number, ...]
+
+
+class ConstraintUse(Record):
+    """How much of a rule the programme uses. ``binding`` means no room is left.
+
+    For a one-row rule ``used``/``limit``/``slack`` are in the rule's units (projects, £, FTE);
+    for rules made of many rows (per service, per partner) ``tight`` lists the members with no room
+    left. Fixing rules (must include/exclude, minimum probability) report how many they fix.
+    """
+
+    key: str
+    label: str
+    used: Number | None
+    limit: Number | None
+    slack: Number | None
+    binding: bool
+    tight: tuple[str, ...] = ()
+
+
+class BudgetShadow(Record):
+    """What ``step`` more budget buys: the gain in the objective and the change of programme."""
+
+    budget: Number
+    step: Number
+    gain: Number
+    gain_per_pound: Number
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    text: str
+
+
+class FrontierPoint(Record):
+    """A programme on the speed/NPV frontier."""
+
+    ids: tuple[str, ...]
+    savings_12m: Number
+    npv: Number
+    one_off_cost: Number
+    value_score: Number
+
+
+class Frontier(Record):
+    """Non-dominated programmes, fastest last: 12-month savings rise and NPV never rises. ``step``
+    is the least rise in 12-month savings between points."""
+
+    x: Literal["savings_12m"] = "savings_12m"
+    y: Literal["npv"] = "npv"
+    step: Number
+    points: tuple[FrontierPoint, ...]
+
+
+class BuyStep(Record):
+    """One candidate in the order of buy: funded, or the rule that stopped it (``ratio`` is
+    benefit per pound, ``None`` when it costs nothing)."""
+
+    rank: int
+    id: str
+    benefit: Number
+    one_off_cost: Number
+    ratio: Number | None
+    funded: bool
+    blocked_by: str | None
+    cumulative_cost: Number
+    cumulative_benefit: Number
+
+
+class CurvePoint(Record):
+    """The best objective reachable within ``budget``, and the programme that reaches it."""
+
+    budget: Number
+    objective_value: Number
+    one_off_cost: Number
+    ids: tuple[str, ...]
+
+
+class Portfolio(Record):
+    """One of EQUITY's portfolios. ``note`` says why it is missing or what rules it breaks."""
+
+    name: str
+    ids: tuple[str, ...]
+    one_off_cost: Number | None
+    benefit: Number | None
+    exists: bool = True
+    breaks: tuple[str, ...] = ()
+    note: str = ""
+
+
+class TimelineRow(Record):
+    """One project on the programme timeline (months from the programme start)."""
+
+    id: str
+    title: str
+    needs_tender: bool
+    procurement_start: int | None
+    procurement_end: int | None
+    implementation_start: int | None
+    implementation_end: int | None
+    benefits_start: int | None
+
+
+class Counts(Record):
+    n_projects: int
+    quick_wins: int
+    partners: tuple[str, ...]
+    n_partners: int
+    tenders: int
+    most_tenders_at_once: int
+
+
+class ConcentrationRisk(Record):
+    """A risk to the programme as a whole (not to one project): too many projects with one
+    partner, or too many tenders at once."""
+
+    kind: str
+    message: str
+    ids: tuple[str, ...]
+    value: int
+    threshold: int
+
+
+class Use(Record):
+    """How much of one rule a project takes: ``amount`` of ``limit`` (``share`` = amount/limit)."""
+
+    rule: str
+    amount: Number
+    limit: Number | None
+    share: Number | None
+
+
+class SelectedReason(Record):
+    """Why a selected project is in: its contribution, the rules it uses, what would replace it."""
+
+    id: str
+    title: str
+    contribution: Number
+    share_of_objective: Number | None
+    uses: tuple[Use, ...]
+    loss_if_removed: Number | None
+    replaced_by: tuple[str, ...]
+    text: str
+
+
+class NearMiss(Record):
+    """Why a project that nearly made it is out: the loss if forced in (``None`` when it cannot
+    go in at all), what it would displace and bring in, the rules that keep it out."""
+
+    id: str
+    title: str
+    contribution: Number
+    loss_if_forced_in: Number | None
+    displaces: tuple[str, ...]
+    brings_in: tuple[str, ...]
+    kept_out_by: tuple[str, ...]
+    text: str
+
+
+class ProgrammeView(Record):
+    """The programme's timeline, yearly cash flows, P10/P50/P90 of savings by year, counts and
+    risks. ``cash_flows_by_year`` sums the central yearly nets of the projects that have them;
+    ``missing_nets`` lists those that do not; the percentiles are ``None`` without Monte Carlo
+    draws."""
+
+    ids: tuple[str, ...]
+    timeline: tuple[TimelineRow, ...]
+    npv: Number
+    cash_flows_by_year: tuple[Number, ...]
+    missing_nets: tuple[str, ...]
+    savings_percentiles_by_year: dict[str, tuple[Number, ...]] | None
+    counts: Counts
+    risks: tuple[ConcentrationRisk, ...]

@@ -1,0 +1,116 @@
+"""Appendix 4: the best projects left out and why, what more budget would buy, and the frontier
+between early savings and net present value."""
+
+from __future__ import annotations
+
+from shareplan.programme.records import NearMiss
+from shareplan.report import formatting as fmt
+from shareplan.report.context import Context
+from shareplan.report.model import (
+    Block,
+    Figure,
+    FrontierPoint,
+    Money,
+    Run,
+    Section,
+    SpeedFrontier,
+    Table,
+    notice,
+    p,
+)
+from shareplan.results.programme import ChosenProgramme
+
+TITLE = "Appendix 4: Near misses and the trade-off between speed and savings"
+
+
+def near_misses(c: Context) -> Section:
+    chosen = c.chosen
+    blocks: list[Block] = []
+    if chosen is not None and chosen.near_misses:
+        blocks.append(_table(c, chosen))
+    else:
+        blocks.append(notice("The near misses"))
+    if chosen is not None and chosen.budget_shadow is not None and chosen.budget_shadow.text:
+        blocks.append(p(chosen.budget_shadow.text))
+    if chosen is not None and chosen.frontier.points:
+        blocks.append(frontier_figure(c, chosen))
+    return Section(TITLE, tuple(blocks), key="appendix-near-misses")
+
+
+def _table(c: Context, chosen: ChosenProgramme) -> Table:
+    pounds = chosen.objective_unit == "£"
+    best = chosen.objective_value
+
+    def loss(i: int, m: NearMiss) -> Run:
+        v = m.loss_if_forced_in
+        if v is None:
+            return "cannot go in"
+        if pounds:
+            return Money(v, ("programme", "near_misses", i, "loss_if_forced_in"))
+        if best:
+            return f"{fmt.percent(v / best, 1)} lower"
+        return f"{fmt.number(v, 3)} lower"
+
+    def why(m: NearMiss) -> str:
+        rules = [c.rule(x) for x in m.kept_out_by]
+        text = fmt.listing(rules) if rules else m.text
+        return text[:1].upper() + text[1:]
+
+    return Table(
+        "Near misses: the best projects left out, what keeps them out and what forcing "
+        "them in would cost",
+        ("Opportunity", "What keeps it out", "It would displace", "Loss if forced in"),
+        tuple(
+            (
+                c.title(m.id),
+                why(m),
+                fmt.listing([c.short(x) for x in m.displaces]) or "-",
+                loss(i, m),
+            )
+            for i, m in enumerate(chosen.near_misses[:6])
+        ),
+        (False, False, False, True),
+        note=""
+        if pounds
+        else f"Loss: how much lower the programme's {c.objective_label()} would be, as a "
+        "share of the proposed programme's.",
+    )
+
+
+def frontier_figure(c: Context, chosen: ChosenProgramme) -> Figure:
+    points = chosen.frontier.points
+    selected = set(c.selected)
+    pts = tuple(
+        FrontierPoint(q.savings_12m, q.npv, len(q.ids), set(q.ids) == selected) for q in points
+    )
+    if not any(q.chosen for q in pts):
+        totals = chosen.totals
+        pts = (*pts, FrontierPoint(totals.savings_12m, totals.npv, len(selected), True))
+    rows = tuple(
+        (
+            Money(q.savings_12m, ("programme", "frontier", "points", i, "savings_12m")),
+            Money(q.npv, ("programme", "frontier", "points", i, "npv")),
+            str(len(q.ids)),
+            "yes" if set(q.ids) == selected else "",
+        )
+        for i, q in enumerate(points)
+    )
+    alt = (
+        f"Scatter chart of {len(points)} programmes that cannot be bettered on both speed and value: "
+        f"savings within 12 months from {fmt.money(min(q.savings_12m for q in pts))} to "
+        f"{fmt.money(max(q.savings_12m for q in pts))} against net present value from "
+        f"{fmt.money(min(q.npv for q in pts))} to {fmt.money(max(q.npv for q in pts))}. "
+        "Faster programmes give up value. The proposed programme is marked."
+    )
+    return Figure(
+        "frontier",
+        "Speed against savings: the programmes on the frontier",
+        alt,
+        SpeedFrontier(pts),
+        Table(
+            "Frontier programmes",
+            ("Savings within 12 months", "Net present value", "Projects", "Proposed"),
+            rows,
+            (True, True, True, False),
+        ),
+    )

@@ -1,0 +1,24 @@
+"""The report's heading block: meeting, date, title and directorate (items 1 to 4)."""
+
+from __future__ import annotations
+
+from shareplan.report import formatting as fmt
+from shareplan.report.context import Context
+from shareplan.report.model import NOT_AVAILABLE
+
+DEFAULT_TITLE = "Shared Services: priority projects"
+
+
+def title(c: Context) -> str:
+    return c.results.scenario.report_title or DEFAULT_TITLE
+
+
+def heading(c: Context) -> tuple[tuple[str, str, str], ...]:
+    s = c.results.scenario
+    date = s.meeting_date or s.appraisal_date
+    return (
+        ("1", "Meeting", s.meeting or "Cabinet"),
+        ("2", "Date", fmt.long_date(date.isoformat())),
+        ("3", "Title", title(c)),
+        ("4", "Directorate", s.directorate or NOT_AVAILABLE),
+    )

@@ -1,0 +1,184 @@
+"""7. Proposals and Details: how the projects were found, and each priority project: what it is,
+why it was chosen, its scores, suitability, procurement route and timeline; the Gantt chart."""
+
+from __future__ import annotations
+
+from shareplan.business_case import Timeline
+from shareplan.programme.records import SelectedReason
+from shareplan.report import formatting as fmt
+from shareplan.report.context import Context
+from shareplan.report.model import Block, Figure, Gantt, Phase, Run, Section, Table, notice, p
+
+METHOD = (
+    "{approved} three principles for shared services: the right services, the right "
+    "partners and the right time, each with criteria. Every opportunity the Council's "
+    "services and partners allow was found, screened against the research on where sharing "
+    "suits a service, scored against the criteria with the weights Members and SLT gave, "
+    "costed as a business case, and then the best programme was chosen exactly under the "
+    "budget and the other rules."
+)
+
+
+def proposals(c: Context) -> Section:
+    approved = f"{c.results.scenario.meeting} approved" if c.approved else "The appraisal uses"
+    blocks: list[Block] = [p(METHOD.format(approved=approved))]
+    to_judge = c.results.scenario.affinity_to_judge
+    if to_judge.partners:
+        blocks.append(
+            p(
+                "Officers have yet to judge the strength of the existing relationship with "
+                f"{fmt.listing(list(to_judge.partners))}; the appraisal used a neutral "
+                f"{to_judge.neutral_default} out of 5 for "
+                f"{'it' if len(to_judge.partners) == 1 else 'each'} until they do.",
+                kind="notice",
+            )
+        )
+    long_list = c.results.long_list
+    if long_list.considered:
+        kept = long_list.shortlist.kept
+        blocks.append(
+            p(
+                f"The appraisal considered {fmt.number(float(long_list.considered))} "
+                "combinations of service, partners and model; "
+                f"{fmt.number(float(long_list.kept))} are possible, and "
+                + (f"{kept} were shortlisted" if kept else "a shortlist was taken")
+                + " (Appendix 5)."
+            )
+        )
+    children: list[Section] = []
+    if c.infeasible:
+        blocks.append(p(c.infeasible.message, kind="notice"))
+    elif c.chosen is None or not c.selected:
+        blocks.append(notice("The priority projects"))
+    else:
+        reasons = {r.id: reason(c, r) for r in c.chosen.reasons}
+        children = [project(c, oid, reasons.get(oid, "")) for oid in c.selected]
+        blocks.append(gantt_figure(c))
+    return Section(
+        "Proposals and Details", tuple(blocks), tuple(children), number="7", key="proposals"
+    )
+
+
+def reason(c: Context, r: SelectedReason) -> str:
+    """Why a project is in the programme, in a sentence: its share of the objective, its share of
+    the budget and what would replace it (the optimiser's own text when the share is missing)."""
+    if r.share_of_objective is None:
+        return r.text
+    text = f"it brings {fmt.percent(r.share_of_objective)} of the programme's {c.objective_label()}"
+    budget = next((u for u in r.uses if u.rule.startswith("budget")), None)
+    if budget and budget.share is not None:
+        text += f" for {fmt.percent(float(budget.share))} of the budget"
+    replaced = [c.title(i) for i in r.replaced_by]
+    if replaced:
+        text += f"; without it the best programme would take {fmt.listing(replaced)} instead"
+    return text + "."
+
+
+def project(c: Context, oid: str, why: str) -> Section:
+    """One opportunity in words (a priority project here; any shortlisted one in ``explain``)."""
+    o = c.opp(oid)
+    services = [c.name(s) for s in o.service_ids]
+    partners = [c.name(x) for x in o.partner_ids]
+    blocks: list[Block] = [
+        p(
+            f"What: {fmt.listing(services)}. "
+            f"With whom: {fmt.listing(partners) or 'the Council alone'}. "
+            f"Which model: {c.model(o.model)}."
+        )
+    ]
+    if why:
+        blocks.append(p(f"Why it was chosen: {why}"))
+    blocks.append(p(_scores_text(c, oid)))
+    screening = o.screening
+    if screening.recommendation_text or screening.because:
+        because = screening.because
+        blocks.append(
+            p(f"Suitability: {screening.recommendation_text}{': ' + because if because else ''}.")
+        )
+        if screening.override:
+            blocks.append(p(f"Officers' justification for appraising it: {screening.override}"))
+    procurement = o.procurement
+    blocks.append(
+        p(
+            f"Procurement: {procurement.wording or procurement.route}"
+            + (" Legal advice is needed." if procurement.legal_advice else "")
+        )
+    )
+    timeline = o.business_case.timeline
+    blocks.append(
+        p(
+            f"Timeline: savings begin {fmt.months(timeline.benefits_start_month)} after approval "
+            f"and reach their full level after {fmt.months(timeline.full_benefits_month)}"
+            + ("; it is a quick win." if o.business_case.measures.quick_win else ".")
+        )
+    )
+    return Section(c.title(oid), tuple(blocks), key=f"project-{oid}")
+
+
+def _scores_text(c: Context, oid: str) -> str:
+    scores = c.opp(oid).scores
+    parts = [
+        f"{c.group_names.get(gid, gid)} {fmt.number(float(g.score))}"
+        for gid, g in scores.groups.items()
+        if g.score is not None
+    ]
+    strongest = sorted(scores.criteria.items(), key=lambda k: -k[1].weighted)[:2]
+    text = (
+        "Against the principles and criteria it scores "
+        f"{fmt.number(scores.total, 1)} out of 100 (rank {scores.rank}): {'; '.join(parts)}."
+    )
+    if strongest:
+        text += (
+            " Its strongest criteria: "
+            + "; ".join(f"{c.criterion_names.get(k, k)} ({s.rationale})" for k, s in strongest)
+            + "."
+        )
+    return text
+
+
+def phases(t: Timeline) -> tuple[Phase, ...]:
+    """Procurement, implementation and savings phases of a business case's timeline."""
+    out: list[Phase] = []
+    for name, start, end in (
+        ("Procurement", t.procurement_start_month, t.procurement_end_month),
+        ("Implementation", t.implementation_start_month, t.implementation_end_month),
+    ):
+        if end > start:
+            out.append(Phase(name, start, end))
+    b = t.benefits_start_month
+    out.append(Phase("Savings", b, max(t.full_benefits_month or b + 12, b + 3)))
+    return tuple(out)
+
+
+def gantt_figure(c: Context) -> Figure:
+    rows: list[tuple[str, tuple[Phase, ...]]] = []
+    table_rows: list[tuple[Run, ...]] = []
+    for oid in c.selected:
+        ph = phases(c.opp(oid).business_case.timeline)
+        rows.append((c.short(oid), ph))
+
+        def span(name: str, ph: tuple[Phase, ...] = ph) -> str:
+            return next(
+                (f"{x.start_month:.0f} to {x.end_month:.0f}" for x in ph if x.name == name), "none"
+            )
+
+        table_rows.append(
+            (c.short(oid), span("Procurement"), span("Implementation"), span("Savings"))
+        )
+    starts = [x.start_month for _, ph in rows for x in ph if x.name == "Savings"]
+    alt = (
+        f"Gantt chart of {len(rows)} projects over the months from approval, showing "
+        "procurement, implementation and savings for each; the first savings begin in month "
+        f"{min(starts):.0f} and the last in month {max(starts):.0f}."
+    )
+    return Figure(
+        "timeline",
+        "Programme timeline",
+        alt,
+        Gantt(tuple(rows), "approval"),
+        Table(
+            "Programme timeline, months from approval",
+            ("Project", "Procurement", "Implementation", "Savings (start to full level)"),
+            tuple(table_rows),
+        ),
+    )

@@ -1,0 +1,144 @@
+"""Reading and writing results.json: the one place that knows the file, its versions and what a
+damaged one looks like.
+
+:func:`read_results` is how every reader (the report, ``explain``, ``programme``, the web app)
+opens a results.json; a file that is not one gives an :class:`~shareplan.errors.InputError` naming
+the file, the field and what was expected, never a traceback. Older schema versions are upgraded
+in :func:`upgrade`, here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
+
+from shareplan.errors import InputError, Problem
+from shareplan.results.model import SCHEMA_VERSION, Results
+
+UPGRADES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {}
+"""``"MAJOR.MINOR"`` of an older schema -> the function that turns such a file into the next
+version's shape (and sets its ``schema_version``). Empty while 1.0 is the only version."""
+
+TAGS = frozenset({"chosen", "none", "setting", "evidence"})
+"""Names of the branches of tagged unions, which pydantic puts into an error's location."""
+
+
+def write_results(results: Results, path: Path) -> Path:
+    """Write ``results`` to ``path`` atomically (a temporary file renamed into place).
+
+    pydantic turns the model into JSON data; the text is laid out by :mod:`json` (two-space
+    indent, UTF-8, floats by Python's shortest round-trip ``repr``), so that a figure is written
+    exactly as the stage computed it and files from before the typed model compare byte for
+    byte."""
+    return write_json(results.model_dump(mode="json"), path)
+
+
+def write_json(data: Any, path: Path) -> Path:
+    """Write JSON-ready ``data`` to ``path`` atomically, readable by others."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+        # mkstemp creates the file readable by its owner only; results are for sharing.
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def read_results(path: Path) -> Results:
+    """The results.json at ``path``, upgraded to this version's schema and checked field by
+    field. Raises :class:`InputError` (one problem: the file, the field, what was expected)."""
+    where = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError([Problem("no such results file", where)]) from None
+    except (IsADirectoryError, UnicodeDecodeError) as exc:
+        raise InputError([Problem(f"not a results.json file: {exc}", where)]) from None
+    return parse_results(text, where)
+
+
+def parse_results(text: str, where: str = "results.json") -> Results:
+    """:func:`read_results` on the text of a file (``where`` names it in errors)."""
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            [
+                Problem(
+                    f"not valid JSON (cut short or damaged?): {exc.msg} at line {exc.lineno}", where
+                )
+            ]
+        ) from None
+    if not isinstance(data, dict) or "schema_version" not in data:
+        raise InputError(
+            [
+                Problem(
+                    "not a shareplan results file", where, allowed="an object with schema_version"
+                )
+            ]
+        )
+    try:
+        return Results.model_validate(upgrade(data, where))
+    except ValidationError as exc:
+        raise InputError([field_problem(exc.errors()[0], where)]) from None
+
+
+def upgrade(data: dict[str, Any], where: str) -> dict[str, Any]:
+    """``data`` in this version's shape: each older version's step in :data:`UPGRADES` applied in
+    turn. A file from a newer major version, or of a version nobody wrote, is refused."""
+    current = SCHEMA_VERSION
+    version = str(data.get("schema_version"))
+    while version != current:
+        step = UPGRADES.get(version)
+        if step is None:
+            newer = version.split(".")[0] == current.split(".")[0]
+            raise InputError(
+                [
+                    Problem(
+                        f"results schema {version} is "
+                        + ("newer than this shareplan reads" if newer else "not readable here"),
+                        where,
+                        allowed="schema " + ", ".join(sorted({current, *UPGRADES})),
+                    )
+                ]
+            )
+        data = step(data)
+        version = str(data.get("schema_version"))
+    return data
+
+
+def field_problem(error: ErrorDetails, where: str) -> Problem:
+    """One pydantic error as a problem a person can act on: the field's path (``opportunities[3]
+    .business_case.adjusted.measures.npv``) and what was expected there."""
+    field = ""
+    for part in error["loc"]:
+        if isinstance(part, int):
+            field += f"[{part}]"
+        elif part not in TAGS:
+            field += f".{part}" if field else str(part)
+    kind = error["type"]
+    if kind == "missing":
+        message = "is missing"
+    elif kind == "extra_forbidden":
+        message = "is not a field of results.json here"
+    else:
+        message = f"is {_shown(error.get('input'))}: {error['msg'][0].lower()}{error['msg'][1:]}"
+    return Problem(f"field {field or '(top level)'} {message}", where)
+
+
+def _shown(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 40 else f"{type(value).__name__} {text[:37]}..."

@@ -1,0 +1,157 @@
+"""results.json as a typed contract: the Rotherham file read by the model and written again byte
+for byte, the same bytes as the dict builder it replaced, the schema in docs kept equal and valid
+for the real file, and a damaged file refused in one line by every command that reads one."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import jsonschema
+import pytest
+from typer.testing import CliRunner
+
+from shareplan.cli import app
+from shareplan.errors import InputError
+from shareplan.results import Results, parse_results, read_results, write_results
+from shareplan.results.schema import results_schema, schema_text
+from tests.conftest import ROOT
+from tests.results.legacy import legacy_document
+
+if TYPE_CHECKING:
+    from shareplan.pipeline import AppraisalRun
+
+runner = CliRunner()
+SRC = ROOT / "src" / "shareplan"
+
+
+def test_rotherham_results_read_by_the_model_and_written_again_byte_for_byte(
+    rotherham_outputs: Path, tmp_path: Path
+) -> None:
+    text = (rotherham_outputs / "results.json").read_text("utf-8")
+    results = Results.model_validate_json(text)
+    assert results.scenario.authority == "Rotherham Metropolitan Borough Council"
+    assert len(results.opportunities) == results.long_list.shortlist.kept
+    assert results.chosen is not None and len(results.chosen.selected_ids) == 6
+    again = write_results(results, tmp_path / "results.json").read_text("utf-8")
+    assert again == text
+
+
+def test_same_bytes_as_the_dict_builder_it_replaced(
+    rotherham_run: AppraisalRun, tmp_path: Path
+) -> None:
+    """The before/after comparison of issue 11, reproducible: for the same Rotherham run, the
+    typed model writes exactly the text the old nested-dict builder (tests/results/legacy.py)
+    wrote. A one-off check against main's own ``shareplan appraise`` output agreed too, apart
+    from the solver's time (docs/results.md)."""
+    from shareplan import pipeline
+
+    typed = pipeline.results_of(rotherham_run)
+    written = write_results(typed, tmp_path / "results.json").read_text("utf-8")
+    legacy = legacy_document(rotherham_run, typed.created)
+    assert written == json.dumps(legacy, indent=2, ensure_ascii=False) + "\n"
+
+
+def test_schema_in_docs_is_the_models_and_the_real_file_keeps_it(rotherham_outputs: Path) -> None:
+    """docs/results.schema.json is what pydantic generates (rewrite it with ``python -m
+    shareplan.results.schema``), and an independent validator accepts the Rotherham file by it."""
+    assert (ROOT / "docs" / "results.schema.json").read_text("utf-8") == schema_text()
+    data = json.loads((rotherham_outputs / "results.json").read_text("utf-8"))
+    jsonschema.validate(data, results_schema())
+    del data["opportunities"][0]["business_case"]["adjusted"]["measures"]["npv"]
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, results_schema())
+
+
+def _damaged(small: Results, tmp_path: Path, how: str) -> tuple[Path, str]:
+    """A copy of the small results.json damaged ``how``, and the words the error must hold."""
+    data: dict[str, Any] = small.model_dump(mode="json")
+    first = data["opportunities"][0]
+    if how == "removed":
+        del first["business_case"]["adjusted"]["measures"]["npv"]
+        words = "field opportunities[0].business_case.adjusted.measures.npv is missing"
+    elif how == "wrong type":
+        first["scores"]["total"] = "high"
+        words = 'field opportunities[0].scores.total is "high": input should be a valid number'
+    else:
+        words = "not valid JSON (cut short or damaged?)"
+    text = json.dumps(data, indent=2)
+    if how == "truncated":
+        text = text[: len(text) // 2]
+    path = tmp_path / "results.json"
+    path.write_text(text, encoding="utf-8")
+    return path, words
+
+
+@pytest.mark.parametrize("how", ["removed", "wrong type", "truncated"])
+@pytest.mark.parametrize("command", ["report", "explain", "programme"])
+def test_a_damaged_file_is_one_line_naming_the_field(
+    small_results: Results, tmp_path: Path, how: str, command: str
+) -> None:
+    path, words = _damaged(small_results, tmp_path, how)
+    args = {
+        "report": ["report", str(path), "--out", str(tmp_path / "out")],
+        "explain": ["explain", small_results.opportunities[0].id, "--results", str(path)],
+        "programme": ["programme", str(path)],
+    }[command]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 2, result.output
+    assert result.output.count("\n") == 1, result.output
+    assert result.output.startswith(f"Error: {path}: {words}"), result.output
+    assert not (tmp_path / "out").exists()
+
+
+def test_versions_are_checked_in_one_place(small_results: Results) -> None:
+    """A newer schema, or not a results file at all, is refused with what would be allowed."""
+    data = small_results.model_dump(mode="json")
+    newer = json.dumps({**data, "schema_version": "1.1"})
+    with pytest.raises(InputError, match=r"results schema 1\.1 is newer than this shareplan reads"):
+        parse_results(newer)
+    with pytest.raises(InputError, match=r"not a shareplan results file"):
+        parse_results("[1, 2]")
+    assert parse_results(json.dumps(data)) == small_results
+
+
+def test_readers_open_results_only_through_the_model() -> None:
+    """No module but results/io.py parses a results.json: the report, explain, programme (and
+    the web app) call read_results. JSON read elsewhere is another file (evidence, a scenario,
+    national data), named in the allow-list with why."""
+    other_json = {
+        "benchmarking": "national open data and the partner finder's caches",
+    }
+    offenders = []
+    for path in sorted(SRC.rglob("*.py")):
+        rel = path.relative_to(SRC).as_posix()
+        if rel.startswith("results/") or rel.split("/")[0] in other_json:
+            continue
+        if re.search(r"json\.loads?\(|model_validate_json\(", path.read_text("utf-8")):
+            offenders.append(rel)
+    assert offenders == []
+
+
+def test_read_results_names_a_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such results file"):
+        read_results(tmp_path / "nope.json")
+
+
+def test_an_older_version_is_upgraded_in_one_place(
+    small_results: Results, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A step registered for an older version runs on reading: here a made-up 0.9 that called
+    the programme block ``priority_programme`` reads as 1.0."""
+    from shareplan.results import io
+
+    def rename(data: dict[str, Any]) -> dict[str, Any]:
+        data = dict(data)
+        data["programme"] = data.pop("priority_programme")
+        return {**data, "schema_version": "1.0"}
+
+    monkeypatch.setitem(io.UPGRADES, "0.9", rename)
+    old = small_results.model_dump(mode="json")
+    old["priority_programme"] = old.pop("programme")
+    old["schema_version"] = "0.9"
+    assert parse_results(json.dumps(old)) == small_results
+    with pytest.raises(InputError, match=r"results schema 0\.8 is not readable here"):
+        parse_results(json.dumps({**old, "schema_version": "0.8"}))
