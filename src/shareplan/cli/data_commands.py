@@ -232,7 +232,7 @@ def find(
             from shareplan.benchmarking.into_scenario import add_partners
             from shareplan.evidence import load_evidence
             from shareplan.scenario import load_scenario, save_scenario
-            from shareplan.scenario.tables import neutral_affinity
+            from shareplan.scenario.checks import neutral_affinity
 
             evidence = load_evidence()
             scenario = load_scenario(into, evidence)

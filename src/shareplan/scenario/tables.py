@@ -15,9 +15,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from shareplan.errors import InputError, Problem, examples
-from shareplan.evidence import rates
 from shareplan.evidence.base import EvidenceBase
 from shareplan.scenario import cells
+from shareplan.scenario.checks import neutral_affinity, own_partner, schedule_rates
 from shareplan.scenario.model import (
     INDICATOR_IDS,
     Authority,
@@ -29,7 +29,6 @@ from shareplan.scenario.model import (
     Scenario,
     Service,
     Weight,
-    place_of,
 )
 from shareplan.scenario.schema import SHEETS, Column, Kind, Sheet, sheet
 
@@ -416,7 +415,8 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
             "partners", number, "wants_services", r["wants_services"] or (), all_units, "service"
         )
         if authority is not None:
-            _own_partner(table("partners"), number, r, authority, out)
+            for f in own_partner(number, r, authority):
+                out.add(table("partners"), f.message, f.row, f.column, f.allowed)
         if r.get("affinity") is None:
             r["affinity"], r["affinity_judged"] = neutral, False
         p = _model(
@@ -505,7 +505,8 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
         )
         is not None
     ]
-    _schedule_rates(table("parameters"), parameter_rows, evidence, authority, out)
+    for f in schedule_rates(parameter_rows, evidence, authority):
+        out.add(table("parameters"), f.message, f.row, f.column, f.allowed)
 
     if (
         not services
@@ -529,76 +530,6 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
         parameters=tuple(parameters),
         background=tuple(background),
     )
-
-
-NEUTRAL_AFFINITY = "partners.affinity_neutral"
-
-
-def neutral_affinity(evidence: EvidenceBase, authority: Authority | None) -> int:
-    """The affinity an appraisal uses for a partner officers have not yet judged."""
-    when = authority.appraisal_date if authority else None
-    parameter = evidence.parameter(NEUTRAL_AFFINITY)
-    value = parameter.at(when).value if when else parameter.values[-1].value
-    return int(value)
-
-
-def _same_body(a: str, b: str) -> bool:
-    """Whether two names are one council: compared by place, ignoring the council's title and case."""
-    return place_of(a).casefold() == place_of(b).casefold()
-
-
-def _own_partner(
-    table: RawTable, number: int, r: dict[str, Any], authority: Authority, out: _Collector
-) -> None:
-    code = (r.get("ons_code") or "").strip().upper()
-    if code and authority.ons_code and code == authority.ons_code.strip().upper():
-        out.add(
-            table,
-            f"the partner's ONS code {code} is the authority's own: "
-            "a council cannot be its own partner",
-            number,
-            "ons_code",
-            "another organisation's code",
-        )
-    elif r.get("name") and _same_body(str(r["name"]), authority.name):
-        out.add(
-            table,
-            f"{r['name']!r} is the authority itself ({authority.name}): "
-            "a council cannot be its own partner",
-            number,
-            "name",
-            "another organisation",
-        )
-
-
-def _schedule_rates(
-    table: RawTable,
-    rows: list[tuple[int, dict[str, Any]]],
-    evidence: EvidenceBase,
-    authority: Authority | None,
-    out: _Collector,
-) -> None:
-    """A discount schedule typed in the parameters sheet: every rate with its unit (``3.5%`` or
-    ``0.035``) and inside the evidence's plausible range, so that ``3.5`` is never read as 350%."""
-    plausible = evidence.parameter("discount.plausible_range")
-    bounds = (plausible.at(authority.appraisal_date) if authority else plausible.values[-1]).value
-    for number, r in rows:
-        if not str(r.get("key", "")).startswith("discount.schedule.") or not isinstance(
-            r.get("value"), str
-        ):
-            continue
-        try:
-            bands = rates.parse_bands(r["value"])
-        except rates.RateError as exc:
-            out.add(table, str(exc), number, "value", f"bands such as {rates.EXAMPLE}")
-            continue
-        for first, last, rate in bands:
-            why = rates.implausible(rate, bounds)
-            if why:
-                span = f"{first}-{'' if last is None else last}"
-                out.add(
-                    table, f"band {span}: {why}", number, "value", f"bands such as {rates.EXAMPLE}"
-                )
 
 
 def scenario_rows(scenario: Scenario, evidence: EvidenceBase) -> dict[str, list[list[Any]]]:
