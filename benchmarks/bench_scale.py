@@ -7,7 +7,9 @@ Targets, on 2 cores:
 
 Each size runs in a fresh process (so its peak resident memory is its own), beside a baseline
 measured in the same run: the Rotherham 2010 example (31 services, 13 partners). Every line prints
-the wall time of each stage, the programme found and the peak resident memory.
+the wall time and the CPU time (this process and its business-case workers), the peak resident
+memory of the main process and of the largest worker, the programme found and each stage's time.
+On a shared machine the wall time includes waiting for the cores; the CPU time does not.
 
 Run: .venv/bin/python benchmarks/bench_scale.py [SIZE ...]   (sizes as 200x60; default: both)
 """
@@ -19,6 +21,7 @@ import json
 import resource
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -26,6 +29,7 @@ import numpy as np
 
 from shareplan import pipeline
 from shareplan.evidence import Sector, load_evidence
+from shareplan.results import write_results
 from shareplan.scenario import load_scenario
 from shareplan.scenario.model import (
     INDICATOR_IDS,
@@ -120,14 +124,19 @@ def run_one(spec: str) -> dict[str, object]:
     current[:] = ["start", start]
     appraisal = pipeline.appraise(scenario, evidence=evidence, progress=progress)
     progress("Writing results.json")
-    pipeline.results_document(appraisal)
+    with tempfile.TemporaryDirectory() as folder:
+        write_results(pipeline.results_of(appraisal), Path(folder) / "results.json")
     progress("end")
     seconds = time.perf_counter() - start
     plan = appraisal.programme.plan
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "spec": spec,
         "seconds": seconds,
-        "peak_gib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
+        "cpu_seconds": me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime,
+        "peak_gib": me.ru_maxrss / 2**20,
+        "worker_peak_gib": workers.ru_maxrss / 2**20,
         "long_list": appraisal.long_list.counts.considered,
         "shortlist": len(appraisal.opportunities),
         "programme": None if plan is None else len(plan.result.selected_ids),
@@ -151,7 +160,9 @@ def main() -> None:
             f"  (targets < {target[0]:.0f} s, < {target[1]:.1f} GiB)" if target else "  (baseline)"
         )
         print(
-            f"{spec}: {r['seconds']:.1f} s, peak resident memory {r['peak_gib']:.2f} GiB; "
+            f"{spec}: {r['seconds']:.1f} s wall ({r['cpu_seconds']:.0f} s of CPU on all cores), "
+            f"peak resident memory {r['peak_gib']:.2f} GiB "
+            f"(+ {r['worker_peak_gib']:.2f} GiB in each business-case worker at most); "
             f"long list {r['long_list']:,}, shortlist {r['shortlist']:,}, "
             f"programme of {r['programme']} projects{against}"
         )

@@ -342,3 +342,21 @@ def test_no_valid_scenario_counts_a_service_or_partner_twice(
         assert len(set(case.partner_ids)) == len(case.partner_ids)
         assert case.members == 1 + len(case.partner_ids)
         assert case.baseline_annual_cost == pytest.approx(sum(cost[s] for s in services))
+
+
+def test_a_scenario_without_an_ons_code_writes_its_results(
+    tmp_path: Path, evidence: EvidenceBase
+) -> None:
+    """The ONS code is optional (a partnership, a fictional district): results.json records it as
+    null instead of failing to write."""
+    from shareplan import pipeline
+
+    folder = _copy(tmp_path)
+    with (folder / "authority.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.reader(handle))
+    row = next(i for i, r in enumerate(rows, start=1) if r[0] == "ons_code")
+    _edit(folder, "authority", row, "value", "")
+    scenario = load_scenario(folder, evidence)
+    assert scenario.authority.ons_code is None
+    results = pipeline.results_of(pipeline.appraise(scenario, evidence=evidence))
+    assert results.scenario.ons_code is None

@@ -53,7 +53,7 @@ class ScenarioSummary(Record):
 
     source: str = Field(description="Where the scenario was read from (a folder or a workbook)")
     authority: str
-    ons_code: str
+    ons_code: str | None
     price_base_year: int
     first_year: int
     horizon_years: int
