@@ -140,8 +140,17 @@ def run_one(spec: str) -> dict[str, object]:
         "long_list": appraisal.long_list.counts.considered,
         "shortlist": len(appraisal.opportunities),
         "programme": None if plan is None else len(plan.result.selected_ids),
-        "stages": [(name, round(t, 2)) for name, t in stages[1:]],
+        "stages": _by_stage(stages[1:]),
     }
+
+
+def _by_stage(stages: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """Seconds per stage, its progress reports ("Building business cases (500 of 600)") summed."""
+    totals: dict[str, float] = {}
+    for name, seconds in stages:
+        stage = name.split(" (")[0]
+        totals[stage] = totals.get(stage, 0.0) + seconds
+    return [(name, round(t, 2)) for name, t in totals.items()]
 
 
 def main() -> None:

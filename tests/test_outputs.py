@@ -192,3 +192,22 @@ def test_chart_text_without_glyphs_prints_no_warning() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert render(chart, "png")
+
+
+def test_business_cases_in_worker_blocks_equal_one_pass(
+    monkeypatch: pytest.MonkeyPatch, minimal: Any, evidence: Any
+) -> None:
+    """At county scale the business cases are built in blocks across the cores; each case uses
+    only its opportunity and the scenario's seed, so the blocks give exactly one pass's cases."""
+    from shareplan import pipeline
+    from shareplan.assessment.shortlist import shortlist
+    from shareplan.business_case import build_business_cases
+    from shareplan.opportunities import generate
+
+    short = shortlist(generate(minimal, evidence), minimal, evidence).opportunities
+    monkeypatch.setattr(pipeline, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(pipeline, "CASE_BLOCK", 2)
+    told: list[str] = []
+    blocks = pipeline.business_cases(minimal, short, evidence, told.append)
+    assert blocks == build_business_cases(minimal, short, evidence)
+    assert told[-1] == f"Building business cases ({len(short):,} of {len(short):,})"

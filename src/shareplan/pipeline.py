@@ -205,10 +205,13 @@ def choose_programme(
     return ProgrammeOutcome(plan, simulation, constraints, objective, risk_register=register)
 
 
-CASE_BLOCK = 500
-"""Opportunities per block of business cases: above one block they are built in worker
-processes, one per core (each case depends only on the scenario and its opportunity, with the
-scenario's seed, so the blocks give exactly what one pass would)."""
+CASE_BLOCK = 1000
+"""Opportunities per block of business cases built in a worker process."""
+PARALLEL_FROM = 2000
+"""From this many opportunities the business cases are built in worker processes, one per core
+(each case depends only on the scenario and its opportunity, with the scenario's seed, so the
+blocks give exactly what one pass would). Below it, starting the workers (a few seconds) costs
+more than it saves."""
 
 
 def _case_block(
@@ -228,7 +231,7 @@ def business_cases(
 ) -> tuple[BusinessCase, ...]:
     """Every shortlisted opportunity's business case, in blocks across the machine's cores when
     there are many (a county's 15,000 would take minutes on one), with progress per block."""
-    if len(opportunities) <= CASE_BLOCK:
+    if len(opportunities) < PARALLEL_FROM:
         return build_business_cases(scenario, opportunities, evidence)
     blocks = [opportunities[i : i + CASE_BLOCK] for i in range(0, len(opportunities), CASE_BLOCK)]
     workers = max(1, min(len(os.sched_getaffinity(0)), len(blocks)))
@@ -260,7 +263,14 @@ def appraise(
     progress("Generating the long list")
     long_list = generate(scenario, evidence)
     progress("Screening and shortlisting")
-    short = shortlist(long_list, scenario, evidence)
+    short = shortlist(
+        long_list,
+        scenario,
+        evidence,
+        lambda done, units: progress(
+            f"Screening and shortlisting ({done:,} of {units:,} services)"
+        ),
+    )
     if not short.opportunities:
         raise InputError(
             [Problem("no opportunity passes the screen: every one was shortlisted out", source)]

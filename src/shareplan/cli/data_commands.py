@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
+from shareplan.benchmarking.outturn import LINE_IDS
 from shareplan.cli.common import (
     check_writable,
     console,
@@ -37,7 +38,11 @@ AuthorityOpt = Annotated[
 ]
 ServiceOpt = Annotated[
     str,
-    typer.Option("--service", "-s", help="Revenue Outturn service line, e.g. adult_social_care."),
+    typer.Option(
+        "--service",
+        "-s",
+        help="Revenue Outturn service line: " + ", ".join(LINE_IDS) + ".",
+    ),
 ]
 YearOpt = Annotated[str, typer.Option("--year", "-y", help="Financial year, e.g. 2014-15.")]
 DataDirOpt = Annotated[
