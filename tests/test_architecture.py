@@ -148,10 +148,12 @@ LAYERS: tuple[tuple[str, ...], ...] = (
     ("results",),
     ("report",),
     ("pipeline",),
+    ("whatif",),
     ("store", "jobs", "tracking", "web", "cli"),
 )
 """The pipeline's stages in order (docs/architecture.md): a module imports only from its own
 layer and those before it. The top-level package (``shareplan.__version__``) is before them all;
+``whatif`` (what-ifs from saved results) is a use case on the pipeline's results;
 the applications on top (store, jobs, tracking, web, cli) share the last layer."""
 
 

@@ -170,9 +170,12 @@ def choose_programme(
     seed: int,
     proposed_ids: Sequence[str] | None = None,
     draws: int = PROGRAMME_DRAWS,
+    simulation: ProgrammeSimulation | None = None,
 ) -> ProgrammeOutcome:
     """Pick the priority projects; an infeasible set of rules is an outcome, not a crash, so that
-    the report can say which rule to relax."""
+    the report can say which rule to relax. ``simulation`` is the Monte Carlo of an earlier call
+    on the same results and seed: it is used again when it covers the same chosen projects, to
+    save drawing them again."""
     cands = candidates(scored, cases)
     order = {c.opportunity_id: c for c in cases}
     known = set(cands.ids)
@@ -192,9 +195,11 @@ def choose_programme(
     # and drawing every shortlisted one (draws x candidates x years) grows past any memory at
     # county scale (10,000 x 15,000 x 10 doubles is 12 GB).
     chosen_ids = plan.result.selected_ids
-    simulation = (
-        simulate_programme([order[i] for i in chosen_ids], draws, seed) if chosen_ids else None
-    )
+    same = simulation is not None and simulation.opportunity_ids == tuple(chosen_ids)
+    if not same:
+        simulation = (
+            simulate_programme([order[i] for i in chosen_ids], draws, seed) if chosen_ids else None
+        )
     plan = dataclasses.replace(
         plan, view=programme_view(cands, chosen_ids, simulation.draws if simulation else None)
     )
@@ -313,9 +318,11 @@ def replan(
     objective: Objective,
     *,
     proposed_ids: Sequence[str] | None = None,
+    simulation: ProgrammeSimulation | None = None,
 ) -> ProgrammeOutcome:
     """Re-run the programme choice from saved results with other rules (a what-if), without
-    recomputing the screen, scores or business cases."""
+    recomputing the screen, scores or business cases (nor, given ``simulation`` from an earlier
+    what-if on the same results, the programme's Monte Carlo)."""
     cases = [entry.business_case for entry in results.opportunities]
     scored = [
         (
@@ -341,6 +348,7 @@ def replan(
         objective,
         seed=results.scenario.random_seed,
         proposed_ids=proposed_ids,
+        simulation=simulation,
     )
 
 

@@ -120,11 +120,13 @@ def test_readers_open_results_only_through_the_model() -> None:
     national data), named in the allow-list with why."""
     other_json = {
         "benchmarking": "national open data and the partner finder's caches",
+        "store/backup.py": "the workspace's backup file (a run's results in it are data; they "
+        "are read back through parse_results in store/runs.py)",
     }
     offenders = []
     for path in sorted(SRC.rglob("*.py")):
         rel = path.relative_to(SRC).as_posix()
-        if rel.startswith("results/") or rel.split("/")[0] in other_json:
+        if rel.startswith("results/") or rel.split("/")[0] in other_json or rel in other_json:
             continue
         if re.search(r"json\.loads?\(|model_validate_json\(", path.read_text("utf-8")):
             offenders.append(rel)

@@ -19,6 +19,7 @@ from shareplan.cli import (
     programme_commands,
     report_commands,
     scenario_commands,
+    workspace_commands,
 )
 
 COMMANDS = (
@@ -28,6 +29,7 @@ COMMANDS = (
     programme_commands,
     report_commands,
     data_commands,
+    workspace_commands,
 )
 """The command modules, in the order of a council's work."""
 

@@ -3,7 +3,6 @@ changes to the rules (no recomputation of scores or business cases)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -20,11 +19,11 @@ from shareplan.cli.common import (
 )
 from shareplan.cli.results_view import JsonOpt, find_results, latest_results, print_appraisal
 from shareplan.errors import InputError, Problem
-from shareplan.programme import Constraints, Objective
 from shareplan.programme.constraints import OBJECTIVE_KINDS
 from shareplan.report.formatting import money
 from shareplan.results import Results, read_results
 from shareplan.results.programme import ChosenProgramme, NoProgramme, ProgrammeResult
+from shareplan.whatif import programme_what_if
 
 app = typer.Typer()
 
@@ -92,7 +91,6 @@ def programme(
     recomputation of scores or business cases)."""
     with user_errors():
         document = _load_for_programme(results)
-        constraints, base_objective = _saved_rules(document)
         changes: dict[str, Any] = {
             "budget": budget,
             "projects": _parse_projects(projects),
@@ -102,34 +100,16 @@ def programme(
             "partner_capacity": partner_capacity,
             "min_prob_positive_npv": min_probability,
         }
-        # an option not given keeps the saved rule
-        constraints = replace(constraints, **{k: v for k, v in changes.items() if v is not None})
-        chosen = Objective(
-            kind=objective or base_objective.kind,  # type: ignore[arg-type]
-            value_weight=base_objective.value_weight if value_weight is None else value_weight,
-        )
-        _check_ids(document, (*(must_include or ()), *(must_exclude or ()), *(propose or ())))
-        if chosen.problems():
-            raise InputError(chosen.problems())
         with native_output_to_stderr():
-            outcome = pipeline.replan(document, constraints, chosen, proposed_ids=propose)
-        block = pipeline.programme_result(outcome)
+            # an option not given keeps the saved rule; the web app's what-if is the same call
+            block = programme_what_if(
+                document,
+                {k: v for k, v in changes.items() if v is not None},
+                objective=objective,
+                value_weight=value_weight,
+                propose=propose,
+            )
     _show(document, block, as_json)
-
-
-def _check_ids(document: Results, ids: tuple[str, ...]) -> None:
-    known = {o.id for o in document.opportunities}
-    unknown = [i for i in ids if i not in known]
-    if unknown:
-        raise InputError(
-            [
-                Problem(
-                    f"unknown opportunity id {i!r}",
-                    allowed="ids of the shortlist (see `shareplan appraise`)",
-                )
-                for i in unknown
-            ]
-        )
 
 
 def _show(document: Results, block: ProgrammeResult, as_json: bool) -> None:
@@ -183,25 +163,3 @@ def _load_for_programme(path: Path) -> Results:
     with native_output_to_stderr():
         run = pipeline.appraise_path(path)
     return pipeline.results_of(run)
-
-
-def _saved_rules(document: Results) -> tuple[Constraints, Objective]:
-    """The rules the saved programme was chosen under: a what-if changes only what it names."""
-    p = document.programme
-    c = p.constraints
-    lo, hi = c.min_projects, c.max_projects
-    projects: int | tuple[int, int] | None = hi
-    if hi is not None and lo is not None and lo != hi:
-        projects = (lo, hi)
-    constraints = Constraints(
-        projects=projects,
-        budget=c.budget,
-        funding_by_year=c.funding_by_year,
-        fte_capacity_by_year=c.fte_capacity_by_year,
-        partner_capacity=c.partner_capacity,
-        min_quick_wins=c.min_quick_wins,
-        must_include=c.must_include,
-        must_exclude=c.must_exclude,
-        min_prob_positive_npv=c.min_prob_positive_npv,
-    )
-    return constraints, Objective(kind=p.objective.kind, value_weight=p.objective.value_weight)
