@@ -8,6 +8,7 @@ fixture in tests/conftest.py); each test reads the files back.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 import shutil
@@ -468,23 +469,45 @@ def test_bad_template_is_an_input_error(tmp_path: Path, small_results: Results) 
     assert not (tmp_path / "out").exists()
 
 
+def test_the_second_process_prints_the_pdf(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, infeasible_results: Results
+) -> None:
+    """With ``parallel`` the PDF comes from the printer process: this process's own PDF writer
+    is never called."""
+    from shareplan.report.writers import files
+
+    def here(html: str, path: Path) -> Path:
+        raise AssertionError("the PDF was printed in the calling process")
+
+    monkeypatch.setattr(files, "write_pdf", here)
+    written = write_reports(infeasible_results, tmp_path, charts=False)
+    assert written["pdf"].read_bytes().startswith(b"%PDF-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "assumptions.xlsx",
+        "cabinet-report.docx",
+        "cabinet-report.html",
+        "cabinet-report.pdf",
+    ]  # the staging folder, the page printed and the printer's log are gone
+
+
 def test_parallel_falls_back_quietly(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
     capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
     infeasible_results: Results,
 ) -> None:
-    """When a second interpreter cannot start (the caller's script came from stdin), the report
-    is made in one process and nothing is printed on stderr."""
-    import sys
-    import types
+    """When the printer process fails (here: it cannot find its module), the PDF is printed in
+    this process, with one log line saying why and nothing on stderr."""
+    from shareplan.report.writers import printer
 
-    fake = types.ModuleType("__main__")
-    fake.__file__ = "<stdin>"
-    monkeypatch.setitem(sys.modules, "__main__", fake)
-    written = write_reports(infeasible_results, tmp_path, charts=False)
-    assert written["pdf"].stat().st_size > 1000
+    monkeypatch.setattr(printer, "MODULE", "shareplan.report.writers.no_such_printer")
+    with caplog.at_level(logging.INFO, logger="shareplan.report.writers.printer"):
+        written = write_reports(infeasible_results, tmp_path, charts=False)
+    assert written["pdf"].read_bytes().startswith(b"%PDF-")
     assert capfd.readouterr().err == ""
+    (line,) = [r.getMessage() for r in caplog.records if r.name == printer.__name__]
+    assert "no_such_printer" in line and "printing the PDF here" in line
 
 
 def test_cli_report(

@@ -312,6 +312,13 @@ def render(chart: Chart, form: Format = "svg") -> bytes:
 
 def render_all(chart: Chart, forms: tuple[Format, ...] = ("svg", "png")) -> dict[Format, bytes]:
     """The chart in each of ``forms``, drawn once and saved in each (the same drawing in all)."""
+    fig = draw(chart)
+    return {form: save(fig, form) for form in forms}
+
+
+def draw(chart: Chart) -> Figure:
+    """The chart drawn on a figure of its own, to :func:`save` in one format or more: the report
+    saves every chart as SVG first (the PDF waits for those) and as PNG afterwards."""
     chart = _drawable(chart)
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
         fig = _figure(height_of(chart))
@@ -325,12 +332,15 @@ def render_all(chart: Chart, forms: tuple[Format, ...] = ("svg", "png")) -> dict
             _scores(fig, chart)
         else:
             _tornado(fig, chart)
-        result: dict[Format, bytes] = {}
-        for form in forms:
-            out = io.BytesIO()
-            if form == "svg":
-                fig.savefig(out, format="svg", metadata={"Date": None})
-            else:
-                fig.savefig(out, format="png", dpi=PNG_DPI, metadata={"Software": None})
-            result[form] = out.getvalue()
-        return result
+    return fig
+
+
+def save(fig: Figure, form: Format) -> bytes:
+    """A drawn chart as SVG or PNG bytes (in the house style, which sets how SVG keeps text)."""
+    out = io.BytesIO()
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
+        if form == "svg":
+            fig.savefig(out, format="svg", metadata={"Date": None})
+        else:
+            fig.savefig(out, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    return out.getvalue()

@@ -18,7 +18,7 @@ def warm_up() -> None:
     fonts), so that the first real report does not pay for it."""
     import weasyprint  # type: ignore[import-untyped]
 
-    from shareplan.report.writers.html import stylesheet
+    from shareplan.report.writers.style import stylesheet
 
     page = f"<html lang='en-GB'><style>{stylesheet()}</style><p>£1.2m <b>2011/12</b></p></html>"
     weasyprint.HTML(string=page).render()
