@@ -101,6 +101,9 @@ def test_financial_years() -> None:
     assert fmt.long_date("2010-12-01") == "1st December 2010"
     assert fmt.long_date("2010-12-13") == "13th December 2010"
     assert fmt.listing(["a", "b", "c"]) == "a, b and c"
+    assert fmt.listing(["HR, payroll and finance", "Highways"]) == (
+        "HR, payroll and finance; and Highways"
+    )
 
 
 @given(st.floats(min_value=-1e10, max_value=1e10, allow_nan=False))

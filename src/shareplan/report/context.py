@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
+from shareplan.assessment.weights import DEFAULT_STAKEHOLDER
 from shareplan.evidence import EvidenceBase, load_evidence
 from shareplan.report import formatting as fmt
 from shareplan.report.model import Money, Path
@@ -150,6 +151,13 @@ class Context:
         return evidence().worded_for(place, s.residents or f"{place} residents")
 
     @cached_property
+    def default_weights(self) -> bool:
+        """Whether the weights are the evidence base's defaults, nobody's own yet (a template
+        made from national data, before members and officers set theirs)."""
+        names = {w.stakeholder for w in self.results.stakeholders.stakeholders}
+        return names <= {DEFAULT_STAKEHOLDER}
+
+    @cached_property
     def approved(self) -> tuple[BackgroundEntry, ...]:
         """The scenario's earlier decisions (its background sheet's rows with a decision)."""
         return tuple(b for b in self.results.scenario.background if b.decision.strip())
@@ -209,6 +217,35 @@ class Context:
     def rule(self, text: str) -> str:
         """A programme rule in words, with service and partner ids ('hr') given their names."""
         return re.sub(r"'([^']+)'", lambda m: self.name(m.group(1)), text)
+
+    def rules(self, texts: Sequence[str]) -> list[str]:
+        """The rules that keep an option out, in words. Those of one project per service are
+        put together, naming the priority project that already covers each service, so that an
+        option for a service the programme takes in a bundle ("Revenues and benefits" beside
+        "Revenues, benefits and customer contact") does not read as both recommended and
+        rejected."""
+        out: list[str] = []
+        held: dict[str, list[str]] = {}
+        for text in texts:
+            per_service = re.fullmatch(r"at most one opportunity for service '([^']+)'", text)
+            if per_service is None:
+                out.append(self.rule(text))
+                continue
+            sid = per_service.group(1)
+            holder = next((o for o in self.selected if sid in self.opp(o).service_ids), "")
+            held.setdefault(holder, []).append(self.name(sid))
+        for holder, names in held.items():
+            verb = "is" if len(names) == 1 else "are"
+            where = (
+                f": {fmt.listing(names)} {verb} already part of {self.short(holder)}"
+                if holder and self.short(holder) not in names
+                else f": the programme already has {fmt.listing(names)}, as "
+                f"{self.title(holder).partition(': ')[2]}"
+                if holder
+                else f" ({fmt.listing(names)})"
+            )
+            out.append(f"one project per service{where}")
+        return out
 
     def weight_label(self, wid: str) -> str:
         """A weight's name in a sentence: a criterion's or a principle's words, lower case."""

@@ -89,13 +89,28 @@ def count(n: int, singular: str, plural: str | None = None) -> str:
 
 
 def listing(items: list[str], conjunction: str = "and") -> str:
-    """Items in a sentence: "a", "a and b", "a, b and c" (British style, no Oxford comma)."""
+    """Items in a sentence: "a", "a and b", "a, b and c" (British style, no Oxford comma).
+
+    When an item has a comma of its own ("HR, payroll and finance") the items are parted by
+    semicolons, "a, b; c; and d", so that a reader can tell where each one ends."""
     items = [i for i in items if i]
     if not items:
         return ""
     if len(items) == 1:
         return items[0]
+    if any("," in i for i in items):
+        return f"{'; '.join(items[:-1])}; {conjunction} {items[-1]}"
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def aside(wording: str) -> str:
+    """A label with its explanation after a colon, made to sit after another colon in a
+    sentence: "No procurement: a change within the authority" -> "No procurement (a change
+    within the authority)"."""
+    head, sep, rest = wording.partition(": ")
+    if not (sep and rest):
+        return wording
+    return f"{head}, {rest}" if head.endswith(")") else f"{head} ({rest})"
 
 
 def long_date(iso: str) -> str:

@@ -51,7 +51,7 @@ def page(c: Context, oid: str, why: str) -> Section:
         _cash_flows(c, oid),
         p(_timeline(c, oid)),
         p(
-            f"Procurement: {o.procurement.wording or o.procurement.route}."
+            f"Procurement: {fmt.aside(o.procurement.wording or o.procurement.route)}."
             + (" Legal advice is needed before commitment." if o.procurement.legal_advice else "")
             + (
                 " Staff would move to the partner with their work."

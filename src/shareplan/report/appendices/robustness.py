@@ -89,8 +89,10 @@ def _alternatives(c: Context, chosen: ChosenProgramme) -> list[Block]:
         )
     shadow = chosen.budget_shadow
     if shadow is not None and shadow.step > 0:
-        added = fmt.listing([c.short(x) for x in shadow.added])
-        removed = fmt.listing([c.short(x) for x in shadow.removed])
+        # one name for each, told apart where an option in and one out share a service
+        names = c.labels([*shadow.added, *shadow.removed])
+        added = fmt.listing([names[x] for x in shadow.added])
+        removed = fmt.listing([names[x] for x in shadow.removed])
         change = (
             f"would bring in {added}" + (f" in place of {removed}" if removed else "")
             if added

@@ -311,7 +311,8 @@ def inflation_sentence(c: Context) -> Block:
     return p(
         "For the medium-term financial plan the table also gives costs and net savings in cash "
         f"prices, assuming inflation of {fmt.percent(rate, 1)} a year from "
-        f"{c.results.scenario.price_base_year}: {_parameter_citation(c, 'finance.inflation')}."
+        f"{c.results.scenario.price_base_year}. Source: "
+        f"{_parameter_citation(c, 'finance.inflation').replace(': ', '; ', 1)}."
     )
 
 

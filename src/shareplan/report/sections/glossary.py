@@ -22,13 +22,6 @@ TERMS = (
         "reduced as a full business case shows specific risks are managed.",
     ),
     (
-        "1 in 10 chance",
-        "How likely an outcome is when costs, savings and timing vary within their ranges: a "
-        "1 in 10 chance of less than the low case means 10 times in 100 it would be worse. "
-        "'Very likely' means 8 in 10 or more, 'likely' 6 in 10 or more, 'as likely as not' "
-        "4 to 6 in 10.",
-    ),
-    (
         "Real and cash prices",
         "Real prices are today's money, with inflation taken out; cash prices are what will "
         "actually be paid in each year, used in the medium-term financial plan.",
@@ -51,6 +44,26 @@ TERMS = (
 )
 
 
+def _chances() -> str:
+    """What "1 in 10" and every word the report uses for a chance mean, from the one table of
+    bands (:data:`~shareplan.report.formatting.CHANCES`), so no word is left undefined."""
+    bands: list[str] = []
+    above = 1.0
+    for floor, word in fmt.CHANCES:
+        bands.append(
+            f"'{word}' {round(floor * 100)} in 100 or more"
+            if floor
+            else f"'{word}' fewer than {round(above * 100)} in 100"
+        )
+        above = floor
+    bands[0] = bands[0].replace("' ", "' means ", 1)
+    return (
+        "How likely an outcome is when costs, savings and timing vary within their ranges: a "
+        "1 in 10 chance of less than the low case means 10 times in 100 it would be worse. "
+        f"In words, {fmt.listing(bands)}."
+    )
+
+
 def glossary(c: Context) -> Section:
     months = int(c.setting("business_case.quick_win.months", 12))
     share = c.setting("business_case.quick_win.min_share_of_annual", 0.0)
@@ -59,7 +72,9 @@ def glossary(c: Context) -> Section:
         if share
         else "."
     )
-    terms = sorted((*TERMS, ("Quick win", quick)), key=lambda t: t[0].lower())
+    terms = sorted(
+        (*TERMS, ("Quick win", quick), ("1 in 10 chance", _chances())), key=lambda t: t[0].lower()
+    )
     return outline.body_section(
         "glossary", [Table("Terms used in this report", ("Term", "Meaning"), tuple(terms))]
     )

@@ -16,7 +16,16 @@ def consultation(c: Context) -> Section:
         {c.name(x) for oid in c.selected for x in c.opp(oid).partner_ids},
     )
     blocks: list[Block] = []
-    if stakeholders:
+    if c.default_weights:
+        blocks.append(
+            p(
+                "To do: the weights given to the principles and criteria are the default ones; "
+                "members and senior officers are to set their own before the full business "
+                f"cases ({outline.ref('appendix-robustness')} shows how much the choice depends "
+                "on the weights)."
+            )
+        )
+    elif stakeholders:
         blocks.append(
             p(
                 "Done: the weights given to the principles and criteria were set with "
@@ -47,16 +56,19 @@ def timetable(c: Context) -> Section:
     blocks: list[Block] = [
         p(
             f"If Cabinet agrees, the full business cases come back to Cabinet by {report_back(c)}. "
-            "Savings begin as each project's timeline shows (section "
-            f"{outline.number('proposals')}); the savings achieved are reported against the "
-            "business cases to Cabinet each year."
+            "Savings begin when the summary table shows for each project (section "
+            f"{outline.number('summary')}; {outline.ref('appendix-projects')} has the "
+            "programme's timeline); the savings achieved are reported against the business cases "
+            "to Cabinet each year."
         )
     ]
-    if contact:
+    # "Name, Title" closes its apposition with a comma before the verb
+    who = [f"{x}," if "," in x else x for x in contact]
+    if who:
         blocks.append(
             p(
-                f"Accountable: {contact[0]} leads the programme"
-                + (f"; {contact[1]} is responsible for its finances." if len(contact) > 1 else ".")
+                f"Accountable: {who[0]} leads the programme"
+                + (f"; {who[1]} is responsible for its finances." if len(who) > 1 else ".")
             )
         )
     return outline.body_section("timetable", blocks)

@@ -14,8 +14,7 @@ METHOD = (
     "{approved} three principles for shared services: the right services, the right "
     "partners and the right time, each with criteria. Every opportunity the Council's "
     "services and partners allow was found, checked against the research on where sharing "
-    "suits a service, scored against the criteria with the weights members and senior officers "
-    "gave, and costed as a business case following HM Treasury's Green Book. The programme was "
+    "suits a service, scored against the criteria with {weights}, and costed as a business case following HM Treasury's Green Book. The programme was "
     "then chosen to make {objective} as large as possible within the budget and the other "
     "rules. {method} describes the method."
 )
@@ -27,6 +26,9 @@ def proposals(c: Context) -> Section:
         p(
             METHOD.format(
                 approved=approved,
+                weights="default weights (members and senior officers have yet to set theirs)"
+                if c.default_weights
+                else "the weights members and senior officers gave",
                 objective=c.objective_words(),
                 method=outline.ref("appendix-method").capitalize(),
             )
@@ -81,7 +83,7 @@ def brief(c: Context, oid: str) -> Section:
         + (f"with {fmt.listing(partners)}" if partners else "within the Council")
         + f", as {c.model(o.model).lower()}. "
         + f"It scores {fmt.number(o.scores.total, 1)} out of 100 against the principles and "
-        f"criteria. Procurement: {(o.procurement.wording or o.procurement.route).lower()}. "
+        f"criteria. Procurement: {fmt.aside(o.procurement.wording or o.procurement.route).lower()}. "
         f"Savings start after {fmt.months(m.months_to_first_saving)}"
         + ("; it is a quick win." if c.quick_win(oid) else "; it is not a quick win.")
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from shareplan.business_case import Risk
@@ -162,12 +163,21 @@ def project_risks(c: Context, oid: str) -> list[tuple[str, str]]:
     return out
 
 
+def _named(c: Context, message: str, ids: tuple[str, ...]) -> str:
+    """A programme risk's message with the ids of the partners its projects share given their
+    names ("3 projects depend on oxfordshire" -> "... on Oxfordshire")."""
+    shared = set.intersection(*(set(c.opp(i).partner_ids) for i in ids)) if ids else set()
+    for pid in sorted(shared, key=len, reverse=True):
+        message = re.sub(rf"\b{re.escape(pid)}\b", c.name(pid), message)
+    return message
+
+
 def risks(c: Context) -> Section:
     blocks: list[Block] = []
     concentration = c.chosen.view.risks if c.chosen else ()
     if concentration:
         blocks.append(p("Risks to the programme as a whole:"))
-        blocks += [p(r.message, kind="bullet") for r in concentration]
+        blocks += [p(_named(c, r.message, r.ids), kind="bullet") for r in concentration]
     table = register(c, c.selected, shared_only=True)
     if table:
         blocks.append(table)

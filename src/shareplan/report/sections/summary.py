@@ -111,6 +111,11 @@ def quick_win_sentence(c: Context) -> Block:
     rule = f"savings begin within {fmt.months(months)} of approval"
     if share:
         rule += f" and reach {fmt.percent(float(share))} of their full yearly level by then"
+    if c.quick_wins() == 0:
+        return p(
+            f"None of the {fmt.count(len(c.selected), 'project')} is a quick win, one whose "
+            f"{rule}, as the Council's 'right time' principle asks."
+        )
     return p(
         f"{fmt.count(c.quick_wins(), 'project')} of the {len(c.selected)} "
         f"{'is a quick win' if c.quick_wins() == 1 else 'are quick wins'}: {rule}, as the "

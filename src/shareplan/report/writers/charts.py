@@ -125,7 +125,8 @@ def _frontier(fig: Figure, c: SpeedFrontier) -> None:
     ax.set_xlabel("Savings within the first 12 months (speed)")
     ax.set_ylabel("Net present value")
     ax.grid(color=GRID, linewidth=0.5)
-    fig.legend(loc="outside lower center", ncols=2, frameon=False)
+    # one entry a line: the proposed programme's entry says what it maximises, too long to share
+    fig.legend(loc="outside lower center", ncols=1, frameon=False)
 
 
 _PHASE_COLOUR = {"Procurement": ORANGE, "Implementation": SKY, "Savings": GREEN}

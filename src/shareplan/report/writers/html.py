@@ -81,6 +81,7 @@ def column_widths(table: Table) -> list[int]:
         words = (head + " " + " ".join(cells)).split() or [""]
         longest_word = min(max(len(w) for w in words), 20)
         need = min(max(max(lengths), longest_word), 14) if table.is_numeric(j) else longest_word
+        need = max(need, min(len(head) / 3, 20))  # a heading wraps onto three lines at most
         least.append((need + 1.5) * CHAR_SHARE)
         typical = 0.6 * sum(lengths) / len(lengths) + 0.4 * max(lengths)
         wish.append(max(0.0, min(typical, 80.0) - need) * CHAR_SHARE)
@@ -133,12 +134,6 @@ def css_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
-def footer_text(report: Report) -> str:
-    """The footer: when and by what the report was generated (not a background paper)."""
-    when = f" on {report.created}" if report.created else ""
-    return f"Generated{when} by {report.generator}".strip()
-
-
 def render_html(report: Report, svgs: Mapping[str, bytes]) -> str:
     """The report as HTML; ``svgs`` maps each figure's key to its SVG drawing."""
     return _render(report, svgs, "image/svg+xml", plain=False)
@@ -174,7 +169,7 @@ def _render(report: Report, charts: Mapping[str, bytes], mime: str, *, plain: bo
         column_widths=column_widths,
         row_groups=row_groups,
         css_string=css_string,
-        footer=footer_text(report),
+        footer=report.footer(),
         SHORT_TABLE=SHORT_TABLE,
         figure_number=lambda f: numbers[f.key],
         chart_src=chart_src,
