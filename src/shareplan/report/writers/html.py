@@ -81,7 +81,7 @@ def column_widths(table: Table) -> list[int]:
         words = (head + " " + " ".join(cells)).split() or [""]
         longest_word = min(max(len(w) for w in words), 20)
         need = min(max(max(lengths), longest_word), 14) if table.is_numeric(j) else longest_word
-        need = max(need, min(len(head) / 3, 20))  # a heading wraps onto three lines at most
+        need = max(need, min(-(-len(head) // 3), 20))  # a heading wraps onto three lines at most
         least.append((need + 1.5) * CHAR_SHARE)
         typical = 0.6 * sum(lengths) / len(lengths) + 0.4 * max(lengths)
         wish.append(max(0.0, min(typical, 80.0) - need) * CHAR_SHARE)
