@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 from functools import cache
 from typing import Any, Literal
 
@@ -250,7 +251,21 @@ def _tornado(fig: Figure, c: Tornado) -> None:
     fig.legend(loc="outside lower center", ncols=2, frameon=False)
 
 
-def _wrap(text: str, width: int = 28) -> str:
+def _wrap(text: str, width: int = 28, most: int = 3) -> str:
+    """``text`` on lines of about ``width`` characters, ``most`` of them: a name too long for
+    that loses its trailing bracket ("Central services (corporate and democratic core, ...)"
+    keeps "Central services"; the data table beside the chart has it whole), and is cut short
+    with an ellipsis only if it is still too long."""
+    lines = _lines(text, width)
+    if len(lines) > most:
+        head = re.sub(r"\s*\([^()]*\)$", "", text)
+        lines = _lines(head, width) if head and head != text else lines
+    if len(lines) > most:
+        lines = [*lines[: most - 1], lines[most - 1] + "…"]
+    return "\n".join(lines)
+
+
+def _lines(text: str, width: int) -> list[str]:
     words, lines, line = text.split(), [], ""
     for w in words:
         if line and len(line) + 1 + len(w) > width:
@@ -259,7 +274,7 @@ def _wrap(text: str, width: int = 28) -> str:
         else:
             line = f"{line} {w}".strip()
     lines.append(line)
-    return "\n".join(lines[:3])
+    return lines
 
 
 @cache
