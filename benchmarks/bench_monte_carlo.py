@@ -35,10 +35,10 @@ from shareplan.business_case.montecarlo import (
     Ranges,
     Triple,
     _iter_raw,
-    _with_draws,
     iter_draws,
     simulate_npv,
     triangular_ppf,
+    with_draws,
 )
 
 N_OPPORTUNITIES = 2_000
@@ -141,7 +141,7 @@ def main() -> None:
                 trading_volume=ppf(raw.u_volume, ranges.trading_volume, columns),
                 trading_margin=ppf(raw.u_margin, ranges.trading_margin, columns),
             )
-            drawn = _with_draws(inputs, draws)
+            drawn = with_draws(inputs, draws)
             size = draws.share.shape[0]
             npvs[row : row + size], begins = cashflow.npv_and_start(drawn, factors)
             quick[row : row + size] = cashflow.quick_win(drawn, 12.0, 0.10, begins)
