@@ -269,7 +269,11 @@ def main() -> None:
         f"(timed {sub_opps}, scaled): speed-up x{per_opp / best:,.1f}"
     )
     verdict = "meets" if best < 3 and rss < 2048 else "MISSES"
-    print(f"  target under 3 s and 2 GiB: {verdict} ({best:.2f} s, {rss:,.0f} MiB)")
+    print(f"  target under 3 s and 2 GiB, wall time: {verdict} ({best:.2f} s, {rss:,.0f} MiB)")
+    # Wall time on a shared machine is the work times the load; processor time is the work itself.
+    cpu = min(timings["1 thread cpu"])
+    verdict = "meets" if cpu < 3 and rss < 2048 else "MISSES"
+    print(f"  the same target in processor time on one thread: {verdict} ({cpu:.2f} s)")
     print(f"  load average while it ran: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 

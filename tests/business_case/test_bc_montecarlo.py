@@ -77,6 +77,14 @@ def test_same_seed_same_results_whatever_the_chunks_and_threads() -> None:
     assert not np.array_equal(a.npv, c.npv)
 
 
+def test_no_opportunities_or_no_draws_give_empty_results() -> None:
+    empty = np.zeros(0)
+    nothing = FlowInputs(*(empty,) * 12)
+    r = Ranges(share=(empty,) * 3, cost_multiplier=(empty,) * 3, delay_months=(empty,) * 3)
+    assert simulate_npv(nothing, r, DF, 100, seed=1, workers=2).npv.shape == (100, 0)
+    assert simulate_npv(base(), ranges(), DF, 0, seed=1).npv.shape == (0, 3)
+
+
 def test_p50_converges() -> None:
     """P50 of 10,000 draws is within 1% of P50 of 100,000 draws (another seed), for an opportunity
     whose median NPV is well away from zero (2m a year of gross cost)."""

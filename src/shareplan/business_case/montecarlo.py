@@ -328,6 +328,8 @@ def simulate_npv(
     rho = float(ranges.correlation)
 
     def run() -> None:
+        if n == 0:  # nothing to value (the buffers' minima would have no entries)
+            return
         buf = Buffers.allocate(rows, n, int(columns.size))
         while (chunk := streams.fill(buf, rows)) is not None:
             row, size = chunk
