@@ -472,6 +472,23 @@ def test_bad_template_is_an_input_error(tmp_path: Path, small_results: Results) 
     assert not (tmp_path / "out").exists()
 
 
+def test_page_references_follow_the_pages() -> None:
+    """The cached ``page_references`` the PDF writer gives pydyf is pydyf's own list, also after
+    a page is added."""
+    import pydyf
+
+    from shareplan.report.writers.pdf import _remember_page_references
+
+    _remember_page_references()
+    document = pydyf.PDF()
+    for count in (1, 2, 5):
+        while len(document.pages["Kids"]) < 3 * count:
+            document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        numbers = document.pages["Kids"][::3]
+        assert len(numbers) == count
+        assert document.page_references == tuple(f"{n} 0 R".encode() for n in numbers)
+
+
 def test_the_second_process_prints_the_pdf(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, infeasible_results: Results
 ) -> None:
