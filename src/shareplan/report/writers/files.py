@@ -60,7 +60,7 @@ def _write_all(
     page.write_text(render_print_html(report, pngs), encoding="utf-8")
     pdf = staging / f"{REPORT_STEM}.pdf"
     if printer is not None:
-        printer.send(page, pdf)
+        printer.send()
     svgs = _save_all(figures, "svg")
     (staging / f"{REPORT_STEM}.html").write_text(render_html(report, svgs), encoding="utf-8")
     write_docx(report, pngs, staging / f"{REPORT_STEM}.docx", template)
@@ -100,7 +100,11 @@ def write_reports(
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".report.", dir=out_dir))
     try:
-        printer = Printer(staging / ".printer.log") if parallel else None
+        printer = (
+            Printer(staging / PRINT_PAGE, staging / f"{REPORT_STEM}.pdf", staging / ".printer.log")
+            if parallel
+            else None
+        )
         try:
             svgs, pngs = _write_all(results, staging, template, printer)
         finally:

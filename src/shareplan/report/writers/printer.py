@@ -4,9 +4,10 @@
 built. That fresh interpreter imports WeasyPrint and this package's PDF writer and nothing else
 (not the caller's program, which ``multiprocessing``'s spawn imports again: for ``shareplan
 appraise`` that was the whole command line, pipeline and all, and under load it took longer than
-drawing the charts, so the PDF started late). It lays a line out in the report's style (fonts,
-fontconfig) while it waits, reads one JSON line on its standard input, ``[html_file, pdf_file]``,
-prints the PDF and exits at once.
+drawing the charts, so the PDF started late). It is told on its command line the page it will
+print and the PDF to write, lays a line out in the report's style (fonts, fontconfig) while the
+page is written, and waits for ``print`` on its standard input; then it prints the PDF and exits
+at once (anything else, or the end of its input, and it leaves without printing).
 
 Anything the printer says goes to a file beside the report, never to the caller's terminal. If it
 cannot start, dies, or fails, :meth:`Printer.finished` says so and the caller prints the PDF
@@ -17,7 +18,6 @@ process.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
 import os
 import subprocess
@@ -44,20 +44,21 @@ class Printer:
     """A printer process, started at once; :meth:`send` gives it the page, :meth:`finished`
     waits for the PDF. Use it as a context manager so that it is never left running."""
 
-    def __init__(self, log: Path) -> None:
+    def __init__(self, page: Path, pdf: Path, log: Path) -> None:
         env = dict(os.environ)
         env["PYTHONPATH"] = os.pathsep.join(
             p for p in (_source_root(), env.get("PYTHONPATH", "")) if p
         )
         self._log: IO[bytes] = log.open("wb")
         self._log_path = log
-        self._target: Path | None = None
+        self._target = pdf
+        self._sent = False
         self._process: subprocess.Popen[bytes] | None = None
         try:
             # -P: the working folder is not put on the path, so no file there can stand in for
             # a module the printer imports
             self._process = subprocess.Popen(
-                [sys.executable, "-P", "-m", MODULE],
+                [sys.executable, "-P", "-m", MODULE, str(page), str(pdf)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.DEVNULL,
                 stderr=self._log,
@@ -78,13 +79,13 @@ class Printer:
         last = f": {said[-1]}" if said else ""
         LOG.info("report: second process %s%s; printing the PDF here", why, last)
 
-    def send(self, html: Path, pdf: Path) -> None:
-        """Ask for ``html`` (a self-contained page) to be printed to ``pdf``."""
+    def send(self) -> None:
+        """Say that the page (self-contained HTML) is written and can be printed."""
         if self._process is None or self._process.stdin is None:
             return
-        self._target = pdf
+        self._sent = True
         try:
-            self._process.stdin.write(json.dumps([str(html), str(pdf)]).encode("utf-8") + b"\n")
+            self._process.stdin.write(b"print\n")
             self._process.stdin.close()
         except OSError as exc:  # it has already died: its stdin is a broken pipe
             self._fail(f"stopped early ({type(exc).__name__})")
@@ -94,7 +95,7 @@ class Printer:
         not come, so that the caller prints it."""
         if self._process is None:  # it could not start or died early: that was logged
             return False
-        if self._target is None:
+        if not self._sent:
             self._fail("was given no page")
             return False
         try:
@@ -126,12 +127,11 @@ def main() -> None:
     """The printer: load WeasyPrint, wait for the page, print it, leave."""
     from shareplan.report.writers.pdf import warm_up, write_pdf
 
+    page, pdf = sys.argv[1:3]
     warm_up()
-    line = sys.stdin.readline()
-    if not line:  # the caller gave up before sending a page
+    if sys.stdin.readline().strip() != "print":  # the caller gave up before the page was written
         sys.exit(1)
-    html, pdf = json.loads(line)
-    write_pdf(Path(html).read_text("utf-8"), Path(pdf))
+    write_pdf(Path(page).read_text("utf-8"), Path(pdf))
     # The PDF is closed and complete; skip the interpreter's teardown (freeing every module and
     # Pango's fonts), which the caller would otherwise wait for.
     os._exit(0)
