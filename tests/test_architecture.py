@@ -133,7 +133,7 @@ def test_cycle_finder_finds_a_cycle() -> None:
 
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors",),
+    ("errors", "money"),
     ("evidence",),
     ("scenario",),
     ("benchmarking",),

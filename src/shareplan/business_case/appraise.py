@@ -157,7 +157,7 @@ def _measures(
             inputs, prepared.quick_win_months, prepared.quick_win_share, t.benefits_start
         )
     )
-    staff = jobs(prepared.fte, share, prepared.trading_volume, prepared.local_share)
+    staff = jobs(prepared.fte, share, prepared.trading_staff_volume, prepared.local_share)
     quick_month = float(
         cashflow.months_to_quick_win_saving(inputs, prepared.quick_win_share).item()
     )

@@ -20,6 +20,8 @@ from shareplan.business_case.optimism import optimism_bias, uplift_fields
 from shareplan.business_case.procurement import Procurement, assess_procurement
 from shareplan.business_case.risk_basis import RiskRanges, risk_ranges
 from shareplan.business_case.shares import (
+    Trading,
+    delivered_share,
     estimate_problems,
     saving_shares,
     trading_ranges,
@@ -49,6 +51,8 @@ class Prepared:
     trading_volume: float
     trading_volume_range: Triple
     trading_margin_range: Triple
+    delivered_share: float
+    trading: Trading
     team_fte: float
     cost_per_fte: float
     procurement: Procurement
@@ -61,6 +65,13 @@ class Prepared:
     joint_venture: bool
     quick_win_months: float
     quick_win_share: float
+
+    @property
+    def trading_staff_volume(self) -> float:
+        """The buyers' expected work as a share of the work the council's own staff do (the
+        trading volume is a share of the gross cost, of which the staff deliver
+        ``delivered_share``)."""
+        return self.trading_volume / self.delivered_share if self.delivered_share > 0 else 0.0
 
     @property
     def ranges(self) -> Ranges:
@@ -225,11 +236,12 @@ def timetable(
     model: DeliveryModel,
     services: Sequence[Service],
     partners: Sequence[Partner],
-    centrals: Triple,
+    central: float,
+    trading: Trading,
 ) -> tuple[Procurement, float, float, float]:
     """The procurement route, the months of procurement and of implementation (an officer's lead
-    time replaces their sum) and the ramp. ``centrals``: saving share, trading volume, margin."""
-    central, volume, margin = centrals
+    time replaces their sum) and the ramp. ``central``: the saving share; ``trading``: what each
+    buyer would buy, when the authority sells its service."""
     baseline = float(sum(s.gross_cost for s in services))
     sectors = [p.sector for p in partners]
     private = any(s in (Sector.PRIVATE, Sector.JOINT_VENTURE) for s in sectors)
@@ -241,8 +253,10 @@ def timetable(
         sectors,
         baseline * (1.0 - central) if private else baseline,
         special=any(s.light_touch for s in services),
-        trading_volume=volume,
-        trading_margin=margin,
+        trading_volumes=[b[1] for b in trading.buyers],
+        trading_margin=trading.margin[1],
+        delivered=trading.delivered,
+        buyer_names=[p.name for p in partners],
     )
     proc_months = procurement.lead_time_months
     impl_months = book.number("costs.implementation_months", model.id)
@@ -275,10 +289,11 @@ def _costs(
     route_cost: float,
     months: float,
 ) -> _OneOff:
-    """The one-off cost lines: ICT (less the common-platform discount), the route's cost, the
-    team and the exit costs of the posts released (``centrals``: saving share, trading volume)."""
+    """The one-off cost lines: ICT (on the part of the cost the council delivers itself, less the
+    common-platform discount), the route's cost, the team and the exit costs of the posts released
+    (``centrals``: saving share, the buyers' work as a share of the staff's own)."""
     share, volume = centrals
-    baseline = float(sum(s.gross_cost for s in services))
+    baseline = float(sum(s.gross_cost for s in services)) * delivered_share(book, services)
     fte = float(sum(s.fte for s in services))
     integration = 1.0 - book.number("costs.common_platform_discount") * overlap
     ict = baseline * book.number("costs.ict_integration_share", opportunity.model) * integration
@@ -314,12 +329,19 @@ def prepare(
     problems += found
     central = shares[1]
     keep = 1.0 - book.number("savings.private_partner_gain_share") if private else 1.0
-    volume, margin, found = trading_ranges(book, model, len(partners))
+    trading, found = trading_ranges(
+        book, model, partners, services, scenario.authority.population
+    )
     problems += found
+    margin = trading.margin
     overlap, has_platforms = platform_overlap(services, partners)
     procurement, proc_months, impl_months, ramp = timetable(
-        scenario, opportunity, book, model, services, partners, (central, volume[1], margin[1])
+        scenario, opportunity, book, model, services, partners, central, trading
     )
+    volume = trading.expected(
+        procurement.buyers_advertise, book.number("savings.trading_win_probability")
+    ) if trading.buyers else (0.0, 0.0, 0.0)
+    staff_volume = volume[1] / trading.delivered if trading.delivered > 0 else 0.0
     members = 1 + len(partners)
     per_fte = cost_per_fte(services, book)
     costs = _costs(
@@ -327,11 +349,11 @@ def prepare(
         opportunity,
         services,
         overlap,
-        (central, volume[1]),
+        (central, staff_volume),
         procurement.cost,
         proc_months + impl_months,
     )
-    optimism, found = optimism_bias(book, model.id)
+    optimism, found = optimism_bias(book, model.id, procurement.needs_tender)
     problems += found
     risk, found = risk_ranges(book, optimism, distribution, shares, volume, margin)
     problems += found
@@ -370,6 +392,8 @@ def prepare(
         trading_volume=volume[1],
         trading_volume_range=volume,
         trading_margin_range=margin,
+        delivered_share=trading.delivered,
+        trading=trading,
         team_fte=book.number("costs.project_team_fte", model.id),
         cost_per_fte=per_fte,
         procurement=procurement,

@@ -116,6 +116,9 @@ class Authority(Frozen):
 
     name: str = Field(min_length=1)
     ons_code: str | None = None
+    population: float | None = Field(
+        default=None, ge=0, description="Residents of the area (scales buyers' trading volume)"
+    )
     price_base_year: int = Field(ge=1990, le=2100, description="Prices are real, of this year")
     first_year: int = Field(ge=1990, le=2100, description="Year 0 of the appraisal")
     appraisal_date: dt.date = Field(description="Date on which dated evidence is looked up")
@@ -188,6 +191,12 @@ class Service(Frozen):
         description="A Part B (to 2015) or light-touch (from 2015) service: social, health, "
         "education, cultural, sporting, legal and the other services the regulations list",
     )
+    ring_fenced_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of the cost paid from a ring-fenced grant: not general-fund cashable",
+    )
     traits: dict[str, int] = Field(description="The 15 suitability indicators, each 0-5")
     illustrative: bool = False
     notes: str = ""
@@ -204,6 +213,9 @@ class Partner(Frozen):
         description="False when officers left affinity blank and the neutral default stands in",
     )
     ons_code: str = ""
+    population: float | None = Field(
+        default=None, ge=0, description="Residents the partner serves (scales what it would buy)"
+    )
     platforms: tuple[str, ...] = ()
     objectives: tuple[str, ...] = ()
     wants_services: tuple[str, ...] = Field(

@@ -131,6 +131,14 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
     Column("name", Kind.TEXT, "Name of the authority", required=True),
     Column("ons_code", Kind.TEXT, "ONS code of the authority, if any (e.g. E08000018)"),
     Column(
+        "population",
+        Kind.NUMBER,
+        "Residents of the authority's area (scales a buyer's trading volume to its size; blank: "
+        "buyers are taken as the authority's size)",
+        unit="people",
+        minimum=0,
+    ),
+    Column(
         "price_base_year",
         Kind.INT,
         "All money is in real prices of this year",
@@ -351,6 +359,13 @@ SERVICE_COLUMNS: tuple[Column, ...] = (
         "education, cultural, sporting, legal and the other services the regulations list",
         default="no",
     ),
+    Column(
+        "ring_fenced_share",
+        Kind.SHARE,
+        "Share of the cost paid from a ring-fenced grant (schools' dedicated schools grant, the "
+        "public health grant): savings there stay with the grant, not the general fund",
+        default="0",
+    ),
     *TRAIT_COLUMNS,
     Column(
         "illustrative",
@@ -400,6 +415,14 @@ PARTNER_COLUMNS: tuple[Column, ...] = (
     ),
     Column("illustrative", Kind.BOOL, "yes when the row is illustrative", default="no"),
     Column("ons_code", Kind.TEXT, "ONS code of a partner council, if any (e.g. E08000016)"),
+    Column(
+        "population",
+        Kind.NUMBER,
+        "Residents the partner serves (scales what it would buy when the council sells it a "
+        "service; blank: the authority's own size)",
+        unit="people",
+        minimum=0,
+    ),
     Column("notes", Kind.TEXT, "Anything a reader should know"),
 )
 
