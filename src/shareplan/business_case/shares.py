@@ -200,11 +200,12 @@ def delivered_share(book: AssumptionBook, services: Sequence[Service]) -> float:
 def buyer_scale(book: AssumptionBook, partner: Partner, population: float | None) -> float:
     """A buyer's need for the service relative to the authority's own: its sector's demand
     (``savings.trading_buyer_demand``) times its population over the authority's ``population``
-    when both are known (else 1: a buyer of the authority's size)."""
+    when both are known (else 1: a buyer of the authority's size), at most
+    ``savings.trading_max_buyer_scale``."""
     demand = book.number("savings.trading_buyer_demand", partner.sector.value)
     if partner.population and population:
-        return demand * partner.population / population
-    return demand
+        demand *= partner.population / population
+    return min(demand, book.number("savings.trading_max_buyer_scale"))
 
 
 def trading_ranges(
