@@ -53,6 +53,7 @@ class Prepared:
     trading_margin_range: Triple
     delivered_share: float
     trading: Trading
+    ring_fenced_share: float
     team_fte: float
     cost_per_fte: float
     procurement: Procurement
@@ -394,6 +395,11 @@ def prepare(
         trading_margin_range=margin,
         delivered_share=trading.delivered,
         trading=trading,
+        ring_fenced_share=(
+            sum(s.gross_cost * s.ring_fenced_share for s in services) / baseline
+            if baseline > 0
+            else 0.0
+        ),
         team_fte=book.number("costs.project_team_fte", model.id),
         cost_per_fte=per_fte,
         procurement=procurement,
