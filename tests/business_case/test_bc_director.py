@@ -283,7 +283,9 @@ def test_a_part_b_service_in_2010_needs_no_ojeu_notice_but_a_large_one_is_advert
     o = opp("public_private", ("acme",), service="care")
 
     def route(gross: float) -> Procurement:
-        return build_business_case(light_touch_scenario(gross, on), o, evidence, draws=0).procurement
+        return build_business_case(
+            light_touch_scenario(gross, on), o, evidence, draws=0
+        ).procurement
 
     small, medium, large = route(50_000), route(200_000), route(1e6)
     assert small.route == "part_b_no_notice" and not small.needs_tender

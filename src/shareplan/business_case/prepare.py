@@ -330,18 +330,20 @@ def prepare(
     problems += found
     central = shares[1]
     keep = 1.0 - book.number("savings.private_partner_gain_share") if private else 1.0
-    trading, found = trading_ranges(
-        book, model, partners, services, scenario.authority.population
-    )
+    trading, found = trading_ranges(book, model, partners, services, scenario.authority.population)
     problems += found
     margin = trading.margin
     overlap, has_platforms = platform_overlap(services, partners)
     procurement, proc_months, impl_months, ramp = timetable(
         scenario, opportunity, book, model, services, partners, central, trading
     )
-    volume = trading.expected(
-        procurement.buyers_advertise, book.number("savings.trading_win_probability")
-    ) if trading.buyers else (0.0, 0.0, 0.0)
+    volume = (
+        trading.expected(
+            procurement.buyers_advertise, book.number("savings.trading_win_probability")
+        )
+        if trading.buyers
+        else (0.0, 0.0, 0.0)
+    )
     staff_volume = volume[1] / trading.delivered if trading.delivered > 0 else 0.0
     members = 1 + len(partners)
     per_fte = cost_per_fte(services, book)

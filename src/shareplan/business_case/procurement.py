@@ -198,7 +198,6 @@ class _Reader:
             Route.COMPETITIVE_ABOVE_THRESHOLD, reasons, needs_tender=True, value=value, days=days
         )
 
-
     def part_b_band(self, value: float) -> str:
         """``none``, ``advertise`` or ``full``: what a Part B contract of ``value`` (whole term)
         needs under the Treaty principles (``procurement.part_b_advertising``)."""
@@ -215,7 +214,9 @@ class _Reader:
             f"required at any value (estimated {money(value)} over the term)"
         )
         if band == "none":
-            reasons.append(f"{head}; advertise enough to be fair and transparent, and publish the award")
+            reasons.append(
+                f"{head}; advertise enough to be fair and transparent, and publish the award"
+            )
             return self.make(Route.PART_B_NO_NOTICE, reasons, value=value)
         reasons.append(
             f"{head}, but a contract of this size is of cross-border interest, so the Treaty "
