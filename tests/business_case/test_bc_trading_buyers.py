@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from tests.conftest import make_authority, make_partner, make_service
 
 from shareplan.business_case import build_business_case
+from shareplan.business_case.risk_basis import gap_sentence
 from shareplan.evidence import EvidenceBase
 from shareplan.money import money
 from shareplan.opportunities.model import Estimates, Opportunity
@@ -179,3 +180,14 @@ def test_the_stages_format_money_as_the_report_does(amount: float) -> None:
     """The pipeline's formatter (for procurement reasons) and the report's agree on every amount
     (the report writes a plain hyphen for minus)."""
     assert money(amount) == report_money(amount)
+
+
+def test_a_median_above_the_headline_from_delay_reads_the_right_way_round() -> None:
+    """A median 20% above the headline, with no skewed saving or trading range to explain it: the
+    headline carries the average delay, which long delays pull up, so the typical outcome is less
+    delay (not "a long tail" as the reason the median is higher); 20% below keeps the long tail."""
+    above = gap_sentence(100_000.0, 120_000.0, 110_000.0, {})
+    assert above.startswith("The median is 20% above the headline because")
+    assert "typical outcome" in above and "long tail" not in above
+    below = gap_sentence(100_000.0, 80_000.0, 90_000.0, {})
+    assert "20% below" in below and "long tail" in below

@@ -169,7 +169,7 @@ class MonteCarloSummary(Frozen):
 
 
 class Timeline(Frozen):
-    """Months from approval (month 0), for a Gantt chart (optimism-bias adjusted)."""
+    """Months from the start of the proposal (month 0: the start of first_year), for a Gantt chart (optimism-bias adjusted)."""
 
     procurement_start_month: float
     procurement_end_month: float
@@ -264,7 +264,8 @@ class BusinessCase(Frozen):
     def programme_inputs(self) -> dict[str, Any]:
         """The fields of ``shareplan.programme.candidates.Candidate`` the business case supplies.
 
-        Year 0 of the appraisal is programme year 1; months are rounded to whole months.
+        The proposal's first year (the first row of the cash flows) is programme year 1; months
+        are rounded to whole months.
         """
         m = self.adjusted.measures
         t = self.timeline

@@ -126,7 +126,7 @@ def ramp_months(
         years,
         "derived",
         size.source,
-        "Years from approval to full run-rate for this partnership",
+        "Years from the start of the proposal to full run-rate for this partnership",
         "years",
         note=size.large_wording,
         confidence=size.confidence,
@@ -273,7 +273,7 @@ def timetable(
             lead,
             "estimate",
             "officer's estimate (opportunities sheet)",
-            "Months from approval to the first saving",
+            "Months from the start of the proposal to the first saving",
             "months",
         )
     members = 1 + len(partners)

@@ -150,7 +150,9 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
     Column(
         "first_year",
         Kind.INT,
-        "Year 0 of the appraisal: the first year of the proposal (default: the price base year)",
+        "The first year of the proposal: its cash flows and months start at the beginning of "
+        "this year (1 April in financial years); year 0 of the discounting is the year of the "
+        "appraisal date (default: the price base year)",
         unit="year",
         minimum=1990,
         maximum=2100,
@@ -158,7 +160,9 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
     Column(
         "appraisal_date",
         Kind.DATE,
-        "Date on which dated evidence (discount rates, thresholds) is looked up",
+        "Date of the appraisal: discount rates and other dated evidence are read on it, and its "
+        "year is year 0 of the discounting; procurement thresholds are read on the date the "
+        "procurement starts (the start of first_year, or this date if later)",
         True,
     ),
     Column(
