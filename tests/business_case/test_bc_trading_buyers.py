@@ -191,3 +191,18 @@ def test_a_median_above_the_headline_from_delay_reads_the_right_way_round() -> N
     assert "typical outcome" in above and "long tail" not in above
     below = gap_sentence(100_000.0, 80_000.0, 90_000.0, {})
     assert "20% below" in below and "long tail" in below
+
+
+def test_outsourced_staff_transfer_to_the_partner(evidence: EvidenceBase) -> None:
+    """Youth services outsourced to a private firm (the partner does the work): 20 FTE, a saving
+    share s releases 20 x s posts; the rest transfer under TUPE (20 x (1 - s)) and are not counted
+    as kept in the borough by the council. Shared with a council, nobody transfers."""
+    case = build_business_case(youth(), sold_to("shop", model="public_private"), evidence, draws=0)
+    m = case.measures
+    assert m.fte_released > 0
+    assert m.fte_transferred == pytest.approx(20.0 - m.fte_released)
+    assert m.fte_kept_in_borough == 0.0
+    shared = build_business_case(
+        youth(), sold_to("bigby", model="public_public_shared_service"), evidence, draws=0
+    )
+    assert shared.measures.fte_transferred == 0.0

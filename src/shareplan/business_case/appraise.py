@@ -181,6 +181,7 @@ def _measures(
         fte_released=staff.released,
         fte_kept_in_borough=staff.kept_in_borough,
         fte_created_in_borough=staff.created_in_borough,
+        fte_transferred=(prepared.fte - staff.released) * prepared.transfer_share,
         non_cashable_annual=float(np.asarray(inputs.non_cashable)),
         non_cashable_pv=float(flows["non_cashable"] @ factors),
     )

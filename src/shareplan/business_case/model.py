@@ -62,6 +62,11 @@ class Measures(Frozen):
     fte_released: float
     fte_kept_in_borough: float
     fte_created_in_borough: float
+    fte_transferred: float = 0.0
+    """Posts that stay but transfer to the partner that does the work (TUPE), where the partners
+    do it (``assessment.within_borough.host``): they are not counted as kept in the borough by the
+    council, yet a service delivered at places in the borough (leisure centres) is still worked
+    there."""
     non_cashable_annual: float
     non_cashable_pv: float
 

@@ -48,6 +48,7 @@ class Prepared:
     platform_overlap: float
     has_platforms: bool
     local_share: float
+    transfer_share: float
     trading_volume: float
     trading_volume_range: Triple
     trading_margin_range: Triple
@@ -392,6 +393,9 @@ def prepare(
         platform_overlap=overlap,
         has_platforms=has_platforms,
         local_share=local,
+        transfer_share=1.0
+        if str(book.get(f"assessment.within_borough.host.{model.id}")) == "partners"
+        else 0.0,
         trading_volume=volume[1],
         trading_volume_range=volume,
         trading_margin_range=margin,
