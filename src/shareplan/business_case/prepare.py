@@ -155,6 +155,12 @@ def local_share(
     return kept_in_borough_share(host, in_borough, len(partners)), []
 
 
+def ring_fenced_share(services: Sequence[Service]) -> float:
+    """Share of the services' gross cost paid from ring-fenced grants (0 when they cost nothing)."""
+    gross = sum(s.gross_cost for s in services)
+    return sum(s.gross_cost * s.ring_fenced_share for s in services) / gross if gross > 0 else 0.0
+
+
 def _parties(
     scenario: Scenario, opportunity: Opportunity, book: AssumptionBook
 ) -> tuple[list[Service], list[Partner], DeliveryModel]:
@@ -338,13 +344,8 @@ def prepare(
     procurement, proc_months, impl_months, ramp = timetable(
         scenario, opportunity, book, model, services, partners, central, trading
     )
-    volume = (
-        trading.expected(
-            procurement.buyers_advertise, book.number("savings.trading_win_probability")
-        )
-        if trading.buyers
-        else (0.0, 0.0, 0.0)
-    )
+    win = book.number("savings.trading_win_probability")
+    volume = trading.expected(procurement.buyers_advertise, win)
     staff_volume = volume[1] / trading.delivered if trading.delivered > 0 else 0.0
     members = 1 + len(partners)
     per_fte = cost_per_fte(services, book)
@@ -393,19 +394,13 @@ def prepare(
         platform_overlap=overlap,
         has_platforms=has_platforms,
         local_share=local,
-        transfer_share=1.0
-        if str(book.get(f"assessment.within_borough.host.{model.id}")) == "partners"
-        else 0.0,
+        transfer_share=float(book.get(f"assessment.within_borough.host.{model.id}") == "partners"),
         trading_volume=volume[1],
         trading_volume_range=volume,
         trading_margin_range=margin,
         delivered_share=trading.delivered,
         trading=trading,
-        ring_fenced_share=(
-            sum(s.gross_cost * s.ring_fenced_share for s in services) / baseline
-            if baseline > 0
-            else 0.0
-        ),
+        ring_fenced_share=ring_fenced_share(services),
         team_fte=book.number("costs.project_team_fte", model.id),
         cost_per_fte=per_fte,
         procurement=procurement,

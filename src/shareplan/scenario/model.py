@@ -120,7 +120,9 @@ class Authority(Frozen):
         default=None, ge=0, description="Residents of the area (scales buyers' trading volume)"
     )
     price_base_year: int = Field(ge=1990, le=2100, description="Prices are real, of this year")
-    first_year: int = Field(ge=1990, le=2100, description="First year of the proposal (month 0 is its start)")
+    first_year: int = Field(
+        ge=1990, le=2100, description="First year of the proposal (month 0 is its start)"
+    )
     appraisal_date: dt.date = Field(description="Date on which dated evidence is looked up")
     horizon_years: int = Field(default=10, ge=1, le=60)
     discount_schedule: str = "standard"

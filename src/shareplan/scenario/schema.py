@@ -131,14 +131,6 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
     Column("name", Kind.TEXT, "Name of the authority", required=True),
     Column("ons_code", Kind.TEXT, "ONS code of the authority, if any (e.g. E08000018)"),
     Column(
-        "population",
-        Kind.NUMBER,
-        "Residents of the authority's area (scales a buyer's trading volume to its size; blank: "
-        "buyers are taken as the authority's size)",
-        unit="people",
-        minimum=0,
-    ),
-    Column(
         "price_base_year",
         Kind.INT,
         "All money is in real prices of this year",
@@ -312,6 +304,14 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
         Kind.TEXT,
         "The place's people as the criteria name them, e.g. 'Rotherham Citizens' (blank: "
         "'<place> residents')",
+    ),
+    Column(
+        "population",
+        Kind.NUMBER,
+        "Residents of the authority's area (scales a buyer's trading volume to its size; blank: "
+        "buyers are taken as the authority's size)",
+        unit="people",
+        minimum=0,
     ),
 )
 
