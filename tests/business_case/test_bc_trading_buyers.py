@@ -110,6 +110,7 @@ def test_a_buyer_that_must_advertise_is_won_with_a_probability(evidence: Evidenc
     p = case.procurement
     assert p.buyers_may_tender and p.buyers_advertise == (True,)
     assert any("Bigby would buy about £1.1m" in r and "must win" in r for r in p.reasons)
+    assert "has to win that competition" in p.wording and not p.needs_tender
     v = case.trading_volume
     assert v is not None
     assert (v.low, v.central, v.high) == pytest.approx((0.0, 0.038115, 0.1386))
@@ -121,6 +122,7 @@ def test_a_buyer_that_must_advertise_is_won_with_a_probability(evidence: Evidenc
     assert (s.low, s.central, s.high) == pytest.approx((0.0462, 0.1155, 0.1386))
     private = build_business_case(youth(), sold_to("shop"), evidence, draws=0)
     assert not private.procurement.buyers_may_tender
+    assert private.procurement.wording.endswith("does not tender")
     assert private.trading_volume is not None and private.trading_volume.low > 0
 
 

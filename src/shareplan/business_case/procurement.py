@@ -65,6 +65,13 @@ ROUTE_WORDING = {
 }
 
 
+COUNCIL_BIDS_WORDING = (
+    "The council sells its service: it does not tender itself, but a buyer must advertise its "
+    "purchase and the council has to win that competition"
+)
+"""The council-supplies wording when some buyer must advertise (the income depends on winning)."""
+
+
 class Procurement(BaseModel):
     """The procurement route of one opportunity and what it adds to the timeline and the cost.
 
@@ -326,9 +333,13 @@ def _council_supplies(
                     + ("; the council must win its competition" if advertise[i] else "")
                 )
     result = reader.make(Route.COUNCIL_SUPPLIES, reasons)
-    return result.model_copy(
-        update={"buyers_may_tender": any(advertise), "buyers_advertise": tuple(advertise)}
-    )
+    update: dict[str, object] = {
+        "buyers_may_tender": any(advertise),
+        "buyers_advertise": tuple(advertise),
+    }
+    if any(advertise):
+        update["wording"] = COUNCIL_BIDS_WORDING
+    return result.model_copy(update=update)
 
 
 def assess_procurement(
