@@ -112,7 +112,9 @@ def test_procurement_routes_are_visible(rotherham_results: dict[str, Any]) -> No
     assert leisure["procurement"]["needs_tender"] and leisure["procurement"]["above_threshold"]
     assert leisure["procurement"]["contract_value"] > 5_000_000
     assert leisure["procurement"]["lead_time_months"] == 9.0
-    assert any("no OJEU" in r and "Treaty principles" in r for r in leisure["procurement"]["reasons"])
+    assert any(
+        "no OJEU" in r and "Treaty principles" in r for r in leisure["procurement"]["reasons"]
+    )
     trading = [e for e in entries if e["model"] == "commercial_trading"]
     assert trading and all(e["procurement"]["route"] == "council_supplies" for e in trading)
     tendered = [e for e in entries if e["procurement"]["needs_tender"]]

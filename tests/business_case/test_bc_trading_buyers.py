@@ -16,8 +16,10 @@ from hypothesis import strategies as st
 from tests.conftest import make_authority, make_partner, make_service
 
 from shareplan.business_case import build_business_case
+from shareplan.business_case.assumptions import AssumptionBook
 from shareplan.business_case.risk_basis import gap_sentence
-from shareplan.evidence import EvidenceBase
+from shareplan.business_case.shares import trading_ranges
+from shareplan.evidence import EvidenceBase, load_evidence
 from shareplan.money import money
 from shareplan.opportunities.model import Estimates, Opportunity
 from shareplan.report.formatting import money as report_money
@@ -208,3 +210,31 @@ def test_outsourced_staff_transfer_to_the_partner(evidence: EvidenceBase) -> Non
         youth(), sold_to("bigby", model="public_public_shared_service"), evidence, draws=0
     )
     assert shared.measures.fte_transferred == 0.0
+
+
+@given(
+    st.floats(min_value=1.0, max_value=5e6),
+    st.floats(min_value=1.0, max_value=5e6),
+    st.floats(min_value=0.0, max_value=1.0),
+)
+def test_a_buyer_never_takes_more_than_a_buyer_of_the_councils_own_size(
+    smaller: float, larger: float, staff_share: float
+) -> None:
+    """For any two council buyers, the larger never takes less than the smaller, and neither more
+    than a council of the authority's own size (30% of the in-house part, which is at most the
+    whole cost)."""
+    evidence = load_evidence()
+    low, high = sorted((smaller, larger))
+    book = AssumptionBook(evidence, dt.date(2024, 6, 1))
+    services = [make_service("s", kind="front_line", staff_cost=staff_share * 1e6)]
+    partners = [
+        make_partner("a", "local_authority", population=low),
+        make_partner("b", "local_authority", population=high),
+    ]
+    model = evidence.model("commercial_trading")
+    trading, problems = trading_ranges(book, model, partners, services, 200_000.0)
+    assert problems == []
+    (a, b) = trading.buyers
+    assert a[1] <= b[1] + 1e-15
+    ceiling = 0.30 * min(1.0, 1.54 * staff_share)
+    assert all(0.0 <= v <= ceiling + 1e-12 for triple in trading.buyers for v in triple)
