@@ -228,4 +228,3 @@ def last_entry(session: Session, tracker_id: int) -> int:
     """The newest entry's number (0 before any load): a tracker's figures change only with it."""
     query = select(func.max(TrackerActual.entry)).where(TrackerActual.tracker_id == tracker_id)
     return int(session.scalar(query) or 0)
-

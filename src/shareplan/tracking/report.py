@@ -180,7 +180,9 @@ def _status_table(c: Context) -> Table:
     )
 
 
-def _chart(c: Context) -> Figure:
+def savings_figure(c: Context) -> Figure:
+    """The chart of the programme's cumulative savings against the plan's band, with its table
+    (the report's, and the web page's)."""
     prog = c.record["programme"]
     labels = tuple(prog["periods"])
     rows = tuple(
@@ -312,7 +314,7 @@ def _proposals(c: Context) -> Section:
     children = tuple(_project_section(c, code) for code in flagged)
     return Section(
         "Proposals and Details",
-        (intro, _status_table(c), _chart(c)),
+        (intro, _status_table(c), savings_figure(c)),
         children,
         number="7",
         key="proposals",
