@@ -204,3 +204,25 @@ def test_loaded_actuals_cannot_be_changed_or_removed(
     with pytest.raises(trackers.ActualsAreAppendOnly), db.session() as session:
         row = session.scalars(select(TrackerActual)).first()
         session.delete(row)
+
+
+def test_a_backup_keeps_a_tracker_and_its_history(
+    started: tuple[Database, int, tuple[str, ...]], tmp_path: Path
+) -> None:
+    from shareplan.store import backup
+
+    db, tracker_id, _ = started
+    _load(db, tracker_id, "2012-13-q1.csv", "2012-13-q2.csv")
+    with db.session() as session:
+        saved = session.get(TrackerRecord, tracker_id)
+        assert saved is not None
+        before = trackers.tracker_of(saved)
+    counts = backup.backup(db, tmp_path / "store.backup")
+    assert counts["tracker_actuals"] == len(before.actuals) and counts["tracker_plan_lines"] > 0
+    other = Database(f"sqlite:///{tmp_path / 'restored.db'}")
+    backup.restore(other, tmp_path / "store.backup")
+    with other.session() as session:
+        restored = session.get(TrackerRecord, tracker_id)
+        assert restored is not None
+        assert trackers.tracker_of(restored) == before
+    other.dispose()

@@ -19,6 +19,7 @@ from shareplan.store.models import AppraisalRun, AuditEntry, TrackerActual, Trac
 from shareplan.store.runs import results_of
 from shareplan.store.trackers import start_tracker
 from shareplan.tracking.baseline import DEFAULT_DRAWS
+from shareplan.tracking.files import read_ledger
 from tests.web.conftest import ROTHERHAM_RUN, csrf
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -249,4 +250,50 @@ def test_register_chart_and_report(clients: dict[str, TestClient], tracker_id: i
     assert "benefits-report-2012-03-31.html" in report.headers["content-disposition"]
     assert "Rotherham" in report.text
     assert viewer.get(f"/trackers/{tracker_id}/download/xls").status_code == 404
+    early = viewer.get(f"/trackers/{tracker_id}?as_at-day=1&as_at-month=1&as_at-year=2009")
+    assert early.status_code == 400
+    assert _summary(early.text) == ["2009-01-01 is before Cabinet's decision of 2010-12-15"]
+    assert "Status at 31 March 2012" in early.text  # the latest quarter shown meanwhile
+    wrong = viewer.get(f"/trackers/{tracker_id}?as_at-day=30&as_at-month=2&as_at-year=2012")
+    assert _summary(wrong.text) == ["The date must be a real date, like 15 12 2010"]
     assert viewer.get(f"/trackers/{tracker_id}/download/html?as_at=2009-01-01").status_code == 404
+
+
+def test_an_extract_loaded_at_the_same_moment_as_another_is_refused_whole(
+    clients: dict[str, TestClient],
+    tracker_id: int,
+    workspace: Database,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Another officer's load lands between this load's reading of the tracker and its saving
+    (as on SQLite, where no row is locked): this one is refused with nothing of it kept."""
+    from shareplan.store import trackers
+    from shareplan.tracking import usecases
+
+    checked = usecases.new_actuals
+
+    def meanwhile(*args: object, **kwargs: object) -> object:
+        found = checked(*args, **kwargs)  # type: ignore[arg-type]
+        table, problems = read_ledger(LEDGER / "2011-12-q2.csv")
+        assert table is not None and not problems
+        with workspace.session() as other:
+            saved = other.get(TrackerRecord, tracker_id)
+            assert saved is not None
+            monkeypatch.setattr(usecases, "new_actuals", checked)
+            trackers.load_ledger(other, saved, table, "2011-12-q2.csv", actor=SYSTEM)
+        return found
+
+    monkeypatch.setattr(usecases, "new_actuals", meanwhile)
+    response = upload(clients["editor"], tracker_id, LEDGER / "2011-12-q1.csv")
+    assert response.status_code == 409  # type: ignore[attr-defined]
+    assert "at the same moment, so nothing of this file was loaded" in response.text  # type: ignore[attr-defined]
+    with workspace.session() as session:
+        kept = session.scalars(select(TrackerActual)).all()
+        assert {a.source for a in kept} == {"2011-12-q2.csv"}
+        files = [
+            e.after["file"]
+            for e in session.scalars(select(AuditEntry))
+            if e.entity == "actuals" and e.after
+        ]
+        assert files == ["2011-12-q2.csv"]
+    assert upload(clients["editor"], tracker_id, LEDGER / "2011-12-q1.csv").status_code == 303  # type: ignore[attr-defined]

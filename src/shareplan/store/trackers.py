@@ -152,6 +152,9 @@ def load_ledger(
 ) -> usecases.Update:
     """Load a ledger extract (read by :func:`shareplan.tracking.files.read_ledger`): every row as
     a new entry, or :class:`InputError` with every problem and nothing added."""
+    # two officers loading at once would number their entries alike: on PostgreSQL the second
+    # waits here for the first to commit (SQLite has one writer at a time anyway)
+    session.refresh(saved, with_for_update=True)
     tracker = tracker_of(saved)
     added, done = usecases.new_actuals(tracker, table, source, loaded or dt.date.today())
     session.add_all(

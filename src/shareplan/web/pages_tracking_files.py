@@ -10,6 +10,7 @@ from pathlib import Path, PurePath
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from starlette.datastructures import UploadFile
 
@@ -28,6 +29,10 @@ from shareplan.web.security import check_csrf
 router = APIRouter(include_in_schema=False, dependencies=[Depends(check_csrf)])
 
 LEDGER_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+SIMULTANEOUS = (
+    "Another extract was loaded into this tracker at the same moment, so nothing of this file "
+    "was loaded. Load it again"
+)
 
 
 def _actuals_page(
@@ -97,6 +102,15 @@ async def upload_actuals(
             raise_if_any(problems)
             assert table is not None
             store.load_ledger(session, saved, table, path.name, actor=user.actor)
+    except IntegrityError:
+        # another extract was loaded between reading the tracker and saving (SQLite takes no
+        # row lock): nothing of this one was kept, and loading it again numbers it after that one
+        session.rollback()
+        saved = tracker_for(session, user, tracker_id, "editor")
+        busy = [Problem(SIMULTANEOUS, upload.filename if isinstance(upload, UploadFile) else None)]
+        return _actuals_page(
+            request, session, saved, True, error_summary(busy, fallback="ledger-file"), 409
+        )
     except InputError as exc:
         session.rollback()
         saved = tracker_for(session, user, tracker_id, "editor")
