@@ -175,10 +175,27 @@ def test_programme_what_if_names_the_rule_to_relax(rotherham_outputs: Path) -> N
     result = runner.invoke(
         app, ["programme", str(rotherham_outputs), "--budget", "100000", "--json"]
     )
-    assert result.exit_code == 2
+    assert result.exit_code == 3  # EXIT_INFEASIBLE: distinct from bad input (2)
     block = json.loads(result.stdout)
     assert block["feasible"] is False
     assert any("budget" in name for name in block["conflicting"])
+    # each relaxation names the setting and the option, and applying it does give a programme
+    by_setting = {r["setting"]: r for r in block["relaxations"]}
+    budget = by_setting["implementation_budget"]
+    assert budget["option"].startswith("--budget ")
+    assert budget["text"].startswith("with implementation_budget = £")
+    again = runner.invoke(
+        app,
+        ["programme", str(rotherham_outputs), *budget["option"].split(), "--json"],
+    )
+    assert again.exit_code == 0, again.output
+    applied = json.loads(again.stdout)
+    assert applied["totals"]["n_projects"] == budget["projects"]
+    assert applied["totals"]["one_off_cost"] <= float(budget["option"].split()[1])
+    # and it is the smallest such change to two significant figures: 10% less gives none
+    less = float(budget["option"].split()[1]) * 0.9
+    short = runner.invoke(app, ["programme", str(rotherham_outputs), "--budget", str(less)])
+    assert short.exit_code == 3
 
 
 def test_programme_what_if_must_include(

@@ -41,7 +41,7 @@ class Problem:
     def __str__(self) -> str:
         text = f"{self.where()}: {self.message}"
         if self.allowed:
-            text += f" (allowed: {self.allowed})"
+            text += f" (allowed: {shorten(self.allowed)})"
         return text
 
     def to_dict(self) -> dict[str, str | int | None]:
@@ -51,8 +51,30 @@ class Problem:
             "row": self.row,
             "column": self.column,
             "message": self.message,
-            "allowed": self.allowed,
+            "allowed": None if self.allowed is None else shorten(self.allowed),
         }
+
+
+LONGEST_ALLOWED = 300
+"""Characters of an "allowed" text shown in a message; past this it is cut (the whole list would
+be one unreadable line: 200,000 ids run to megabytes)."""
+
+
+def examples(items: Sequence[str], limit: int = 8) -> str:
+    """A few of ``items`` and how many there are: "a, b, c and 199,997 others"."""
+    shown = list(items[:limit])
+    rest = len(items) - len(shown)
+    text = ", ".join(shown)
+    return f"{text} and {rest:,} other{'' if rest == 1 else 's'}" if rest > 0 else text
+
+
+def shorten(text: str, limit: int = LONGEST_ALLOWED) -> str:
+    """``text`` cut at a separator before ``limit`` characters, saying how much was left out."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit].rsplit(", ", 1)[0]
+    more = text[len(head) :].count(", ")
+    return f"{head} and {more:,} more" if more else head + " ..."
 
 
 class ShareplanError(Exception):

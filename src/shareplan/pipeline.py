@@ -3,9 +3,15 @@ order and returns plain results; none prints or writes except where its name say
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import multiprocessing
+import os
 from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from functools import cached_property
+from itertools import repeat
 from pathlib import Path
 
 from shareplan import __version__
@@ -33,6 +39,8 @@ from shareplan.programme import (
     ProgrammeChoice,
     plan_programme,
 )
+from shareplan.programme.relax import Relaxation, relaxations
+from shareplan.programme.view import programme_view
 from shareplan.report import write_reports
 from shareplan.results import SCHEMA_VERSION, Results, build, write_results
 from shareplan.results.header import Generator
@@ -70,11 +78,12 @@ class AppraisalRun:
     def opportunities(self) -> tuple[Opportunity, ...]:
         return self.shortlist.opportunities
 
+    @cached_property
+    def _case_of(self) -> dict[str, BusinessCase]:
+        return {c.opportunity_id: c for c in self.cases}
+
     def case(self, opportunity_id: str) -> BusinessCase:
-        for case in self.cases:
-            if case.opportunity_id == opportunity_id:
-                return case
-        raise KeyError(opportunity_id)
+        return self._case_of[opportunity_id]
 
 
 @dataclass(frozen=True)
@@ -87,6 +96,7 @@ class ProgrammeOutcome:
     objective: Objective
     risk_register: tuple[ProgrammeRisk, ...] = ()
     infeasible: InfeasibleError | None = None
+    relaxations: tuple[Relaxation, ...] = ()
 
 
 def resolve_parameters(scenario: Scenario, evidence: EvidenceBase) -> dict[str, ResolvedParameter]:
@@ -164,34 +174,91 @@ def choose_programme(
     choose_only: bool = False,
 ) -> ProgrammeOutcome:
     """Pick the priority projects; an infeasible set of rules is an outcome, not a crash, so that
-    the report can say which rule to relax. ``simulation`` is the Monte Carlo of these same cases
-    and seed from an earlier call (it does not depend on the rules), to save drawing it again.
-    ``choose_only``: the choice and its reasons alone (no trade-offs, view or risk register, so
-    no Monte Carlo either)."""
+    the report can say which rule to relax. ``simulation`` is the Monte Carlo of an earlier call
+    on the same results and seed: it is used again when it covers the same chosen projects, to
+    save drawing them again. ``choose_only``: the choice and its reasons alone (no trade-offs,
+    view or risk register, so no Monte Carlo either)."""
     cands = candidates(scored, cases)
     order = {c.opportunity_id: c for c in cases}
-    if simulation is None and not choose_only:
-        simulation = simulate_programme([order[o.id] for o, _ in scored], draws, seed)
     known = set(cands.ids)
     proposal = [i for i in (proposed_ids or ()) if i in known] or None
     try:
-        plan = plan_programme(
-            cands,
+        if choose_only:
+            choice = plan_programme(
+                cands, constraints, objective, choose_only=True, proposed_ids=proposal
+            )
+            return ProgrammeOutcome(choice, simulation, constraints, objective)
+        plan = plan_programme(cands, constraints, objective, proposed_ids=proposal)
+    except InfeasibleError as exc:
+        return ProgrammeOutcome(
+            None,
+            None,
             constraints,
             objective,
-            choose_only=choose_only,
-            proposed_ids=proposal,
-            draws=None if simulation is None else simulation.draws,
+            infeasible=exc,
+            relaxations=relaxations(cands, constraints, objective),
         )
-    except InfeasibleError as exc:
-        return ProgrammeOutcome(None, simulation, constraints, objective, infeasible=exc)
-    if choose_only:
-        return ProgrammeOutcome(plan, simulation, constraints, objective)
-    chosen = set(plan.result.selected_ids)
+    # Only the chosen projects are simulated: their draws are all the programme's bands need,
+    # and drawing every shortlisted one (draws x candidates x years) grows past any memory at
+    # county scale (10,000 x 15,000 x 10 doubles is 12 GB).
+    chosen_ids = plan.result.selected_ids
+    same = simulation is not None and simulation.opportunity_ids == tuple(chosen_ids)
+    if not same:
+        simulation = (
+            simulate_programme([order[i] for i in chosen_ids], draws, seed) if chosen_ids else None
+        )
+    plan = dataclasses.replace(
+        plan, view=programme_view(cands, chosen_ids, simulation.draws if simulation else None)
+    )
+    chosen = set(chosen_ids)
     register = programme_risks(
         {c.opportunity_id: c.risks for c in cases if c.opportunity_id in chosen}
     )
     return ProgrammeOutcome(plan, simulation, constraints, objective, risk_register=register)
+
+
+CASE_BLOCK = 1000
+"""Opportunities per block of business cases built in a worker process."""
+PARALLEL_FROM = 2000
+"""From this many opportunities the business cases are built in worker processes, one per core
+(each case depends only on the scenario and its opportunity, with the scenario's seed, so the
+blocks give exactly what one pass would). Below it, starting the workers (a few seconds) costs
+more than it saves."""
+
+
+def _case_block(
+    scenario: Scenario, block: Sequence[Opportunity], evidence: EvidenceBase
+) -> tuple[BusinessCase, ...] | list[Problem]:
+    try:
+        return build_business_cases(scenario, block, evidence)
+    except InputError as exc:  # returned, not raised: an InputError does not survive pickling
+        return list(exc.problems)
+
+
+def business_cases(
+    scenario: Scenario,
+    opportunities: Sequence[Opportunity],
+    evidence: EvidenceBase,
+    progress: Progress = _quiet,
+) -> tuple[BusinessCase, ...]:
+    """Every shortlisted opportunity's business case, in blocks across the machine's cores when
+    there are many (a county's 15,000 would take minutes on one), with progress per block."""
+    if len(opportunities) < PARALLEL_FROM:
+        return build_business_cases(scenario, opportunities, evidence)
+    blocks = [opportunities[i : i + CASE_BLOCK] for i in range(0, len(opportunities), CASE_BLOCK)]
+    workers = max(1, min(len(os.sched_getaffinity(0)), len(blocks)))
+    done: list[tuple[BusinessCase, ...] | list[Problem]] = []
+    # spawn, not fork: the console's progress display runs a thread, and forking a process
+    # with threads can deadlock
+    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+        for built in pool.map(_case_block, repeat(scenario), blocks, repeat(evidence)):
+            done.append(built)
+            made = sum(len(d) for d in done if isinstance(d, tuple))
+            progress(f"Building business cases ({made:,} of {len(opportunities):,})")
+    problems = [p for d in done if isinstance(d, list) for p in d]
+    if problems:
+        raise InputError(list(dict.fromkeys(problems)))
+    return tuple(case for d in done if isinstance(d, tuple) for case in d)
 
 
 def appraise(
@@ -208,13 +275,20 @@ def appraise(
     progress("Generating the long list")
     long_list = generate(scenario, evidence)
     progress("Screening and shortlisting")
-    short = shortlist(long_list, scenario, evidence)
+    short = shortlist(
+        long_list,
+        scenario,
+        evidence,
+        lambda done, units: progress(
+            f"Screening and shortlisting ({done:,} of {units:,} services)"
+        ),
+    )
     if not short.opportunities:
         raise InputError(
             [Problem("no opportunity passes the screen: every one was shortlisted out", source)]
         )
     progress("Building business cases")
-    cases = build_business_cases(scenario, short.opportunities, evidence)
+    cases = business_cases(scenario, short.opportunities, evidence, progress)
     progress("Scoring against the criteria")
     facts = {c.opportunity_id: c.delivery_facts() for c in cases}
     assessment = assess(short.opportunities, scenario, evidence, facts)
@@ -312,6 +386,7 @@ def programme_answer(outcome: ProgrammeOutcome) -> Choice | NoProgramme:
         outcome.objective,
         risk_register=outcome.risk_register,
         infeasible=outcome.infeasible,
+        relaxations=[r.to_dict() for r in outcome.relaxations],
     )
 
 
@@ -329,7 +404,7 @@ def results_of(run: AppraisalRun) -> Results:
         schema_version=SCHEMA_VERSION,
         generator=Generator(name="shareplan", version=__version__),
         created=dt.date.today(),
-        scenario=build.scenario_summary(run.scenario, run.source, run.evidence),
+        scenario=build.scenario_summary(run.scenario, run.source, run.evidence, run.parameters),
         parameters=build.parameters_used(run.scenario, run.parameters),
         long_list=build.long_list_summary(run.long_list, run.shortlist),
         opportunities=build.opportunity_results(run.opportunities, run.cases, run.assessment),

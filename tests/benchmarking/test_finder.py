@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from shareplan.benchmarking.benchmark import benchmark, rank_quartile, service_line_totals
-from shareplan.benchmarking.finder import affinity, find_partners, partner_rows
+from shareplan.benchmarking.finder import find_partners, partner_rows
 from shareplan.benchmarking.maps import decode_arcs, ring, shapes
 from shareplan.benchmarking.scan import national_scan
 from shareplan.benchmarking.store import NationalData
@@ -37,18 +37,15 @@ def test_rotherham_adult_social_care_partners(national: NationalData) -> None:
     )
     rows = partner_rows(search, 3)
     assert [r.sector for r in rows] == ["local_authority"] * 3
-    assert all(1 <= r.affinity <= 5 for r in rows)
+    # affinity is the relationship officers judge: the finder leaves it to them
+    assert all(r.affinity is None for r in rows)
+    assert [r.score for r in rows] == [round(c.score, 4) for c in search.candidates[:3]]
 
 
 def test_rotherham_2010_11_uses_combined_social_care(national: NationalData) -> None:
     """2010-11 has one social care line; the same neighbours lead."""
     search = find_partners(national, "Rotherham", "social_care_combined", "2010-11", limit=3)
     assert {c.name for c in search.candidates} == SOUTH_YORKSHIRE
-
-
-def test_affinity_scale() -> None:
-    """1 + round(4 x score): 0 -> 1, 0.5 -> 3, 0.92 -> 5 (4.68 rounds to 5), 1 -> 5."""
-    assert [affinity(s) for s in (0.0, 0.5, 0.92, 1.0)] == [1, 3, 5, 5]
 
 
 def test_finder_bad_input_names_what_is_available(national: NationalData) -> None:

@@ -49,6 +49,7 @@ def test_seven_models_with_the_seed_figures(evidence: EvidenceBase) -> None:
 def test_wordings_are_the_seeds_own(evidence: EvidenceBase) -> None:
     """Principles, criteria and indicators are quoted exactly as the seed words them."""
     seed = _squash(SEED.read_text(encoding="utf-8"))
+    evidence = evidence.worded_for("Rotherham", "Rotherham Citizens")
     for text in (
         [g.principle for g in evidence.groups]
         + [c.wording for c in evidence.criteria]

@@ -9,6 +9,7 @@ from typing import Any
 
 from shareplan import __version__
 from shareplan.assessment import explain_ranking
+from shareplan.evidence.rates import describe_bands
 from shareplan.pipeline import AppraisalRun, ProgrammeOutcome
 from shareplan.results import SCHEMA_VERSION
 from shareplan.scenario import Scenario
@@ -30,6 +31,36 @@ def _settings(scenario: Scenario) -> list[dict[str, Any]]:
     ]
 
 
+def _speaks_for(run: AppraisalRun) -> dict[str, Any]:
+    """Issue 15's additions: the place and residents the criteria name, their wording, the
+    background sheet, the discount rate used and the partners whose affinity is to judge."""
+    a = run.scenario.authority
+    worded = run.evidence.worded_for(a.place_name, a.residents_name)
+    defaulted = [p for p in run.scenario.partners if not p.affinity_judged]
+    used = run.parameters[f"discount.schedule.{a.discount_schedule}"]
+    bands = [
+        (int(b["first"]), None if b.get("last") is None else int(b["last"]), float(b["rate"]))
+        for b in used.value
+    ]
+    return {
+        "place": a.place_name,
+        "residents": a.residents_name,
+        "principles": {g.id: g.principle for g in worded.groups},
+        "criteria_wording": {c.id: c.wording for c in worded.criteria},
+        "background": [b.model_dump(mode="json") for b in run.scenario.background],
+        "discount": {
+            "schedule": a.discount_schedule,
+            "in_words": describe_bands(tuple(bands), a.horizon_years),
+            "origin": used.origin,
+            "bands": [{"first": f, "last": last, "rate": r} for f, last, r in bands],
+        },
+        "affinity_to_judge": {
+            "partners": [p.name for p in defaulted],
+            "neutral_default": defaulted[0].affinity if defaulted else None,
+        },
+    }
+
+
 def _programme(outcome: ProgrammeOutcome) -> dict[str, Any]:
     if outcome.plan is None:
         error = outcome.infeasible
@@ -39,6 +70,7 @@ def _programme(outcome: ProgrammeOutcome) -> dict[str, Any]:
             "conflicting": list(error.conflicting) if error else [],
             "objective": outcome.objective.to_dict(),
             "constraints": outcome.constraints.to_dict(),
+            "relaxations": [r.to_dict() for r in outcome.relaxations],
         }
     block: dict[str, Any] = {"feasible": True, **outcome.plan.to_dict()}
     block["risk_register"] = [r.model_dump(mode="json") for r in outcome.risk_register]
@@ -110,6 +142,7 @@ def legacy_document(run: AppraisalRun, created: dt.date) -> dict[str, Any]:
             "service_names": {s.id: s.name for s in run.scenario.services},
             "partner_names": {p.id: p.name for p in run.scenario.partners},
             "model_names": {m.id: m.name for m in run.evidence.models},
+            **_speaks_for(run),
         },
         "parameters": _settings(run.scenario)
         + [p.model_dump(mode="json") for p in run.parameters.values()],

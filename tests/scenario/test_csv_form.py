@@ -67,11 +67,11 @@ def test_every_problem_is_reported_with_its_place(tmp_path: Path, evidence: Evid
 def test_missing_required_sheet_and_column(tmp_path: Path, evidence: EvidenceBase) -> None:
     folder = _copy(tmp_path)
     (folder / "authority.csv").unlink()
-    text = (folder / "partners.csv").read_text().replace("affinity,", "", 1)
+    text = (folder / "partners.csv").read_text().replace("sector,", "", 1)
     (folder / "partners.csv").write_text(text)
     found = _problems(folder, evidence)
     assert ("authority", None, None, "required sheet 'authority' is missing") in found
-    assert any(s == "partners" and c == "affinity" and "missing" in m for s, _, c, m in found)
+    assert any(s == "partners" and c == "sector" and "missing" in m for s, _, c, m in found)
 
 
 def test_unknown_reference_in_declared_opportunity(tmp_path: Path, evidence: EvidenceBase) -> None:

@@ -18,6 +18,7 @@ from shareplan.evidence import EvidenceBase, Sector, load_evidence
 from shareplan.scenario import (
     INDICATOR_IDS,
     Authority,
+    BackgroundPaper,
     Bundle,
     DeclaredOpportunity,
     ParameterOverride,
@@ -33,6 +34,8 @@ from shareplan.scenario import (
 )
 from shareplan.scenario.csvio import write_folder
 from shareplan.scenario.excel import write_workbook
+from shareplan.scenario.model import place_of
+from shareplan.scenario.schema import SHEETS
 from tests.conftest import FIXTURES, ROOT
 
 EVIDENCE = load_evidence()
@@ -54,7 +57,7 @@ def test_text_to_workbook_to_text_is_byte_identical(
     again = tmp_path / "again"
     write_folder(load_scenario(workbook, evidence), again, evidence)
     assert _files(again) == _files(text)
-    assert len(_files(text)) == 7
+    assert len(_files(text)) == len(SHEETS)
 
 
 @pytest.mark.parametrize("source", TEXT_FORMS, ids=lambda p: p.name)
@@ -158,6 +161,8 @@ def authorities(draw: st.DrawFn) -> Authority:
         directorate=draw(_text()),
         contact=draw(_text()),
         corporate_priorities=draw(_ITEMS),
+        place=draw(_text()),
+        residents=draw(_text()),
     )
 
 
@@ -168,6 +173,8 @@ def scenarios(draw: st.DrawFn) -> Scenario:
     unit_ids = draw(st.lists(_IDS, min_size=1, max_size=6, unique=True))
     split = draw(st.integers(1, len(unit_ids)))
     service_ids, bundle_ids = unit_ids[:split], unit_ids[split:]
+    if len(service_ids) < 2:  # a bundle lists two or more different services
+        service_ids, bundle_ids = unit_ids, []
     priorities = (
         st.lists(st.sampled_from(authority.corporate_priorities), max_size=3).map(tuple)
         if authority.corporate_priorities
@@ -192,28 +199,40 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         )
         for service_id in service_ids
     )
-    service_list = st.lists(st.sampled_from(service_ids), min_size=2, max_size=4).map(tuple)
+    service_list = st.lists(st.sampled_from(service_ids), min_size=2, max_size=4, unique=True).map(
+        tuple
+    )
     bundles = tuple(
         Bundle(id=bundle_id, name=draw(_text(1)), service_ids=draw(service_list))
         for bundle_id in bundle_ids
     )
     partner_ids = draw(st.lists(_IDS, max_size=4, unique=True))
-    units = st.lists(st.sampled_from(unit_ids), max_size=3).map(tuple)
+    units = st.lists(st.sampled_from(unit_ids), max_size=3, unique=True).map(tuple)
+    own = place_of(authority.name).casefold()
     partners = tuple(
         Partner(
             id=partner_id,
-            name=draw(_text(1)),
+            name=draw(_text(1).filter(lambda n: place_of(n).casefold() != own)),
             sector=draw(st.sampled_from(Sector)),
             geography=draw(st.sampled_from(PartnerGeography)),
-            affinity=draw(st.integers(1, 5)),
+            # a blank affinity reads back as the evidence's neutral default
+            affinity=draw(st.integers(1, 5)) if judged else 3,
             platforms=draw(_ITEMS),
             objectives=draw(_ITEMS),
             wants_services=draw(units),
             stage=draw(st.sampled_from(Stage)),
             illustrative=draw(st.booleans()),
             notes=draw(_text()),
+            ons_code=draw(st.just("") | st.from_regex(r"\AE0[6-9]0{3}[0-9]{3}\Z")).replace(
+                authority.ons_code or "-", ""
+            ),
+            affinity_judged=judged,
         )
-        for partner_id in partner_ids
+        for partner_id, judged in zip(
+            partner_ids,
+            draw(st.lists(st.booleans(), min_size=len(partner_ids), max_size=len(partner_ids))),
+            strict=True,
+        )
     )
     opportunities = []
     for opportunity_id in draw(st.lists(_IDS, max_size=3, unique=True)):
@@ -226,8 +245,12 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             DeclaredOpportunity(
                 id=opportunity_id,
                 title=draw(_text()),
-                service_ids=draw(st.lists(st.sampled_from(unit_ids), min_size=1, max_size=3)),
-                partner_ids=tuple(draw(st.lists(st.sampled_from(partner_ids), max_size=3)))
+                service_ids=draw(
+                    st.lists(st.sampled_from(unit_ids), min_size=1, max_size=3, unique=True)
+                ),
+                partner_ids=tuple(
+                    draw(st.lists(st.sampled_from(partner_ids), max_size=3, unique=True))
+                )
                 if partner_ids
                 else (),
                 model=draw(st.sampled_from(EVIDENCE.model_ids)),
@@ -247,7 +270,9 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         Weight(stakeholder=who, target=target, weight=draw(st.floats(0.001, 1000)))
         for who, target in weight_keys
     )
-    keys = draw(st.lists(st.sampled_from(sorted(EVIDENCE.parameters)), max_size=3, unique=True))
+    # a typed discount schedule is checked band by band, so random text is not one
+    plain_keys = sorted(k for k in EVIDENCE.parameters if not k.startswith("discount.schedule."))
+    keys = draw(st.lists(st.sampled_from(plain_keys), max_size=3, unique=True))
     parameters = tuple(
         ParameterOverride(
             key=key,
@@ -266,6 +291,12 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         opportunities=tuple(opportunities),
         weights=weights,
         parameters=parameters,
+        background=tuple(
+            BackgroundPaper(
+                date=draw(st.none() | _DATE), title=draw(_text(1)), decision=draw(_text())
+            )
+            for _ in range(draw(st.integers(0, 2)))
+        ),
     )
 
 

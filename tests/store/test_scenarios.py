@@ -41,6 +41,7 @@ def test_a_stored_scenario_reads_back_equal(db: Database, rotherham: Scenario) -
             + len(rotherham.opportunities)
             + len(rotherham.weights)
             + len(rotherham.parameters)
+            + len(rotherham.background)
         )
 
 

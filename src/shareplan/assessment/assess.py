@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -71,6 +72,12 @@ class DeliveryFacts(BaseModel):
     note: str = ""
 
 
+def ranks_kept(top_n: int) -> int:
+    """How many ranks the SMAA acceptability keeps and results.json shows: ten, or twice the
+    number of priority projects when that is more."""
+    return max(10, 2 * top_n)
+
+
 @dataclass(frozen=True)
 class Assessment:
     """Everything the assessment found, with the intermediate values kept for explanations."""
@@ -99,10 +106,23 @@ class Assessment:
     def ids(self) -> tuple[str, ...]:
         return self.result.ids
 
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        # results.json asks for every opportunity's position; a scan each time is quadratic
+        return {oid: i for i, oid in enumerate(self.ids)}
+
+    @cached_property
+    def _reversal_of(self) -> dict[tuple[str, str], sens.RankReversal]:
+        return {(r.upper, r.lower): r for r in reversed(self.reversals)}
+
+    def reversal(self, upper: str, lower: str) -> sens.RankReversal | None:
+        """The rank reversal recorded for this pair (the first, if any)."""
+        return self._reversal_of.get((upper, lower))
+
     def index(self, opportunity_id: str) -> int:
         try:
-            return self.ids.index(opportunity_id)
-        except ValueError:
+            return self._positions[opportunity_id]
+        except KeyError:
             raise KeyError(opportunity_id) from None
 
     def ranked(self) -> tuple[str, ...]:
@@ -183,7 +203,7 @@ class Assessment:
 
     def sensitivity_dict(self, ranks_shown: int | None = None) -> dict[str, object]:
         """The top-level ``sensitivity`` block of results.json."""
-        shown = ranks_shown if ranks_shown is not None else max(10, 2 * self.top_n)
+        shown = ranks_shown if ranks_shown is not None else ranks_kept(self.top_n)
         return {
             "top_n": self.top_n,
             "top": list(self.ranked()[: self.top_n]),
@@ -312,7 +332,14 @@ def assess(
     if len(sets) > 1:
         stack = np.vstack([s.vector(CRITERIA) for s in sets])
         ranges = sens.smaa(
-            effective, ids, top_n, samples, seed, stack.min(axis=0), stack.max(axis=0)
+            effective,
+            ids,
+            top_n,
+            samples,
+            seed,
+            stack.min(axis=0),
+            stack.max(axis=0),
+            ranks=ranks_kept(top_n),
         )
     return Assessment(
         opportunities=tuple(opps),
@@ -331,7 +358,7 @@ def assess(
         top_n=top_n,
         stability=tuple(sens.stability(effective, tree, ids, top_n)),
         reversals=tuple(sens.rank_reversals(effective, tree, ids)),
-        smaa=sens.smaa(effective, ids, top_n, samples, seed),
+        smaa=sens.smaa(effective, ids, top_n, samples, seed, ranks=ranks_kept(top_n)),
         smaa_ranges=ranges,
         settings=settings,
     )
@@ -426,7 +453,7 @@ def explain_ranking(assessment: Assessment, opportunity_id: str) -> dict[str, ob
     a = assessment
     i = a.index(opportunity_id)
     rank = int(a.result.ranks[i])
-    order = a.result.order.tolist()
+    order = a.result.order
     contributions = a.result.contributions
     breakdown = sorted(
         (
@@ -456,7 +483,7 @@ def explain_ranking(assessment: Assessment, opportunity_id: str) -> dict[str, ob
     }
     if len(order) < 2:
         return out
-    other = order[rank] if rank < len(order) else order[rank - 2]
+    other = int(order[rank] if rank < len(order) else order[rank - 2])
     upper, lower = (i, other) if rank < len(order) else (other, i)
     diff = contributions[upper] - contributions[lower]
     gap = float(a.result.totals[upper] - a.result.totals[lower])
@@ -483,9 +510,7 @@ def explain_ranking(assessment: Assessment, opportunity_id: str) -> dict[str, ob
         sentence += ", partly offset by " + ", ".join(
             f"{str(r['criterion']).replace('_', ' ')} ({r['difference']})" for r in against
         )
-    reversal = next(
-        (r for r in a.reversals if r.upper == a.ids[upper] and r.lower == a.ids[lower]), None
-    )
+    reversal = a.reversal(a.ids[upper], a.ids[lower])
     if reversal is not None and reversal.weight is not None:
         sentence += (
             f". They would draw level if the weight of {reversal.weight.replace('_', ' ')} moved "

@@ -312,21 +312,40 @@ def sample_ranges(
     return out
 
 
-def acceptability(scores: FloatArray, weights: FloatArray, chunk: int = 1000) -> FloatArray:
-    """Rank acceptability (n_options, n_options): entry [i, r] is the share of the weight samples
-    (rows of ``weights``) under which option i takes rank r + 1. Each row and column sums to 1."""
+def acceptability(
+    scores: FloatArray, weights: FloatArray, chunk: int = 1000, ranks: int | None = None
+) -> FloatArray:
+    """Rank acceptability (n_options, ranks): entry [i, r] is the share of the weight samples
+    (rows of ``weights``) under which option i takes rank r + 1. With every rank (the default)
+    each row and column sums to 1."""
+    return rank_statistics(scores, weights, chunk, ranks)[0]
+
+
+def rank_statistics(
+    scores: FloatArray, weights: FloatArray, chunk: int = 1000, ranks: int | None = None
+) -> tuple[FloatArray, FloatArray]:
+    """The rank acceptability of the first ``ranks`` ranks (all when ``None``) and every option's
+    expected rank over all of them.
+
+    Only the first ranks are counted because an n x n table is what a long list cannot afford:
+    15,000 shortlisted opportunities would need 1.8 GB for it, and a report shows ten ranks."""
     n = scores.shape[0]
-    counts = np.zeros(n * n, dtype=np.int64)
-    rank_of_slot = None
+    kept = n if ranks is None else max(1, min(ranks, n))
+    counts = np.zeros(n * kept, dtype=np.int64)
+    rank_sum = np.zeros(n, dtype=np.float64)
     for start in range(0, weights.shape[0], chunk):
         w = weights[start : start + chunk]
         totals = w @ scores.T  # (k, n)
         ranked = np.argsort(-totals, axis=1, kind="stable")  # ranked[s, r] = option at rank r
-        if rank_of_slot is None or rank_of_slot.shape[0] != ranked.size:
-            rank_of_slot = np.tile(np.arange(n, dtype=np.int64), ranked.shape[0])
-        counts += np.bincount(ranked.ravel() * n + rank_of_slot, minlength=n * n)
-    out: FloatArray = counts.reshape(n, n) / weights.shape[0]
-    return out
+        head = ranked[:, :kept]
+        slots = np.tile(np.arange(kept, dtype=np.int64), head.shape[0])
+        counts += np.bincount(head.ravel() * kept + slots, minlength=n * kept)
+        places = np.tile(np.arange(1, n + 1, dtype=np.float64), ranked.shape[0])
+        rank_sum += np.bincount(ranked.ravel(), weights=places, minlength=n)
+    samples = weights.shape[0]
+    table: FloatArray = counts.reshape(n, kept) / samples
+    expected: FloatArray = rank_sum / samples
+    return table, expected
 
 
 @dataclass(frozen=True)
@@ -336,7 +355,8 @@ class SMAAResult:
     seed: int
     top_n: int
     ids: tuple[str, ...]
-    acceptability: FloatArray  # (n, n)
+    acceptability: FloatArray  # (n, ranks kept): the first ranks only, see rank_statistics
+    expected: FloatArray  # (n,) expected rank over every rank
 
     @property
     def p_top(self) -> FloatArray:
@@ -345,17 +365,16 @@ class SMAAResult:
 
     @property
     def expected_rank(self) -> FloatArray:
-        out: FloatArray = self.acceptability @ np.arange(1, len(self.ids) + 1)
-        return out
+        return self.expected
 
     def for_option(self, i: int, ranks_shown: int) -> dict[str, object]:
-        shown = min(ranks_shown, len(self.ids))
+        shown = min(ranks_shown, self.acceptability.shape[1])
         row = self.acceptability[i]
         return {
             "p_top_n": round(float(self.p_top[i]), 4),
-            "expected_rank": round(float(self.expected_rank[i]), 3),
+            "expected_rank": round(float(self.expected[i]), 3),
             "rank_acceptability": [round(float(x), 4) for x in row[:shown]],
-            "beyond_shown": round(float(row[shown:].sum()), 4),
+            "beyond_shown": round(max(0.0, 1.0 - float(row[:shown].sum())), 4),
         }
 
     def to_dict(self, ranks_shown: int) -> dict[str, object]:
@@ -364,7 +383,7 @@ class SMAAResult:
             "samples": self.samples,
             "seed": self.seed,
             "top_n": self.top_n,
-            "ranks_shown": min(ranks_shown, len(self.ids)),
+            "ranks_shown": min(ranks_shown, self.acceptability.shape[1]),
             "options": {oid: self.for_option(i, ranks_shown) for i, oid in enumerate(self.ids)},
         }
 
@@ -378,18 +397,22 @@ def smaa(
     low: FloatArray | None = None,
     high: FloatArray | None = None,
     chunk: int = 1000,
+    ranks: int | None = None,
 ) -> SMAAResult:
-    """SMAA over the effective score matrix: weights uniform on the simplex, or within [low, high]."""
+    """SMAA over the effective score matrix: weights uniform on the simplex, or within [low, high];
+    the acceptability of the first ``ranks`` ranks is kept (all when ``None``)."""
     rng = np.random.default_rng(seed)
     if low is None or high is None:
         weights, method = sample_simplex(rng, samples, scores.shape[1]), "uniform on the simplex"
     else:
         weights, method = sample_ranges(rng, samples, low, high), "within the stakeholders' ranges"
+    table, expected = rank_statistics(scores, weights, chunk, ranks)
     return SMAAResult(
         method=method,
         samples=samples,
         seed=seed,
         top_n=top_n,
         ids=tuple(ids),
-        acceptability=acceptability(scores, weights, chunk),
+        acceptability=table,
+        expected=expected,
     )

@@ -13,6 +13,7 @@ is otherwise listed in :attr:`Shortlist.declared_screened_out` with the reason.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -91,8 +92,21 @@ def partner_members(opportunities: list[Opportunity], scenario: Scenario) -> npt
     return members
 
 
-def shortlist(long_list: LongList, scenario: Scenario, evidence: EvidenceBase) -> Shortlist:
-    """Screen the whole long list, score what passes, keep the best K per unit plus the declared."""
+PROGRESS_EVERY = 250
+"""Units between two progress reports (a county's 5,000 services take a minute or two)."""
+
+
+def shortlist(
+    long_list: LongList,
+    scenario: Scenario,
+    evidence: EvidenceBase,
+    progress: Callable[[int, int], None] | None = None,
+) -> Shortlist:
+    """Screen the whole long list, score what passes, keep the best K per unit plus the declared.
+
+    The long list is never held whole: it is screened and scored one unit's block at a time, and
+    only each unit's best K become opportunities, so memory stays that of one block however many
+    services there are. ``progress`` (optional) is told the units done and the units in all."""
     settings = AssessmentSettings.resolve(scenario, evidence)
     ctx = ScoringContext.build(scenario, evidence, settings)
     weights = combine(stakeholder_weights(scenario, evidence, settings), evidence).vector(CRITERIA)
@@ -107,7 +121,10 @@ def shortlist(long_list: LongList, scenario: Scenario, evidence: EvidenceBase) -
     # Partner-set facts are the same for every unit: compute them once for all sets.
     all_sets = set_features(ctx, long_list.sets.members)
     set_rows = np.arange(len(long_list.sets), dtype=np.int32)
-    for block in long_list.blocks():
+    n_units = len(long_list.units)
+    for done, block in enumerate(long_list.blocks(), start=1):
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done, n_units)
         n = len(block)
         considered += n
         if n == 0:

@@ -97,8 +97,10 @@ class PartnerRow:
     code: str
     sector: str
     geography: str
-    affinity: int
+    score: float
     notes: str
+    affinity: int | None = None
+    """Left blank: affinity is the relationship officers judge, not a data score."""
 
 
 def check_weights(weights: Mapping[str, float] | None) -> dict[str, float]:
@@ -293,11 +295,6 @@ def find_partners(
     )
 
 
-def affinity(score: float) -> int:
-    """Affinity 1-5 from a finder score 0-1: ``1 + round(4 * score)``, clipped."""
-    return int(min(5, max(1, 1 + round(4 * score))))
-
-
 def partner_rows(search: PartnerSearch, count: int | None = None) -> list[PartnerRow]:
     """The chosen candidates (the first ``count``) as scenario-ready partner rows."""
     chosen = search.candidates if count is None else search.candidates[:count]
@@ -307,9 +304,9 @@ def partner_rows(search: PartnerSearch, count: int | None = None) -> list[Partne
             code=c.code,
             sector="local_authority",
             geography=c.geography,
-            affinity=affinity(c.score),
+            score=round(c.score, 4),
             notes=(
-                f"partner finder {search.year} {search.line}: score {c.score:.2f}, {c.role}; "
+                f"Partner finder ({search.year}, {search.line}): score {c.score:.2f}, {c.role}; "
                 + "; ".join(c.reasons)
             ),
         )

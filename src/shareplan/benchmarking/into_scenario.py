@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from shareplan.benchmarking.finder import PartnerRow
 from shareplan.evidence.base import Sector
 from shareplan.scenario import Partner, PartnerGeography, Scenario
+from shareplan.scenario.model import place_of
 
 
 def partner_id(name: str, taken: set[str]) -> str:
@@ -18,17 +19,28 @@ def partner_id(name: str, taken: set[str]) -> str:
     return candidate
 
 
-def add_partners(scenario: Scenario, rows: Sequence[PartnerRow]) -> tuple[Scenario, list[str]]:
+def add_partners(
+    scenario: Scenario, rows: Sequence[PartnerRow], neutral_affinity: int
+) -> tuple[Scenario, list[str]]:
     """The scenario with the rows appended as partners, and a note per row skipped.
 
-    A council already among the partners (same name, ignoring case) is not added twice.
+    A council already among the partners (same name, ignoring case, or same ONS code) is not
+    added twice, and the scenario's own authority is never added as its own partner. Affinity is
+    left for officers to judge (``neutral_affinity`` stands in, flagged as not judged).
     """
+    own = scenario.authority
     existing = {p.name.strip().lower() for p in scenario.partners}
+    codes = {p.ons_code.upper() for p in scenario.partners if p.ons_code}
     taken = {p.id for p in scenario.partners}
     added: list[Partner] = []
     skipped: list[str] = []
     for row in rows:
-        if row.name.strip().lower() in existing:
+        if (own.ons_code and row.code.upper() == own.ons_code.upper()) or place_of(
+            row.name
+        ).casefold() == own.place_name.casefold():
+            skipped.append(f"{row.name} is the scenario's own authority, not a partner")
+            continue
+        if row.name.strip().lower() in existing or row.code.upper() in codes:
             skipped.append(f"{row.name} is already a partner in the scenario")
             continue
         pid = partner_id(row.name, taken)
@@ -40,8 +52,10 @@ def add_partners(scenario: Scenario, rows: Sequence[PartnerRow]) -> tuple[Scenar
                 name=row.name,
                 sector=Sector(row.sector),
                 geography=PartnerGeography(row.geography),
-                affinity=row.affinity,
-                notes=f"{row.code}; {row.notes}",
+                affinity=row.affinity or neutral_affinity,
+                affinity_judged=row.affinity is not None,
+                ons_code=row.code,
+                notes=f"{row.notes}. Affinity: to judge.",
             )
         )
     data = scenario.model_dump()

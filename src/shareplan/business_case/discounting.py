@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from shareplan.evidence.rates import RateError, parse_bands
+
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -48,29 +50,14 @@ def bands_from_value(value: Sequence[Mapping[str, Any]]) -> tuple[Band, ...]:
 def parse_schedule(text: str) -> tuple[Band, ...]:
     """Bands from a scenario override such as ``"0-30:3.5%; 31-75:3%; 76-:2.5%"``.
 
-    Each band is ``first-last:rate``; the rate is a share (``0.035``) or a percentage (``3.5%``);
-    ``first-`` leaves the band open-ended.
+    Each band is ``first-last:rate``; the rate is a percentage (``3.5%``) or a share (``0.035``),
+    never a bare ``3.5`` (see :mod:`shareplan.evidence.rates`); ``first-`` leaves the band
+    open-ended.
     """
-    bands = []
-    for part in text.replace(",", ";").split(";"):
-        part = part.strip()
-        if not part:
-            continue
-        try:
-            years, rate_text = part.split(":")
-            first_text, _, last_text = years.partition("-")
-            rate_text = rate_text.strip()
-            rate = float(rate_text[:-1]) / 100 if rate_text.endswith("%") else float(rate_text)
-            last = int(last_text) if last_text.strip() else None
-            bands.append(Band(int(first_text), last, rate))
-        except ValueError:
-            raise ScheduleError(
-                f"cannot read the discount band {part!r}; write bands as 'first-last:rate', "
-                "e.g. '0-30:3.5%; 31-75:3%'"
-            ) from None
-    if not bands:
-        raise ScheduleError("the discount schedule is empty")
-    return tuple(bands)
+    try:
+        return tuple(Band(first, last, rate) for first, last, rate in parse_bands(text))
+    except RateError as exc:
+        raise ScheduleError(str(exc)) from None
 
 
 def rates_by_year(bands: Sequence[Band], n_years: int) -> FloatArray:

@@ -195,6 +195,11 @@ class _Reader:
         )
 
 
+def _contracting_authorities(book: AssumptionBook) -> frozenset[Sector]:
+    """The sectors whose bodies are contracting authorities, as the evidence base lists them."""
+    return frozenset(book.evidence.contracting_authorities or PUBLIC_SECTORS)
+
+
 def _council_supplies(
     reader: _Reader, sectors: Sequence[Sector], annual: float, volume: float, margin: float
 ) -> Procurement:
@@ -205,8 +210,9 @@ def _council_supplies(
         "the council sells its service to the partners: it is the supplier, so it does not "
         "tender; any procurement is the buyers'"
     ]
-    public = [s for s in sectors if s in PUBLIC_SECTORS]
-    others = [s for s in sectors if s not in PUBLIC_SECTORS]
+    authorities = _contracting_authorities(book)
+    public = [s for s in sectors if s in authorities]
+    others = [s for s in sectors if s not in authorities]
     buyers_tender = False
     if others:
         reasons.append(
@@ -304,7 +310,7 @@ def assess_procurement(
                 "private capital rules out the public-public exemption"
             ],
         )
-    if any(s not in PUBLIC_SECTORS for s in sectors):
+    if any(s not in _contracting_authorities(book) for s in sectors):
         return reader.contract(
             annual_value,
             [

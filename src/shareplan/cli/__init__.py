@@ -7,6 +7,9 @@ new command goes in the module of its area (or a new one added to ``COMMANDS``).
 
 from __future__ import annotations
 
+import os
+import sys
+
 import typer
 
 from shareplan.cli import (
@@ -52,7 +55,24 @@ app = build_app()
 
 
 def main() -> None:
-    app()
+    try:
+        app()
+    except SystemExit as exc:
+        # Click answers a closed pipe (``shareplan programme ... | head``) by exiting 1 with no
+        # message; the reader chose to stop reading, which is not a failure.
+        if exc.code == 1 and isinstance(exc.__context__, BrokenPipeError):
+            _quiet_stdout()
+            raise SystemExit(0) from None
+        raise
+
+
+def _quiet_stdout() -> None:
+    """Point standard output at /dev/null so the interpreter's last flush does not complain."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
 
 
 __all__ = ["app", "build_app", "main"]

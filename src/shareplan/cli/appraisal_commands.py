@@ -12,6 +12,8 @@ from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from shareplan import pipeline
 from shareplan.cli.common import (
+    EXIT_INFEASIBLE,
+    check_writable,
     console,
     err_console,
     native_output_to_stderr,
@@ -46,6 +48,7 @@ def appraise(
     with user_errors():
         if out.exists() and not out.is_dir():
             raise InputError([Problem("the output path exists and is not a folder", str(out))])
+        check_writable(out, folder=True)
         with Progress(
             SpinnerColumn(),
             TextColumn("{task.description}"),
@@ -71,6 +74,7 @@ def appraise(
             finally:
                 shutil.rmtree(staging, ignore_errors=True)
     document = pipeline.results_of(result)
+    feasible = not isinstance(document.programme, NoProgramme)
     if as_json:
         print_json(
             {
@@ -89,6 +93,8 @@ def appraise(
                 ],
             }
         )
+        if not feasible:
+            raise typer.Exit(EXIT_INFEASIBLE)
         return
     print_appraisal(document, document.programme)
     print_firmness(document)
@@ -101,6 +107,8 @@ def appraise(
         console.print(
             f"  charts: [bold]{charts[0].parent}[/] ({len(charts)} files)", highlight=False
         )
+    if not feasible:
+        raise typer.Exit(EXIT_INFEASIBLE)
 
 
 def _swap_in(staging: Path, out: Path, written: dict[str, Path]) -> dict[str, Path]:
@@ -115,7 +123,12 @@ def _swap_in(staging: Path, out: Path, written: dict[str, Path]) -> dict[str, Pa
 
 def _programme_summary(p: ProgrammeResult) -> dict[str, Any]:
     if isinstance(p, NoProgramme):
-        return {"feasible": False, "message": p.message, "conflicting": list(p.conflicting)}
+        return {
+            "feasible": False,
+            "message": p.message,
+            "conflicting": list(p.conflicting),
+            "relaxations": [r.model_dump(mode="json") for r in p.relaxations],
+        }
     return {
         "feasible": True,
         "selected_ids": list(p.selected_ids),

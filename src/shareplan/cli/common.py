@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import typer
@@ -15,7 +17,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
 
-from shareplan.errors import InfeasibleError, InputError, ShareplanError
+from shareplan.errors import InfeasibleError, InputError, Problem, ShareplanError
 
 # Tables are wide; when the output is not a terminal (a pipe, a log, CI) Rich would assume 80
 # columns and squeeze them unreadably, so give it room.
@@ -23,6 +25,10 @@ console = Console(width=None if sys.stdout.isatty() else 160)
 err_console = Console(stderr=True)
 
 EXIT_INPUT = 2
+EXIT_INFEASIBLE = 3
+"""The appraisal ran and its outputs were written, but the programme rules clash so no priority
+programme could be chosen (``appraise``, ``programme``); the message names the smallest change to
+each rule that gives one. Distinct from 2 (bad input, nothing written)."""
 
 
 @contextmanager
@@ -51,6 +57,46 @@ def user_errors() -> Iterator[None]:
     except ShareplanError as exc:
         err_console.print(f"[bold red]Error:[/] {exc}", highlight=False)
         raise typer.Exit(EXIT_INPUT) from None
+    except OSError as exc:
+        # A folder the user cannot write (or read), a full disk: the user's to fix, not a bug.
+        # Writers stage their files and rename them into place, so nothing is half-written.
+        err_console.print(f"[bold red]Error:[/] {os_problem(exc)}", highlight=False, soft_wrap=True)
+        raise typer.Exit(EXIT_INPUT) from None
+
+
+def check_writable(target: Path, *, folder: bool) -> None:
+    """Refuse, before any work, an output the user cannot write: ``target`` is a folder to write
+    into (``folder``) or a file to write. Probes with a temporary file that is removed at once,
+    so a long appraisal does not end in an error it could have had at the start."""
+    where = (target if folder else target.parent).absolute()
+    # probe the nearest folder that exists: creating the target here would leave it behind
+    # when a later check fails, and nothing may be written then
+    while not where.exists() and where.parent != where:
+        where = where.parent
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".shareplan-probe-", dir=where)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        why = "permission denied" if isinstance(exc, PermissionError) else exc.strerror or str(exc)
+        raise InputError(
+            [
+                Problem(
+                    f"cannot write {'into ' if folder else ''}{target}: {why}",
+                    str(target),
+                    allowed="a folder you can write to",
+                )
+            ]
+        ) from None
+
+
+def os_problem(exc: OSError) -> str:
+    """One line for an operating-system error: what failed, where, and what to do."""
+    where = exc.filename or "the output"
+    why = exc.strerror or str(exc)
+    if isinstance(exc, PermissionError):
+        return f"cannot write {where}: permission denied; choose a folder you can write to"
+    return f"cannot use {where}: {why}"
 
 
 @contextmanager

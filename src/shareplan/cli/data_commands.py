@@ -9,7 +9,15 @@ from typing import Annotated, Any
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from shareplan.cli.common import console, err_console, print_json, print_table, user_errors
+from shareplan.benchmarking.outturn import LINE_IDS
+from shareplan.cli.common import (
+    check_writable,
+    console,
+    err_console,
+    print_json,
+    print_table,
+    user_errors,
+)
 from shareplan.errors import InputError, Problem
 
 app = typer.Typer()
@@ -30,7 +38,11 @@ AuthorityOpt = Annotated[
 ]
 ServiceOpt = Annotated[
     str,
-    typer.Option("--service", "-s", help="Revenue Outturn service line, e.g. adult_social_care."),
+    typer.Option(
+        "--service",
+        "-s",
+        help="Revenue Outturn service line: " + ", ".join(LINE_IDS) + ".",
+    ),
 ]
 YearOpt = Annotated[str, typer.Option("--year", "-y", help="Financial year, e.g. 2014-15.")]
 DataDirOpt = Annotated[
@@ -223,12 +235,19 @@ def find(
         )
         if into is not None:
             from shareplan.benchmarking.into_scenario import add_partners
+            from shareplan.evidence import load_evidence
             from shareplan.scenario import load_scenario, save_scenario
+            from shareplan.scenario.checks import neutral_affinity
 
-            scenario = load_scenario(into)
+            evidence = load_evidence()
+            scenario = load_scenario(into, evidence)
+            _same_authority(scenario.authority.ons_code, search.code, search.name, into)
+            check_writable(into, folder=into.is_dir())
             rows = partner_rows(search, count)
-            updated, skipped = add_partners(scenario, rows)
-            save_scenario(updated, into)
+            updated, skipped = add_partners(
+                scenario, rows, neutral_affinity(evidence, scenario.authority)
+            )
+            save_scenario(updated, into, evidence)
             added = [p.name for p in updated.partners[len(scenario.partners) :]]
     if as_json:
         out = search.to_dict()
@@ -259,6 +278,24 @@ def find(
         console.print(f"Added to {into}: {', '.join(added) or 'none'}")
         for note in skipped:
             console.print(f"  skipped: {note}")
+
+
+def _same_authority(scenario_code: str | None, code: str, name: str, into: Path) -> None:
+    """``--into`` adds partners found for one council to that council's scenario, not another's
+    (whose partners, and whose own row among the candidates, would be wrong)."""
+    if scenario_code and scenario_code.strip().upper() != code.upper():
+        raise InputError(
+            [
+                Problem(
+                    f"the scenario is for {scenario_code}, but these partners were found for "
+                    f"{name} ({code})",
+                    str(into),
+                    "authority",
+                    column="ons_code",
+                    allowed=f"--authority {scenario_code}, or a scenario for {code}",
+                )
+            ]
+        )
 
 
 def vars_row(row: object) -> dict[str, object]:

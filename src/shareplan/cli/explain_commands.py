@@ -9,7 +9,7 @@ import typer
 
 from shareplan.cli.common import console, print_json, user_errors
 from shareplan.cli.results_view import JsonOpt, ResultsOpt, find_results
-from shareplan.errors import InputError, Problem
+from shareplan.errors import InputError, Problem, examples
 from shareplan.report.explanation import explanation
 from shareplan.report.writers.console import print_section
 from shareplan.results import read_results
@@ -36,7 +36,7 @@ def explain(
                     Problem(
                         f"no shortlisted opportunity {opportunity_id!r}",
                         str(source),
-                        allowed=", ".join(near or ids[:10]) + ", ...",
+                        allowed=examples(near or list(ids)),
                     )
                 ]
             )

@@ -10,13 +10,14 @@ import typer
 
 from shareplan import pipeline
 from shareplan.cli.common import (
+    EXIT_INFEASIBLE,
     console,
     native_output_to_stderr,
     print_json,
     print_table,
     user_errors,
 )
-from shareplan.cli.results_view import JsonOpt, find_results, print_appraisal
+from shareplan.cli.results_view import JsonOpt, find_results, latest_results, print_appraisal
 from shareplan.errors import InputError, Problem
 from shareplan.programme.constraints import OBJECTIVE_KINDS
 from shareplan.report.formatting import money
@@ -112,15 +113,16 @@ def programme(
 
 
 def _show(document: Results, block: ProgrammeResult, as_json: bool) -> None:
-    """The what-if's programme (a table, or JSON); exit 2 when no programme meets the rules."""
+    """The what-if's programme (a table, or JSON); exit 3 (EXIT_INFEASIBLE) when no programme
+    meets the rules, as ``appraise`` does."""
     if as_json:
         print_json(block.model_dump(mode="json"))
         if isinstance(block, NoProgramme):
-            raise typer.Exit(2)
+            raise typer.Exit(EXIT_INFEASIBLE)
         return
     print_appraisal(document, block)
     if isinstance(block, NoProgramme):
-        raise typer.Exit(2)
+        raise typer.Exit(EXIT_INFEASIBLE)
     _print_programme_detail(block)
 
 
@@ -153,7 +155,10 @@ def _print_programme_detail(block: ChosenProgramme) -> None:
 
 
 def _load_for_programme(path: Path) -> Results:
-    if path.suffix == ".json" or (path.is_dir() and (path / "results.json").exists()):
+    is_scenario = (path / "authority.csv").exists() or path.suffix.lower() in (".xlsx", ".xlsm")
+    if path.suffix == ".json" or (
+        path.is_dir() and not is_scenario and latest_results(path) is not None
+    ):
         return read_results(find_results(path))
     with native_output_to_stderr():
         run = pipeline.appraise_path(path)

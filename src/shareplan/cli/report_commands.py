@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from shareplan.cli.common import console, print_json, user_errors
+from shareplan.cli.common import check_writable, console, print_json, user_errors
 from shareplan.errors import InputError, Problem
 from shareplan.results import read_results
 
@@ -38,6 +38,7 @@ def report(
         if template is not None and not template.is_file():
             raise InputError([Problem("no such Word template", str(template))])
         data = read_results(results)
+        check_writable(out, folder=True)
         written = write_reports(data, out, template)
     if as_json:
         print_json({name: str(path) for name, path in written.items()})

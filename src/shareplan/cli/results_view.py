@@ -39,8 +39,14 @@ def print_appraisal(document: Results, p: ProgrammeResult) -> None:
     chosen: set[str] = set()
     if isinstance(p, NoProgramme):
         console.print(f"\n[bold red]No feasible programme.[/] {p.message}", highlight=False)
-        for name in p.conflicting:
-            console.print(f"  - relax: {name}", highlight=False)
+        if p.relaxations:
+            console.print("The smallest change to one rule that gives a programme:")
+            for r in p.relaxations:
+                console.print(f"  - {r.text}", highlight=False)
+        else:
+            for name in p.conflicting:
+                console.print(f"  - relax: {name}", highlight=False)
+            console.print("  No single change gives a programme: relax more than one rule.")
     else:
         _print_programme(document, p)
         chosen = set(p.selected_ids)
@@ -163,16 +169,25 @@ def _probability(o: OpportunityResult) -> str:
     return percent(mc.prob_npv_positive) if mc else "n/a"
 
 
+def latest_results(folder: Path) -> Path | None:
+    """``folder/results.json`` (``appraise --out folder``) or the newest ``folder/*/results.json``."""
+    found = [p for p in (folder / "results.json", *folder.glob("*/results.json")) if p.is_file()]
+    return max(found, key=lambda p: p.stat().st_mtime) if found else None
+
+
 def find_results(path: Path | None) -> Path:
-    if path is None:
-        found = sorted(Path("out").glob("*/results.json"), key=lambda p: p.stat().st_mtime)
-        if not found:
-            raise InputError(
-                [
-                    Problem(
-                        "no results found under out/: run `shareplan appraise` first or pass --results"
-                    )
-                ]
-            )
-        return found[-1]
-    return path / "results.json" if path.is_dir() else path
+    if path is not None and not path.is_dir():
+        return path
+    folder = path or Path("out")
+    found = latest_results(folder)
+    if found is None:
+        raise InputError(
+            [
+                Problem(
+                    f"no results found in {folder}/ or its folders: run `shareplan appraise` "
+                    "first or pass --results",
+                    str(folder),
+                )
+            ]
+        )
+    return found

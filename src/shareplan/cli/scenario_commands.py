@@ -10,10 +10,10 @@ import typer
 
 from shareplan import pipeline
 from shareplan.business_case.staffing import cost_per_fte_warnings
-from shareplan.cli.common import console, print_json, print_table, user_errors
+from shareplan.cli.common import check_writable, console, print_json, print_table, user_errors
 from shareplan.errors import InputError, Problem, raise_if_any
 from shareplan.evidence import load_evidence
-from shareplan.scenario import load_scenario, save_scenario
+from shareplan.scenario import Scenario, load_scenario, save_scenario
 from shareplan.scenario.io import form_of
 
 app = typer.Typer()
@@ -38,14 +38,76 @@ EvidenceOpt = Annotated[
 
 @app.command()
 def template(
-    path: Annotated[Path, typer.Argument(help="Where to write the blank workbook (.xlsx).")],
+    path: Annotated[Path, typer.Argument(help="Where to write the workbook (.xlsx).")],
+    authority: Annotated[
+        str | None,
+        typer.Option(
+            "--authority",
+            help="Pre-fill for this English council (ONS code, E-code or exact name) from the "
+            "shipped national data.",
+        ),
+    ] = None,
+    year: Annotated[
+        str | None,
+        typer.Option(
+            "--year", help="Revenue Outturn year, e.g. 2023-24 (default: the latest reported)."
+        ),
+    ] = None,
+    as_json: JsonOpt = False,
 ) -> None:
-    """Write a blank scenario workbook with a notes sheet explaining every column."""
+    """Write a scenario workbook with a notes sheet explaining every column: blank, or with
+    --authority pre-filled for one council from national data (its services and their published
+    costs, staff estimates, suitability defaults and candidate partners, all to review)."""
     with user_errors():
         from shareplan.scenario import excel
 
-        excel.write_template(path, load_evidence())
-    console.print(f"Blank scenario workbook written to [bold]{path}[/]")
+        evidence = load_evidence()
+        check_writable(path, folder=False)
+        if authority is None:
+            if year is not None:
+                raise InputError(
+                    [
+                        Problem(
+                            "--year needs --authority", column="--year", allowed="--authority CODE"
+                        )
+                    ]
+                )
+            excel.write_template(path, evidence)
+            summary: dict[str, Any] = {"path": str(path), "authority": None}
+        else:
+            from shareplan.benchmarking import load_national_data
+            from shareplan.benchmarking.starter import starter_scenario
+
+            starter = starter_scenario(load_national_data(), evidence, authority, year)
+            excel.write_workbook(starter.scenario, path, evidence)
+            summary = {
+                "path": str(path),
+                "authority": starter.scenario.authority.name,
+                "ons_code": starter.scenario.authority.ons_code,
+                "year": starter.year,
+                "services": [s.id for s in starter.scenario.services],
+                "partners": [p.name for p in starter.scenario.partners],
+                "left_out": list(starter.left_out),
+            }
+    if as_json:
+        print_json(summary)
+        return
+    if authority is None:
+        console.print(f"Blank scenario workbook written to [bold]{path}[/]")
+        return
+    console.print(
+        f"Scenario for {summary['authority']} ({summary['ons_code']}, Revenue Outturn "
+        f"{summary['year']}) written to [bold]{path}[/]: {len(summary['services'])} services, "
+        f"{len(summary['partners'])} candidate partners (affinity to judge).",
+        highlight=False,
+    )
+    for why in summary["left_out"]:
+        console.print(f"  not listed: {why}", highlight=False)
+    console.print(
+        "Review the defaults flagged in each row's notes (staff estimates, suitability traits, "
+        "track record) and judge each partner's affinity.",
+        highlight=False,
+    )
 
 
 @app.command()
@@ -77,6 +139,7 @@ def validate(
         "declared_opportunities": len(loaded.opportunities),
         "problems": [],
         "warnings": [w.to_dict() for w in warnings],
+        "to_judge": to_judge(loaded),
     }
     if as_json:
         print_json(summary)
@@ -88,6 +151,21 @@ def validate(
     )
     for warning in warnings:
         console.print(f"[yellow]Warning:[/] {warning}", markup=True, highlight=False)
+    for item in to_judge(loaded):
+        console.print(f"  to judge: {item}", highlight=False)
+
+
+def to_judge(scenario: Scenario) -> list[str]:
+    """What officers have left to judge: not problems, so an appraisal goes ahead with a neutral
+    default, but the report says the default was used."""
+    blank = [p.name for p in scenario.partners if not p.affinity_judged]
+    if not blank:
+        return []
+    neutral = next((p.affinity for p in scenario.partners if not p.affinity_judged), None)
+    return [
+        f"the affinity of {len(blank)} partner(s) is blank ({', '.join(blank)}); "
+        f"the appraisal uses the neutral default of {neutral} until officers judge it"
+    ]
 
 
 @app.command()
@@ -102,6 +180,7 @@ def convert(
         form_of(out)
         evidence = load_evidence()
         loaded = load_scenario(scenario, evidence)
+        check_writable(out, folder=form_of(out) == "text")
         written = save_scenario(loaded, out, evidence)
     console.print(f"Wrote {len(written)} file(s) to [bold]{out}[/]")
 
@@ -152,6 +231,8 @@ def print_evidence(
         ],
     )
     console.print(f"Source: {base.models_source}\n", highlight=False)
+    # the shipped wording names "{place}" where each authority's report puts its own name
+    base = base.worded_for("the authority's area", "its residents")
     for group in base.groups:
         print_table(
             f"{group.name}: {group.principle}",

@@ -39,6 +39,10 @@ class Sector(StrEnum):
     PRIVATE = "private"
     JOINT_VENTURE = "joint_venture"
     CENTRAL_GOVERNMENT = "central_government"
+    HOUSING_ASSOCIATION = "housing_association"
+    SCHOOL_ACADEMY_TRUST = "school_academy_trust"
+    UNIVERSITY = "university"
+    TOWN_PARISH_COUNCIL = "town_parish_council"
 
 
 PUBLIC_SECTORS = frozenset(
@@ -100,6 +104,17 @@ class DeliveryModel(Frozen):
         return True
 
 
+class SectorInfo(Frozen):
+    """What a sector is, for the models' rules: whether its bodies are contracting authorities
+    (public bodies that may share without a tender when the public-public tests are met)."""
+
+    id: Sector
+    name: str
+    contracting_authority: bool
+    note: str
+    source: str
+
+
 class Group(Frozen):
     id: str
     name: str
@@ -110,6 +125,8 @@ class Criterion(Frozen):
     id: str
     group: str
     wording: str
+    label: str = ""
+    """A short name for a table's column or row (blank: from the id)."""
 
 
 class Indicator(Frozen):
@@ -191,6 +208,32 @@ class EvidenceBase(Frozen):
     framework_source: str
     models_source: str
     parameters: Mapping[str, Parameter]
+    sectors: tuple[SectorInfo, ...] = ()
+
+    @property
+    def contracting_authorities(self) -> frozenset[Sector]:
+        """Sectors whose bodies are contracting authorities (from the evidence's sector table)."""
+        return frozenset(s.id for s in self.sectors if s.contracting_authority)
+
+    def worded_for(self, place: str, residents: str) -> EvidenceBase:
+        """The framework with its wording naming ``place`` and its ``residents`` (the seed's
+        criteria name Rotherham because they were Rotherham's; the shipped wording has
+        ``{place}`` and ``{residents}`` where the seed had "Rotherham" and "Rotherham Citizens")."""
+
+        def fill(text: str) -> str:
+            return text.replace("{place}", place).replace("{residents}", residents)
+
+        return self.model_copy(
+            update={
+                "groups": tuple(
+                    g.model_copy(update={"principle": fill(g.principle)}) for g in self.groups
+                ),
+                "criteria": tuple(
+                    c.model_copy(update={"wording": fill(c.wording), "label": fill(c.label)})
+                    for c in self.criteria
+                ),
+            }
+        )
 
     def model(self, model_id: str) -> DeliveryModel:
         for model in self.models:

@@ -33,6 +33,8 @@ from shareplan.evidence.base import (
     Indicator,
     Parameter,
     PartnershipSize,
+    Sector,
+    SectorInfo,
 )
 
 _SPECIAL = {"framework.toml", "models.toml"}
@@ -137,6 +139,11 @@ def _read_folder(folder: Traversable, label: str) -> EvidenceBase:
                     raise ValueError(f"{entry.name}: parameters defined twice: {sorted(clash)}")
                 parameters.update(found)
                 files.update(dict.fromkeys(found, f"{label}/{entry.name}"))
+        listed = {x["id"] for x in models.get("sector", ())}
+        if listed != {s.value for s in Sector}:
+            raise ValueError(
+                f"models.toml: the sector table differs from the sectors {sorted(listed)}"
+            )
         evidence = EvidenceBase(
             models=tuple(DeliveryModel(**m) for m in models["model"]),
             groups=tuple(Group(**g) for g in framework["group"]),
@@ -146,6 +153,7 @@ def _read_folder(folder: Traversable, label: str) -> EvidenceBase:
             framework_source=framework["source"],
             models_source=models["source"],
             parameters=parameters,
+            sectors=tuple(SectorInfo(**x) for x in models.get("sector", ())),
         )
     except (ValidationError, ValueError, KeyError, OSError, tomllib.TOMLDecodeError) as exc:
         raise InputError([Problem(f"evidence base is invalid: {exc}", file=label)]) from None

@@ -14,7 +14,9 @@ from shareplan.evidence import EvidenceBase, load_evidence
 from shareplan.report import formatting as fmt
 from shareplan.report.model import Money, Path
 from shareplan.results import OpportunityResult, Results
+from shareplan.results.header import BackgroundEntry
 from shareplan.results.programme import ChosenProgramme, NoProgramme
+from shareplan.scenario.model import place_of
 
 
 @cache
@@ -140,6 +142,19 @@ class Context:
     # ----------------------------------------------------------------- names for ids
 
     @cached_property
+    def framework(self) -> EvidenceBase:
+        """The evidence with the criteria naming this authority's place and residents (results
+        from before they were recorded: the place from the authority's name)."""
+        s = self.results.scenario
+        place = s.place or place_of(s.authority or "the area")
+        return evidence().worded_for(place, s.residents or f"{place} residents")
+
+    @cached_property
+    def approved(self) -> tuple[BackgroundEntry, ...]:
+        """The scenario's earlier decisions (its background sheet's rows with a decision)."""
+        return tuple(b for b in self.results.scenario.background if b.decision.strip())
+
+    @cached_property
     def model_names(self) -> dict[str, str]:
         return {**{m.id: m.name for m in evidence().models}, **self.results.scenario.model_names}
 
@@ -150,11 +165,20 @@ class Context:
     @cached_property
     def criterion_names(self) -> dict[str, str]:
         """The criteria's wording up to its first dash (the words the report was approved with)."""
-        return {c.id: c.wording.split(" – ")[0].split(" - ")[0] for c in evidence().criteria}
+        return {c.id: c.wording.split(" – ")[0].split(" - ")[0] for c in self.framework.criteria}
+
+    @cached_property
+    def criterion_labels(self) -> dict[str, str]:
+        return {c.id: c.label for c in self.framework.criteria if c.label}
+
+    @cached_property
+    def criterion_wording(self) -> dict[str, str]:
+        """Each criterion's whole wording, naming this authority's place and residents."""
+        return {c.id: c.wording for c in self.framework.criteria}
 
     def criterion(self, cid: str) -> str:
-        """A criterion's short name for a table column or row: "Track record"."""
-        return cid.replace("_", " ").capitalize()
+        """A criterion's short name for a table column or row: "Clear business case"."""
+        return self.criterion_labels.get(cid) or cid.replace("_", " ").capitalize()
 
     def title(self, oid: str) -> str:
         return self.opp(oid).title if oid in self._index else oid

@@ -12,11 +12,15 @@ from shareplan.assessment import Assessment, explain_ranking
 from shareplan.assessment.shortlist import Shortlist
 from shareplan.business_case import BusinessCase, ProgrammeRisk
 from shareplan.errors import InfeasibleError
-from shareplan.evidence import EvidenceBase, ResolvedParameter
+from shareplan.evidence import EvidenceBase, ResolvedParameter, rates
 from shareplan.opportunities import LongList, Opportunity
 from shareplan.programme import Constraints, Objective, ProgrammeChoice, ProgrammePlan
 from shareplan.results.assessment import Scores, Sensitivity, Stakeholders
 from shareplan.results.header import (
+    AffinityToJudge,
+    BackgroundEntry,
+    DiscountBand,
+    DiscountUsed,
     LongListSummary,
     Parameter,
     ScenarioSummary,
@@ -28,14 +32,50 @@ from shareplan.results.programme import (
     ChosenProgramme,
     NoProgramme,
     ObjectiveUsed,
+    Relaxed,
     Rules,
 )
 from shareplan.scenario import Scenario
 from shareplan.scenario.schema import AUTHORITY_FIELDS
 
 
-def scenario_summary(scenario: Scenario, source: str, evidence: EvidenceBase) -> ScenarioSummary:
+def discount_used(
+    scenario: Scenario, resolved: Mapping[str, ResolvedParameter]
+) -> DiscountUsed | None:
+    """The discount schedule the business cases used, with its rates in words for the report."""
     a = scenario.authority
+    used = resolved.get(f"discount.schedule.{a.discount_schedule}")
+    if used is None:
+        return None
+    value = used.value
+    bands: tuple[rates.RawBand, ...] = (
+        rates.parse_bands(value)
+        if isinstance(value, str)
+        else tuple(
+            (int(b["first"]), None if b.get("last") is None else int(b["last"]), float(b["rate"]))
+            for b in value
+        )
+    )
+    return DiscountUsed(
+        schedule=a.discount_schedule,
+        in_words=rates.describe_bands(bands, a.horizon_years),
+        origin=used.origin,
+        bands=tuple(DiscountBand(first=f, last=last, rate=r) for f, last, r in bands),
+    )
+
+
+def scenario_summary(
+    scenario: Scenario,
+    source: str,
+    evidence: EvidenceBase,
+    resolved: Mapping[str, ResolvedParameter] | None = None,
+) -> ScenarioSummary:
+    """The scenario's summary, with what the report needs to speak for this authority and no
+    other: its place and residents in the criteria's wording, its own history (the background
+    sheet), the discount rate used and the partners whose affinity is still to judge."""
+    a = scenario.authority
+    worded = evidence.worded_for(a.place_name, a.residents_name)
+    defaulted = [p for p in scenario.partners if not p.affinity_judged]
     return ScenarioSummary(
         source=source,
         authority=a.name,
@@ -61,6 +101,19 @@ def scenario_summary(scenario: Scenario, source: str, evidence: EvidenceBase) ->
         service_names={s.id: s.name for s in scenario.services},
         partner_names={p.id: p.name for p in scenario.partners},
         model_names={m.id: m.name for m in evidence.models},
+        place=a.place_name,
+        residents=a.residents_name,
+        principles={g.id: g.principle for g in worded.groups},
+        criteria_wording={c.id: c.wording for c in worded.criteria},
+        background=tuple(
+            BackgroundEntry(date=b.date, title=b.title, decision=b.decision)
+            for b in scenario.background
+        ),
+        discount=discount_used(scenario, resolved or {}),
+        affinity_to_judge=AffinityToJudge(
+            partners=tuple(p.name for p in defaulted),
+            neutral_default=defaulted[0].affinity if defaulted else None,
+        ),
     )
 
 
@@ -143,6 +196,7 @@ def programme_block(
     *,
     risk_register: Sequence[ProgrammeRisk] = (),
     infeasible: InfeasibleError | None = None,
+    relaxations: Sequence[Mapping[str, object]] = (),
 ) -> Choice | NoProgramme:
     """The chosen programme, or why none meets the rules (keeping the rules, so that a what-if
     from these results starts from them). A full plan gives the whole block
@@ -154,6 +208,7 @@ def programme_block(
             conflicting=infeasible.conflicting if infeasible else (),
             objective=ObjectiveUsed.model_validate(objective.to_dict()),
             constraints=Rules.model_validate(constraints.to_dict()),
+            relaxations=tuple(Relaxed.model_validate(r) for r in relaxations),
         )
     if isinstance(plan, ProgrammePlan):
         return ChosenProgramme.model_validate(

@@ -18,12 +18,42 @@ class Generator(Record):
     version: str
 
 
+class BackgroundEntry(Record):
+    """An earlier paper or decision the report cites (the scenario's background sheet)."""
+
+    date: dt.date | None = None
+    title: str
+    decision: str = ""
+
+
+class DiscountBand(Record):
+    first: int
+    last: int | None
+    rate: float
+
+
+class DiscountUsed(Record):
+    """The discount schedule the business cases used, and its rates in words."""
+
+    schedule: str
+    in_words: str | None = None
+    origin: str | None = None
+    bands: tuple[DiscountBand, ...] = ()
+
+
+class AffinityToJudge(Record):
+    """Partners whose affinity officers left blank, and the neutral value used for them."""
+
+    partners: tuple[str, ...] = ()
+    neutral_default: int | None = None
+
+
 class ScenarioSummary(Record):
     """The authority and its settings, the size of the scenario and the display names."""
 
     source: str = Field(description="Where the scenario was read from (a folder or a workbook)")
     authority: str
-    ons_code: str
+    ons_code: str | None
     price_base_year: int
     first_year: int
     horizon_years: int
@@ -45,6 +75,13 @@ class ScenarioSummary(Record):
     service_names: dict[str, str]
     partner_names: dict[str, str]
     model_names: dict[str, str]
+    place: str = ""
+    residents: str = ""
+    principles: dict[str, str] = Field(default_factory=dict)
+    criteria_wording: dict[str, str] = Field(default_factory=dict)
+    background: tuple[BackgroundEntry, ...] = ()
+    discount: DiscountUsed | None = None
+    affinity_to_judge: AffinityToJudge = Field(default_factory=AffinityToJudge)
 
     def name(self, ident: str) -> str:
         """The display name of a service or a partner (its id, spaced, if the scenario has none)."""

@@ -14,7 +14,7 @@ import os
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
@@ -74,18 +74,55 @@ def write_results(results: Results, path: Path) -> Path:
     pydantic turns the model into JSON data; the text is laid out by :mod:`json` (two-space
     indent, UTF-8, floats by Python's shortest round-trip ``repr``), so that a figure is written
     exactly as the stage computed it and files from before the typed model compare byte for
-    byte."""
-    return write_json(results.model_dump(mode="json"), path)
+    byte.
+
+    The opportunities are turned into JSON one at a time and written as they go: at county scale
+    (15,000 shortlisted) the whole file as Python data would need gigabytes. The bytes are those
+    of ``json.dump(results.model_dump(mode="json"), indent=2)``."""
+    return _atomic(path, lambda handle: _stream(results, handle))
+
+
+def _indented(data: Any, depth: int) -> str:
+    """``data`` as ``json.dump`` lays it out ``depth`` levels deep (its first line not indented)."""
+    text = json.dumps(data, indent=2, ensure_ascii=False)
+    return text.replace("\n", "\n" + "  " * depth)
+
+
+def _stream(results: Results, handle: IO[str]) -> None:
+    fields = list(type(results).model_fields)
+    handle.write("{\n")
+    for n, name in enumerate(fields):
+        handle.write(f"  {json.dumps(name)}: ")
+        if name == "opportunities" and results.opportunities:
+            handle.write("[\n")
+            last = len(results.opportunities) - 1
+            for i, entry in enumerate(results.opportunities):
+                handle.write("    " + _indented(entry.model_dump(mode="json"), 2))
+                handle.write(",\n" if i < last else "\n")
+            handle.write("  ]")
+        else:
+            handle.write(_indented(results.model_dump(mode="json", include={name})[name], 1))
+        handle.write(",\n" if n < len(fields) - 1 else "\n")
+    handle.write("}\n")
 
 
 def write_json(data: Any, path: Path) -> Path:
     """Write JSON-ready ``data`` to ``path`` atomically, readable by others."""
+
+    def dump(handle: IO[str]) -> None:
+        json.dump(data, handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+
+    return _atomic(path, dump)
+
+
+def _atomic(path: Path, write: Callable[[IO[str]], None]) -> Path:
+    """Write ``path`` through ``write`` into a temporary file renamed into place when complete."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle, indent=2, ensure_ascii=False)
-            handle.write("\n")
+            write(handle)
         # mkstemp creates the file readable by its owner only; results are for sharing.
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)

@@ -120,14 +120,28 @@ class ChosenProgramme(Choice):
     risk_register: tuple[ProgrammeRisk, ...]
 
 
+class Relaxed(Record):
+    """One rule relaxed just enough to give a programme, and that programme's size."""
+
+    setting: str
+    option: str | None
+    value: str
+    projects: int
+    one_off_cost: float
+    npv: float
+    text: str
+
+
 class NoProgramme(Record):
-    """No programme meets every rule: the message and a minimal set of clashing rules."""
+    """No programme meets every rule: the message, a minimal set of clashing rules and the
+    smallest change to each rule alone that gives a programme."""
 
     feasible: Literal[False]
     message: str
     conflicting: tuple[str, ...]
     objective: ObjectiveUsed
     constraints: Rules
+    relaxations: tuple[Relaxed, ...] = ()
 
 
 def _programme_kind(value: Any) -> str:

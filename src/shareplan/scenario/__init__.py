@@ -4,6 +4,7 @@ from shareplan.scenario.io import load_scenario, save_scenario
 from shareplan.scenario.model import (
     INDICATOR_IDS,
     Authority,
+    BackgroundPaper,
     Bundle,
     DeclaredOpportunity,
     ParameterOverride,
@@ -20,6 +21,7 @@ from shareplan.scenario.model import (
 __all__ = [
     "INDICATOR_IDS",
     "Authority",
+    "BackgroundPaper",
     "Bundle",
     "DeclaredOpportunity",
     "ParameterOverride",

@@ -37,6 +37,44 @@ INDICATOR_IDS: tuple[str, ...] = (
 ProgrammeObjective = Literal["npv", "value", "early_savings", "blend"]
 
 
+_TITLES = (
+    "metropolitan borough council",
+    "royal borough council",
+    "borough council",
+    "district council",
+    "county council",
+    "city council",
+    "metropolitan district council",
+    "council",
+    "mbc",
+    "dc",
+    "bc",
+    "cc",
+)
+_PREFIXES = ("london borough of ", "royal borough of ", "city of ", "county of ", "borough of ")
+
+
+def place_of(name: str) -> str:
+    """A council's place from its name: its title dropped, the rest as written.
+
+    >>> place_of("Rotherham Metropolitan Borough Council")
+    'Rotherham'
+    >>> place_of("London Borough of Camden")
+    'Camden'
+    """
+    text = " ".join(name.split())
+    lower = text.lower()
+    for prefix in _PREFIXES:
+        if lower.startswith(prefix):
+            text, lower = text[len(prefix) :], lower[len(prefix) :]
+            break
+    for title in _TITLES:
+        if lower.endswith(" " + title):
+            text = text[: -len(title) - 1]
+            break
+    return text.strip(" ,") or name.strip()
+
+
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -104,6 +142,18 @@ class Authority(Frozen):
     corporate_priorities: tuple[str, ...] = ()
     funding_source: str = ""
     forward_plan_reference: str = ""
+    place: str = Field(default="", description="The place the criteria name; blank: from name")
+    residents: str = Field(default="", description="The place's people as the criteria name them")
+
+    @property
+    def place_name(self) -> str:
+        """The place the criteria's wording names: ``place``, or the name without the council's
+        title ("Wendlebury District Council" -> "Wendlebury")."""
+        return self.place.strip() or place_of(self.name)
+
+    @property
+    def residents_name(self) -> str:
+        return self.residents.strip() or f"{self.place_name} residents"
 
     @model_validator(mode="after")
     def _project_range(self) -> Authority:
@@ -149,6 +199,11 @@ class Partner(Frozen):
     sector: Sector
     geography: PartnerGeography
     affinity: int = Field(ge=1, le=5)
+    affinity_judged: bool = Field(
+        default=True,
+        description="False when officers left affinity blank and the neutral default stands in",
+    )
+    ons_code: str = ""
     platforms: tuple[str, ...] = ()
     objectives: tuple[str, ...] = ()
     wants_services: tuple[str, ...] = Field(
@@ -200,6 +255,14 @@ class ParameterOverride(Frozen):
     note: str = ""
 
 
+class BackgroundPaper(Frozen):
+    """A paper or decision the report's history and background papers cite."""
+
+    date: dt.date | None = None
+    title: str = Field(min_length=1)
+    decision: str = ""
+
+
 class Scenario(Frozen):
     authority: Authority
     services: tuple[Service, ...]
@@ -208,6 +271,7 @@ class Scenario(Frozen):
     opportunities: tuple[DeclaredOpportunity, ...] = ()
     weights: tuple[Weight, ...] = ()
     parameters: tuple[ParameterOverride, ...] = ()
+    background: tuple[BackgroundPaper, ...] = ()
 
     def service(self, service_id: str) -> Service:
         for service in self.services:

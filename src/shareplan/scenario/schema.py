@@ -289,6 +289,18 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
         "The decision's reference in the Forward Plan of key decisions (blank: not a key decision "
         "yet entered)",
     ),
+    Column(
+        "place",
+        Kind.TEXT,
+        "The place the criteria name, as in 'opportunities within Rotherham' (blank: the name "
+        "without 'Council', 'Borough Council' and the like)",
+    ),
+    Column(
+        "residents",
+        Kind.TEXT,
+        "The place's people as the criteria name them, e.g. 'Rotherham Citizens' (blank: "
+        "'<place> residents')",
+    ),
 )
 
 SERVICE_COLUMNS: tuple[Column, ...] = (
@@ -363,8 +375,8 @@ PARTNER_COLUMNS: tuple[Column, ...] = (
     Column(
         "affinity",
         Kind.INT,
-        "Strength of the existing relationship, 1 weak to 5 strong",
-        True,
+        "Strength of the existing relationship, 1 weak to 5 strong, as officers judge it (blank: "
+        "to judge; the appraisal uses a neutral default and says so)",
         minimum=1,
         maximum=5,
     ),
@@ -387,6 +399,7 @@ PARTNER_COLUMNS: tuple[Column, ...] = (
         default="developing",
     ),
     Column("illustrative", Kind.BOOL, "yes when the row is illustrative", default="no"),
+    Column("ons_code", Kind.TEXT, "ONS code of a partner council, if any (e.g. E08000016)"),
     Column("notes", Kind.TEXT, "Anything a reader should know"),
 )
 
@@ -453,6 +466,16 @@ PARAMETER_COLUMNS: tuple[Column, ...] = (
     Column("note", Kind.TEXT, "Why (recorded with the results)"),
 )
 
+BACKGROUND_COLUMNS: tuple[Column, ...] = (
+    Column("date", Kind.DATE, "Date of the paper or decision"),
+    Column("title", Kind.TEXT, "Title of the paper, as the report lists it", True),
+    Column(
+        "decision",
+        Kind.TEXT,
+        "What was decided, if anything (the report's history cites it; blank: a paper only)",
+    ),
+)
+
 SHEETS: tuple[Sheet, ...] = (
     Sheet(
         "authority",
@@ -483,6 +506,12 @@ SHEETS: tuple[Sheet, ...] = (
         "parameters",
         "Scenario overrides of evidence-base parameters",
         PARAMETER_COLUMNS,
+        required=False,
+    ),
+    Sheet(
+        "background",
+        "Earlier reports and decisions the report cites as its history and background papers",
+        BACKGROUND_COLUMNS,
         required=False,
     ),
 )

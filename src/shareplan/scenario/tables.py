@@ -14,12 +14,14 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from shareplan.errors import InputError, Problem
+from shareplan.errors import InputError, Problem, examples
 from shareplan.evidence.base import EvidenceBase
 from shareplan.scenario import cells
+from shareplan.scenario.checks import neutral_affinity, own_partner, schedule_rates
 from shareplan.scenario.model import (
     INDICATOR_IDS,
     Authority,
+    BackgroundPaper,
     Bundle,
     DeclaredOpportunity,
     ParameterOverride,
@@ -28,7 +30,7 @@ from shareplan.scenario.model import (
     Service,
     Weight,
 )
-from shareplan.scenario.schema import SHEETS, Column, Sheet, sheet
+from shareplan.scenario.schema import SHEETS, Column, Kind, Sheet, sheet
 
 IGNORED_SHEETS = frozenset({"notes"})
 _BAD = "\0bad"
@@ -131,6 +133,17 @@ def parse_records(table: RawTable, spec: Sheet, out: Collector) -> list[tuple[in
                 out.add(table, str(exc), row.number, column.name, column.allowed())
                 ok = False
                 continue
+            if column.kind is Kind.ID_LIST and value:
+                twice = sorted({i for i in value if value.count(i) > 1})
+                if twice:
+                    out.add(
+                        table,
+                        f"{', '.join(repr(i) for i in twice)} listed twice: each id counts once",
+                        row.number,
+                        column.name,
+                        "each id once, separated by ';'",
+                    )
+                    ok = False
             record[column.name] = value
         # Rows with a bad cell are kept (so that duplicate ids are still found) but marked, and
         # no model object is built from them.
@@ -373,10 +386,10 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
         if missing:
             out.add(
                 table(tbl),
-                f"unknown {what}: {', '.join(missing)}",
+                f"unknown {what}: {examples(missing)}",
                 number,
                 column,
-                ", ".join(sorted(known)) or f"no {what}s are defined",
+                examples(sorted(known)) or f"no {what}s are defined",
             )
 
     priorities = set(authority.corporate_priorities) if authority else set()
@@ -398,10 +411,16 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
         if s is not None:
             services.append(s)
     partners: list[Partner] = []
+    neutral = neutral_affinity(evidence, authority)
     for number, r in partner_rows:
         unknown(
             "partners", number, "wants_services", r["wants_services"] or (), all_units, "service"
         )
+        if authority is not None:
+            for f in own_partner(number, r, authority):
+                out.add(table("partners"), f.message, f.row, f.column, f.allowed)
+        if r.get("affinity") is None:
+            r["affinity"], r["affinity_judged"] = neutral, False
         p = _model(
             Partner, {k: v for k, v in r.items() if v is not None}, table("partners"), number, out
         )
@@ -474,6 +493,23 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
         if p is not None:
             parameters.append(p)
 
+    background = [
+        b
+        for number, r in good(records("background"))
+        if (
+            b := _model(
+                BackgroundPaper,
+                {k: v for k, v in r.items() if v is not None},
+                table("background"),
+                number,
+                out,
+            )
+        )
+        is not None
+    ]
+    for f in schedule_rates(parameter_rows, evidence, authority):
+        out.add(table("parameters"), f.message, f.row, f.column, f.allowed)
+
     if (
         not services
         and "services" in raw.tables
@@ -494,6 +530,7 @@ def build_scenario(raw: RawScenario, evidence: EvidenceBase) -> Scenario:
         opportunities=tuple(declared),
         weights=tuple(weights),
         parameters=tuple(parameters),
+        background=tuple(background),
     )
 
 
@@ -520,9 +557,14 @@ def scenario_rows(scenario: Scenario, evidence: EvidenceBase) -> dict[str, list[
         out[name] = table
 
     rows("services", scenario.services, lambda s: dict(s.traits))
-    rows("partners", scenario.partners)
+    rows(
+        "partners",
+        scenario.partners,
+        lambda p: {} if p.affinity_judged else {"affinity": None},
+    )
     rows("bundles", scenario.bundles)
     rows("opportunities", scenario.opportunities)
     rows("weights", scenario.weights)
     rows("parameters", scenario.parameters)
+    rows("background", scenario.background)
     return out

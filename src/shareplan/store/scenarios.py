@@ -22,6 +22,7 @@ from shareplan.evidence import EvidenceBase
 from shareplan.pipeline import check_appraisal_inputs
 from shareplan.scenario import (
     Authority,
+    BackgroundPaper,
     Bundle,
     DeclaredOpportunity,
     ParameterOverride,
@@ -51,6 +52,8 @@ class Kind:
             return f"{item.stakeholder}/{item.target}"
         if isinstance(item, ParameterOverride):
             return item.key
+        if isinstance(item, BackgroundPaper):
+            return item.title
         return str(getattr(item, "id"))  # noqa: B009 - every other kind has an id
 
 
@@ -63,6 +66,7 @@ KINDS: dict[str, Kind] = {
         Kind("opportunity", "opportunities", DeclaredOpportunity, "Declared opportunities"),
         Kind("weight", "weights", Weight, "Weights"),
         Kind("parameter", "parameters", ParameterOverride, "Parameter overrides"),
+        Kind("background", "background", BackgroundPaper, "Background papers"),
     )
 }
 

@@ -63,7 +63,9 @@ class ScenarioSummary(BaseModel):
 
 class Row(BaseModel):
     id: int
-    kind: Literal["service", "partner", "bundle", "opportunity", "weight", "parameter"]
+    kind: Literal[
+        "service", "partner", "bundle", "opportunity", "weight", "parameter", "background"
+    ]
     key: str
     version: int
     updated_at: dt.datetime
@@ -183,7 +185,8 @@ def list_rows(
     user: CurrentUser,
     session: DbSession,
     kind: Annotated[
-        Literal["service", "partner", "bundle", "opportunity", "weight", "parameter"] | None,
+        Literal["service", "partner", "bundle", "opportunity", "weight", "parameter", "background"]
+        | None,
         Query(),
     ] = None,
 ) -> list[Row]:

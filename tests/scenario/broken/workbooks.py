@@ -87,7 +87,7 @@ def _delete_sheet(workbook: Any) -> None:
 
 def _delete_column(workbook: Any) -> None:
     worksheet = workbook["partners"]
-    worksheet.delete_cols(_column(worksheet, "affinity"))
+    worksheet.delete_cols(_column(worksheet, "sector"))
 
 
 def _declare(model: str, partner_ids: str) -> Callable[[Any], None]:
@@ -164,9 +164,9 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "missing-column",
-        "the partners sheet without its affinity column",
+        "the partners sheet without its sector column",
         _edit(_delete_column),
-        (("partners", 1, "affinity", "required column 'affinity' is missing"),),
+        (("partners", 1, "sector", "required column 'sector' is missing"),),
     ),
     Case(
         "wrong-type",

@@ -19,12 +19,17 @@ def scores(c: Context) -> Section:
     blocks: list[Block] = [
         Table(
             "Weights used (combined stakeholders' swing weights; overall shares add up to 100%)",
-            ("Criterion", "Principle", "Weight"),
+            ("Criterion", "What it asks", "Principle", "Weight"),
             tuple(
-                (c.criterion(cid), c.group_names.get(k.group, k.group), fmt.percent(k.weight, 1))
+                (
+                    c.criterion(cid),
+                    c.criterion_wording.get(cid, ""),
+                    c.group_names.get(k.group, k.group),
+                    fmt.percent(k.weight, 1),
+                )
                 for cid, k in criteria.items()
             ),
-            (False, False, True),
+            (False, False, False, True),
         )
     ]
     top = [o.id for o in ranked[:10]]

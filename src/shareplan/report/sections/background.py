@@ -5,6 +5,7 @@ as at the meeting (a source published later is not a background paper; see
 from __future__ import annotations
 
 from shareplan.evidence import ResolvedParameter
+from shareplan.report import formatting as fmt
 from shareplan.report import outline
 from shareplan.report.context import Context
 from shareplan.report.dating import is_later, short_citation
@@ -50,8 +51,17 @@ def used_keys(c: Context) -> set[str]:
 
 def background(c: Context) -> Section:
     r = c.results
+    # the authority's own earlier reports (its background sheet) come first, then the published
+    # sources the figures rest on
+    blocks: list[Block] = [
+        p(
+            f"{b.title} ({fmt.long_date(b.date.isoformat())})." if b.date else f"{b.title}.",
+            kind="bullet",
+        )
+        for b in r.scenario.background
+    ]
     papers, _ = published_sources(c, used_keys(c))
-    blocks: list[Block] = [p(paper + ".", kind="bullet") for paper in papers]
+    blocks += [p(paper + ".", kind="bullet") for paper in papers]
     blocks.append(
         p(
             "The assumptions workbook published with this report (assumptions.xlsx), which lists "

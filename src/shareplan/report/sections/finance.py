@@ -97,15 +97,29 @@ def payback(years: Sequence[Year]) -> str | None:
 
 INTRO = (
     "The figures are in real prices of {year} (today's money) unless they say cash prices, and "
-    "are discounted at the rate HM Treasury's Green Book sets for public spending (3.5% a year) "
+    "are discounted at {rate} "
     "to give their net present value. Only cashable savings count; other gains are described "
     "but not added in. One-off costs include an allowance for optimism bias, the Green Book's "
     "correction for the way projects tend to cost more and take longer than first planned."
 )
 
 
+def discount_rate(c: Context) -> str:
+    """The discount rate the business cases used, in words: "the rate HM Treasury's Green Book
+    sets for public spending (3.5% a year)", or the scenario's own schedule's rates."""
+    used = c.results.scenario.discount
+    green_book = "the rate HM Treasury's Green Book sets for public spending"
+    if used is None or not used.in_words:
+        return green_book
+    if used.origin == "scenario":
+        return f"the rate the Council has set ({used.in_words})"
+    return f"{green_book} ({used.in_words})"
+
+
 def finance(c: Context) -> Section:
-    blocks: list[Block] = [p(INTRO.format(year=c.results.scenario.price_base_year))]
+    blocks: list[Block] = [
+        p(INTRO.format(year=c.results.scenario.price_base_year, rate=discount_rate(c)))
+    ]
     budget = c.budget()
     if c.infeasible:
         blocks.append(

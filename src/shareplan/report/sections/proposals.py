@@ -11,7 +11,7 @@ from shareplan.report.context import Context
 from shareplan.report.model import Block, Figure, Gantt, Phase, Run, Section, Table, notice, p
 
 METHOD = (
-    "Cabinet approved three principles for shared services: the right services, the right "
+    "{approved} three principles for shared services: the right services, the right "
     "partners and the right time, each with criteria. Every opportunity the Council's "
     "services and partners allow was found, checked against the research on where sharing "
     "suits a service, scored against the criteria with the weights members and senior officers "
@@ -22,14 +22,27 @@ METHOD = (
 
 
 def proposals(c: Context) -> Section:
+    approved = f"{c.results.scenario.meeting} approved" if c.approved else "The appraisal uses"
     blocks: list[Block] = [
         p(
             METHOD.format(
+                approved=approved,
                 objective=c.objective_words(),
                 method=outline.ref("appendix-method").capitalize(),
             )
         )
     ]
+    to_judge = c.results.scenario.affinity_to_judge
+    if to_judge.partners:
+        blocks.append(
+            p(
+                "Officers have yet to judge the strength of the existing relationship with "
+                f"{fmt.listing(list(to_judge.partners))}; the appraisal used a neutral "
+                f"{to_judge.neutral_default} out of 5 for "
+                f"{'it' if len(to_judge.partners) == 1 else 'each'} until they do.",
+                kind="notice",
+            )
+        )
     long_list = c.results.long_list
     if long_list.considered:
         kept = long_list.shortlist.kept

@@ -184,10 +184,18 @@ def risks(c: Context) -> Section:
         )
     if not blocks:
         blocks.append(notice("The programme and project risk registers"))
-        blocks.append(p("The risks the Council identified when it approved the principles remain:"))
+        blocks.append(
+            p(
+                "The risks the Council identified when it approved the principles remain:"
+                if c.approved
+                else "The risks commonly met in shared services apply:"
+            )
+        )
         blocks.append(
             Table(
-                "Risks named when the principles were approved",
+                "Risks named when the principles were approved"
+                if c.approved
+                else "Risks commonly met in shared services",
                 ("Category", "Risk", "Mitigation"),
                 SEED_RISKS,
             )

@@ -11,17 +11,58 @@ from shareplan.report.sections.finance import funding_need, payback, programme_y
 from shareplan.report.sections.options import rejected
 
 INTRO = (
-    "This report follows the Council's approval of the principles and criteria for shared "
-    "services. It proposes the priority projects {authority} should take forward: where a "
+    "This report proposes the priority projects {authority} should take forward: where a "
     "shared service can be put in place quickly and where there is most opportunity for "
     "savings, chosen from every combination of service, partner and way of working that the "
-    "principles allow."
+    "principles and criteria for shared services allow."
 )
+
+RELAXED = {
+    "priority_projects_min": "allowing as few as {value} priority projects",
+    "implementation_budget": "an implementation budget of {value}",
+    "min_quick_wins": "requiring {value} quick wins",
+    "max_projects_per_partner": "allowing up to {value} projects with any one partner",
+    "officer_capacity_fte": "project-team capacity of {value} full-time officers a year",
+    "min_probability_positive_npv": "accepting projects with at least a {value} chance of a "
+    "positive net present value",
+    "must_include": "not insisting on the projects named as required",
+}
+"""Each rule's relaxation as a Member reads it (the setting's value in words)."""
+
+
+def history(c: Context) -> str:
+    """What this report follows, from the scenario's own earlier decisions (none: nothing)."""
+    if not c.approved:
+        return ""
+    last = c.approved[-1]
+    when = f", {fmt.long_date(last.date.isoformat())}" if last.date else ""
+    return f"This report follows {last.title}{when}: {last.decision.rstrip('.')}. "
+
+
+def relaxations_in_words(c: Context) -> list[Block]:
+    """The smallest change to each clashing rule that gives a programme, in words."""
+    if c.infeasible is None or not c.infeasible.relaxations:
+        return []
+    options = []
+    for r in c.infeasible.relaxations:
+        value = r.value
+        if r.setting == "min_probability_positive_npv":
+            value = fmt.percent(float(r.value))
+        phrase = RELAXED.get(r.setting, f"changing {r.setting.replace('_', ' ')} to {{value}}")
+        options.append(
+            phrase.format(value=value)
+            + f" would give a programme of {fmt.count(r.projects, 'project')} costing "
+            + fmt.money(r.one_off_cost)
+        )
+    text = "; ".join(options)
+    return [
+        p(f"The smallest change to any one rule that gives a programme: {text}.", kind="notice")
+    ]
 
 
 def summary(c: Context) -> Section:
     authority = c.results.scenario.authority or "the Council"
-    blocks: list[Block] = [p(INTRO.format(authority=authority))]
+    blocks: list[Block] = [p(history(c) + INTRO.format(authority=authority))]
     chosen = c.chosen
     if c.infeasible:
         blocks.append(p(f"No programme could be chosen. {c.infeasible.message}", kind="notice"))
@@ -34,6 +75,7 @@ def summary(c: Context) -> Section:
                     kind="notice",
                 )
             )
+        blocks += relaxations_in_words(c)
         return outline.body_section("summary", blocks)
     if chosen is None or not c.selected:
         blocks.append(notice("The programme of priority projects"))

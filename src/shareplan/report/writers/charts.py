@@ -12,14 +12,18 @@ patterns tile by tile, which made one chart cost most of a second in the PDF.)
 
 from __future__ import annotations
 
+import dataclasses
 import io
+from functools import cache
 from typing import Any, Literal
 
 import matplotlib
 
 matplotlib.use("Agg")  # no display; harmless if already set
 
+from matplotlib import font_manager
 from matplotlib.figure import Figure
+from matplotlib.ft2font import FT2Font
 from matplotlib.ticker import FuncFormatter
 
 from shareplan.report import formatting as fmt
@@ -257,6 +261,36 @@ def _wrap(text: str, width: int = 28) -> str:
     return "\n".join(lines[:3])
 
 
+@cache
+def _font_glyphs() -> frozenset[int]:
+    """The code points the chart font can draw."""
+    path = font_manager.findfont(STYLE["font.family"], fallback_to_default=True)
+    return frozenset(FT2Font(path).get_charmap())
+
+
+def drawable(text: str) -> str:
+    """``text`` without the characters the chart font has no glyph for (an emoji in a service's
+    name): matplotlib would draw an empty box and print a warning for each one."""
+    glyphs = _font_glyphs()
+    kept = "".join(ch for ch in text if ch.isspace() or ord(ch) in glyphs)
+    return kept if kept == text else " ".join(kept.split(" ")).replace("  ", " ").strip()
+
+
+def _drawable(value: Any) -> Any:
+    """A chart's data with every text in it made drawable by the chart font (its labels, titles
+    and rows), before anything is drawn."""
+    if isinstance(value, str):
+        return drawable(value)
+    if isinstance(value, tuple):
+        return tuple(_drawable(v) for v in value)
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.replace(
+            value,
+            **{f.name: _drawable(getattr(value, f.name)) for f in dataclasses.fields(value)},
+        )
+    return value
+
+
 def height_of(chart: Chart) -> float:
     """A height in inches that fits the chart's rows."""
     if isinstance(chart, Gantt | ScoreBreakdown | Tornado):
@@ -278,6 +312,7 @@ def render(chart: Chart, form: Format = "svg") -> bytes:
 
 def render_all(chart: Chart, forms: tuple[Format, ...] = ("svg", "png")) -> dict[Format, bytes]:
     """The chart in each of ``forms``, drawn once and saved in each (the same drawing in all)."""
+    chart = _drawable(chart)
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
         fig = _figure(height_of(chart))
         if isinstance(chart, SavingsBands):

@@ -1,0 +1,166 @@
+"""``shareplan template --authority``: any English council from its ONS code to a first appraisal.
+
+The figures are the shipped Revenue Outturn data (MHCLG), compared line by line; the partners are
+the partner finder's own candidates; each scenario validates and appraises to a programme.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+from pathlib import Path
+
+import docx
+import pytest
+from typer.testing import CliRunner
+
+from shareplan import pipeline
+from shareplan.benchmarking import find_partners, load_national_data, service_line_totals
+from shareplan.benchmarking.outturn import TOTAL_LINE
+from shareplan.cli import app
+from shareplan.evidence import EvidenceBase
+from shareplan.scenario import Scenario, load_scenario
+
+runner = CliRunner()
+YEAR = "2023-24"
+COUNCILS = {
+    "E07000179": ("South Oxfordshire", "SD"),  # a shire district
+    "E10000030": ("Surrey", "SC"),  # a county
+    "E09000033": ("Westminster", "L"),  # a London borough
+}
+
+
+@pytest.fixture(scope="module")
+def templates(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("templates")
+    out = {}
+    for code in COUNCILS:
+        path = folder / f"{code}.xlsx"
+        result = runner.invoke(app, ["template", str(path), "--authority", code, "--year", YEAR])
+        assert result.exit_code == 0, result.output
+        out[code] = path
+    return out
+
+
+@pytest.fixture(scope="module")
+def scenarios(templates: dict[str, Path], evidence: EvidenceBase) -> dict[str, Scenario]:
+    return {code: load_scenario(path, evidence) for code, path in templates.items()}
+
+
+@pytest.mark.parametrize("code", COUNCILS)
+def test_template_validates_with_affinity_to_judge(code: str, templates: dict[str, Path]) -> None:
+    result = runner.invoke(app, ["validate", str(templates[code]), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["valid"] is True
+    assert summary["to_judge"] and "neutral default of 3" in summary["to_judge"][0]
+
+
+@pytest.mark.parametrize("code", COUNCILS)
+def test_a_service_row_per_line_with_its_published_cost(
+    code: str, scenarios: dict[str, Scenario]
+) -> None:
+    """Every Revenue Outturn line with net spending above zero is one row, costed at the published
+    figure in pounds; lines with none (a district's social care) or a net income are not rows."""
+    published = service_line_totals(load_national_data(), code, YEAR)
+    spent = {
+        line: value
+        for line, value in published.items()
+        if line != TOTAL_LINE and value is not None and value > 0
+    }
+    scenario = scenarios[code]
+    assert {s.id: s.gross_cost for s in scenario.services} == spent
+    for s in scenario.services:
+        assert "National data" in s.notes and YEAR in s.notes
+        assert f"archetype.{s.id}" in s.notes  # the traits' source, flagged for review
+        assert s.fte > 0
+
+
+def test_district_and_county_lines_differ(scenarios: dict[str, Scenario]) -> None:
+    """South Oxfordshire's published figures: no adult social care (the county's), and its central
+    services of £10,448 thousand; Surrey carries adult social care of £512,129 thousand."""
+    district = {s.id: s.gross_cost for s in scenarios["E07000179"].services}
+    county = {s.id: s.gross_cost for s in scenarios["E10000030"].services}
+    assert "adult_social_care" not in district
+    assert district["central"] == 10_448_000
+    assert county["adult_social_care"] == 512_129_000
+
+
+@pytest.mark.parametrize("code", COUNCILS)
+def test_partners_come_from_the_finder(code: str, scenarios: dict[str, Scenario]) -> None:
+    scenario = scenarios[code]
+    search = find_partners(load_national_data(), code, TOTAL_LINE, YEAR, limit=5)
+    found = [c.code for c in search.candidates]
+    codes = [p.ons_code for p in scenario.partners]
+    council = load_national_data().authorities[code]
+    expected = ([council.county] if council.county else []) + [
+        c for c in found if c != council.county
+    ]
+    assert codes == expected
+    assert code not in codes
+    for p in scenario.partners:
+        assert not p.affinity_judged and p.affinity == 3
+        assert "to judge" in p.notes
+
+
+@pytest.mark.parametrize("code", COUNCILS)
+def test_authority_and_settings_scaled(code: str, scenarios: dict[str, Scenario]) -> None:
+    """Budget 1.5% of the listed services' cost, to two significant figures."""
+    a = scenarios[code].authority
+    assert a.ons_code == code and a.place == COUNCILS[code][0]
+    total = sum(s.gross_cost for s in scenarios[code].services)
+    assert a.implementation_budget == pytest.approx(total * 0.015, rel=0.05)
+    assert a.price_base_year == 2023 and a.first_year == 2024
+    assert a.priority_projects == min(6, len(scenarios[code].services))
+
+
+@pytest.mark.parametrize("code", COUNCILS)
+def test_appraises_to_a_programme(code: str, scenarios: dict[str, Scenario]) -> None:
+    appraisal = pipeline.appraise(scenarios[code])
+    plan = appraisal.programme.plan
+    assert plan is not None, appraisal.programme.infeasible
+    assert plan.result.totals.one_off_cost <= scenarios[code].authority.implementation_budget
+    summary = pipeline.results_of(appraisal).scenario
+    wording = summary.criteria_wording
+    assert wording["within_borough"].startswith(f"Opportunities within {COUNCILS[code][0]} ")
+    assert summary.affinity_to_judge.neutral_default == 3
+
+
+def test_template_for_an_unknown_council_is_a_clear_error(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["template", str(tmp_path / "x.xlsx"), "--authority", "E0799999"])
+    assert result.exit_code == 2
+    assert "unknown authority 'E0799999'" in result.output
+    assert not (tmp_path / "x.xlsx").exists()
+
+
+def _words(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_non_rotherham_report_names_its_own_authority(
+    scenarios: dict[str, Scenario], tmp_path: Path
+) -> None:
+    """South Oxfordshire's Cabinet report, in Word, HTML and PDF, never mentions Rotherham, and
+    its criteria name South Oxfordshire and its residents."""
+    appraisal = pipeline.appraise(scenarios["E07000179"])
+    written = pipeline.write_outputs(appraisal, tmp_path)
+    word = _words(
+        " ".join(p.text for p in docx.Document(str(written["docx"])).paragraphs)
+        + " ".join(
+            cell.text
+            for t in docx.Document(str(written["docx"])).tables
+            for row in t.rows
+            for cell in row.cells
+        )
+    )
+    html = _words(re.sub(r"<[^>]+>", " ", written["html"].read_text("utf-8")))
+    pdf = _words(
+        subprocess.run(
+            ["pdftotext", str(written["pdf"]), "-"], check=True, capture_output=True, text=True
+        ).stdout
+    )
+    for text in (word, html, pdf):
+        assert "Rotherham" not in text
+        assert "Opportunities within South Oxfordshire" in text
+    assert "South Oxfordshire residents" in html
