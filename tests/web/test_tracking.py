@@ -297,3 +297,20 @@ def test_an_extract_loaded_at_the_same_moment_as_another_is_refused_whole(
         ]
         assert files == ["2011-12-q2.csv"]
     assert upload(clients["editor"], tracker_id, LEDGER / "2011-12-q1.csv").status_code == 303  # type: ignore[attr-defined]
+
+
+def test_the_tracker_downloads_as_the_workbook_the_command_line_reads(
+    clients: dict[str, TestClient], tracker_id: int, workspace: Database, tmp_path: Path
+) -> None:
+    from shareplan.store.trackers import tracker_of
+    from shareplan.tracking.files import load_tracker
+
+    upload(clients["editor"], tracker_id, LEDGER / "2011-12-q1.csv")
+    response = clients["viewer"].get(f"/trackers/{tracker_id}/tracker.xlsx")
+    assert response.status_code == 200
+    (tmp_path / "tracker.xlsx").write_bytes(response.content)
+    with workspace.session() as session:
+        saved = session.get(TrackerRecord, tracker_id)
+        assert saved is not None
+        assert load_tracker(tmp_path / "tracker.xlsx") == tracker_of(saved)
+    assert clients["other"].get(f"/trackers/{tracker_id}/tracker.xlsx").status_code == 404

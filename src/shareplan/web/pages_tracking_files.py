@@ -1,9 +1,11 @@
 """A tracker's files: loading a ledger extract (the same reader and checks as ``shareplan track
 update``: all rows or none, every problem listed with its file, sheet, row and column) and
-downloading the quarterly benefits report (the same writer as ``shareplan track report``)."""
+downloading the quarterly benefits report (the same writer as ``shareplan track report``) and the
+tracker itself as the workbook the command line reads."""
 
 from __future__ import annotations
 
+import shutil
 import tempfile
 from dataclasses import replace as dc_replace
 from pathlib import Path, PurePath
@@ -12,6 +14,7 @@ from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from starlette.background import BackgroundTask
 from starlette.datastructures import UploadFile
 
 from shareplan.errors import InputError, Problem, raise_if_any
@@ -19,7 +22,7 @@ from shareplan.results import Results
 from shareplan.store import trackers as store
 from shareplan.store.models import TrackerRecord
 from shareplan.store.runs import results_of
-from shareplan.tracking.files import read_ledger
+from shareplan.tracking.files import read_ledger, write_tracker
 from shareplan.web import tracking_view as view
 from shareplan.web.deps import CurrentUser, DbSession, RecordId, page, services, tracker_for
 from shareplan.web.forms import error_summary
@@ -156,4 +159,22 @@ def download_report(
         folder / name,
         media_type=media,
         filename=f"benefits-report-{as_at.isoformat()}.{kind}",
+    )
+
+
+@router.get("/trackers/{tracker_id}/tracker.xlsx")
+def download_tracker(
+    request: Request, tracker_id: RecordId, user: CurrentUser, session: DbSession
+) -> Response:
+    """The tracker as the workbook ``shareplan track`` reads (every sheet, the actuals' whole
+    history, and a notes sheet), for the finance team's own copy or the command line."""
+    saved = tracker_for(session, user, tracker_id, "viewer")
+    _, tracker = loaded(session, saved)
+    folder = tempfile.mkdtemp(prefix="shareplan-tracker-")
+    path = write_tracker(tracker, Path(folder) / "tracker.xlsx")
+    return FileResponse(
+        path,
+        filename=f"tracker-{saved.id}.xlsx",
+        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        background=BackgroundTask(shutil.rmtree, folder, True),
     )
