@@ -122,6 +122,19 @@ def test_the_start_form_lists_every_problem(clients: dict[str, TestClient]) -> N
         "Choose a quarter or a month",
     ]
     assert 'href="#f-approved"' in response.text and 'href="#f-decision-day"' in response.text
+    late = editor.post(
+        f"/runs/{ROTHERHAM_RUN}/track",
+        data={
+            "csrf_token": csrf(editor, f"/runs/{ROTHERHAM_RUN}/track"),
+            "approved": ["asset_mgmt:cc"],
+            "decision-day": "1",
+            "decision-month": "4",
+            "decision-year": "2035",
+        },
+    )
+    assert late.status_code == 400
+    assert _summary(late.text) == ["The decision date is after the business cases' horizon"]
+    assert 'href="#f-decision-day"' in late.text
 
 
 def test_viewers_may_read_but_not_start_or_load_and_other_authorities_see_nothing(

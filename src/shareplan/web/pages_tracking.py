@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from starlette.datastructures import FormData
 
 from shareplan.errors import InputError, Problem
+from shareplan.report import formatting as fmt
 from shareplan.store import trackers as store
 from shareplan.store.models import AppraisalRun, TrackerRecord
 from shareplan.tracking.model import MILESTONE_WORDS, Tracker
@@ -124,15 +125,27 @@ async def start_tracking(
         session.rollback()
         run = run_for(session, user, run_id, "editor")
         context = _start_context(run, session, user, {**values, "approved": approved})
-        errors = error_summary(exc.problems, START_FIELDS)
+        errors = error_summary([_on_form(p) for p in exc.problems], START_FIELDS)
         return page(request, "track_start.html", {**context, "errors": errors}, 400)
     return RedirectResponse(f"/trackers/{saved.id}", status_code=303)
+
+
+FORM_FIELDS = {"--approved": "approved", "--decision-date": "decision.day"}
+"""The command line's options as the start form's fields (the use case names the options)."""
+
+
+def _on_form(problem: Problem) -> Problem:
+    """A problem the use case found, told against the form's field rather than the option."""
+    field = FORM_FIELDS.get(problem.column or "")
+    if field is None:
+        return problem
+    return Problem(problem.message.capitalize(), column=field, allowed=problem.allowed)
 
 
 def loaded(session: Session, saved: TrackerRecord) -> tuple[tuple[int, int], Tracker]:
     """The tracker with its actuals, and its key for what is kept (id, newest entry)."""
     key = (saved.id, store.last_entry(session, saved.id))
-    found: Tracker = view._cached(("tracker", *key), lambda: store.tracker_of(saved))
+    found: Tracker = view.cached(("tracker", *key), lambda: store.tracker_of(saved))
     return key, found
 
 
@@ -168,10 +181,10 @@ def tracker_page(
         problems += [Problem(p.message, column="as_at.day") for p in exc.problems]
         as_at = view.default_as_at(tracker)
         state = view.standing_at(key, tracker, as_at)
-    rows = [
-        {"status": s, "forecast": f, "late": max((m.months_late for m in s.milestones), default=0)}
-        for s, f in zip(state.statuses, state.forecasts, strict=True)
-    ]
+    rows = []
+    for s, f in zip(state.statuses, state.forecasts, strict=True):
+        late = max((m.months_late for m in s.milestones), default=0.0)
+        rows.append({"status": s, "forecast": f, "late": fmt.months(late) if late > 0 else "none"})
     fields = [Field("as_at.day", "", "", "", "")]
     return page(
         request,

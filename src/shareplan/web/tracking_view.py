@@ -31,7 +31,7 @@ _lock = threading.Lock()
 _report_lock = threading.Lock()
 
 
-def _cached(key: Hashable, make: Any) -> Any:
+def cached(key: Hashable, make: Any) -> Any:
     with _lock:
         if key in _kept:
             _kept.move_to_end(key)
@@ -54,7 +54,7 @@ def default_as_at(tracker: Tracker) -> dt.date:
 
 def standing_at(key: tuple[int, int], tracker: Tracker, as_at: dt.date) -> Standing:
     """Where ``tracker`` stands at ``as_at``; ``key`` is (tracker id, newest entry)."""
-    found: Standing = _cached(("standing", *key, as_at), lambda: standing(tracker, as_at))
+    found: Standing = cached(("standing", *key, as_at), lambda: standing(tracker, as_at))
     return found
 
 
@@ -79,7 +79,7 @@ def savings_chart(key: tuple[int, int], state: Standing) -> SavingsChart:
         rows = tuple(tuple(run_text(c) for c in row) for row in figure.table.rows)
         return SavingsChart(figure.title, figure.alt, svg, tuple(figure.table.header), rows)
 
-    found: SavingsChart = _cached(("chart", *key, state.as_at), draw)
+    found: SavingsChart = cached(("chart", *key, state.as_at), draw)
     return found
 
 
