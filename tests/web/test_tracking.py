@@ -201,6 +201,8 @@ def test_an_editor_loads_a_quarter_and_the_status_moves_to_it(
             "2011-12-q4.csv",
         ]
         assert {e.actor for e in entries} == {"editor@demo.shareplan.example"}
+    audit = _plain(editor.get("/audit").text)
+    assert "loaded 6 ledger rows from 2011-12-q1.csv into 'Benefits of Rotherham 2010'" in audit
     # an earlier date is still there to see
     earlier = editor.get(f"/trackers/{tracker_id}?as_at-day=31&as_at-month=12&as_at-year=2011")
     assert "Status at 31 December 2011: " in earlier.text

@@ -116,6 +116,7 @@ def test_every_tracking_page_has_no_wcag_22_aa_violations(
         f"/trackers/{tracker_id}/register",
         f"/trackers/{tracker_id}/register?project=SS06",
         f"/trackers/{tracker_id}/actuals",
+        "/audit",
     ):
         admin.goto(path)
         check(admin, path)
