@@ -81,7 +81,7 @@ def test_an_editor_starts_tracking_from_a_finished_appraisal(
         f"/runs/{ROTHERHAM_RUN}/track",
         data={
             "csrf_token": csrf(editor, f"/runs/{ROTHERHAM_RUN}/track"),
-            "approved": list(chosen.selected_ids[:2]),
+            "approved": list(reversed(chosen.selected_ids[:2])),
             "decision-day": "15",
             "decision-month": "12",
             "decision-year": "2010",
@@ -96,7 +96,9 @@ def test_an_editor_starts_tracking_from_a_finished_appraisal(
     assert "Status at 15 December 2010: 0 red, 0 amber, 2 green." in page.text
     with workspace.session() as session:
         saved = session.scalars(select(TrackerRecord)).one()
+        # coded in the programme's order whatever the order ticked, as track start codes them
         assert [p["opportunity_id"] for p in saved.projects] == list(chosen.selected_ids[:2])
+        assert [p["code"] for p in saved.projects] == ["SS01", "SS02"]
         entry = session.scalars(select(AuditEntry).where(AuditEntry.entity == "tracker")).one()
         assert entry.actor == "editor@demo.shareplan.example" and entry.action == "start"
     assert "Rotherham benefits" in editor.get("/").text

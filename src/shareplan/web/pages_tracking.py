@@ -16,6 +16,7 @@ from starlette.datastructures import FormData
 
 from shareplan.errors import InputError, Problem
 from shareplan.report import formatting as fmt
+from shareplan.results import Results
 from shareplan.store import trackers as store
 from shareplan.store.models import AppraisalRun, TrackerRecord
 from shareplan.tracking.model import MILESTONE_WORDS, Tracker
@@ -115,7 +116,7 @@ async def start_tracking(
         saved = store.start_tracker(
             session,
             run,
-            approved,
+            _in_programme_order(approved, _done(session, user, run.id)[1]),
             decided,
             actor=user.actor,
             frequency=Frequency(frequency),
@@ -128,6 +129,18 @@ async def start_tracking(
         errors = error_summary([_on_form(p) for p in exc.problems], START_FIELDS)
         return page(request, "track_start.html", {**context, "errors": errors}, 400)
     return RedirectResponse(f"/trackers/{saved.id}", status_code=303)
+
+
+def _in_programme_order(approved: list[str], results: Results) -> list[str]:
+    """The ticked ids in the order of the chosen programme, then of the ranking: the ledger
+    codes (SS01, SS02, ...) follow this order, so a tracker started here codes the projects as
+    ``track start --approved`` given the programme's ids does."""
+    chosen = list(results.chosen.selected_ids) if results.chosen else []
+    ranked = {o.id: i for i, o in enumerate(results.opportunities)}
+    return sorted(
+        approved,
+        key=lambda i: (0, chosen.index(i)) if i in chosen else (1, ranked.get(i, len(ranked))),
+    )
 
 
 FORM_FIELDS = {"--approved": "approved", "--decision-date": "decision.day"}

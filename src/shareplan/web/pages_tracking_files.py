@@ -55,7 +55,7 @@ def _actuals_page(
             "loads": store.loads(saved),
             "can_edit": can_edit,
             "errors": errors,
-            "codes": [p["code"] for p in saved.projects],
+            "codes": [f"{p['code']} ({p['title']})" for p in saved.projects],
         },
         status_code,
     )
