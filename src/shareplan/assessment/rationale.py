@@ -6,9 +6,8 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from shareplan.assessment.criteria import INTEGRATORS, LEVEL_WORDS, PARTNER_LEVEL, SERVICE_LEVEL
+from shareplan.assessment.criteria import LEVEL_WORDS, PARTNER_LEVEL, SERVICE_LEVEL
 from shareplan.assessment.settings import AssessmentSettings
-from shareplan.evidence.base import Sector
 from shareplan.scenario.model import Partner, PartnerGeography, Scenario, Service
 
 
@@ -35,9 +34,9 @@ def rationale(
     if criterion in ("track_record", "common_objectives", "common_platforms"):
         return _service_reason(criterion, services, partners)
     if criterion in ("early_intervention", "corporate_priorities"):
-        return _priority_reason(criterion, services, partners, scenario)
+        return _priority_reason(criterion, services, partners, scenario, settings)
     if criterion in ("within_borough", "geographical_level", "affinity_beyond", "voluntary_sector"):
-        return _partner_reason(criterion, services, partners, settings.host[model_id])
+        return _partner_reason(criterion, services, partners, model_id, settings)
     if criterion in ("quick_win", "benefit_cost_speed"):
         if criterion == "benefit_cost_speed":
             return (
@@ -57,7 +56,7 @@ def rationale(
             return f"net present value £{npv:,.0f} from the business case"
         return "pending: the business case will supply the benefit-cost ratio"
     if criterion == "legal_procurement_clear":
-        return _legal_reason(partners, legal_clear)
+        return _legal_reason(partners, legal_clear, settings)
     raise KeyError(criterion)
 
 
@@ -93,12 +92,16 @@ def _service_reason(
 
 
 def _priority_reason(
-    criterion: str, services: Sequence[Service], partners: Sequence[Partner], scenario: Scenario
+    criterion: str,
+    services: Sequence[Service],
+    partners: Sequence[Partner],
+    scenario: Scenario,
+    settings: AssessmentSettings,
 ) -> str:
     if criterion == "early_intervention":
         if not any(s.early_intervention for s in services):
             return "the service is not early intervention or prevention"
-        integrators = [p for p in partners if p.sector in INTEGRATORS]
+        integrators = [p for p in partners if p.sector in settings.integrator_sectors]
         if integrators:
             return f"early intervention shared with {_names(integrators)}, as place-based budgets intend"
         return "early intervention, but with no health, police, fire or voluntary partner to integrate with"
@@ -113,8 +116,13 @@ def _priority_reason(
 
 
 def _partner_reason(
-    criterion: str, services: Sequence[Service], partners: Sequence[Partner], host: str
+    criterion: str,
+    services: Sequence[Service],
+    partners: Sequence[Partner],
+    model_id: str,
+    settings: AssessmentSettings,
 ) -> str:
+    host = settings.host[model_id]
     if criterion == "within_borough":
         local = [p for p in partners if p.geography == PartnerGeography.BOROUGH]
         if host == "council":
@@ -135,20 +143,22 @@ def _partner_reason(
             return "not applicable: no partner beyond the borough"
         mean = sum(p.affinity for p in beyond) / len(beyond)
         return f"affinity with partners beyond the borough averages {mean:.1f}/5 ({_names(beyond)})"
-    vcs = [p for p in partners if p.sector == Sector.VOLUNTARY_COMMUNITY]
+    vcs = [p for p in partners if p.sector in settings.voluntary_sectors]
     return f"with {_names(vcs)}" if vcs else "no voluntary or community sector partner"
 
 
-def _legal_reason(partners: Sequence[Partner], legal_clear: bool | None) -> str:
+def _legal_reason(
+    partners: Sequence[Partner], legal_clear: bool | None, settings: AssessmentSettings
+) -> str:
     if legal_clear is not None:
         return (
             "legal and procurement implications confirmed clear"
             if legal_clear
             else "legal and procurement implications not yet clear"
         )
-    if any(p.sector == Sector.JOINT_VENTURE for p in partners):
+    if any(p.sector in settings.legal_advice_sectors for p in partners):
         return "provisional: a joint venture company needs legal advice on procurement"
-    if any(p.sector == Sector.PRIVATE for p in partners):
+    if any(p.sector in settings.private_sectors for p in partners):
         return "provisional: a private partner means a competitive procurement (route known, slow)"
     return (
         "provisional: an arrangement between public bodies, exempt from tender if the tests are met"
