@@ -8,7 +8,8 @@ another folder) and writes three gzip CSV files:
   not exist that year). 2010-11 to 2014-15 and 2017-18 come from the tidy copy of the official RS
   workbooks; 2018-19 to 2023-24 from MHCLG's multi-year time series.
 * ``authorities.csv.gz``: every English principal council (current and former) with its codes,
-  type, region, county, combined authority, skills (LSIP) area, populations, centroid and peer
+  place name and the council's own name (mySociety's official name, corrected where it names the
+  borough rather than the council), type, region, county, combined authority, skills (LSIP) area, populations, centroid and peer
   cluster label.
 * ``neighbours.csv.gz``: boundary neighbours and nearby councils (ONS LAD 2021 list, plus
   mySociety's touching/overlapping list for counties).
@@ -101,6 +102,14 @@ def number(text: str) -> str:
     if value == int(value):
         return str(int(value))
     return repr(value)
+
+
+COUNCIL_NAMES = {
+    # mySociety's official name is the borough's ("City of Westminster"); the council calls
+    # itself Westminster City Council (westminster.gov.uk), the name a Cabinet report carries.
+    "E09000033": "Westminster City Council",
+}
+"""Councils whose own name differs from mySociety's ``official-name``."""
 
 
 def build_authorities(src: Path) -> tuple[list[list[str]], dict[str, dict[str, str]]]:
@@ -203,6 +212,7 @@ def build_authorities(src: Path) -> tuple[list[list[str]], dict[str, dict[str, s
                 r["ecode"],
                 r["local-authority-code"],
                 r["nice-name"],
+                COUNCIL_NAMES.get(code, r["official-name"]),
                 klass,
                 r["region"],
                 county,
@@ -230,6 +240,7 @@ AUTHORITY_HEADER = [
     "ecode",
     "short_code",
     "name",
+    "council_name",
     "class",
     "region",
     "county",

@@ -2,7 +2,8 @@
 
 ``starter_scenario(data, evidence, "E07000179", "2023-24")`` gives South Oxfordshire's scenario:
 
-* the authority: its name, type and ONS code, prices of the year's start, and settings scaled to
+* the authority: its own name (from the shipped table: "Westminster City Council", not a title
+  made from its type), its place, type and ONS code, prices of the year's start, and settings scaled to
   its size (an implementation budget that is a share of the net cost of the services listed, and
   no more priority projects than it has services);
 * one service row per Revenue Outturn line it spends on (a net cost above zero), with the
@@ -43,16 +44,6 @@ from shareplan.scenario.model import (
     ServiceGeography,
     ServiceKind,
 )
-
-TITLES = {
-    "SD": "{} District Council",
-    "SC": "{} County Council",
-    "MD": "{} Metropolitan Borough Council",
-    "UA": "{} Council",
-    "L": "London Borough of {}",
-}
-"""The usual form of each type's title; some councils differ (Westminster City Council), and the
-officer corrects the name in the workbook."""
 
 
 @dataclass(frozen=True)
@@ -182,7 +173,7 @@ def starter_scenario(
     total = sum(s.gross_cost for s in services)
     budget = _round_budget(total * share)
     authority_settings = Authority(
-        name=TITLES.get(council.klass, "{}").format(council.name),
+        name=council.council_name or council.name,
         ons_code=council.code,
         place=council.name,
         price_base_year=start,

@@ -46,6 +46,7 @@ _TITLES = (
     "city council",
     "metropolitan district council",
     "council",
+    "corporation",
     "mbc",
     "dc",
     "bc",
