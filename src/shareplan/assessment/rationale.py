@@ -11,6 +11,11 @@ from shareplan.assessment.settings import AssessmentSettings
 from shareplan.scenario.model import Partner, PartnerGeography, Scenario, Service
 
 
+def _level(level: int, place: str) -> str:
+    """A geographical level in words; the first is the authority's own area, by its place."""
+    return place if level == 0 else LEVEL_WORDS[level]
+
+
 def _names(partners: Sequence[Partner]) -> str:
     return ", ".join(p.name for p in partners)
 
@@ -36,7 +41,8 @@ def rationale(
     if criterion in ("early_intervention", "corporate_priorities"):
         return _priority_reason(criterion, services, partners, scenario, settings)
     if criterion in ("within_borough", "geographical_level", "affinity_beyond", "voluntary_sector"):
-        return _partner_reason(criterion, services, partners, model_id, settings)
+        place = scenario.authority.place_name
+        return _partner_reason(criterion, services, partners, place, model_id, settings)
     if criterion in ("quick_win", "benefit_cost_speed"):
         if criterion == "benefit_cost_speed":
             return (
@@ -119,30 +125,33 @@ def _partner_reason(
     criterion: str,
     services: Sequence[Service],
     partners: Sequence[Partner],
+    place: str,
     model_id: str,
     settings: AssessmentSettings,
 ) -> str:
+    """The reason for a partner criterion, naming the authority's place where the seed's wording
+    said "the borough" (a district or a county is not one)."""
     host = settings.host[model_id]
     if criterion == "within_borough":
         local = [p for p in partners if p.geography == PartnerGeography.BOROUGH]
         if host == "council":
-            return "the council does the work, so the jobs stay in the borough"
+            return f"the council does the work, so the jobs stay in {place}"
         if host == "partners":
-            return f"the partner does the work; {len(local)} of {len(partners)} delivering partners are in the borough"
-        return f"work shared between the council and {len(partners)} partners, {len(local)} of them in the borough"
+            return f"the partner does the work; {len(local)} of {len(partners)} delivering partners are in {place}"
+        return f"work shared between the council and {len(partners)} partners, {len(local)} of them in {place}"
     if criterion == "geographical_level":
         service_level = max(SERVICE_LEVEL[s.geography] for s in services)
         reach = max((PARTNER_LEVEL[p.geography] for p in partners), default=0)
         return (
-            f"the service's natural footprint is {LEVEL_WORDS[service_level]}; "
-            f"the partners reach {LEVEL_WORDS[reach]}"
+            f"the service's natural footprint is {_level(service_level, place)}; "
+            f"the partners reach {_level(reach, place)}"
         )
     if criterion == "affinity_beyond":
         beyond = [p for p in partners if p.geography != PartnerGeography.BOROUGH]
         if not beyond:
-            return "not applicable: no partner beyond the borough"
+            return f"not applicable: no partner beyond {place}"
         mean = sum(p.affinity for p in beyond) / len(beyond)
-        return f"affinity with partners beyond the borough averages {mean:.1f}/5 ({_names(beyond)})"
+        return f"affinity with partners beyond {place} averages {mean:.1f}/5 ({_names(beyond)})"
     vcs = [p for p in partners if p.sector in settings.voluntary_sectors]
     return f"with {_names(vcs)}" if vcs else "no voluntary or community sector partner"
 

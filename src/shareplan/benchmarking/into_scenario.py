@@ -43,7 +43,7 @@ def add_partners(
         if row.name.strip().lower() in existing or row.code.upper() in codes:
             skipped.append(f"{row.name} is already a partner in the scenario")
             continue
-        pid = partner_id(row.name, taken)
+        pid = partner_id(place_of(row.name), taken)  # short ids: the place, not the title
         taken.add(pid)
         existing.add(row.name.strip().lower())
         added.append(

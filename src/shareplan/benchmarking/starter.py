@@ -97,7 +97,9 @@ def _services(
             continue
         if figure.gbp_thousand <= 0:
             what = "no spending" if figure.gbp_thousand == 0 else "a net income"
-            left_out.append(f"{line}: {what} ({figure.gbp_thousand:,.0f} thousand) in {year}")
+            sign = "-" if figure.gbp_thousand < 0 else ""
+            amount = f"{sign}£{abs(figure.gbp_thousand):,.0f} thousand"
+            left_out.append(f"{line}: {what} ({amount}) in {year}")
             continue
         arche: dict[str, Any] = evidence.value(f"archetype.{line}", on)
         cost = figure.gbp_thousand * 1000.0
@@ -115,7 +117,8 @@ def _services(
                 geography=ServiceGeography(arche["geography"]),
                 traits={k: int(v) for k, v in arche["traits"].items()},
                 notes=(
-                    f"National data: cost is the net current expenditure on {line} in {year}, "
+                    (f"Covers {arche['covers']}. " if arche.get("covers") else "")
+                    + f"National data: cost is the net current expenditure on {line} in {year}, "
                     f"£{figure.gbp_thousand:,.0f} thousand (MHCLG Revenue Outturn); use the gross "
                     f"cost where known. Staff estimated (evidence data): {arche['staff_cost_share']:.0%} "
                     f"of cost at £{cost_per_fte:,.0f} a post. Traits and track record: defaults "
@@ -138,7 +141,7 @@ def _partner_rows(
         rows.insert(
             0,
             PartnerRow(
-                name=county.name,
+                name=county.council_name or county.name,
                 code=county.code,
                 sector="local_authority",
                 geography=scenario_geography(council, county, True),
