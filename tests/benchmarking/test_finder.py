@@ -184,8 +184,13 @@ def test_cli_find_into_scenario(tmp_path: Path) -> None:
     )  # fmt: skip
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
-    assert "Kirklees" in data["into"]["added"]
+    assert "Kirklees Council" in data["into"]["added"]
+    # Barnsley and Doncaster are already partners, written 'Barnsley MBC' and 'Doncaster MBC'
+    assert "Barnsley Metropolitan Borough Council is already a partner in the scenario" in (
+        data["into"]["skipped"]
+    )
     from shareplan.scenario import load_scenario
 
     names = [p.name for p in load_scenario(target).partners]
-    assert "Kirklees" in names and "Wakefield" in names
+    assert "Kirklees Council" in names and "Wakefield Metropolitan District Council" in names
+    assert [n for n in names if n.startswith("Barnsley")] == ["Barnsley MBC"]
