@@ -154,6 +154,14 @@ class _Build:
                 self.out.add(self.table(table), error["msg"], where, loc)
             return None
 
+    def keep(
+        self, into: list[Any], cls: type[BaseModel], data: dict[str, Any], table: str, row: int
+    ) -> None:
+        """Append ``cls`` built from ``data`` to ``into``, unless the model objects (reported)."""
+        built = self.model(cls, data, table, row)
+        if built is not None:
+            into.append(built)
+
     def unknown(
         self,
         table: str,
@@ -279,9 +287,7 @@ class _Build:
                 )
             data = _without_blanks(r)
             data["traits"] = traits
-            service = self.model(Service, data, "services", number)
-            if service is not None:
-                services.append(service)
+            self.keep(services, Service, data, "services", number)
         return tuple(services)
 
     def partners(
@@ -303,9 +309,7 @@ class _Build:
                     self.out.add(self.table("partners"), f.message, f.row, f.column, f.allowed)
             if r.get("affinity") is None:
                 r["affinity"], r["affinity_judged"] = neutral, False
-            partner = self.model(Partner, _without_blanks(r), "partners", number)
-            if partner is not None:
-                partners.append(partner)
+            self.keep(partners, Partner, _without_blanks(r), "partners", number)
         return tuple(partners)
 
     def bundles(self, rows: Records, ids: _Ids) -> tuple[Bundle, ...]:
@@ -314,9 +318,7 @@ class _Build:
             self.unknown(
                 "bundles", number, "service_ids", r["service_ids"] or (), ids.services, "service"
             )
-            bundle = self.model(Bundle, _without_blanks(r), "bundles", number)
-            if bundle is not None:
-                bundles.append(bundle)
+            self.keep(bundles, Bundle, _without_blanks(r), "bundles", number)
         return tuple(bundles)
 
     def opportunities(self, rows: Records, ids: _Ids) -> tuple[DeclaredOpportunity, ...]:
@@ -344,11 +346,7 @@ class _Build:
                     "saving_central",
                     "low <= central <= high",
                 )
-            opportunity = self.model(
-                DeclaredOpportunity, _without_blanks(r), "opportunities", number
-            )
-            if opportunity is not None:
-                declared.append(opportunity)
+            self.keep(declared, DeclaredOpportunity, _without_blanks(r), "opportunities", number)
         return tuple(declared)
 
     def weights(self, rows: Records) -> tuple[Weight, ...]:
@@ -400,15 +398,11 @@ class _Build:
             with contextlib.suppress(ValueError):
                 value = float(value)
             data = {**r, "value": value, "note": r["note"] or ""}
-            override = self.model(ParameterOverride, data, "parameters", number)
-            if override is not None:
-                parameters.append(override)
+            self.keep(parameters, ParameterOverride, data, "parameters", number)
         return tuple(parameters)
 
     def background(self) -> tuple[BackgroundPaper, ...]:
         papers: list[BackgroundPaper] = []
         for number, r in _good(self.records("background")):
-            paper = self.model(BackgroundPaper, _without_blanks(r), "background", number)
-            if paper is not None:
-                papers.append(paper)
+            self.keep(papers, BackgroundPaper, _without_blanks(r), "background", number)
         return tuple(papers)
