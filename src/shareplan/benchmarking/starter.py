@@ -2,7 +2,8 @@
 
 ``starter_scenario(data, evidence, "E07000179", "2023-24")`` gives South Oxfordshire's scenario:
 
-* the authority: its name, type, ONS code and population, prices of the year's start, and
+* the authority: its own name (from the shipped table: "Westminster City Council", not a title
+  made from its type), its place, type, ONS code and population, prices of the year's start, and
   settings scaled to its size (an implementation budget that is a share of the net cost of the
   services listed less their ring-fenced part, and no more priority projects than it has services);
 * one service row per Revenue Outturn line it spends on (a net cost above zero), with the
@@ -45,16 +46,6 @@ from shareplan.scenario.model import (
     ServiceGeography,
     ServiceKind,
 )
-
-TITLES = {
-    "SD": "{} District Council",
-    "SC": "{} County Council",
-    "MD": "{} Metropolitan Borough Council",
-    "UA": "{} Council",
-    "L": "London Borough of {}",
-}
-"""The usual form of each type's title; some councils differ (Westminster City Council), and the
-officer corrects the name in the workbook."""
 
 
 @dataclass(frozen=True)
@@ -108,7 +99,9 @@ def _services(
             continue
         if figure.gbp_thousand <= 0:
             what = "no spending" if figure.gbp_thousand == 0 else "a net income"
-            left_out.append(f"{line}: {what} ({figure.gbp_thousand:,.0f} thousand) in {year}")
+            sign = "-" if figure.gbp_thousand < 0 else ""
+            amount = f"{sign}£{abs(figure.gbp_thousand):,.0f} thousand"
+            left_out.append(f"{line}: {what} ({amount}) in {year}")
             continue
         arche: dict[str, Any] = evidence.value(f"archetype.{line}", on)
         cost = figure.gbp_thousand * 1000.0
@@ -130,7 +123,8 @@ def _services(
                 geography=ServiceGeography(arche["geography"]),
                 traits={k: int(v) for k, v in arche["traits"].items()},
                 notes=(
-                    f"National data: cost is the net current expenditure on {line} in {year}, "
+                    (f"Covers {arche['covers']}. " if arche.get("covers") else "")
+                    + f"National data: cost is the net current expenditure on {line} in {year}, "
                     f"£{figure.gbp_thousand:,.0f} thousand (MHCLG Revenue Outturn); use the gross "
                     f"cost where known. Staff estimated (evidence data): {arche['staff_cost_share']:.0%} "
                     f"of cost at £{cost_per_fte:,.0f} a post. Traits and track record: defaults "
@@ -160,7 +154,7 @@ def _partner_rows(
         rows.insert(
             0,
             PartnerRow(
-                name=county.name,
+                name=county.council_name or county.name,
                 code=county.code,
                 sector="local_authority",
                 geography=scenario_geography(council, county, True),
@@ -195,7 +189,7 @@ def starter_scenario(
     total = sum(s.gross_cost * (1.0 - s.ring_fenced_share) for s in services)
     budget = _round_budget(total * share)
     authority_settings = Authority(
-        name=TITLES.get(council.klass, "{}").format(council.name),
+        name=council.council_name or council.name,
         ons_code=council.code,
         population=council.population(year),
         place=council.name,

@@ -35,7 +35,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from shareplan.business_case.assumptions import AssumptionBook
-from shareplan.evidence.base import PUBLIC_SECTORS, DeliveryModel, Sector
+from shareplan.evidence.base import DeliveryModel, Sector
 from shareplan.money import money
 
 
@@ -271,7 +271,7 @@ class _Reader:
 
 def _contracting_authorities(book: AssumptionBook) -> frozenset[Sector]:
     """The sectors whose bodies are contracting authorities, as the evidence base lists them."""
-    return frozenset(book.evidence.contracting_authorities or PUBLIC_SECTORS)
+    return book.evidence.contracting_authorities
 
 
 def _council_supplies(
@@ -370,7 +370,7 @@ def assess_procurement(
         return _council_supplies(
             reader, sectors, annual_value, trading_volumes, trading_margin, delivered, buyer_names
         )
-    if Sector.JOINT_VENTURE in sectors:
+    if any(s in book.evidence.sectors_with("legal_advice") for s in sectors):
         base = reader.contract(
             annual_value,
             [
@@ -396,7 +396,7 @@ def assess_procurement(
                 ),
             }
         )
-    if Sector.PRIVATE in sectors:
+    if any(s in book.evidence.sectors_with("private_capital") for s in sectors):
         return reader.contract(
             annual_value,
             [
