@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 
+from shareplan.money import money as pounds
+
 MINUS = "-"
 """Negative amounts are written with a plain hyphen-minus, so they copy into spreadsheets."""
 
@@ -18,21 +20,9 @@ MONEY_PATTERN = re.compile(r"-?£\d[\d,]*(?:\.\d+)?[mk]?")
 
 
 def money(amount: float) -> str:
-    """Pounds for a sentence or a summary table, to two or three significant figures.
-
-    £1m and above in millions to one decimal place (£1.2m; £12.5m), £1,000 and above in thousands
-    (£330k), smaller amounts in pounds (£950). A figure that would round up to the next unit is
-    shown in that unit (£999,700 is £1.0m, not £1000k). Not a number shows as "n/a".
-    """
-    if not math.isfinite(amount):
-        return "n/a"
-    sign = MINUS if amount < 0 and round(abs(amount)) > 0 else ""
-    a = abs(amount)
-    if a >= 999_950 or round(a / 1e3) >= 1000:
-        return f"{sign}£{a / 1e6:,.1f}m"
-    if a >= 999.5:
-        return f"{sign}£{a / 1e3:,.0f}k"
-    return f"{sign}£{a:,.0f}"
+    """Pounds for a sentence or a summary table, to two or three significant figures (£1.2m,
+    £330k, £950): the one rounding every stage uses, :func:`shareplan.money.money`."""
+    return pounds(amount)
 
 
 def money_full(amount: float) -> str:
