@@ -184,8 +184,16 @@ class Context:
         return self.opp(oid).title if oid in self._index else oid
 
     def short(self, oid: str) -> str:
-        """A project's short name for charts and narrow tables: the service part of its title."""
-        return self.title(oid).split(": ")[0]
+        """A project's short name for charts and narrow tables: the service part of its title,
+        up to its first ": " outside brackets ("Housing services (general fund: homelessness)"
+        keeps its brackets whole)."""
+        title = self.title(oid)
+        depth = 0
+        for i, ch in enumerate(title):
+            depth += (ch == "(") - (ch == ")")
+            if depth == 0 and title.startswith(": ", i):
+                return title[:i]
+        return title
 
     def labels(self, ids: Sequence[str]) -> dict[str, str]:
         """Short names for ``ids``; where two would read the same, the full titles instead."""
@@ -193,6 +201,15 @@ class Context:
         return {
             i: h if heads.count(h) == 1 else self.title(i) for i, h in zip(ids, heads, strict=True)
         }
+
+    def start(self) -> str:
+        """When month 0 of every timeline falls, in words: the first day of the appraisal's first
+        year ("1 April 2011, the start of 2011/12"), not the date of the decision."""
+        scenario = self.results.scenario
+        if scenario.financial_years:
+            day = f"1 April {scenario.first_year}"
+            return f"{day}, the start of {self.year(0)}"
+        return f"1 January {scenario.first_year}"
 
     def year(self, position: int) -> str:
         """The financial (or calendar) year of appraisal year ``position`` (0 is the first)."""
