@@ -4,7 +4,8 @@ Every input is a number or an array; arrays broadcast against each other, so the
 builds one opportunity's flows, a thousand opportunities' flows, or a thousand opportunities x ten
 thousand Monte Carlo draws. The year axis is always last.
 
-The timeline, in months from approval (month 0 is the start of year 0):
+The timeline, in months from the start of the proposal's first year (month 0; not the date of
+the decision):
 
 * procurement (or negotiation of the agreement) runs from 0 to ``P = p * (1 + u_d)``;
 * implementation runs from ``P`` to ``S = P + i * (1 + u_d) + delay`` (``u_d``: the optimism-bias

@@ -114,7 +114,7 @@ def ramp_months(
         years,
         "derived",
         size.source,
-        "Years from approval to full run-rate for this partnership",
+        "Years from the start of the first year to full run-rate for this partnership",
         "years",
         note=size.large_wording,
         confidence=size.confidence,
@@ -258,7 +258,7 @@ def timetable(
             lead,
             "estimate",
             "officer's estimate (opportunities sheet)",
-            "Months from approval to the first saving",
+            "Months from the start of the first year to the first saving",
             "months",
         )
     members = 1 + len(partners)

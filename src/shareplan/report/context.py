@@ -19,6 +19,16 @@ from shareplan.results.programme import ChosenProgramme, NoProgramme
 from shareplan.scenario.model import place_of
 
 
+def service_part(title: str) -> str:
+    """An opportunity title's service part: up to its first ": " outside brackets."""
+    depth = 0
+    for i, ch in enumerate(title):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and title.startswith(": ", i):
+            return title[:i]
+    return title
+
+
 @cache
 def evidence() -> EvidenceBase:
     """The shipped evidence base: the names and wording of the models, principles and criteria."""
@@ -187,13 +197,7 @@ class Context:
         """A project's short name for charts and narrow tables: the service part of its title,
         up to its first ": " outside brackets ("Housing services (general fund: homelessness)"
         keeps its brackets whole)."""
-        title = self.title(oid)
-        depth = 0
-        for i, ch in enumerate(title):
-            depth += (ch == "(") - (ch == ")")
-            if depth == 0 and title.startswith(": ", i):
-                return title[:i]
-        return title
+        return service_part(self.title(oid))
 
     def labels(self, ids: Sequence[str]) -> dict[str, str]:
         """Short names for ``ids``; where two would read the same, the full titles instead."""
