@@ -15,18 +15,9 @@ from shareplan.report import formatting as fmt
 from shareplan.report.model import Money, Path
 from shareplan.results import OpportunityResult, Results
 from shareplan.results.header import BackgroundEntry
+from shareplan.results.model import service_part
 from shareplan.results.programme import ChosenProgramme, NoProgramme
 from shareplan.scenario.model import place_of
-
-
-def service_part(title: str) -> str:
-    """An opportunity title's service part: up to its first ": " outside brackets."""
-    depth = 0
-    for i, ch in enumerate(title):
-        depth += (ch == "(") - (ch == ")")
-        if depth == 0 and title.startswith(": ", i):
-            return title[:i]
-    return title
 
 
 @cache
