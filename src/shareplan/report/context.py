@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
+from shareplan.assessment.weights import DEFAULT_STAKEHOLDER
 from shareplan.evidence import EvidenceBase, load_evidence
 from shareplan.report import formatting as fmt
 from shareplan.report.model import Money, Path
@@ -67,6 +68,17 @@ class Context:
             if param.key == "authority.implementation_budget" and param.value:
                 return Money(float(param.value), ("parameters", i, "value"))
         return None
+
+    def weighted_by(self) -> str:
+        """Whose weights the scores use, in words: "the weights members and senior officers
+        gave", or the evidence's starting weights when nobody has weighted the criteria yet."""
+        stakeholders = self.results.stakeholders.stakeholders
+        if any(w.stakeholder != DEFAULT_STAKEHOLDER for w in stakeholders):
+            return "the weights members and senior officers gave"
+        return (
+            "the starting weights in the evidence base (members and senior officers have not "
+            "weighted them yet)"
+        )
 
     def objective_label(self) -> str:
         return self.results.programme.objective.label

@@ -214,11 +214,15 @@ def choice_price(c: Context) -> Block | None:
     early = total(
         [(1.0, (*at, "savings_12m")), (-1.0, ("programme", "totals", "savings_12m"))], c.results
     )
+    takes = [c.title(x) for x in best.ids if x not in c.selected]
+    drops = [c.short(x) for x in c.selected if x not in best.ids]
+    swap = f"{fmt.listing(takes) or 'fewer projects'}" + (
+        f" in place of {fmt.listing(drops)}" if drops else ""
+    )
     runs: list[Run] = [
         "Choosing by the Council's principles and criteria as well as by value has a price: "
         "against the programme with the most net present value within the same budget and "
-        f"rules ({fmt.listing([c.short(x) if x in c.selected else c.title(x) for x in best.ids])})"
-        ", the criteria cost ",
+        f"rules (it takes {swap}), the criteria cost ",
         npv_cost,
         " of net present value",
     ]
@@ -226,7 +230,7 @@ def choice_price(c: Context) -> Block | None:
         runs += [" and ", early, " of savings in the first 12 months."]
     elif early.value < -0.5:
         runs += [
-            ", and gain ",
+            " but gain ",
             total([(-k, path) for k, path in early.terms], c.results),
             " of savings in the first 12 months.",
         ]

@@ -14,8 +14,8 @@ METHOD = (
     "{approved} three principles for shared services: the right services, the right "
     "partners and the right time, each with criteria. Every opportunity the Council's "
     "services and partners allow was found, checked against the research on where sharing "
-    "suits a service, scored against the criteria with the weights members and senior officers "
-    "gave, and costed as a business case following HM Treasury's Green Book. The programme was "
+    "suits a service, scored against the criteria with {weights}, and costed as a business case "
+    "following HM Treasury's Green Book. The programme was "
     "then chosen to make {objective} as large as possible within the budget and the other "
     "rules. {method} describes the method."
 )
@@ -29,6 +29,7 @@ def proposals(c: Context) -> Section:
                 approved=approved,
                 objective=c.objective_words(),
                 method=outline.ref("appendix-method").capitalize(),
+                weights=c.weighted_by(),
             )
         )
     ]
