@@ -258,3 +258,25 @@ def test_named_funding_source_is_used_and_default_weights_are_said(
         b.text for b in report.section("consultation").blocks if isinstance(b, Paragraph)
     )
     assert "set with default" not in consultation
+
+
+def test_concentration_risk_names_the_partner(small_results: Results) -> None:
+    """The programme's concentration risk quotes the partner's id; the risks section gives its
+    name in its place (the review found "3 projects depend on hampshire")."""
+    data: dict[str, Any] = small_results.model_dump(mode="json")
+    pid, name = next(iter(data["scenario"]["partner_names"].items()))
+    assert pid != name
+    data["programme"]["view"]["risks"] = [
+        {
+            "kind": "partner_concentration",
+            "message": f"3 projects depend on '{pid}': a change of heart or capacity "
+            "there would hit them all (more than 2 is a concentration risk)",
+            "ids": list(data["programme"]["selected_ids"]),
+            "value": 3,
+            "threshold": 2,
+        }
+    ]
+    report = build_report(Results.model_validate(data))
+    text = " ".join(b.text for b in report.section("risks").blocks if isinstance(b, Paragraph))
+    assert f"3 projects depend on {name}:" in text
+    assert f"'{pid}'" not in text
