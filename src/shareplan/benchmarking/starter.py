@@ -2,7 +2,8 @@
 
 ``starter_scenario(data, evidence, "E07000179", "2023-24")`` gives South Oxfordshire's scenario:
 
-* the authority: its name, type and ONS code, prices of the year's start, and settings scaled to
+* the authority: its own name (from the shipped table: "Westminster City Council", not a title
+  made from its type), its place, type and ONS code, prices of the year's start, and settings scaled to
   its size (an implementation budget that is a share of the net cost of the services listed, and
   no more priority projects than it has services);
 * one service row per Revenue Outturn line it spends on (a net cost above zero), with the
@@ -43,16 +44,6 @@ from shareplan.scenario.model import (
     ServiceGeography,
     ServiceKind,
 )
-
-TITLES = {
-    "SD": "{} District Council",
-    "SC": "{} County Council",
-    "MD": "{} Metropolitan Borough Council",
-    "UA": "{} Council",
-    "L": "London Borough of {}",
-}
-"""The usual form of each type's title; some councils differ (Westminster City Council), and the
-officer corrects the name in the workbook."""
 
 
 @dataclass(frozen=True)
@@ -106,7 +97,9 @@ def _services(
             continue
         if figure.gbp_thousand <= 0:
             what = "no spending" if figure.gbp_thousand == 0 else "a net income"
-            left_out.append(f"{line}: {what} ({figure.gbp_thousand:,.0f} thousand) in {year}")
+            sign = "-" if figure.gbp_thousand < 0 else ""
+            amount = f"{sign}£{abs(figure.gbp_thousand):,.0f} thousand"
+            left_out.append(f"{line}: {what} ({amount}) in {year}")
             continue
         arche: dict[str, Any] = evidence.value(f"archetype.{line}", on)
         cost = figure.gbp_thousand * 1000.0
@@ -124,7 +117,8 @@ def _services(
                 geography=ServiceGeography(arche["geography"]),
                 traits={k: int(v) for k, v in arche["traits"].items()},
                 notes=(
-                    f"National data: cost is the net current expenditure on {line} in {year}, "
+                    (f"Covers {arche['covers']}. " if arche.get("covers") else "")
+                    + f"National data: cost is the net current expenditure on {line} in {year}, "
                     f"£{figure.gbp_thousand:,.0f} thousand (MHCLG Revenue Outturn); use the gross "
                     f"cost where known. Staff estimated (evidence data): {arche['staff_cost_share']:.0%} "
                     f"of cost at £{cost_per_fte:,.0f} a post. Traits and track record: defaults "
@@ -147,7 +141,7 @@ def _partner_rows(
         rows.insert(
             0,
             PartnerRow(
-                name=county.name,
+                name=county.council_name or county.name,
                 code=county.code,
                 sector="local_authority",
                 geography=scenario_geography(council, county, True),
@@ -182,7 +176,7 @@ def starter_scenario(
     total = sum(s.gross_cost for s in services)
     budget = _round_budget(total * share)
     authority_settings = Authority(
-        name=TITLES.get(council.klass, "{}").format(council.name),
+        name=council.council_name or council.name,
         ons_code=council.code,
         place=council.name,
         price_base_year=start,

@@ -26,7 +26,7 @@ from shareplan.business_case.shares import (
 )
 from shareplan.business_case.staffing import cost_per_fte, jobs, kept_in_borough_share
 from shareplan.errors import InputError, Problem, raise_if_any
-from shareplan.evidence.base import DeliveryModel, Sector
+from shareplan.evidence.base import DeliveryModel
 from shareplan.opportunities.model import Opportunity
 from shareplan.scenario.model import Authority, Partner, PartnerGeography, Scenario, Service
 
@@ -232,7 +232,7 @@ def timetable(
     central, volume, margin = centrals
     baseline = float(sum(s.gross_cost for s in services))
     sectors = [p.sector for p in partners]
-    private = any(s in (Sector.PRIVATE, Sector.JOINT_VENTURE) for s in sectors)
+    private = any(s in book.evidence.sectors_with("private_capital") for s in sectors)
     overlap, _ = platform_overlap(services, partners)
     integration = 1.0 - book.number("costs.common_platform_discount") * overlap
     procurement = assess_procurement(
@@ -309,7 +309,7 @@ def prepare(
     baseline = float(sum(s.gross_cost for s in services))
     fte = float(sum(s.fte for s in services))
     sectors = [p.sector for p in partners]
-    private = any(s in (Sector.PRIVATE, Sector.JOINT_VENTURE) for s in sectors)
+    private = any(s in book.evidence.sectors_with("private_capital") for s in sectors)
     shares, found = saving_shares(book, opportunity, services)
     problems += found
     central = shares[1]
@@ -379,7 +379,7 @@ def prepare(
         risk=risk,
         min_affinity=min(affinities) if affinities else None,
         private=private,
-        joint_venture=Sector.JOINT_VENTURE in sectors,
+        joint_venture=any(s in book.evidence.sectors_with("legal_advice") for s in sectors),
         quick_win_months=book.number("business_case.quick_win.months"),
         quick_win_share=book.number("business_case.quick_win.min_share_of_annual"),
     )

@@ -32,7 +32,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from shareplan.business_case.assumptions import AssumptionBook
-from shareplan.evidence.base import PUBLIC_SECTORS, DeliveryModel, Sector
+from shareplan.evidence.base import DeliveryModel, Sector
 
 
 class Route(StrEnum):
@@ -197,7 +197,7 @@ class _Reader:
 
 def _contracting_authorities(book: AssumptionBook) -> frozenset[Sector]:
     """The sectors whose bodies are contracting authorities, as the evidence base lists them."""
-    return frozenset(book.evidence.contracting_authorities or PUBLIC_SECTORS)
+    return book.evidence.contracting_authorities
 
 
 def _council_supplies(
@@ -276,7 +276,7 @@ def assess_procurement(
         )
     if model.sells_service:
         return _council_supplies(reader, sectors, annual_value, trading_volume, trading_margin)
-    if Sector.JOINT_VENTURE in sectors:
+    if any(s in book.evidence.sectors_with("legal_advice") for s in sectors):
         base = reader.contract(
             annual_value,
             [
@@ -302,7 +302,7 @@ def assess_procurement(
                 ),
             }
         )
-    if Sector.PRIVATE in sectors:
+    if any(s in book.evidence.sectors_with("private_capital") for s in sectors):
         return reader.contract(
             annual_value,
             [

@@ -10,7 +10,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shareplan.evidence.base import Sector
 
@@ -46,6 +46,7 @@ _TITLES = (
     "city council",
     "metropolitan district council",
     "council",
+    "corporation",
     "mbc",
     "dc",
     "bc",
@@ -253,6 +254,15 @@ class ParameterOverride(Frozen):
     key: str
     value: float | str
     note: str = ""
+
+    @field_validator("value")
+    @classmethod
+    def _one_zero(cls, value: float | str) -> float | str:
+        """-0.0 is stored as 0.0: a workbook keeps no sign on zero, and the text form would
+        otherwise write "-0.0" where the workbook gives back "0.0"."""
+        if isinstance(value, float) and value == 0:
+            return 0.0
+        return value
 
 
 class BackgroundPaper(Frozen):
