@@ -106,7 +106,7 @@ def find_money(text: str) -> list[str]:
 
 
 CHANCES = (
-    (0.95, "almost certain"),
+    (0.99, "almost certain"),
     (0.8, "very likely"),
     (0.6, "likely"),
     (0.4, "as likely as not"),
@@ -125,7 +125,15 @@ def chance(probability: float) -> str:
 
 
 def odds(probability: float) -> str:
-    """A probability as a member reads it: 0.33 -> "3 in 10"."""
+    """A probability as a member reads it: 0.33 -> "3 in 10". Near either end tenths would round
+    0.95 up to a certainty, so there it is in hundreds: 0.9513 -> "95 in 100", 0.999 -> "over 99
+    in 100" (a finite number of trials never proves a certainty), 0.002 -> "under 1 in 100"."""
+    if probability >= 0.995:
+        return "over 99 in 100"
+    if probability < 0.005:
+        return "under 1 in 100"
+    if probability >= 0.9 or probability <= 0.1:
+        return f"{round(probability * 100)} in 100"
     return f"{round(probability * 10)} in 10"
 
 
