@@ -16,6 +16,7 @@ from shareplan.report import formatting as fmt
 from shareplan.report.model import Money, Path
 from shareplan.results import OpportunityResult, Results
 from shareplan.results.header import BackgroundEntry
+from shareplan.results.model import service_part
 from shareplan.results.programme import ChosenProgramme, NoProgramme
 from shareplan.scenario.model import place_of
 
@@ -67,6 +68,17 @@ class Context:
             if param.key == "authority.implementation_budget" and param.value:
                 return Money(float(param.value), ("parameters", i, "value"))
         return None
+
+    def weighted_by(self) -> str:
+        """Whose weights the scores use, in words: "the weights members and senior officers
+        gave", or the evidence's starting weights when nobody has weighted the criteria yet."""
+        stakeholders = self.results.stakeholders.stakeholders
+        if any(w.stakeholder != DEFAULT_STAKEHOLDER for w in stakeholders):
+            return "the weights members and senior officers gave"
+        return (
+            "the starting weights in the evidence base (members and senior officers have not "
+            "weighted them yet)"
+        )
 
     def objective_label(self) -> str:
         return self.results.programme.objective.label
@@ -151,13 +163,6 @@ class Context:
         return evidence().worded_for(place, s.residents or f"{place} residents")
 
     @cached_property
-    def default_weights(self) -> bool:
-        """Whether the weights are the evidence base's defaults, nobody's own yet (a template
-        made from national data, before members and officers set theirs)."""
-        names = {w.stakeholder for w in self.results.stakeholders.stakeholders}
-        return names <= {DEFAULT_STAKEHOLDER}
-
-    @cached_property
     def approved(self) -> tuple[BackgroundEntry, ...]:
         """The scenario's earlier decisions (its background sheet's rows with a decision)."""
         return tuple(b for b in self.results.scenario.background if b.decision.strip())
@@ -192,8 +197,10 @@ class Context:
         return self.opp(oid).title if oid in self._index else oid
 
     def short(self, oid: str) -> str:
-        """A project's short name for charts and narrow tables: the service part of its title."""
-        return self.title(oid).split(": ")[0]
+        """A project's short name for charts and narrow tables: the service part of its title,
+        up to its first ": " outside brackets ("Housing services (general fund: homelessness)"
+        keeps its brackets whole)."""
+        return service_part(self.title(oid))
 
     def labels(self, ids: Sequence[str]) -> dict[str, str]:
         """Short names for ``ids``; where two would read the same, the full titles instead."""
@@ -201,6 +208,15 @@ class Context:
         return {
             i: h if heads.count(h) == 1 else self.title(i) for i, h in zip(ids, heads, strict=True)
         }
+
+    def start(self) -> str:
+        """When month 0 of every timeline falls, in words: the first day of the appraisal's first
+        year ("1 April 2011, the start of 2011/12"), not the date of the decision."""
+        scenario = self.results.scenario
+        if scenario.financial_years:
+            day = f"1 April {scenario.first_year}"
+            return f"{day}, the start of {self.year(0)}"
+        return f"1 January {scenario.first_year}"
 
     def year(self, position: int) -> str:
         """The financial (or calendar) year of appraisal year ``position`` (0 is the first)."""

@@ -19,6 +19,7 @@ from shareplan.report.model import (
     notice,
     p,
 )
+from shareplan.report.sections.finance import choice_price
 from shareplan.results.programme import ChosenProgramme
 
 KEY = "appendix-alternatives"
@@ -42,6 +43,9 @@ def near_misses(c: Context) -> Section:
                 "against the Council's principles and criteria."
             )
         )
+        price = choice_price(c)
+        if price:
+            blocks.append(price)
         blocks.append(frontier_figure(c, chosen))
     return outline.appendix(KEY, blocks)
 

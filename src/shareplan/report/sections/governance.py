@@ -3,6 +3,7 @@ whether it is a key decision in the Forward Plan, and whether any information is
 
 from __future__ import annotations
 
+from shareplan.assessment.weights import DEFAULT_STAKEHOLDER
 from shareplan.report import formatting as fmt
 from shareplan.report import outline
 from shareplan.report.context import Context
@@ -11,26 +12,31 @@ from shareplan.report.sections.recommendations import report_back
 
 
 def consultation(c: Context) -> Section:
-    stakeholders = [w.stakeholder for w in c.results.stakeholders.stakeholders]
+    # the evidence's own weights stand in when nobody has weighted the criteria yet
+    stakeholders = [
+        w.stakeholder
+        for w in c.results.stakeholders.stakeholders
+        if w.stakeholder != DEFAULT_STAKEHOLDER
+    ]
     partners = sorted(
         {c.name(x) for oid in c.selected for x in c.opp(oid).partner_ids},
     )
     blocks: list[Block] = []
-    if c.default_weights:
-        blocks.append(
-            p(
-                "To do: the weights given to the principles and criteria are the default ones; "
-                "members and senior officers are to set their own before the full business "
-                f"cases ({outline.ref('appendix-robustness')} shows how much the choice depends "
-                "on the weights)."
-            )
-        )
-    elif stakeholders:
+    if stakeholders:
         blocks.append(
             p(
                 "Done: the weights given to the principles and criteria were set with "
                 f"{fmt.listing(stakeholders)}; where they differ, the report shows how much "
                 f"the choice depends on it ({outline.ref('appendix-robustness')})."
+            )
+        )
+    else:
+        blocks.append(
+            p(
+                "To do: members and senior officers have not yet weighted the principles and "
+                "criteria; this report uses the starting weights in the evidence base "
+                f"({outline.ref('appendix-scores')}), and the choice should be confirmed once "
+                "they have."
             )
         )
     if partners:

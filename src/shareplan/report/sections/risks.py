@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from shareplan.business_case import Risk
@@ -144,7 +143,7 @@ def project_risks(c: Context, oid: str) -> list[tuple[str, str]]:
         out.append(
             (
                 f"{fmt.percent(trading / benefits)} of its benefits over the period is income "
-                "from selling the service; if buyers do not come, the saving falls with it.",
+                "from selling the service; if buyers do not come, that income is lost.",
                 owner,
             )
         )
@@ -163,21 +162,12 @@ def project_risks(c: Context, oid: str) -> list[tuple[str, str]]:
     return out
 
 
-def _named(c: Context, message: str, ids: tuple[str, ...]) -> str:
-    """A programme risk's message with the ids of the partners its projects share given their
-    names ("3 projects depend on oxfordshire" -> "... on Oxfordshire")."""
-    shared = set.intersection(*(set(c.opp(i).partner_ids) for i in ids)) if ids else set()
-    for pid in sorted(shared, key=len, reverse=True):
-        message = re.sub(rf"\b{re.escape(pid)}\b", c.name(pid), message)
-    return message
-
-
 def risks(c: Context) -> Section:
     blocks: list[Block] = []
     concentration = c.chosen.view.risks if c.chosen else ()
     if concentration:
         blocks.append(p("Risks to the programme as a whole:"))
-        blocks += [p(_named(c, r.message, r.ids), kind="bullet") for r in concentration]
+        blocks += [p(c.rule(r.message), kind="bullet") for r in concentration]
     table = register(c, c.selected, shared_only=True)
     if table:
         blocks.append(table)
