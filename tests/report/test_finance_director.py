@@ -322,3 +322,23 @@ def test_concentration_risk_names_the_partner(small_results: Results) -> None:
     text = " ".join(b.text for b in report.section("risks").blocks if isinstance(b, Paragraph))
     assert f"3 projects depend on {name}:" in text
     assert f"'{pid}'" not in text
+
+
+def test_ring_fenced_savings_are_said_with_what_the_general_fund_can_cash(
+    small_results: Results,
+) -> None:
+    """A chosen project half paid from a ring-fenced grant: the finance section names it and the
+    part of its saving the general fund can cash (£40k of £80k, set by hand), traced to the
+    figure in the results."""
+    data: dict[str, Any] = small_results.model_dump(mode="json")
+    oid = data["programme"]["selected_ids"][0]
+    case = next(o for o in data["opportunities"] if o["id"] == oid)["business_case"]
+    case["ring_fenced_share"] = 0.5
+    case["general_fund_saving"] = 40_000.0
+    report = build_report(Results.model_validate(data))
+    blocks = [b for b in report.section("finance").blocks if isinstance(b, Paragraph)]
+    fenced = next(b for b in blocks if "ring-fenced grants" in b.text)
+    assert "(50% of its cost)" in fenced.text
+    assert "the general fund can cash £40k a year of its saving at full level" in fenced.text
+    money = [r for r in fenced.runs if isinstance(r, Money)]
+    assert money and money[0].terms[0][1][-1] == "general_fund_saving"

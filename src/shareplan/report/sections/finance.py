@@ -132,9 +132,41 @@ def discount_rate(c: Context) -> str:
     return f"{green_book} ({used.in_words})"
 
 
+def ring_fenced(c: Context) -> list[Block]:
+    """Which priority projects' savings stay partly with a ring-fenced grant, and what the
+    general fund can cash of them (the headline counts the whole saving)."""
+    fenced = [oid for oid in c.selected if c.opp(oid).business_case.ring_fenced_share > 0]
+    if not fenced:
+        return []
+    cases = [c.opp(oid).business_case for oid in fenced]
+    names = [
+        f"{c.short(oid)} ({fmt.percent(bc.ring_fenced_share)} of its cost)"
+        for oid, bc in zip(fenced, cases, strict=True)
+    ]
+    cashable = sum(bc.general_fund_saving or 0.0 for bc in cases)
+    return [
+        p(
+            f"Part of the cost of {fmt.listing(names)} is paid from ring-fenced grants (such as "
+            "the dedicated schools grant or the public health grant). That part of the saving "
+            "stays with the grant: the general fund can cash ",
+            Money(
+                cashable,
+                (),
+                terms=tuple(
+                    (1.0, c.opp_path(oid, "business_case", "general_fund_saving")) for oid in fenced
+                ),
+            ),
+            " a year of "
+            + ("its" if len(fenced) == 1 else "their")
+            + " saving at full level, and the figures below count the whole saving.",
+        )
+    ]
+
+
 def finance(c: Context) -> Section:
     blocks: list[Block] = [
-        p(INTRO.format(year=c.results.scenario.price_base_year, rate=discount_rate(c)))
+        p(INTRO.format(year=c.results.scenario.price_base_year, rate=discount_rate(c))),
+        *ring_fenced(c),
     ]
     budget = c.budget()
     if c.infeasible:
