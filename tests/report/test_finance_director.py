@@ -18,7 +18,7 @@ from shareplan.report import build_report
 from shareplan.report import formatting as fmt
 from shareplan.report.context import Context, service_part
 from shareplan.report.model import Money, Paragraph, Table
-from shareplan.report.sections.finance import capital_and_revenue
+from shareplan.report.sections.capital import capital_and_revenue
 from shareplan.results import Results
 from tests.conftest import appraise_minimal
 

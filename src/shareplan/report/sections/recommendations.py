@@ -10,11 +10,8 @@ from shareplan.report import formatting as fmt
 from shareplan.report import outline
 from shareplan.report.context import Context
 from shareplan.report.model import Block, Money, Paragraph, Run, Section, p, total
-from shareplan.report.sections.finance import (
-    capital_financing,
-    capital_revenue_totals,
-    funding_source,
-)
+from shareplan.report.sections.capital import capital_revenue_totals
+from shareplan.report.sections.finance import capital_financing, funding_source
 
 
 def report_back(c: Context) -> str:
