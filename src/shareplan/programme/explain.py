@@ -23,6 +23,8 @@ from shareplan.programme.records import BudgetShadow, NearMiss, SelectedReason, 
 
 #: Extra budget for the shadow price (an illustrative step, not guidance).
 BUDGET_STEP = 100_000.0
+#: Unselected candidates with the largest contributions tried as near misses.
+NEAR_MISS_POOL = 15
 
 
 def amount(objective: Objective, value: float) -> str:
@@ -199,16 +201,23 @@ def _forced_in(
     return solved, sorted(impossible)
 
 
+def near_miss_pool(model: Model, result: ProgrammeResult, pool: int = NEAR_MISS_POOL) -> list[int]:
+    """The ``pool`` unselected candidates with the largest contributions (ties by position) that
+    the rules do not fix out: those tried as near misses."""
+    c = result.coefficients
+    fixed_out = np.zeros(model.cands.n, dtype=bool)
+    for m in model.members():
+        fixed_out[m.fix_zero] = True
+    eligible = np.flatnonzero(~result.selected & ~fixed_out)
+    return [int(j) for j in eligible[np.lexsort((eligible, -c[eligible]))][:pool]]
+
+
 def _near_misses(
     model: Model, result: ProgrammeResult, count: int, pool: int
 ) -> tuple[NearMiss, ...]:
     cands, obj, c = model.cands, result.objective, result.coefficients
     base = result.objective_value
-    fixed_out = np.zeros(cands.n, dtype=bool)
-    for m in model.members():
-        fixed_out[m.fix_zero] = True
-    eligible = np.flatnonzero(~result.selected & ~fixed_out)
-    ranked = [int(j) for j in eligible[np.lexsort((eligible, -c[eligible]))][:pool]]
+    ranked = near_miss_pool(model, result, pool)
     solved, impossible = _forced_in(model, result, ranked, count)
     order = sorted(solved, key=lambda j: (base - float(c @ _x(solved[j])), j)) + impossible
     out: list[NearMiss] = []
@@ -325,7 +334,7 @@ def explain_programme(
     result: ProgrammeResult,
     *,
     near_misses: int = 5,
-    pool: int = 15,
+    pool: int = NEAR_MISS_POOL,
     budget_step: float = BUDGET_STEP,
 ) -> Explanation:
     """Reasons for each selected project, the best ``near_misses`` out, and the budget's shadow price.
