@@ -13,7 +13,7 @@ is otherwise listed in :attr:`Shortlist.declared_screened_out` with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -193,22 +193,31 @@ PROGRESS_EVERY = 250
 """Units between two progress reports (a county's 5,000 services take a minute or two)."""
 
 
-def shortlist(
+@dataclass(frozen=True)
+class Screened:
+    """What the screen and the best-K cut kept of some units' entries, and how many entries they
+    dropped, per reason and model (a part of a :class:`Shortlist`, built where the units were)."""
+
+    kept: tuple[Opportunity, ...]
+    dropped: dict[str, IntArray]
+    considered: int
+
+
+def screen_units(
     long_list: LongList,
     scenario: Scenario,
     evidence: EvidenceBase,
+    units: Sequence[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> Shortlist:
-    """Screen the whole long list, score what passes, keep the best K per unit plus the declared.
-
-    The long list is never held whole: it is screened and scored one unit's block at a time, and
-    only each unit's best K become opportunities, so memory stays that of one block however many
-    services there are. ``progress`` (optional) is told the units done and the units in all."""
+) -> Screened:
+    """Screen and score the entries of ``units`` (positions in the long list; all by default)
+    one unit's block at a time, keeping each unit's best K. ``progress`` (optional) is told the
+    units done and the units in all."""
     settings = AssessmentSettings.resolve(scenario, evidence)
     ctx = ScoringContext.build(scenario, evidence, settings)
     weights = combine(stakeholder_weights(scenario, evidence, settings), evidence).vector(CRITERIA)
     k = scenario.authority.shortlist_per_service
-    units = UnitTable.build([u.service_ids for u in long_list.units], scenario, evidence, settings)
+    table = UnitTable.build([u.service_ids for u in long_list.units], scenario, evidence, settings)
     n_models = len(long_list.model_ids)
     below = reason_below_cut(k)
     dropped = {reason: np.zeros(n_models, dtype=np.int64) for reason in [*REASONS.values(), below]}
@@ -217,18 +226,18 @@ def shortlist(
 
     # Partner-set facts are the same for every unit: compute them once for all sets.
     scorer = EntryScorer.build(
-        ctx, units, long_list.sets.members, long_list.admitted, weights, settings.neutral_score
+        ctx, table, long_list.sets.members, long_list.admitted, weights, settings.neutral_score
     )
     all_sets = scorer.sets
-    n_units = len(long_list.units)
-    for done, block in enumerate(long_list.blocks(), start=1):
+    chosen_units = range(len(long_list.units)) if units is None else units
+    for done, block in enumerate(long_list.blocks(chosen_units), start=1):
         if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(done, n_units)
+            progress(done, len(chosen_units))
         n = len(block)
         considered += n
         if n == 0:
             continue
-        verdict = int(units.verdict[block.unit_index])
+        verdict = int(table.verdict[block.unit_index])
         code = contradictions(np.full(n, verdict, dtype=np.int8), all_sets.private[block.set_index])
         for c, reason in REASONS.items():
             hit = code == c
@@ -245,6 +254,37 @@ def shortlist(
         cut[chosen] = False
         dropped[below] += np.bincount(block.model_index[survivors[cut]], minlength=n_models)
         kept.extend(long_list.materialise(block, survivors[chosen].tolist()))
+    return Screened(tuple(kept), dropped, considered)
+
+
+def shortlist(
+    long_list: LongList,
+    scenario: Scenario,
+    evidence: EvidenceBase,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    parts: Sequence[Screened] | None = None,
+) -> Shortlist:
+    """Screen the whole long list, score what passes, keep the best K per unit plus the declared.
+
+    The long list is never held whole: it is screened and scored one unit's block at a time, and
+    only each unit's best K become opportunities, so memory stays that of one block however many
+    services there are. ``progress`` (optional) is told the units done and the units in all.
+    ``parts``: the units already screened elsewhere (:func:`screen_units` over consecutive ranges
+    of units, in order), to be put together with the declared opportunities."""
+    settings = AssessmentSettings.resolve(scenario, evidence)
+    ctx = ScoringContext.build(scenario, evidence, settings)
+    k = scenario.authority.shortlist_per_service
+    if not parts:
+        parts = [
+            screen_units(long_list, scenario, evidence, None if parts is None else [], progress)
+        ]
+    kept = [o for part in parts for o in part.kept]
+    considered = sum(part.considered for part in parts)
+    dropped: dict[str, IntArray] = {
+        reason: np.stack([part.dropped[reason] for part in parts]).sum(axis=0).astype(np.int64)
+        for reason in parts[0].dropped
+    }
 
     declared = list(long_list.declared)
     screened_out: list[tuple[str, str]] = []

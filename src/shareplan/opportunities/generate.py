@@ -18,7 +18,7 @@ The rules:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -177,9 +177,11 @@ class LongList:
     counts: LongListCounts
     declared_keys: frozenset[tuple[str, str, tuple[str, ...]]]
 
-    def blocks(self) -> Iterator[UnitBlock]:
-        """Each unit's admissible (set, model) pairs, without generated duplicates of declared ones."""
-        for u, unit in enumerate(self.units):
+    def blocks(self, units: Iterable[int] | None = None) -> Iterator[UnitBlock]:
+        """Each unit's admissible (set, model) pairs, without generated duplicates of declared
+        ones; for the units at the positions ``units`` (all by default), in that order."""
+        for u in range(len(self.units)) if units is None else units:
+            unit = self.units[u]
             mask = self.willing[u][:, None] & self.admitted
             rows, cols = np.nonzero(mask)
             set_index: IntArray = rows.astype(np.int32)
