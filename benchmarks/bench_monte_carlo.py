@@ -1,14 +1,16 @@
 """Benchmark: Monte Carlo of 2,000 opportunities x 10,000 draws x 10 years.
 
 Target on 2 cores: under 3 s and under 2 GiB. About one opportunity in ten trades, and its trading
-income (buyers' volume and net margin) is drawn too. Prints the wall time (one thread and two), the peak
-memory traced by tracemalloc (numpy reports its buffers to it) and the process's peak resident set,
-and the speed-up over three baselines timed in the same run on a subset and scaled:
+income (buyers' volume and net margin) is drawn too. Prints the wall time and the processor time
+(one thread and two), the peak memory traced by tracemalloc (numpy reports its buffers to it) and
+the process's peak resident set, and the speed-up over three baselines timed in the same run (the
+last two on a subset, scaled):
 
-* the previous inner loop: the same random variates in chunks of 1,000,000 cells, drawn by the
-  inverse CDFs with their constants recomputed on every call (today's sampler works them out once
-  per simulation), turned into model inputs and valued by the closed form
-  (``cashflow.npv_and_start`` and ``cashflow.quick_win``);
+* the previous inner loop (the engine before the kernel of ``montecarlo_kernel``): the same random
+  variates in chunks of 1,000,000 cells, drawn by the inverse CDFs with their constants recomputed
+  on every call, turned into model inputs and valued by the general closed form
+  (``cashflow.npv_and_start`` and ``cashflow.quick_win``); its P10, P50 and P90 are compared with
+  the simulation's (the same draws: they agree to rounding);
 * a per-opportunity, per-draw Python loop over the yearly cash-flow model;
 * a per-opportunity loop, vectorised over draws (yearly arrays, no closed form).
 
@@ -35,10 +37,10 @@ from shareplan.business_case.montecarlo import (
     Ranges,
     Triple,
     _iter_raw,
-    _with_draws,
     iter_draws,
     simulate_npv,
     triangular_ppf,
+    with_draws,
 )
 
 N_OPPORTUNITIES = 2_000
@@ -114,7 +116,7 @@ def main() -> None:
 
     # The machine is shared: each variant runs REPEATS times, interleaved, and the best time of
     # each is reported (the least disturbed run), with the load average beside it.
-    def previous_loop() -> None:
+    def previous_loop() -> FloatArray:
         """The previous inner loop: chunks of 1,000,000 cells whose draws are made by the inverse
         CDF with its constants recomputed on every call, turned into model inputs and valued by
         the general closed form (``cashflow.npv_and_start`` and ``cashflow.quick_win``)."""
@@ -141,16 +143,18 @@ def main() -> None:
                 trading_volume=ppf(raw.u_volume, ranges.trading_volume, columns),
                 trading_margin=ppf(raw.u_margin, ranges.trading_margin, columns),
             )
-            drawn = _with_draws(inputs, draws)
+            drawn = with_draws(inputs, draws)
             size = draws.share.shape[0]
             npvs[row : row + size], begins = cashflow.npv_and_start(drawn, factors)
             quick[row : row + size] = cashflow.quick_win(drawn, 12.0, 0.10, begins)
             row += size
+        return npvs
 
     timings: dict[str, list[float]] = {
         "1 thread": [],
         "2 threads": [],
-        "cpu": [],
+        "1 thread cpu": [],
+        "2 threads cpu": [],
         "previous": [],
         "previous cpu": [],
     }
@@ -161,14 +165,12 @@ def main() -> None:
             sim = simulate_npv(
                 inputs, ranges, factors, N_DRAWS, SEED, workers=workers, quick_win_share=0.10
             )
-            timings[f"{workers} thread{'s' if workers > 1 else ''}"].append(
-                time.perf_counter() - start
-            )
-            if workers == 1:
-                timings["cpu"].append(time.process_time() - cpu)
+            name = f"{workers} thread{'s' if workers > 1 else ''}"
+            timings[name].append(time.perf_counter() - start)
+            timings[f"{name} cpu"].append(time.process_time() - cpu)
         start = time.perf_counter()
         cpu = time.process_time()
-        previous_loop()
+        previous_npv = previous_loop()
         timings["previous"].append(time.perf_counter() - start)
         timings["previous cpu"].append(time.process_time() - cpu)
     # Memory in a run of its own: tracing every allocation slows the run it traces.
@@ -177,7 +179,10 @@ def main() -> None:
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     for name in ("1 thread", "2 threads"):
-        print(f"  vectorised, {name}: best {min(timings[name]):6.2f} s of {REPEATS}")
+        print(
+            f"  simulate_npv, {name}: best {min(timings[name]):6.2f} s of {REPEATS} wall, "
+            f"{min(timings[name + ' cpu']):6.2f} s processor time"
+        )
     print(f"  peak traced memory {peak / 2**20:,.0f} MiB")
     best = min(min(timings["1 thread"]), min(timings["2 threads"]))
     previous = min(timings["previous"])
@@ -187,6 +192,13 @@ def main() -> None:
         f"{np.mean(sim.prob_positive()):.3f}; P10 <= P50 <= P90 everywhere: "
         f"{bool(np.all((p10 <= p50) & (p50 <= p90)))}"
     )
+    previous_percentiles = np.percentile(previous_npv, (10, 50, 90), axis=0)
+    gap = np.abs(np.stack((p10, p50, p90)) - previous_percentiles)
+    relative = float(np.max(gap / np.maximum(np.abs(previous_percentiles), 1.0)))
+    print(
+        f"  P10, P50 and P90 against the previous inner loop's (same draws): largest difference "
+        f"£{float(np.max(gap)):.2e}, {relative:.1e} of the value"
+    )
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**10
     print(f"  peak resident set of the process: {rss:,.0f} MiB")
     print(
@@ -194,7 +206,7 @@ def main() -> None:
         f"thread): best {previous:,.2f} s of {REPEATS}: speed-up x{previous / best:,.1f}"
     )
     print(
-        f"  processor time, one thread: today {min(timings['cpu']):,.2f} s, previous inner "
+        f"  processor time, one thread: today {min(timings['1 thread cpu']):,.2f} s, previous inner "
         f"loop {min(timings['previous cpu']):,.2f} s (less disturbed by other work than wall time)"
     )
 
@@ -257,7 +269,11 @@ def main() -> None:
         f"(timed {sub_opps}, scaled): speed-up x{per_opp / best:,.1f}"
     )
     verdict = "meets" if best < 3 and rss < 2048 else "MISSES"
-    print(f"  target under 3 s and 2 GiB: {verdict} ({best:.2f} s, {rss:,.0f} MiB)")
+    print(f"  target under 3 s and 2 GiB, wall time: {verdict} ({best:.2f} s, {rss:,.0f} MiB)")
+    # Wall time on a shared machine is the work times the load; processor time is the work itself.
+    cpu = min(timings["1 thread cpu"])
+    verdict = "meets" if cpu < 3 and rss < 2048 else "MISSES"
+    print(f"  the same target in processor time on one thread: {verdict} ({cpu:.2f} s)")
     print(f"  load average while it ran: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 

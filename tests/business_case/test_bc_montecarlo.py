@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from shareplan.business_case import cashflow
 from shareplan.business_case.cashflow import FlowInputs
@@ -11,11 +13,12 @@ from shareplan.business_case.discounting import Band, schedule_factors
 from shareplan.business_case.montecarlo import (
     Ranges,
     iter_draws,
-    pert_ppf,
     simulate_npv,
     simulate_yearly_net,
     triangular_ppf,
+    with_draws,
 )
+from shareplan.business_case.montecarlo_kernel import Ppf, pert_ppf
 
 DF = schedule_factors((Band(0, None, 0.035),), 10)
 
@@ -72,6 +75,14 @@ def test_same_seed_same_results_whatever_the_chunks_and_threads() -> None:
     np.testing.assert_array_equal(a.npv, b.npv)
     c = simulate_npv(base(), ranges(), DF, 3_000, seed=1)
     assert not np.array_equal(a.npv, c.npv)
+
+
+def test_no_opportunities_or_no_draws_give_empty_results() -> None:
+    empty = np.zeros(0)
+    nothing = FlowInputs(*(empty,) * 12)
+    r = Ranges(share=(empty,) * 3, cost_multiplier=(empty,) * 3, delay_months=(empty,) * 3)
+    assert simulate_npv(nothing, r, DF, 100, seed=1, workers=2).npv.shape == (100, 0)
+    assert simulate_npv(base(), ranges(), DF, 0, seed=1).npv.shape == (0, 3)
 
 
 def test_p50_converges() -> None:
@@ -191,20 +202,101 @@ def test_only_trading_opportunities_draw_trading() -> None:
     assert np.ptp(sim.npv[:, 1]) > 0
 
 
-def test_precomputed_inverse_cdf_equals_the_formula() -> None:
-    """The sampler's triangular inverse CDF, with its constants worked out once, gives the draws
-    of triangular_ppf: for (0, 0, 9) at u = 0.5, 9 x (1 - sqrt(0.5)) = 2.636; a zero-width range
-    gives its one value; random u over three mixed ranges agree to rounding."""
-    from shareplan.business_case.montecarlo import _Ppf
+def _draw(ppf: Ppf, u: np.ndarray) -> np.ndarray:
+    out = np.empty_like(u)
+    ppf(u, out, np.empty_like(u), np.empty_like(u))
+    return out
 
+
+def test_precomputed_inverse_cdf_equals_the_formula() -> None:
+    """The sampler's triangular inverse CDF, with its constants worked out once and its branch
+    picked by multiplying by 0 or 1, gives the draws of triangular_ppf: for (0, 0, 9) at u = 0.5,
+    9 x (1 - sqrt(0.5)) = 2.636; a zero-width range gives its one value; random u over three mixed
+    ranges agree to rounding, and so do the upper branch alone (every mode on its low end) and a
+    draw written over its own uniforms."""
     lows, modes, highs = (
         np.array([0.0, 2.0, 5.0]),
         np.array([0.0, 3.0, 5.0]),
         np.array([9.0, 8.0, 5.0]),
     )
-    ppf = _Ppf((lows, modes, highs), "triangular", 3, None)
+    ppf = Ppf((lows, modes, highs), False, 3, None)
+    assert not ppf.upper_only
     u = np.random.default_rng(3).random((1_000, 3))
-    assert ppf(u) == pytest.approx(triangular_ppf(u, lows, modes, highs), abs=1e-12)
-    half = ppf(np.full((1, 3), 0.5))
+    assert _draw(ppf, u) == pytest.approx(triangular_ppf(u, lows, modes, highs), abs=1e-12)
+    half = _draw(ppf, np.full((1, 3), 0.5))
     assert half[0, 0] == pytest.approx(9 * (1 - 0.5**0.5))
     assert half[0, 2] == 5.0
+    upper = Ppf((lows[::2], modes[::2], highs[::2]), False, 2, None)
+    assert upper.upper_only
+    expected = triangular_ppf(u[:, ::2], lows[::2], modes[::2], highs[::2])
+    assert _draw(upper, u[:, ::2].copy()) == pytest.approx(expected, abs=1e-12)
+    same = u.copy()
+    ppf(same, same, np.empty_like(u), np.empty_like(u))
+    np.testing.assert_array_equal(same, _draw(ppf, u))
+
+
+def _general(
+    inputs: FlowInputs, r: Ranges, n_draws: int, seed: int, share: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """NPV and quick win of every draw by the general closed form (cashflow.npv_and_start)."""
+    draws = next(iter_draws(r, n_draws, seed, n_draws))
+    drawn = with_draws(inputs, draws)
+    npv, start = cashflow.npv_and_start(drawn, DF)
+    quick = np.broadcast_to(cashflow.quick_win(drawn, 12.0, share, start), npv.shape)
+    return npv, quick
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.sampled_from([0.0, 0.1]))
+def test_simulation_equals_the_general_closed_form_draw_by_draw(seed: int, share: float) -> None:
+    """The simulation's kernel (constants per opportunity worked out once, buffers reused) gives
+    the NPV and quick win of the general closed form for the same draws, over random portfolios
+    that include its rare cases: a ramp that is a step, no procurement, no implementation, a delay
+    that brings savings forward to the end of procurement or to month 0, no share kept, an
+    outsourcing uplift, trading drawn for some opportunities and not others, and PERT."""
+    rng = np.random.default_rng(seed)
+    n = 40
+    inputs = FlowInputs(
+        baseline=rng.uniform(1e5, 5e6, n),
+        share=rng.uniform(0.02, 0.2, n),
+        keep=rng.choice([0.0, 0.5, 1.0], n),
+        trading=np.zeros(n),
+        non_cashable=np.zeros(n),
+        procurement_months=rng.choice([0.0, 3.0, 9.0], n),
+        implementation_months=rng.choice([0.0, 0.5, 6.0], n),
+        ramp_months=rng.choice([0.0, 6.0, 48.0], n),
+        team_cost_per_month=rng.uniform(0, 20_000, n),
+        procurement_cost=rng.uniform(0, 60_000, n),
+        ict_cost=rng.uniform(0, 300_000, n),
+        exit_cost_full=rng.uniform(0, 900_000, n),
+        delay_months=rng.choice([0.0, -2.0, 1.5], n),
+        cost_multiplier=rng.uniform(1.0, 1.3, n),
+        team_uplift=rng.uniform(0, 2, n),
+        procurement_uplift=rng.uniform(0, 2, n),
+        ict_uplift=rng.uniform(0, 2, n),
+        exit_uplift=rng.uniform(0, 2, n),
+        duration_uplift=rng.choice([0.0, 0.54], n),
+        operating_uplift=rng.choice([0.0, 0.41], n),
+    )
+    trades = rng.random(n) < 0.3
+    volume = (np.where(trades, 0.1, 0.0), np.where(trades, 0.25, 0.0), np.where(trades, 0.3, 0.0))
+    margin = (np.zeros(n), np.full(n, 0.1), np.full(n, 0.15))
+    inputs = inputs.replace(trading=np.asarray(inputs.baseline) * volume[1] * margin[1])
+    central = np.asarray(inputs.share)
+    r = Ranges(
+        share=(central * 0.5, central, central * 1.6),
+        cost_multiplier=(np.full(n, 0.9), np.ones(n), np.full(n, 1.6)),
+        delay_months=(np.full(n, -4.0), np.full(n, -1.0), np.full(n, 6.0)),
+        correlation=0.6,
+        trading_volume=volume,
+        trading_margin=margin,
+    )
+    npv, quick = _general(inputs, r, 300, seed, share)
+    sim = simulate_npv(inputs, r, DF, 300, seed, chunk_cells=1_000, quick_win_share=share)
+    scale = np.abs(npv) + np.asarray(inputs.baseline)  # rounding is relative to the gross flows
+    assert np.all(np.abs(sim.npv - npv) <= 1e-12 * scale)
+    np.testing.assert_array_equal(sim.quick_win, quick)
+    pert = simulate_npv(inputs, r, DF, 50, seed, "pert", quick_win_share=share)
+    draws = next(iter_draws(r, 50, seed, 50, "pert"))
+    expected = cashflow.npv_fast(with_draws(inputs, draws), DF)
+    assert np.all(np.abs(pert.npv - expected) <= 1e-12 * (np.abs(expected) + 1e6))

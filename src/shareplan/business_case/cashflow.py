@@ -314,7 +314,7 @@ def quick_win(
     return result
 
 
-class _Suffix:
+class Suffix:
     """Suffix sums over the year boundaries ``m_k = 12k`` of ``w``, ``w m`` and ``w m**2``.
 
     ``H1(a) = sum_k w_k max(m_k - a, 0)`` and ``H2(a) = sum_k w_k max(m_k - a, 0)**2`` need only the
@@ -357,7 +357,7 @@ def npv_fast(inputs: FlowInputs, factors: FloatArray) -> FloatArray:
     ``w_k = DF_{k-1} - DF_k`` (``DF_{-1} = DF_T = 0``). Every cumulative line ``C`` is built from
     ``max(m - a, 0)`` and its square at a few break points ``a`` (the start of savings, the end of
     the ramp, the end of procurement), whose weighted sums over the boundaries are look-ups in
-    suffix sums (:class:`_Suffix`). Equal to ``yearly(...)["net"] @ factors`` up to rounding; the
+    suffix sums (:class:`Suffix`). Equal to ``yearly(...)["net"] @ factors`` up to rounding; the
     tests check it. This is what makes 2,000 opportunities x 10,000 draws take seconds.
     """
     return npv_and_start(inputs, factors)[0]
@@ -365,7 +365,7 @@ def npv_fast(inputs: FlowInputs, factors: FloatArray) -> FloatArray:
 
 def npv_and_start(inputs: FlowInputs, factors: FloatArray) -> tuple[FloatArray, FloatArray]:
     """:func:`npv_fast` and the month savings begin (the Monte Carlo needs both)."""
-    sums = _Suffix(np.concatenate(([0.0], factors)) - np.concatenate((factors, [0.0])))
+    sums = Suffix(np.concatenate(([0.0], factors)) - np.concatenate((factors, [0.0])))
     t = timing(inputs)
     start = t.benefits_start
     proc_end = t.procurement_end  # never drawn: one entry per opportunity
