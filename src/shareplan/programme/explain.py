@@ -137,16 +137,18 @@ def _kept_out_by(
     """Rules that, relaxed alone, would let ``j`` in at no loss (member names where they apply).
 
     For each rule touching ``j`` the question is whether the best programme with ``j`` forced in
-    and that rule relaxed still reaches ``base``. Two answers are known without an exact solve:
-    yes when forcing ``j`` in costs nothing (relaxing a rule cannot make the forced-in programme
-    worse), and no when the LP relaxation of the question is already below ``base``. Only the
-    rest are solved exactly.
+    and that rule relaxed still reaches ``base``. Three answers are known without an exact
+    solve: yes when forcing ``j`` in costs nothing (relaxing a rule cannot make the forced-in
+    programme worse); yes when the chosen programme with ``j`` added keeps every other rule and
+    reaches ``base`` (a programme that proves it: relaxing "at most 6 projects" usually lets a
+    seventh in); and no when the LP relaxation of the question is already below ``base``. Only
+    the rest are solved exactly.
     """
     c = result.coefficients
     tol = 1e-9 * max(1.0, abs(base))
     names: list[str] = []
     for g in _groups_touching(model, j, result):
-        if float(c @ forced) < base - tol:
+        if float(c @ forced) < base - tol and not _added_keeps(model, result, j, g.key, base - tol):
             bound = model.bound(c, fix_one=[j], skip=[g.key])
             if bound is not None and bound < base - tol:
                 continue
@@ -164,6 +166,17 @@ def _kept_out_by(
         ]
         names.extend(tight or [g.label])
     return tuple(dict.fromkeys(names))
+
+
+def _added_keeps(model: Model, result: ProgrammeResult, j: int, skip: str, level: float) -> bool:
+    """Whether the chosen programme with ``j`` added keeps every rule but ``skip`` and reaches
+    ``level`` of the objective."""
+    y = np.array(result.x, dtype=np.float64)
+    y[j] = 1.0
+    if float(result.coefficients @ y) < level:
+        return False
+    block, lb, ub = model.rules([skip])
+    return not (np.any(block.broken(y)) or np.any(y < lb) or np.any(y > ub))
 
 
 def _forced_in(
