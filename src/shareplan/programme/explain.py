@@ -168,15 +168,38 @@ def _kept_out_by(
     return tuple(dict.fromkeys(names))
 
 
+#: Best-contributing candidates tried when topping up a programme that proves a rule keeps a
+#: near miss out.
+TOP_UP = 50
+
+
 def _added_keeps(model: Model, result: ProgrammeResult, j: int, skip: str, level: float) -> bool:
-    """Whether the chosen programme with ``j`` added keeps every rule but ``skip`` and reaches
-    ``level`` of the objective."""
+    """Whether some programme with ``j`` in keeps every rule but ``skip`` and reaches ``level``
+    of the objective, shown by building one: the chosen programme with ``j`` added, the chosen
+    projects that share a service with ``j`` taken out, then topped up greedily with the best
+    contributors that still keep the rules. ``False`` proves nothing (the caller then solves)."""
+    c, cands = result.coefficients, model.cands
+    block, lb, ub = model.rules([skip])
+
+    def keeps(v: FloatArray) -> bool:
+        return not (np.any(block.broken(v)) or np.any(v < lb) or np.any(v > ub))
+
     y = np.array(result.x, dtype=np.float64)
     y[j] = 1.0
-    if float(result.coefficients @ y) < level:
+    mine = set(cands.candidates[j].service_ids)
+    for i in np.flatnonzero(result.selected).tolist():
+        if mine & set(cands.candidates[i].service_ids) and lb[i] < 0.5:
+            y[i] = 0.0
+    if not keeps(y):
         return False
-    block, lb, ub = model.rules([skip])
-    return not (np.any(block.broken(y)) or np.any(y < lb) or np.any(y > ub))
+    for i in np.argsort(-c, kind="stable")[:TOP_UP].tolist():
+        if float(c @ y) >= level:
+            break
+        if y[i] < 0.5 and c[i] > 0:
+            y[i] = 1.0
+            if not keeps(y):
+                y[i] = 0.0
+    return float(c @ y) >= level
 
 
 def _forced_in(
