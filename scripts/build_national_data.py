@@ -8,7 +8,8 @@ another folder) and writes three gzip CSV files:
   not exist that year). 2010-11 to 2014-15 and 2017-18 come from the tidy copy of the official RS
   workbooks; 2018-19 to 2023-24 from MHCLG's multi-year time series.
 * ``authorities.csv.gz``: every English principal council (current and former) with its codes,
-  type, region, county, combined authority, skills (LSIP) area, populations, centroid and peer
+  place name and the council's own name (mySociety's official name, corrected where it names the
+  borough rather than the council), type, region, county, combined authority, skills (LSIP) area, populations, centroid and peer
   cluster label.
 * ``neighbours.csv.gz``: boundary neighbours and nearby councils (ONS LAD 2021 list, plus
   mySociety's touching/overlapping list for counties).
@@ -101,6 +102,14 @@ def number(text: str) -> str:
     if value == int(value):
         return str(int(value))
     return repr(value)
+
+
+COUNCIL_NAMES = {
+    # mySociety's official name is the borough's ("City of Westminster"); the council calls
+    # itself Westminster City Council (westminster.gov.uk), the name a Cabinet report carries.
+    "E09000033": "Westminster City Council",
+}
+"""Councils whose own name differs from mySociety's ``official-name``."""
 
 
 def build_authorities(src: Path) -> tuple[list[list[str]], dict[str, dict[str, str]]]:
@@ -196,13 +205,20 @@ def build_authorities(src: Path) -> tuple[list[list[str]], dict[str, dict[str, s
         replaced = ";".join(
             by_three[s]["gss-code"] for s in r["replaced-by"].split(",") if s in by_three
         )
-        info[code] = {"class": klass, "ecode": r["ecode"], "name": r["nice-name"]}
+        info[code] = {
+            "class": klass,
+            "ecode": r["ecode"],
+            "name": r["nice-name"],
+            "county": county,
+            "end_date": r["end-date"],
+        }
         rows.append(
             [
                 code,
                 r["ecode"],
                 r["local-authority-code"],
                 r["nice-name"],
+                COUNCIL_NAMES.get(code, r["official-name"]),
                 klass,
                 r["region"],
                 county,
@@ -230,6 +246,7 @@ AUTHORITY_HEADER = [
     "ecode",
     "short_code",
     "name",
+    "council_name",
     "class",
     "region",
     "county",
@@ -326,7 +343,44 @@ def build_neighbours(src: Path, info: dict[str, dict[str, str]]) -> list[list[st
             if county_pair and (a, b) not in seen and b != a and plausible(a, b):
                 rows.append([a, b, "touching_or_overlapping", str(rank)])
                 seen.add((a, b))
+    rows += _county_pairs(rows, info, seen)
     return sorted(rows)
+
+
+def _county_pairs(
+    rows: list[list[str]], info: dict[str, dict[str, str]], seen: set[tuple[str, str]]
+) -> list[list[str]]:
+    """Counties that touch another county or a single-tier council, from their districts.
+
+    mySociety's list pairs a county with districts and unitaries but not with other counties
+    (Surrey touches Kent, West Sussex and Hampshire); a county's area is its districts', so two
+    upper-tier areas touch where any of their districts touch. Ranked, after the council's other
+    listed pairs, by how many district pairs touch (the longer shared boundary first).
+    """
+
+    def upper(code: str) -> str:
+        county = info.get(code, {}).get("county", "")
+        return county if county in info and not info[county]["end_date"] else code
+
+    counts: Counter[tuple[str, str]] = Counter()
+    for a, b, relation, _ in rows:
+        if relation != "touching" or a not in info or b not in info:
+            continue
+        ua, ub = upper(a), upper(b)
+        if ua != ub and "SC" in (info[ua]["class"], info[ub]["class"]):
+            counts[(ua, ub)] += 1
+    out: list[list[str]] = []
+    by_first: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for (ua, ub), n in counts.items():
+        if (ua, ub) not in seen:
+            by_first[ua].append((-n, ub))
+    listed: Counter[str] = Counter(a for a, _, relation, _ in rows if relation != "touching")
+    for ua, found in by_first.items():
+        # after the pairs already listed for the council, so that each rank is used once
+        for rank, (_, ub) in enumerate(sorted(found), start=listed[ua] + 1):
+            out.append([ua, ub, "touching_or_overlapping", str(rank)])
+            seen.add((ua, ub))
+    return out
 
 
 def main() -> None:

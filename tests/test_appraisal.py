@@ -93,7 +93,8 @@ def test_procurement_routes_are_visible(rotherham_results: dict[str, Any]) -> No
     """Public-public arrangements need no tender; a joint venture (the seed's RBT) is flagged for
     legal advice; leisure outsourced to a private firm is a Part B service under the 2006
     Regulations (the procurement starts in April 2011), so it needs no OJEU notice although it is
-    worth far more than the threshold; any tendered option saves later than the untendered routes
+    worth far more than the threshold, but at £32m it is of cross-border interest and is advertised
+    under the Treaty principles, run like a full tender (9 months); any tendered option saves later than the untendered routes
     for the same service; trading options leave the council as the supplier."""
     entries = rotherham_results["opportunities"]
     public = [
@@ -107,8 +108,13 @@ def test_procurement_routes_are_visible(rotherham_results: dict[str, Any]) -> No
     ]
     assert private, "the example shortlists an outsourcing option"
     leisure = next(e for e in private if e["service_ids"] == ["leisure"])
-    assert leisure["procurement"]["route"] == "part_b_no_notice"
-    assert not leisure["procurement"]["needs_tender"] and leisure["procurement"]["above_threshold"]
+    assert leisure["procurement"]["route"] == "part_b_advertised"
+    assert leisure["procurement"]["needs_tender"] and leisure["procurement"]["above_threshold"]
+    assert leisure["procurement"]["contract_value"] > 5_000_000
+    assert leisure["procurement"]["lead_time_months"] == 9.0
+    assert any(
+        "no OJEU" in r and "Treaty principles" in r for r in leisure["procurement"]["reasons"]
+    )
     trading = [e for e in entries if e["model"] == "commercial_trading"]
     assert trading and all(e["procurement"]["route"] == "council_supplies" for e in trading)
     tendered = [e for e in entries if e["procurement"]["needs_tender"]]

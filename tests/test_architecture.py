@@ -15,10 +15,7 @@ PACKAGE = SRC / "shareplan"
 MAX_MODULE_LINES = 600
 MAX_FUNCTION_LINES = 100
 
-OVERSIZED = {
-    "shareplan/scenario/excel.py": "issue 15 (scenario inputs)",
-    "shareplan/scenario/tables.py:build_scenario": "issue 15 (scenario inputs)",
-}
+OVERSIZED: dict[str, str] = {}
 """Known offenders, each with who is fixing it. The list only shrinks: a new offender fails, and
 so does an entry that is no longer over the limit (remove it)."""
 
@@ -133,7 +130,7 @@ def test_cycle_finder_finds_a_cycle() -> None:
 
 
 LAYERS: tuple[tuple[str, ...], ...] = (
-    ("errors",),
+    ("errors", "money"),
     ("evidence",),
     ("scenario",),
     ("benchmarking",),

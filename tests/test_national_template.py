@@ -18,6 +18,7 @@ from typer.testing import CliRunner
 from shareplan import pipeline
 from shareplan.benchmarking import find_partners, load_national_data, service_line_totals
 from shareplan.benchmarking.outturn import TOTAL_LINE
+from shareplan.business_case.staffing import cost_per_fte_warnings
 from shareplan.cli import app
 from shareplan.evidence import EvidenceBase
 from shareplan.scenario import Scenario, load_scenario
@@ -106,13 +107,45 @@ def test_partners_come_from_the_finder(code: str, scenarios: dict[str, Scenario]
 
 @pytest.mark.parametrize("code", COUNCILS)
 def test_authority_and_settings_scaled(code: str, scenarios: dict[str, Scenario]) -> None:
-    """Budget 1.5% of the listed services' cost, to two significant figures."""
+    """Budget 1.5% of the listed services' cost less its ring-fenced part (schools' budgets, the
+    public health grant), to two significant figures."""
     a = scenarios[code].authority
     assert a.ons_code == code and a.place == COUNCILS[code][0]
-    total = sum(s.gross_cost for s in scenarios[code].services)
+    total = sum(s.gross_cost * (1 - s.ring_fenced_share) for s in scenarios[code].services)
     assert a.implementation_budget == pytest.approx(total * 0.015, rel=0.05)
     assert a.price_base_year == 2023 and a.first_year == 2024
     assert a.priority_projects == min(6, len(scenarios[code].services))
+
+
+def test_surrey_staff_cost_procurement_regime_ring_fence_and_populations(
+    scenarios: dict[str, Scenario], evidence: EvidenceBase
+) -> None:
+    """Surrey 2023-24: every service's staff cost is its FTE x £42,000 (the template's cost of a
+    post), so the business case prices a post as the template did and validate finds no
+    implausible cost per FTE; public health, education, social care and cultural services are
+    light-touch; public health is wholly paid from its ring-fenced grant and education 80% (schools'
+    budgets), so the budget leaves them out: with education £764m of net spend, the budget is
+    1.5% of the rest, not of the whole; Surrey and its partner councils carry their populations."""
+    sc = scenarios["E10000030"]
+    services = {s.id: s for s in sc.services}
+    for s in sc.services:
+        assert s.staff_cost == pytest.approx(s.fte * 42_000)
+    assert {k for k, s in services.items() if s.light_touch} == {
+        "public_health",
+        "education",
+        "children_social_care",
+        "adult_social_care",
+        "cultural",
+    }
+    assert services["public_health"].ring_fenced_share == 1.0
+    assert services["education"].ring_fenced_share == 0.8
+    assert sum(s.ring_fenced_share > 0 for s in sc.services) == 2
+    whole = sum(s.gross_cost for s in sc.services)
+    assert sc.authority.implementation_budget < 0.015 * whole * 0.75
+    assert sc.authority.population is not None and sc.authority.population > 1e6
+    councils = [p for p in sc.partners if p.ons_code]
+    assert councils and all(p.population and p.population > 5e5 for p in councils)
+    assert cost_per_fte_warnings(sc, evidence) == []
 
 
 @pytest.mark.parametrize("code", COUNCILS)

@@ -39,6 +39,7 @@ from shareplan.programme import (
     ProgrammeChoice,
     plan_programme,
 )
+from shareplan.programme.records import NpvRange
 from shareplan.programme.relax import Relaxation, relaxations
 from shareplan.programme.view import programme_view
 from shareplan.report import write_reports
@@ -172,12 +173,15 @@ def choose_programme(
     draws: int = PROGRAMME_DRAWS,
     simulation: ProgrammeSimulation | None = None,
     choose_only: bool = False,
+    partner_correlation: float = 0.0,
 ) -> ProgrammeOutcome:
     """Pick the priority projects; an infeasible set of rules is an outcome, not a crash, so that
     the report can say which rule to relax. ``simulation`` is the Monte Carlo of an earlier call
     on the same results and seed: it is used again when it covers the same chosen projects, to
     save drawing them again. ``choose_only``: the choice and its reasons alone (no trade-offs,
-    view or risk register, so no Monte Carlo either)."""
+    view or risk register, so no Monte Carlo either). ``partner_correlation`` links the chosen
+    projects that share a partner in the programme's Monte Carlo (the evidence's
+    ``montecarlo.shared_partner_correlation``)."""
     cands = candidates(scored, cases)
     order = {c.opportunity_id: c for c in cases}
     known = set(cands.ids)
@@ -205,11 +209,19 @@ def choose_programme(
     same = simulation is not None and simulation.opportunity_ids == tuple(chosen_ids)
     if not same:
         simulation = (
-            simulate_programme([order[i] for i in chosen_ids], draws, seed) if chosen_ids else None
+            simulate_programme(
+                [order[i] for i in chosen_ids],
+                draws,
+                seed,
+                partner_correlation=partner_correlation,
+            )
+            if chosen_ids
+            else None
         )
-    plan = dataclasses.replace(
-        plan, view=programme_view(cands, chosen_ids, simulation.draws if simulation else None)
-    )
+    view = programme_view(cands, chosen_ids, simulation.draws if simulation else None)
+    if simulation is not None and simulation.npv is not None:
+        view = view.model_copy(update={"npv_range": NpvRange(**simulation.npv.model_dump())})
+    plan = dataclasses.replace(plan, view=view)
     chosen = set(chosen_ids)
     register = programme_risks(
         {c.opportunity_id: c.risks for c in cases if c.opportunity_id in chosen}
@@ -345,6 +357,11 @@ def appraise(
         objective,
         seed=scenario.authority.random_seed,
         proposed_ids=declared,
+        partner_correlation=float(
+            parameters["montecarlo.shared_partner_correlation"].value
+            if "montecarlo.shared_partner_correlation" in parameters
+            else 0.0
+        ),
     )
     return AppraisalRun(
         scenario=scenario,
@@ -382,7 +399,17 @@ def replan(
         proposed_ids=proposed_ids,
         simulation=simulation,
         choose_only=choose_only,
+        partner_correlation=saved_partner_correlation(results),
     )
+
+
+def saved_partner_correlation(results: Results) -> float:
+    """The correlation between projects sharing a partner that the saved appraisal used (0 for
+    results written before it was a parameter)."""
+    try:
+        return float(results.setting("montecarlo.shared_partner_correlation") or 0.0)
+    except KeyError:
+        return 0.0
 
 
 def saved_candidates(

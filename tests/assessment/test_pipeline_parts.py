@@ -16,8 +16,9 @@ import pytest
 from shareplan.assessment import DeliveryFacts, assess, explain_ranking, shortlist
 from shareplan.assessment.criteria import C
 from shareplan.assessment.screening import REASON_NOT_SUITABLE, REASON_PRIVATE_FOR_PUBLIC
-from shareplan.evidence import EvidenceBase
+from shareplan.evidence import EvidenceBase, Sector
 from shareplan.opportunities import generate
+from shareplan.opportunities.model import Opportunity
 from shareplan.scenario import ParameterOverride, Scenario
 from shareplan.scenario.model import DeclaredOpportunity
 
@@ -174,3 +175,52 @@ def test_explain_names_the_difference(minimal: Scenario, evidence: EvidenceBase)
     json.dumps(out)
     last = explain_ranking(a, a.ranked()[-1])
     assert last["compared_with"]["lower"] == a.ranked()[-1]  # type: ignore[index]
+
+
+def _with_sector(evidence: EvidenceBase, sector: Sector, **flags: bool) -> EvidenceBase:
+    sectors = tuple(s.model_copy(update=flags) if s.id == sector else s for s in evidence.sectors)
+    return evidence.model_copy(update={"sectors": sectors})
+
+
+def _generated(
+    scenario: Scenario, evidence: EvidenceBase, unit: str, partner: str, model: str
+) -> Opportunity:
+    long_list = generate(scenario, evidence)
+    block = next(b for b in long_list.blocks() if b.unit.id == unit)
+    return next(
+        o
+        for o in long_list.materialise(block, list(range(len(block))))
+        if o.partner_ids == (partner,) and o.model == model
+    )
+
+
+def test_what_a_sector_counts_as_is_evidence_data(
+    minimal: Scenario, evidence: EvidenceBase
+) -> None:
+    """Adult social care (early intervention) with Exampleton NHS (health): the sector table marks
+    health as a body place-based budgets integrate with, so early intervention scores 100; with
+    that mark removed from the data, the same opportunity scores the evidence's figure for early
+    intervention without such a partner (assessment.early_intervention.without_public_partner,
+    60). Payroll with Acme (private): the legal criterion's reason names the private partner
+    because the table marks private companies as bringing private capital; unmarked, the reason
+    no longer does."""
+    care_nhs = _generated(minimal, evidence, "care", "nhs", "public_other_shared_service")
+    shipped = assess([care_nhs], minimal, evidence, smaa_samples=200)
+    assert shipped.matrix.scores[0, C["early_intervention"]] == 100
+    no_health = _with_sector(evidence, Sector.HEALTH, integrates_early_intervention=False)
+    without = no_health.parameter("assessment.early_intervention.without_public_partner")
+    assert without.values[-1].value == 60
+    edited = assess([care_nhs], minimal, no_health, smaa_samples=200)
+    assert edited.matrix.scores[0, C["early_intervention"]] == 60
+    reason = edited.scores(care_nhs.id)["criteria"]["early_intervention"]["rationale"]
+    assert "no health, police, fire or voluntary partner" in reason
+
+    def legal_reason(book: EvidenceBase) -> str:
+        acme = _generated(minimal, book, "payroll", "acme", "public_private")
+        criteria = assess([acme], minimal, book, smaa_samples=200).scores(acme.id)["criteria"]
+        return str(criteria["legal_procurement_clear"]["rationale"])
+
+    assert "private partner" in legal_reason(evidence)
+    assert "private partner" not in legal_reason(
+        _with_sector(evidence, Sector.PRIVATE, private_capital=False)
+    )

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from shareplan.benchmarking.benchmark import benchmark, rank_quartile, service_line_totals
-from shareplan.benchmarking.finder import find_partners, partner_rows
+from shareplan.benchmarking.finder import find_partners, partner_rows, scenario_geography
 from shareplan.benchmarking.maps import decode_arcs, ring, shapes
 from shareplan.benchmarking.scan import national_scan
 from shareplan.benchmarking.store import NationalData
@@ -184,8 +184,27 @@ def test_cli_find_into_scenario(tmp_path: Path) -> None:
     )  # fmt: skip
     assert out.exit_code == 0, out.output
     data = json.loads(out.stdout)
-    assert "Kirklees" in data["into"]["added"]
+    assert "Kirklees Council" in data["into"]["added"]
+    # Barnsley and Doncaster are already partners, written 'Barnsley MBC' and 'Doncaster MBC'
+    assert (
+        "Barnsley Metropolitan Borough Council is already a partner in the scenario"
+        in (data["into"]["skipped"])
+    )
     from shareplan.scenario import load_scenario
 
     names = [p.name for p in load_scenario(target).partners]
-    assert "Kirklees" in names and "Wakefield" in names
+    assert "Kirklees Council" in names and "Wakefield Metropolitan District Council" in names
+    assert [n for n in names if n.startswith("Barnsley")] == ["Barnsley MBC"]
+
+
+def test_counties_touch_the_counties_their_districts_touch(national: NationalData) -> None:
+    """Surrey borders West Sussex, Hampshire, Kent and East Sussex (its districts touch theirs:
+    Waverley and Chichester, Rushmoor's neighbours Surrey Heath and Guildford, Tandridge and
+    Sevenoaks, Tandridge and Wealden): each is a neighbour, so a partner there is in the
+    sub-region, not 'elsewhere'."""
+    surrey = national.authorities["E10000030"]
+    near = {n.code for n in national.authorities.neighbours_of(surrey.code)}
+    assert {"E10000032", "E10000014", "E10000016", "E10000011"} <= near
+    assert "E10000015" not in near  # Hertfordshire does not border Surrey
+    kent = national.authorities["E10000016"]
+    assert scenario_geography(surrey, kent, True) == "sub_region"

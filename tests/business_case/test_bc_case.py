@@ -390,8 +390,12 @@ def test_trading_income_is_uncertain_in_the_tornado_switching_values_and_monte_c
     it) and gives NPV 0. The Monte Carlo draws it: with the trading ranges collapsed to their
     centres, the saving, cost and delay draws are the same (same seed, own streams), so the P10
     is higher than with trading uncertain; the programme simulation of this one case draws the
-    same NPVs as its business case (mean of yearly net x DF = the case's Monte Carlo mean)."""
-    sc = scenario()
+    same NPVs as its business case (mean of yearly net x DF = the case's Monte Carlo mean). Both
+    buyers are councils of Testborough's size (demand 1, no populations given) and payroll is
+    wholly delivered in-house (staff 65% of cost x 1.54 = 100%); their contracts are signed
+    (win probability 1), so no tender can be lost."""
+    signed = ParameterOverride(key="savings.trading_win_probability", value=1.0)
+    sc = scenario().model_copy(update={"parameters": (signed,)})
     o = opp("commercial_trading", ("northby", "southby"))
     case = build_business_case(sc, o, evidence, draws=4_000)
     assert case.trading_volume is not None and case.trading_margin is not None
@@ -420,6 +424,7 @@ def test_trading_income_is_uncertain_in_the_tornado_switching_values_and_monte_c
     fixed = sc.model_copy(
         update={
             "parameters": (
+                signed,
                 ParameterOverride(key="savings.trading.volume_per_buyer.low", value=0.25),
                 ParameterOverride(key="savings.trading.volume_per_buyer.high", value=0.25),
                 ParameterOverride(key="savings.trading.net_margin.low", value=0.1),
@@ -592,7 +597,7 @@ def test_check_scenario_authority_settings_and_good_overrides(
         ("montecarlo.cost_delay_correlation", -0.3),
         ("discount.schedule.standard", "0-30:3.5%; 31-:3%"),
         ("optimism.project_types.public_private.operating", ""),
-        ("optimism.fixed_price_contract", True),
+        ("optimism.fixed_price_contract.negotiated", True),
         ("assessment.neutral_score", 40.0),
     )
     assert check_scenario(good, evidence) == []

@@ -22,6 +22,7 @@ from tests.conftest import make_authority, make_partner, make_service
 from typer.testing import CliRunner
 
 from shareplan.business_case import build_business_case, cashflow
+from shareplan.business_case.procurement import Procurement
 from shareplan.business_case.staffing import cost_per_fte_warnings, jobs
 from shareplan.cli import app
 from shareplan.evidence import EvidenceBase, load_evidence
@@ -74,16 +75,19 @@ def test_a_fixed_price_contract_mitigates_the_whole_operating_uplift(
 ) -> None:
     """Payroll outsourced to Acme: the operating uplift (41%) falls on the saving the contract
     promises, year by year (0.41 x the savings line), so the NPV falls by exactly 0.41 x PV of the
-    savings. Let at a fixed price (optimism.fixed_price_contract = yes), the uplift is 41% x (1 - 1)
-    = 0: no operating line, and the NPV is that PV higher."""
+    savings. The contract is let by competitive tender (6.72m over the term, above the threshold),
+    so by default it is let at a fixed price (optimism.fixed_price_contract.tendered = yes): the
+    uplift is 41% x (1 - 1) = 0, no operating line, and the NPV is that PV higher than when the
+    tender lets a contract whose price is not fixed (tendered = no)."""
     sc = scenario()
-    plain = build_business_case(sc, opp("public_private", ("acme",)), evidence, draws=0)
-    fixed = build_business_case(
-        with_parameters(sc, **{"optimism.fixed_price_contract": True}),
+    plain = build_business_case(
+        with_parameters(sc, **{"optimism.fixed_price_contract.tendered": False}),
         opp("public_private", ("acme",)),
         evidence,
         draws=0,
     )
+    fixed = build_business_case(sc, opp("public_private", ("acme",)), evidence, draws=0)
+    assert fixed.procurement.needs_tender
     for y in plain.adjusted.years:
         assert y.costs["optimism_bias_operating"] == pytest.approx(0.41 * y.savings)
     pv_savings = sum(y.savings * y.discount_factor for y in plain.adjusted.years)
@@ -101,9 +105,13 @@ def test_a_trading_option_has_no_switching_value_for_the_saving(evidence: Eviden
     and 15,000 of fees: about 180,000, well below the PV of 50,000 a year for nine years. So the NPV
     stays positive with no saving at all: no switching value, and a sentence says why. The jobs:
     25 x 3% = 0.75 posts saved, 25 x 50% = 12.5 needed for the buyers' work: none released (no
-    redundancy), 11.75 created, all 25 kept."""
+    redundancy), 11.75 created, all 25 kept. The buyers' contracts are signed (win probability
+    1); both are councils of the same size, and payroll is wholly delivered in-house."""
     case = build_business_case(
-        scenario(), opp("commercial_trading", ("northby", "southby")), evidence, draws=0
+        with_parameters(scenario(), **{"savings.trading_win_probability": 1.0}),
+        opp("commercial_trading", ("northby", "southby")),
+        evidence,
+        draws=0,
     )
     saving = next(s for s in case.switching_values if s.input == "annual_saving")
     assert saving.switching_value is None
@@ -258,16 +266,41 @@ def light_touch_scenario(gross: float, on: dt.date, *, light_touch: bool = True)
     )
 
 
-def test_a_part_b_service_in_2010_needs_no_ojeu_notice(evidence: EvidenceBase) -> None:
-    """A Part B service outsourced in December 2010 under the 2006 Regulations: worth 1,000,000 x
-    (1 - 20%) x 7 = 5,600,000, far above the 156,442 threshold, yet it needs no OJEU contract
-    notice. The same service, not Part B, must be tendered on OJEU."""
+def test_a_part_b_service_in_2010_needs_no_ojeu_notice_but_a_large_one_is_advertised(
+    evidence: EvidenceBase,
+) -> None:
+    """A Part B service outsourced in December 2010 under the 2006 Regulations needs no OJEU
+    contract notice at any value, but a contract of cross-border interest must still be
+    advertised under the Treaty principles (procurement.part_b_advertising: from 500,000 over the
+    term; run like a full tender from 5,000,000):
+
+    * 50,000 a year: 50,000 x (1 - 20%) x 7 = 280,000: no notice, 4 months, 20,000;
+    * 200,000 a year: 1,120,000: advertised, 6 months, 40,000;
+    * 1,000,000 a year: 5,600,000: advertised like a full tender, 9 months, 60,000.
+
+    The same 1,000,000 service, not Part B, must be tendered on OJEU."""
     on = dt.date(2010, 12, 1)
     o = opp("public_private", ("acme",), service="care")
-    part_b = build_business_case(light_touch_scenario(1e6, on), o, evidence, draws=0).procurement
-    assert part_b.route == "part_b_no_notice" and not part_b.needs_tender
-    assert part_b.contract_value == pytest.approx(5_600_000)
-    assert any("no OJEU" in r for r in part_b.reasons)
+
+    def route(gross: float) -> Procurement:
+        return build_business_case(
+            light_touch_scenario(gross, on), o, evidence, draws=0
+        ).procurement
+
+    small, medium, large = route(50_000), route(200_000), route(1e6)
+    assert small.route == "part_b_no_notice" and not small.needs_tender
+    assert small.contract_value == pytest.approx(280_000)
+    assert (small.lead_time_months, small.cost) == (4.0, 20_000.0)
+    assert medium.route == "part_b_advertised" and medium.needs_tender
+    assert medium.contract_value == pytest.approx(1_120_000)
+    assert (medium.lead_time_months, medium.cost) == (6.0, 40_000.0)
+    assert large.route == "part_b_advertised" and large.needs_tender
+    assert large.contract_value == pytest.approx(5_600_000)
+    assert (large.lead_time_months, large.cost) == (9.0, 60_000.0)
+    for p in (small, medium, large):
+        assert any("no OJEU" in r and "Part B" in r for r in p.reasons)
+    assert any("Treaty principles" in r for r in large.reasons)
+    assert any("£5.6m" in r for r in large.reasons)
     plain = build_business_case(
         light_touch_scenario(1e6, on, light_touch=False), o, evidence, draws=0
     )
@@ -302,9 +335,10 @@ def test_selling_at_a_margin_to_a_private_buyer_does_not_send_the_council_to_ten
 ) -> None:
     """The council sells payroll to Acme at a 10% margin: it is the supplier, so it runs no
     tender, and a private buyer is not a contracting authority, so nobody does. Sold at a margin to
-    two councils, each buying 1,000,000 x 50% / 2 = 250,000 a year (2,100,000 over 7 years with
-    VAT, above 214,904), the buyers cannot rely on the cooperation exemption and must advertise;
-    the council still does not tender."""
+    two councils of its size, each buying 1,000,000 x 25% = 250,000 a year of work, at 275,000
+    with the margin (2,310,000 over 7 years with VAT, above 214,904), the buyers cannot rely on
+    the cooperation exemption and must advertise: the council must win each competition, and
+    still does not tender itself."""
     private = build_business_case(
         scenario(), opp("commercial_trading", ("acme",)), evidence, draws=0
     )
@@ -316,7 +350,9 @@ def test_selling_at_a_margin_to_a_private_buyer_does_not_send_the_council_to_ten
     ).procurement
     assert public.route == "council_supplies" and not public.needs_tender
     assert public.buyers_may_tender
-    assert any("sold at a margin" in r and "2,100,000" in r for r in public.reasons)
+    assert any("sold at a margin" in r for r in public.reasons)
+    assert public.buyers_advertise == (True, True)
+    assert sum("£2.3m" in r and "must win" in r for r in public.reasons) == 2
 
 
 def test_thresholds_apply_on_the_date_the_procurement_starts(evidence: EvidenceBase) -> None:

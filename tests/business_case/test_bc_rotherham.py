@@ -79,7 +79,8 @@ def test_outsourcing_adjusted_npvs_are_of_the_order_of_the_unadjusted(
 def symmetric(evidence: EvidenceBase, on: dt.date) -> tuple[ParameterOverride, ...]:
     """Overrides that make every range symmetric about its central value: each saving share
     central +/- the smaller of its two sides, the cost multiplier 0.8-1.0-1.2, the delay 0-3-6
-    months, the buyers' volume 20%-25%-30% and the margin 5%-10%-15%."""
+    months, the buyers' volume 20%-25%-30% and the margin 5%-10%-15%, with every buyer's contract
+    signed (win probability 1: no competition to lose, which would put the low volume at 0)."""
     out = [
         ParameterOverride(key="montecarlo.one_off_cost_multiplier.low", value=0.8),
         ParameterOverride(key="montecarlo.one_off_cost_multiplier.high", value=1.2),
@@ -87,6 +88,7 @@ def symmetric(evidence: EvidenceBase, on: dt.date) -> tuple[ParameterOverride, .
         ParameterOverride(key="montecarlo.delay_months.high", value=6.0),
         ParameterOverride(key="savings.trading.volume_per_buyer.low", value=0.2),
         ParameterOverride(key="savings.trading.net_margin.low", value=0.05),
+        ParameterOverride(key="savings.trading_win_probability", value=1.0),
     ]
     for model in evidence.model_ids:
         key = f"savings.share.{model}"

@@ -80,6 +80,8 @@ def test_programme_view_counts_and_risks() -> None:
     assert view.counts.most_tenders_at_once == 3
     kinds = {r.kind: r for r in view.risks}
     assert kinds["partner_concentration"].ids == ("a", "b", "c")
+    # the partner's id is quoted, as in a rule, so that a report can put its name in its place
+    assert kinds["partner_concentration"].message.startswith("3 projects depend on '")
     assert kinds["concurrent_tenders"].ids == ("b", "c", "d")
     assert view.cash_flows_by_year == (-400_000.0, 200_000.0, 600_000.0)
     assert view.timeline[1].procurement_start == 2 and view.timeline[1].benefits_start == 13

@@ -20,6 +20,7 @@ from shareplan.report import formatting as fmt
 from shareplan.report.dating import cited_year, is_later, short_citation
 from shareplan.report.model import Paragraph, Table
 from shareplan.results import Results
+from tests.report.test_finance_director import _capital_by_hand
 
 BANNED = (
     "seed",
@@ -123,7 +124,11 @@ def test_recommendations_are_numbered_with_money_source_and_a_gate(
         assert text.startswith(f"6.{i} "), text
     money = next(t for t in numbered if "implementation budget" in t)
     assert fmt.money(rotherham_results["scenario"]["implementation_budget"]) in money
-    assert "funded from a source the chief finance officer is to confirm" in money
+    # no source named in the example: the route officers propose, for the s151 officer to confirm
+    assert "to be funded by the route officers propose in section 11" in money
+    capital = fmt.money(_capital_by_hand(rotherham_results))
+    assert f"borrowing for the capital part ({capital}, at a revenue cost of about £" in money
+    assert "an invest-to-save reserve for the revenue part" in money
     assert "first tranche of £" in money
     assert any(re.search(r"back to Cabinet by March 2011", t) for t in numbered)
 
@@ -259,10 +264,15 @@ def test_citations_are_dated_by_the_latest_year_they_name() -> None:
 
 
 def test_chances_in_words() -> None:
-    assert fmt.chance(0.9301) == "very likely (9 in 10)"
+    assert fmt.chance(0.8501) == "very likely (9 in 10)"
     assert fmt.chance(0.33) == "unlikely (3 in 10)"
     assert fmt.chance(0.5) == "as likely as not (5 in 10)"
-    assert fmt.chance(0.999) == "almost certain (10 in 10)"
+    # near the ends tenths would round 95% up to a certainty: hundreds there, never "10 in 10"
+    assert fmt.chance(0.9513) == "very likely (95 in 100)"
+    assert fmt.chance(0.9301) == "very likely (93 in 100)"
+    assert fmt.chance(0.999) == "almost certain (over 99 in 100)"
+    assert fmt.chance(1.0) == "almost certain (over 99 in 100)"
+    assert fmt.odds(0.04) == "4 in 100" and fmt.odds(0.001) == "under 1 in 100"
     assert fmt.add_months("2010-12-15", 3) == "2011-03-15"
     assert fmt.add_months("2010-11-30", 3) == "2011-02-28"
     assert fmt.month_year("2011-03-15") == "March 2011"

@@ -8,6 +8,7 @@ fixture in tests/conftest.py); each test reads the files back.
 from __future__ import annotations
 
 import json
+import logging
 import math
 import re
 import shutil
@@ -100,6 +101,9 @@ def test_financial_years() -> None:
     assert fmt.long_date("2010-12-01") == "1st December 2010"
     assert fmt.long_date("2010-12-13") == "13th December 2010"
     assert fmt.listing(["a", "b", "c"]) == "a, b and c"
+    assert fmt.listing(["HR, payroll and finance", "Highways"]) == (
+        "HR, payroll and finance; and Highways"
+    )
 
 
 @given(st.floats(min_value=-1e10, max_value=1e10, allow_nan=False))
@@ -153,7 +157,7 @@ def test_robustness_tests_the_recommended_programme(small_results: Results) -> N
     ]
     for oid, row in zip(chosen, table.rows, strict=True):
         mc = small_results.opportunity(oid).business_case.monte_carlo
-        assert mc is not None and row[4] == fmt.chance(mc.prob_npv_positive)
+        assert mc is not None and row[6] == fmt.chance(mc.prob_npv_positive)
 
 
 # --------------------------------------------------------------------------- Rotherham
@@ -336,7 +340,9 @@ def test_programme_finance_worked_out_from_results(
         assert fmt.money(costs) in cells and fmt.money(savings) in cells and fmt.money(net) in cells
         assert fmt.money(cumulative) in cells
     assert lowest < 0
-    assert f"fund up to {fmt.money(-lowest)}" in finance
+    # the costs in full need funding (savings land in service budgets); the netted low point is
+    # stated as what it is
+    assert f"does the most it is out fall to {fmt.money(-lowest)}" in finance
     bands = programme["view"]["savings_percentiles_by_year"]
     assert len(bands["P50"]) == len(flows[0])
     robustness = _section_text(
@@ -468,23 +474,62 @@ def test_bad_template_is_an_input_error(tmp_path: Path, small_results: Results) 
     assert not (tmp_path / "out").exists()
 
 
+def test_page_references_follow_the_pages() -> None:
+    """The cached ``page_references`` the PDF writer gives pydyf is pydyf's own list, also after
+    a page is added."""
+    import pydyf
+
+    from shareplan.report.writers.pdf import _remember_page_references
+
+    _remember_page_references()
+    document = pydyf.PDF()
+    for count in (1, 2, 5):
+        while len(document.pages["Kids"]) < 3 * count:
+            document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        numbers = document.pages["Kids"][::3]
+        assert len(numbers) == count
+        assert document.page_references == tuple(f"{n} 0 R".encode() for n in numbers)
+
+
+def test_the_second_process_prints_the_pdf(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, infeasible_results: Results
+) -> None:
+    """With ``parallel`` the PDF comes from the printer process: this process's own PDF writer
+    is never called."""
+    from shareplan.report.writers import files
+
+    def here(html: str, path: Path) -> Path:
+        raise AssertionError("the PDF was printed in the calling process")
+
+    monkeypatch.setattr(files, "write_pdf", here)
+    written = write_reports(infeasible_results, tmp_path, charts=False)
+    assert written["pdf"].read_bytes().startswith(b"%PDF-")
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "assumptions.xlsx",
+        "cabinet-report.docx",
+        "cabinet-report.html",
+        "cabinet-report.pdf",
+    ]  # the staging folder, the page printed and the printer's log are gone
+
+
 def test_parallel_falls_back_quietly(
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
     capfd: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
     infeasible_results: Results,
 ) -> None:
-    """When a second interpreter cannot start (the caller's script came from stdin), the report
-    is made in one process and nothing is printed on stderr."""
-    import sys
-    import types
+    """When the printer process fails (here: it cannot find its module), the PDF is printed in
+    this process, with one log line saying why and nothing on stderr."""
+    from shareplan.report.writers import printer
 
-    fake = types.ModuleType("__main__")
-    fake.__file__ = "<stdin>"
-    monkeypatch.setitem(sys.modules, "__main__", fake)
-    written = write_reports(infeasible_results, tmp_path, charts=False)
-    assert written["pdf"].stat().st_size > 1000
+    monkeypatch.setattr(printer, "MODULE", "shareplan.report.writers.no_such_printer")
+    with caplog.at_level(logging.INFO, logger="shareplan.report.writers.printer"):
+        written = write_reports(infeasible_results, tmp_path, charts=False)
+    assert written["pdf"].read_bytes().startswith(b"%PDF-")
     assert capfd.readouterr().err == ""
+    (line,) = [r.getMessage() for r in caplog.records if r.name == printer.__name__]
+    assert "no_such_printer" in line and "printing the PDF here" in line
 
 
 def test_cli_report(

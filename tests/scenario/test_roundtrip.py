@@ -5,6 +5,7 @@ the same scenario back in either form."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -277,7 +278,10 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         ParameterOverride(
             key=key,
             value=draw(
-                st.floats(allow_nan=False, allow_infinity=False) | _text(1).filter(_not_a_number)
+                # -0.0 named: it is a corner a workbook does not keep (read back as 0.0)
+                st.just(-0.0)
+                | st.floats(allow_nan=False, allow_infinity=False)
+                | _text(1).filter(_not_a_number)
             ),
             note=draw(_text()),
         )
@@ -373,3 +377,30 @@ def test_seventeen_digit_numbers_survive_a_workbook(tmp_path: Path) -> None:
     scenario = _MINIMAL.model_copy(update={"services": services, "partners": ()})
     loaded = load_scenario(write_workbook(scenario, tmp_path / "s.xlsx", EVIDENCE), EVIDENCE)
     assert [s.gross_cost for s in loaded.services] == costs
+
+
+@pytest.mark.parametrize("typed", ["-0.0", "-0", "0.0"])
+def test_a_negative_zero_parameter_reads_as_zero_in_both_forms(typed: str, tmp_path: Path) -> None:
+    """A workbook keeps no sign on zero, so -0.0 is read as 0.0 from either form: the text form,
+    the workbook written from it and the text written back all say 0.0, byte for byte."""
+    key = sorted(k for k in EVIDENCE.parameters if not k.startswith("discount.schedule."))[0]
+    text = tmp_path / "text"
+    write_folder(_MINIMAL, text, EVIDENCE)
+    (text / "parameters.csv").write_text(f"key,value,note\n{key},{typed},\n", "utf-8")
+    from_text = load_scenario(text, EVIDENCE)
+    workbook = write_workbook(from_text, tmp_path / "s.xlsx", EVIDENCE)
+    from_workbook = load_scenario(workbook, EVIDENCE)
+    again = tmp_path / "again"
+    write_folder(from_workbook, again, EVIDENCE)
+    for scenario in (from_text, from_workbook):
+        (override,) = scenario.parameters
+        assert isinstance(override.value, float)
+        assert math.copysign(1.0, override.value) == 1.0
+    assert (again / "parameters.csv").read_text("utf-8") == f"key,value,note\n{key},0.0,\n"
+    others = {name: data for name, data in _files(text).items() if name != "parameters.csv"}
+    assert {name: data for name, data in _files(again).items() if name in others} == others
+
+
+def test_a_negative_zero_parameter_given_in_code_is_zero() -> None:
+    assert math.copysign(1.0, ParameterOverride(key="k", value=-0.0).value) == 1.0
+    assert ParameterOverride(key="k", value="-0.0").value == "-0.0"

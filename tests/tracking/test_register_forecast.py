@@ -107,10 +107,10 @@ def test_actuals_equal_to_plan_are_green_and_forecast_the_plans_p50(tracker: Tra
 def test_three_months_late_with_half_the_savings_is_red_and_the_forecast_falls(
     tracker: Tracker,
 ) -> None:
-    """Asset management (SS02: share 8%) saving at 4% from three months late: cumulative
+    """ICT services centralised (SS01: share 8%) saving at 4% from three months late: cumulative
     savings fall below the plan's P10, so red by the rule; the forecast NPV falls, and the
     update finds the share and the delay that produced the figures."""
-    code = next(p.code for p in tracker.projects if p.opportunity_id == "asset_mgmt:cc")
+    code = next(p.code for p in tracker.projects if p.opportunity_id == "ict:cc")
     central = tracker.model_values(code)["input.share"]
     late = tracker.with_actuals(true_actuals(tracker, code, AS_AT, central / 2, 3.0))
     status = project_status(late, code, AS_AT, RULE)
@@ -142,7 +142,7 @@ def test_forecast_recovers_a_known_share_and_delay(
     so it runs from 3 months early to 6 late rather than from 0; a delay beyond it is one the
     prior rules out. With actuals to March 2013 the updated share is within 10% of the truth
     and the delay within 1.5 months; with a year more, within 8% and 1 month."""
-    code = next(p.code for p in tracker.projects if p.opportunity_id == "asset_mgmt:cc")
+    code = next(p.code for p in tracker.projects if p.opportunity_id == "ict:cc")
     values = tracker.model_values(code)
     low, high = values["range.share.low"], values["range.share.high"]
     share = low + position * (high - low)

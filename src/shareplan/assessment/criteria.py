@@ -77,16 +77,6 @@ PARTNER_LEVEL = {
     PartnerGeography.ELSEWHERE: 3,
 }
 LEVEL_WORDS = ("the borough", "the sub-region", "the LEP area", "beyond the LEP area")
-PRIVATE_SECTORS = frozenset({Sector.PRIVATE, Sector.JOINT_VENTURE})
-INTEGRATORS = frozenset(
-    {
-        Sector.HEALTH,
-        Sector.POLICE,
-        Sector.FIRE,
-        Sector.CENTRAL_GOVERNMENT,
-        Sector.VOLUNTARY_COMMUNITY,
-    }
-)
 
 
 @dataclass(frozen=True)
@@ -103,15 +93,20 @@ class PartnerTable:
     platforms_known: BoolArray
 
     @classmethod
-    def build(cls, partners: Sequence[Partner]) -> PartnerTable:
+    def build(cls, partners: Sequence[Partner], settings: AssessmentSettings) -> PartnerTable:
+        """The facts of ``partners``; what each sector counts as is the evidence's sector table."""
+
         def flags(values: list[bool]) -> BoolArray:
             return np.array([*values, False], dtype=bool)
 
+        def of(sectors: frozenset[Sector]) -> BoolArray:
+            return flags([p.sector in sectors for p in partners])
+
         return cls(
-            private=flags([p.sector in PRIVATE_SECTORS for p in partners]),
-            joint_venture=flags([p.sector == Sector.JOINT_VENTURE for p in partners]),
-            voluntary=flags([p.sector == Sector.VOLUNTARY_COMMUNITY for p in partners]),
-            integrator=flags([p.sector in INTEGRATORS for p in partners]),
+            private=of(settings.private_sectors),
+            joint_venture=of(settings.legal_advice_sectors),
+            voluntary=of(settings.voluntary_sectors),
+            integrator=of(settings.integrator_sectors),
             level=np.array([*(PARTNER_LEVEL[p.geography] for p in partners), -1], dtype=np.int32),
             affinity=np.array([*(float(p.affinity) for p in partners), 0.0], dtype=np.float64),
             objectives_known=flags([bool(p.objectives) for p in partners]),
@@ -225,7 +220,7 @@ class ScoringContext:
             )
         return cls(
             settings=settings,
-            partners=PartnerTable.build(scenario.partners),
+            partners=PartnerTable.build(scenario.partners, settings),
             models=ModelTable.build(evidence, settings),
             corporate_count=len(scenario.authority.corporate_priorities),
         )

@@ -6,10 +6,14 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-from shareplan.assessment.criteria import INTEGRATORS, LEVEL_WORDS, PARTNER_LEVEL, SERVICE_LEVEL
+from shareplan.assessment.criteria import LEVEL_WORDS, PARTNER_LEVEL, SERVICE_LEVEL
 from shareplan.assessment.settings import AssessmentSettings
-from shareplan.evidence.base import Sector
 from shareplan.scenario.model import Partner, PartnerGeography, Scenario, Service
+
+
+def _level(level: int, place: str) -> str:
+    """A geographical level in words; the first is the authority's own area, by its place."""
+    return place if level == 0 else LEVEL_WORDS[level]
 
 
 def _names(partners: Sequence[Partner]) -> str:
@@ -35,9 +39,10 @@ def rationale(
     if criterion in ("track_record", "common_objectives", "common_platforms"):
         return _service_reason(criterion, services, partners)
     if criterion in ("early_intervention", "corporate_priorities"):
-        return _priority_reason(criterion, services, partners, scenario)
+        return _priority_reason(criterion, services, partners, scenario, settings)
     if criterion in ("within_borough", "geographical_level", "affinity_beyond", "voluntary_sector"):
-        return _partner_reason(criterion, services, partners, settings.host[model_id])
+        place = scenario.authority.place_name
+        return _partner_reason(criterion, services, partners, place, model_id, settings)
     if criterion in ("quick_win", "benefit_cost_speed"):
         if criterion == "benefit_cost_speed":
             return (
@@ -57,7 +62,7 @@ def rationale(
             return f"net present value £{npv:,.0f} from the business case"
         return "pending: the business case will supply the benefit-cost ratio"
     if criterion == "legal_procurement_clear":
-        return _legal_reason(partners, legal_clear)
+        return _legal_reason(partners, legal_clear, settings)
     raise KeyError(criterion)
 
 
@@ -93,12 +98,16 @@ def _service_reason(
 
 
 def _priority_reason(
-    criterion: str, services: Sequence[Service], partners: Sequence[Partner], scenario: Scenario
+    criterion: str,
+    services: Sequence[Service],
+    partners: Sequence[Partner],
+    scenario: Scenario,
+    settings: AssessmentSettings,
 ) -> str:
     if criterion == "early_intervention":
         if not any(s.early_intervention for s in services):
             return "the service is not early intervention or prevention"
-        integrators = [p for p in partners if p.sector in INTEGRATORS]
+        integrators = [p for p in partners if p.sector in settings.integrator_sectors]
         if integrators:
             return f"early intervention shared with {_names(integrators)}, as place-based budgets intend"
         return "early intervention, but with no health, police, fire or voluntary partner to integrate with"
@@ -113,42 +122,52 @@ def _priority_reason(
 
 
 def _partner_reason(
-    criterion: str, services: Sequence[Service], partners: Sequence[Partner], host: str
+    criterion: str,
+    services: Sequence[Service],
+    partners: Sequence[Partner],
+    place: str,
+    model_id: str,
+    settings: AssessmentSettings,
 ) -> str:
+    """The reason for a partner criterion, naming the authority's place where the seed's wording
+    said "the borough" (a district or a county is not one)."""
+    host = settings.host[model_id]
     if criterion == "within_borough":
         local = [p for p in partners if p.geography == PartnerGeography.BOROUGH]
         if host == "council":
-            return "the council does the work, so the jobs stay in the borough"
+            return f"the council does the work, so the jobs stay in {place}"
         if host == "partners":
-            return f"the partner does the work; {len(local)} of {len(partners)} delivering partners are in the borough"
-        return f"work shared between the council and {len(partners)} partners, {len(local)} of them in the borough"
+            return f"the partner does the work; {len(local)} of {len(partners)} delivering partners are in {place}"
+        return f"work shared between the council and {len(partners)} partners, {len(local)} of them in {place}"
     if criterion == "geographical_level":
         service_level = max(SERVICE_LEVEL[s.geography] for s in services)
         reach = max((PARTNER_LEVEL[p.geography] for p in partners), default=0)
         return (
-            f"the service's natural footprint is {LEVEL_WORDS[service_level]}; "
-            f"the partners reach {LEVEL_WORDS[reach]}"
+            f"the service's natural footprint is {_level(service_level, place)}; "
+            f"the partners reach {_level(reach, place)}"
         )
     if criterion == "affinity_beyond":
         beyond = [p for p in partners if p.geography != PartnerGeography.BOROUGH]
         if not beyond:
-            return "not applicable: no partner beyond the borough"
+            return f"not applicable: no partner beyond {place}"
         mean = sum(p.affinity for p in beyond) / len(beyond)
-        return f"affinity with partners beyond the borough averages {mean:.1f}/5 ({_names(beyond)})"
-    vcs = [p for p in partners if p.sector == Sector.VOLUNTARY_COMMUNITY]
+        return f"affinity with partners beyond {place} averages {mean:.1f}/5 ({_names(beyond)})"
+    vcs = [p for p in partners if p.sector in settings.voluntary_sectors]
     return f"with {_names(vcs)}" if vcs else "no voluntary or community sector partner"
 
 
-def _legal_reason(partners: Sequence[Partner], legal_clear: bool | None) -> str:
+def _legal_reason(
+    partners: Sequence[Partner], legal_clear: bool | None, settings: AssessmentSettings
+) -> str:
     if legal_clear is not None:
         return (
             "legal and procurement implications confirmed clear"
             if legal_clear
             else "legal and procurement implications not yet clear"
         )
-    if any(p.sector == Sector.JOINT_VENTURE for p in partners):
+    if any(p.sector in settings.legal_advice_sectors for p in partners):
         return "provisional: a joint venture company needs legal advice on procurement"
-    if any(p.sector == Sector.PRIVATE for p in partners):
+    if any(p.sector in settings.private_sectors for p in partners):
         return "provisional: a private partner means a competitive procurement (route known, slow)"
     return (
         "provisional: an arrangement between public bodies, exempt from tender if the tests are met"

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from shareplan.errors import InputError, Problem
-from shareplan.evidence.base import EvidenceBase, ResolvedParameter
+from shareplan.evidence.base import EvidenceBase, ResolvedParameter, Sector
 from shareplan.scenario.model import Scenario
 
 Host = Literal["council", "shared", "partners"]
@@ -44,6 +44,12 @@ class AssessmentSettings:
     smaa_samples: int
     random_index: tuple[float, ...]
     consistency_limit: float
+    private_sectors: frozenset[Sector]
+    """Partners' sectors that bring private capital (the evidence's sector table)."""
+    legal_advice_sectors: frozenset[Sector]
+    integrator_sectors: frozenset[Sector]
+    """Sectors place-based budgets pool early intervention with."""
+    voluntary_sectors: frozenset[Sector]
 
     @classmethod
     def resolve(cls, scenario: Scenario, evidence: EvidenceBase) -> AssessmentSettings:
@@ -137,6 +143,10 @@ class AssessmentSettings:
             smaa_samples=int(number("assessment.smaa.samples", 100, 1_000_000)),
             random_index=tuple(float(x) for x in raw_ri),
             consistency_limit=number("assessment.ahp.consistency_limit", 0),
+            private_sectors=evidence.sectors_with("private_capital"),
+            legal_advice_sectors=evidence.sectors_with("legal_advice"),
+            integrator_sectors=evidence.sectors_with("integrates_early_intervention"),
+            voluntary_sectors=evidence.sectors_with("voluntary_community"),
         )
         if problems:
             raise InputError(problems)

@@ -35,6 +35,9 @@ class Authority:
     """MHCLG finance E-code (joins the RS workbooks); blank for councils created after 2018."""
     short_code: str
     name: str
+    """The place's name (Westminster), as tables and the partner finder show it."""
+    council_name: str
+    """The council's own name (Westminster City Council), as a report's title carries it."""
     klass: str
     """RS class: L, MD, UA, SD or SC."""
     region: str

@@ -47,12 +47,15 @@ class PartnerCandidate:
     geography: str
     """Scenario geography: ``sub_region``, ``lep_area`` or ``elsewhere`` (see partner rows)."""
     distance_km: float | None
+    council_name: str = ""
+    """The council's own name (Oxfordshire County Council), for a scenario's partner row."""
 
     def to_dict(self) -> dict[str, object]:
         return {
             "rank": self.rank,
             "code": self.code,
             "name": self.name,
+            "council_name": self.council_name or self.name,
             "class": self.klass,
             "score": round(self.score, 4),
             "criteria": {k: round(v, 4) for k, v in self.criteria.items()},
@@ -280,6 +283,7 @@ def find_partners(
                 per_head=float(pool.per_head[j]) if np.isfinite(pool.per_head[j]) else None,
                 geography=scenario_geography(a, b, touching),
                 distance_km=km,
+                council_name=b.council_name,
             )
         )
     own = pool.per_head[me]
@@ -300,7 +304,7 @@ def partner_rows(search: PartnerSearch, count: int | None = None) -> list[Partne
     chosen = search.candidates if count is None else search.candidates[:count]
     return [
         PartnerRow(
-            name=c.name,
+            name=c.council_name or c.name,
             code=c.code,
             sector="local_authority",
             geography=c.geography,

@@ -24,12 +24,12 @@ def add_partners(
 ) -> tuple[Scenario, list[str]]:
     """The scenario with the rows appended as partners, and a note per row skipped.
 
-    A council already among the partners (same name, ignoring case, or same ONS code) is not
-    added twice, and the scenario's own authority is never added as its own partner. Affinity is
+    A council already among the partners (the same place, whatever its title and case: "Barnsley
+    MBC" is Barnsley Metropolitan Borough Council; or the same ONS code) is not added twice, and the scenario's own authority is never added as its own partner. Affinity is
     left for officers to judge (``neutral_affinity`` stands in, flagged as not judged).
     """
     own = scenario.authority
-    existing = {p.name.strip().lower() for p in scenario.partners}
+    existing = {place_of(p.name).casefold() for p in scenario.partners}
     codes = {p.ons_code.upper() for p in scenario.partners if p.ons_code}
     taken = {p.id for p in scenario.partners}
     added: list[Partner] = []
@@ -40,12 +40,12 @@ def add_partners(
         ).casefold() == own.place_name.casefold():
             skipped.append(f"{row.name} is the scenario's own authority, not a partner")
             continue
-        if row.name.strip().lower() in existing or row.code.upper() in codes:
+        if place_of(row.name).casefold() in existing or row.code.upper() in codes:
             skipped.append(f"{row.name} is already a partner in the scenario")
             continue
-        pid = partner_id(row.name, taken)
+        pid = partner_id(place_of(row.name), taken)  # short ids: the place, not the title
         taken.add(pid)
-        existing.add(row.name.strip().lower())
+        existing.add(place_of(row.name).casefold())
         added.append(
             Partner(
                 id=pid,

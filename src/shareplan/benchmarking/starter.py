@@ -2,14 +2,17 @@
 
 ``starter_scenario(data, evidence, "E07000179", "2023-24")`` gives South Oxfordshire's scenario:
 
-* the authority: its name, type and ONS code, prices of the year's start, and settings scaled to
-  its size (an implementation budget that is a share of the net cost of the services listed, and
-  no more priority projects than it has services);
+* the authority: its own name (from the shipped table: "Westminster City Council", not a title
+  made from its type), its place, type, ONS code and population, prices of the year's start, and
+  settings scaled to its size (an implementation budget that is a share of the net cost of the
+  services listed less their ring-fenced part, and no more priority projects than it has services);
 * one service row per Revenue Outturn line it spends on (a net cost above zero), with the
   published figure in pounds as its cost, flagged in its notes as national data;
 * for each row, the staff estimate (the line's staff share of cost over the cost of a post) and
-  the fifteen suitability traits and track record of the line's **service archetype** (evidence
-  data, ``archetype.<line>``), each flagged as a default to review;
+  its staff cost (those FTE at the cost of a post, so the business case prices a post as the
+  template did), whether it is a Part B or light-touch service, the share paid from ring-fenced
+  grants, and the fifteen suitability traits and track record of the line's **service archetype**
+  (evidence data, ``archetype.<line>``), each flagged as a default to review;
 * candidate partners from the partner finder on the council's total service expenditure (its
   boundary neighbours, same county or combined authority, statistical peers), and for a district
   its county; the finder's reasons in the notes and the affinity blank, for officers to judge.
@@ -43,16 +46,6 @@ from shareplan.scenario.model import (
     ServiceGeography,
     ServiceKind,
 )
-
-TITLES = {
-    "SD": "{} District Council",
-    "SC": "{} County Council",
-    "MD": "{} Metropolitan Borough Council",
-    "UA": "{} Council",
-    "L": "London Borough of {}",
-}
-"""The usual form of each type's title; some councils differ (Westminster City Council), and the
-officer corrects the name in the workbook."""
 
 
 @dataclass(frozen=True)
@@ -106,11 +99,14 @@ def _services(
             continue
         if figure.gbp_thousand <= 0:
             what = "no spending" if figure.gbp_thousand == 0 else "a net income"
-            left_out.append(f"{line}: {what} ({figure.gbp_thousand:,.0f} thousand) in {year}")
+            sign = "-" if figure.gbp_thousand < 0 else ""
+            amount = f"{sign}£{abs(figure.gbp_thousand):,.0f} thousand"
+            left_out.append(f"{line}: {what} ({amount}) in {year}")
             continue
         arche: dict[str, Any] = evidence.value(f"archetype.{line}", on)
         cost = figure.gbp_thousand * 1000.0
         fte = round(cost * float(arche["staff_cost_share"]) / cost_per_fte, 1)
+        ring_fenced = float(arche.get("ring_fenced_share", 0.0))
         services.append(
             Service(
                 id=line,
@@ -119,16 +115,27 @@ def _services(
                 kind=ServiceKind(arche["kind"]),
                 gross_cost=cost,
                 fte=fte,
+                staff_cost=fte * cost_per_fte,
+                light_touch=bool(arche.get("light_touch", False)),
+                ring_fenced_share=ring_fenced,
                 track_record=int(arche["track_record"]),
                 early_intervention=bool(arche["early_intervention"]),
                 geography=ServiceGeography(arche["geography"]),
                 traits={k: int(v) for k, v in arche["traits"].items()},
                 notes=(
-                    f"National data: cost is the net current expenditure on {line} in {year}, "
+                    (f"Covers {arche['covers']}. " if arche.get("covers") else "")
+                    + f"National data: cost is the net current expenditure on {line} in {year}, "
                     f"£{figure.gbp_thousand:,.0f} thousand (MHCLG Revenue Outturn); use the gross "
                     f"cost where known. Staff estimated (evidence data): {arche['staff_cost_share']:.0%} "
                     f"of cost at £{cost_per_fte:,.0f} a post. Traits and track record: defaults "
                     f"from the service archetype archetype.{line} (evidence data), to review."
+                    + (
+                        f" {ring_fenced:.0%} of the cost is paid from a ring-fenced grant: it is "
+                        "left out of the implementation budget, and savings on it stay with the "
+                        "grant, not the general fund."
+                        if ring_fenced > 0
+                        else ""
+                    )
                 ),
             )
         )
@@ -147,7 +154,7 @@ def _partner_rows(
         rows.insert(
             0,
             PartnerRow(
-                name=county.name,
+                name=county.council_name or county.name,
                 code=county.code,
                 sector="local_authority",
                 geography=scenario_geography(council, county, True),
@@ -179,11 +186,12 @@ def starter_scenario(
         )
     rows = _partner_rows(data, evidence, council, year, on)
     share = float(evidence.value("template.implementation_budget_share", on))
-    total = sum(s.gross_cost for s in services)
+    total = sum(s.gross_cost * (1.0 - s.ring_fenced_share) for s in services)
     budget = _round_budget(total * share)
     authority_settings = Authority(
-        name=TITLES.get(council.klass, "{}").format(council.name),
+        name=council.council_name or council.name,
         ons_code=council.code,
+        population=council.population(year),
         place=council.name,
         price_base_year=start,
         first_year=start + 1,
@@ -199,7 +207,18 @@ def starter_scenario(
         rows,
         int(evidence.value("partners.affinity_neutral", on)),
     )
-    return Starter(scenario, year, tuple(left_out))
+    return Starter(_with_populations(scenario, data, year), year, tuple(left_out))
+
+
+def _with_populations(scenario: Scenario, data: NationalData, year: str) -> Scenario:
+    """The partner councils' populations in ``year`` (they scale what a buyer would take when the
+    council sells it a service)."""
+    partners = []
+    for p in scenario.partners:
+        council = data.authorities.get(p.ons_code) if p.ons_code else None
+        population = council.population(year) if council is not None else None
+        partners.append(p.model_copy(update={"population": population or p.population}))
+    return scenario.model_copy(update={"partners": tuple(partners)})
 
 
 def _round_budget(value: float) -> float:

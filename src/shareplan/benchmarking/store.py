@@ -73,6 +73,7 @@ def load_authorities() -> AuthorityTable:
             ecode=r["ecode"],
             short_code=r["short_code"],
             name=r["name"],
+            council_name=r["council_name"],
             klass=r["class"],
             region=r["region"],
             county=r["county"],

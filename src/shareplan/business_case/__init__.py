@@ -28,6 +28,7 @@ from shareplan.business_case.model import (
 )
 from shareplan.business_case.procurement import Procurement, Route
 from shareplan.business_case.programme import (
+    ProgrammeNpv,
     ProgrammeSimulation,
     simulate_programme,
     uncertain_inputs,
@@ -48,6 +49,7 @@ __all__ = [
     "MonteCarloSummary",
     "OptimismBias",
     "Procurement",
+    "ProgrammeNpv",
     "ProgrammeRisk",
     "ProgrammeSimulation",
     "Risk",

@@ -157,7 +157,7 @@ def _measures(
             inputs, prepared.quick_win_months, prepared.quick_win_share, t.benefits_start
         )
     )
-    staff = jobs(prepared.fte, share, prepared.trading_volume, prepared.local_share)
+    staff = jobs(prepared.fte, share, prepared.trading_staff_volume, prepared.local_share)
     quick_month = float(
         cashflow.months_to_quick_win_saving(inputs, prepared.quick_win_share).item()
     )
@@ -181,6 +181,7 @@ def _measures(
         fte_released=staff.released,
         fte_kept_in_borough=staff.kept_in_borough,
         fte_created_in_borough=staff.created_in_borough,
+        fte_transferred=(prepared.fte - staff.released) * prepared.transfer_share,
         non_cashable_annual=float(np.asarray(inputs.non_cashable)),
         non_cashable_pv=float(flows["non_cashable"] @ factors),
     )

@@ -265,6 +265,11 @@ def _assemble(
         trading_margin=_range(prepared.trading_margin_range),
         keep_share=prepared.keep,
         platform_overlap=prepared.platform_overlap,
+        delivered_share=prepared.delivered_share,
+        ring_fenced_share=prepared.ring_fenced_share,
+        general_fund_saving=adjusted.measures.steady_state_annual_saving
+        * (1.0 - prepared.ring_fenced_share),
+        general_fund_note=general_fund_note(prepared.ring_fenced_share),
         adjusted=adjusted,
         unadjusted=unadjusted,
         business_as_usual=business_as_usual(authority, factors),
@@ -277,6 +282,17 @@ def _assemble(
         risks=register,
         assumptions=book.assumptions(),
         model_inputs=inputs,
+    )
+
+
+def general_fund_note(ring_fenced: float) -> str:
+    """A sentence when part of the services' cost is paid from ring-fenced grants."""
+    if ring_fenced <= 0:
+        return ""
+    return (
+        f"{ring_fenced:.0%} of the services' cost is paid from a ring-fenced grant (such as the "
+        "dedicated schools grant or the public health grant): that share of the saving and of any "
+        "trading income stays with the grant and cannot be cashed for the general fund."
     )
 
 

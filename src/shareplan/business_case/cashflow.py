@@ -4,7 +4,9 @@ Every input is a number or an array; arrays broadcast against each other, so the
 builds one opportunity's flows, a thousand opportunities' flows, or a thousand opportunities x ten
 thousand Monte Carlo draws. The year axis is always last.
 
-The timeline, in months from approval (month 0 is the start of year 0):
+The timeline, in months from the start of the proposal (month 0 is the start of the scenario's
+``first_year``: 1 April in financial years. It is not the date of approval, and not year 0 of the
+discounting, which is the year of the appraisal date):
 
 * procurement (or negotiation of the agreement) runs from 0 to ``P = p * (1 + u_d)``;
 * implementation runs from ``P`` to ``S = P + i * (1 + u_d) + delay`` (``u_d``: the optimism-bias
@@ -103,7 +105,7 @@ class FlowInputs:
 
 @dataclass(frozen=True, slots=True)
 class Timing:
-    """Months from approval: end of procurement, start of savings, full run-rate."""
+    """Months from the start of the proposal (month 0): end of procurement, start of savings, full run-rate."""
 
     procurement_end: FloatArray
     benefits_start: FloatArray
@@ -192,7 +194,7 @@ def cumulative(inputs: FlowInputs, n_years: int) -> dict[str, FloatArray]:
 
 
 def cumulative_at(inputs: FlowInputs, months: FloatArray) -> dict[str, FloatArray]:
-    """Each line of :func:`cumulative` at any months from approval (a 1-D increasing array),
+    """Each line of :func:`cumulative` at any months from the proposal's start (a 1-D increasing array),
     shape ``(..., len(months))``: benefits tracking reads the plan by month or quarter."""
     m = np.asarray(months, dtype=np.float64)
     t = timing(inputs)
@@ -332,7 +334,7 @@ class Suffix:
         self.s2 = np.concatenate((np.cumsum((w * m * m)[::-1])[::-1], zero))
 
     def index(self, a: FloatArray) -> npt.NDArray[np.intp]:
-        """``j(a)``, for ``a >= 0`` (months from approval are never negative)."""
+        """``j(a)``, for ``a >= 0`` (months from the proposal's start are never negative)."""
         j = (np.asarray(a) * (1.0 / 12.0)).astype(np.intp)
         j += 1
         result: npt.NDArray[np.intp] = np.minimum(j, self.last)

@@ -62,6 +62,11 @@ class Measures(Frozen):
     fte_released: float
     fte_kept_in_borough: float
     fte_created_in_borough: float
+    fte_transferred: float = 0.0
+    """Posts that stay but transfer to the partner that does the work (TUPE), where the partners
+    do it (``assessment.within_borough.host``): they are not counted as kept in the borough by the
+    council, yet a service delivered at places in the borough (leisure centres) is still worked
+    there."""
     non_cashable_annual: float
     non_cashable_pv: float
 
@@ -169,7 +174,7 @@ class MonteCarloSummary(Frozen):
 
 
 class Timeline(Frozen):
-    """Months from approval (month 0), for a Gantt chart (optimism-bias adjusted)."""
+    """Months from the start of the proposal (month 0: the start of first_year), for a Gantt chart (optimism-bias adjusted)."""
 
     procurement_start_month: float
     procurement_end_month: float
@@ -191,11 +196,18 @@ class UncertainRange(Frozen):
 class BusinessCase(Frozen):
     """The business case of one opportunity, with a business-as-usual comparator beside it.
 
-    ``trading_volume`` is the extra volume all the buyers bring together, as a share of the
-    authority's own, and ``trading_margin`` the net margin on it (commercial trading; zeros for
-    other models); trading income is ``baseline_annual_cost x volume x margin``. They are ``None``
-    only in results written before trading income was uncertain (then it is fixed at
-    ``model_inputs["trading"]``).
+    ``trading_volume`` is the work all the buyers are expected to buy together, as a share of the
+    services' gross cost (each buyer scaled by its size, on the part the council delivers itself,
+    ``delivered_share``, and at its chance of being won where it must advertise), and
+    ``trading_margin`` the net margin on it (commercial trading; zeros for other models); trading
+    income is ``baseline_annual_cost x volume x margin``. They are ``None`` only in results written
+    before trading income was uncertain (then it is fixed at ``model_inputs["trading"]``).
+
+    ``ring_fenced_share`` is the share of the services' cost paid from ring-fenced grants: that
+    share of the saving and of any trading income stays with the grant, so it is not cashable for
+    the general fund: ``general_fund_saving`` is the steady-state annual saving and trading income
+    the general fund can cash (``general_fund_note`` says so in words; empty when nothing is
+    ring-fenced).
     """
 
     opportunity_id: str
@@ -217,6 +229,10 @@ class BusinessCase(Frozen):
     trading_margin: UncertainRange | None = None
     keep_share: float
     platform_overlap: float
+    delivered_share: float = 1.0
+    ring_fenced_share: float = 0.0
+    general_fund_saving: float | None = None
+    general_fund_note: str = ""
     adjusted: Appraisal
     unadjusted: Appraisal
     business_as_usual: Appraisal
@@ -253,7 +269,8 @@ class BusinessCase(Frozen):
     def programme_inputs(self) -> dict[str, Any]:
         """The fields of ``shareplan.programme.candidates.Candidate`` the business case supplies.
 
-        Year 0 of the appraisal is programme year 1; months are rounded to whole months.
+        The proposal's first year (the first row of the cash flows) is programme year 1; months
+        are rounded to whole months.
         """
         m = self.adjusted.measures
         t = self.timeline

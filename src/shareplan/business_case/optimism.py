@@ -8,7 +8,9 @@ price risk of an outsourcing contract.
 * Durations: the bound of the model's project type (``optimism.project_types``).
 * Operating cost (an outsourcing contract): the "outsourcing" bound, applied to the saving the
   contract promises (see :mod:`cashflow`); a fixed-price contract (``optimism.fixed_price_contract``)
-  transfers the price risk to the contractor and mitigates the whole uplift.
+  transfers the price risk to the contractor and mitigates the whole uplift. By default a contract
+  let by competitive tender is fixed-price (the winning bidder prices the service) and a contract
+  negotiated without competition is not; both are editable.
 """
 
 from __future__ import annotations
@@ -25,14 +27,20 @@ SOURCE = (
 )
 
 
+_LET = {True: "tendered", False: "negotiated"}
+
+
 def _bound(bounds: Any, project_type: str, dimension: str) -> float:
     if not project_type:
         return 0.0
     return float(bounds[project_type][dimension])
 
 
-def optimism_bias(book: AssumptionBook, model: str) -> tuple[OptimismBias, list[Problem]]:
-    """The uplifts of one opportunity of delivery model ``model``, and any problem with the data."""
+def optimism_bias(
+    book: AssumptionBook, model: str, tendered: bool = False
+) -> tuple[OptimismBias, list[Problem]]:
+    """The uplifts of one opportunity of delivery model ``model`` whose contract, if any, is let
+    by competitive tender (``tendered``) or negotiated, and any problem with the data."""
     bounds = book.get("optimism.upper_bounds")
     types = book.get("optimism.project_types", model)
     categories = book.get("optimism.cost_categories")
@@ -40,7 +48,7 @@ def optimism_bias(book: AssumptionBook, model: str) -> tuple[OptimismBias, list[
         d: book.number(f"optimism.mitigated_share.{d}")
         for d in ("one_off", "duration", "operating")
     }
-    fixed_price = bool(book.get("optimism.fixed_price_contract"))
+    fixed_price = bool(book.number("optimism.fixed_price_contract", _LET[tendered]))
     problems: list[Problem] = []
     one_off = []
     for category, entry in sorted(categories.items()):

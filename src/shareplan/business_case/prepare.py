@@ -20,13 +20,15 @@ from shareplan.business_case.optimism import optimism_bias, uplift_fields
 from shareplan.business_case.procurement import Procurement, assess_procurement
 from shareplan.business_case.risk_basis import RiskRanges, risk_ranges
 from shareplan.business_case.shares import (
+    Trading,
+    delivered_share,
     estimate_problems,
     saving_shares,
     trading_ranges,
 )
 from shareplan.business_case.staffing import cost_per_fte, jobs, kept_in_borough_share
 from shareplan.errors import InputError, Problem, raise_if_any
-from shareplan.evidence.base import DeliveryModel, Sector
+from shareplan.evidence.base import DeliveryModel
 from shareplan.opportunities.model import Opportunity
 from shareplan.scenario.model import Authority, Partner, PartnerGeography, Scenario, Service
 
@@ -46,9 +48,13 @@ class Prepared:
     platform_overlap: float
     has_platforms: bool
     local_share: float
+    transfer_share: float
     trading_volume: float
     trading_volume_range: Triple
     trading_margin_range: Triple
+    delivered_share: float
+    trading: Trading
+    ring_fenced_share: float
     team_fte: float
     cost_per_fte: float
     procurement: Procurement
@@ -61,6 +67,13 @@ class Prepared:
     joint_venture: bool
     quick_win_months: float
     quick_win_share: float
+
+    @property
+    def trading_staff_volume(self) -> float:
+        """The buyers' expected work as a share of the work the council's own staff do (the
+        trading volume is a share of the gross cost, of which the staff deliver
+        ``delivered_share``)."""
+        return self.trading_volume / self.delivered_share if self.delivered_share > 0 else 0.0
 
     @property
     def ranges(self) -> Ranges:
@@ -114,7 +127,7 @@ def ramp_months(
         years,
         "derived",
         size.source,
-        "Years from approval to full run-rate for this partnership",
+        "Years from the start of the proposal to full run-rate for this partnership",
         "years",
         note=size.large_wording,
         confidence=size.confidence,
@@ -140,6 +153,12 @@ def local_share(
         ]
     in_borough = sum(1 for p in partners if p.geography == PartnerGeography.BOROUGH)
     return kept_in_borough_share(host, in_borough, len(partners)), []
+
+
+def ring_fenced_share(services: Sequence[Service]) -> float:
+    """Share of the services' gross cost paid from ring-fenced grants (0 when they cost nothing)."""
+    gross = sum(s.gross_cost for s in services)
+    return sum(s.gross_cost * s.ring_fenced_share for s in services) / gross if gross > 0 else 0.0
 
 
 def _parties(
@@ -225,14 +244,15 @@ def timetable(
     model: DeliveryModel,
     services: Sequence[Service],
     partners: Sequence[Partner],
-    centrals: Triple,
+    central: float,
+    trading: Trading,
 ) -> tuple[Procurement, float, float, float]:
     """The procurement route, the months of procurement and of implementation (an officer's lead
-    time replaces their sum) and the ramp. ``centrals``: saving share, trading volume, margin."""
-    central, volume, margin = centrals
+    time replaces their sum) and the ramp. ``central``: the saving share; ``trading``: what each
+    buyer would buy, when the authority sells its service."""
     baseline = float(sum(s.gross_cost for s in services))
     sectors = [p.sector for p in partners]
-    private = any(s in (Sector.PRIVATE, Sector.JOINT_VENTURE) for s in sectors)
+    private = any(s in book.evidence.sectors_with("private_capital") for s in sectors)
     overlap, _ = platform_overlap(services, partners)
     integration = 1.0 - book.number("costs.common_platform_discount") * overlap
     procurement = assess_procurement(
@@ -241,8 +261,10 @@ def timetable(
         sectors,
         baseline * (1.0 - central) if private else baseline,
         special=any(s.light_touch for s in services),
-        trading_volume=volume,
-        trading_margin=margin,
+        trading_volumes=[b[1] for b in trading.buyers],
+        trading_margin=trading.margin[1],
+        delivered=trading.delivered,
+        buyer_names=[p.name for p in partners],
     )
     proc_months = procurement.lead_time_months
     impl_months = book.number("costs.implementation_months", model.id)
@@ -258,7 +280,7 @@ def timetable(
             lead,
             "estimate",
             "officer's estimate (opportunities sheet)",
-            "Months from approval to the first saving",
+            "Months from the start of the proposal to the first saving",
             "months",
         )
     members = 1 + len(partners)
@@ -275,10 +297,11 @@ def _costs(
     route_cost: float,
     months: float,
 ) -> _OneOff:
-    """The one-off cost lines: ICT (less the common-platform discount), the route's cost, the
-    team and the exit costs of the posts released (``centrals``: saving share, trading volume)."""
+    """The one-off cost lines: ICT (on the part of the cost the council delivers itself, less the
+    common-platform discount), the route's cost, the team and the exit costs of the posts released
+    (``centrals``: saving share, the buyers' work as a share of the staff's own)."""
     share, volume = centrals
-    baseline = float(sum(s.gross_cost for s in services))
+    baseline = float(sum(s.gross_cost for s in services)) * delivered_share(book, services)
     fte = float(sum(s.fte for s in services))
     integration = 1.0 - book.number("costs.common_platform_discount") * overlap
     ict = baseline * book.number("costs.ict_integration_share", opportunity.model) * integration
@@ -309,17 +332,21 @@ def prepare(
     baseline = float(sum(s.gross_cost for s in services))
     fte = float(sum(s.fte for s in services))
     sectors = [p.sector for p in partners]
-    private = any(s in (Sector.PRIVATE, Sector.JOINT_VENTURE) for s in sectors)
+    private = any(s in book.evidence.sectors_with("private_capital") for s in sectors)
     shares, found = saving_shares(book, opportunity, services)
     problems += found
     central = shares[1]
     keep = 1.0 - book.number("savings.private_partner_gain_share") if private else 1.0
-    volume, margin, found = trading_ranges(book, model, len(partners))
+    trading, found = trading_ranges(book, model, partners, services, scenario.authority.population)
     problems += found
+    margin = trading.margin
     overlap, has_platforms = platform_overlap(services, partners)
     procurement, proc_months, impl_months, ramp = timetable(
-        scenario, opportunity, book, model, services, partners, (central, volume[1], margin[1])
+        scenario, opportunity, book, model, services, partners, central, trading
     )
+    win = book.number("savings.trading_win_probability")
+    volume = trading.expected(procurement.buyers_advertise, win)
+    staff_volume = volume[1] / trading.delivered if trading.delivered > 0 else 0.0
     members = 1 + len(partners)
     per_fte = cost_per_fte(services, book)
     costs = _costs(
@@ -327,11 +354,11 @@ def prepare(
         opportunity,
         services,
         overlap,
-        (central, volume[1]),
+        (central, staff_volume),
         procurement.cost,
         proc_months + impl_months,
     )
-    optimism, found = optimism_bias(book, model.id)
+    optimism, found = optimism_bias(book, model.id, procurement.needs_tender)
     problems += found
     risk, found = risk_ranges(book, optimism, distribution, shares, volume, margin)
     problems += found
@@ -367,9 +394,13 @@ def prepare(
         platform_overlap=overlap,
         has_platforms=has_platforms,
         local_share=local,
+        transfer_share=float(book.get(f"assessment.within_borough.host.{model.id}") == "partners"),
         trading_volume=volume[1],
         trading_volume_range=volume,
         trading_margin_range=margin,
+        delivered_share=trading.delivered,
+        trading=trading,
+        ring_fenced_share=ring_fenced_share(services),
         team_fte=book.number("costs.project_team_fte", model.id),
         cost_per_fte=per_fte,
         procurement=procurement,
@@ -379,7 +410,7 @@ def prepare(
         risk=risk,
         min_affinity=min(affinities) if affinities else None,
         private=private,
-        joint_venture=Sector.JOINT_VENTURE in sectors,
+        joint_venture=any(s in book.evidence.sectors_with("legal_advice") for s in sectors),
         quick_win_months=book.number("business_case.quick_win.months"),
         quick_win_share=book.number("business_case.quick_win.min_share_of_annual"),
     )

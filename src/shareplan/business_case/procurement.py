@@ -13,7 +13,10 @@ the procurement starts (thresholds and regimes apply on that date, not on the ap
 * ``public_public_exempt``: every partner is a public body and the arrangement is cooperation with
   no private capital: exempt (Procurement Act 2023 Schedule 2 Part 1; regulation 12 of the 2015
   Regulations; before 2015 the Teckal and Hamburg case law);
-* ``part_b_no_notice``: a Part B service (to 2015): no OJEU contract notice at any value;
+* ``part_b_no_notice``: a Part B service (to 2015) of modest value: no OJEU contract notice;
+* ``part_b_advertised``: a Part B contract large enough to be of cross-border interest: no OJEU
+  notice is required, but the Treaty principles require it to be advertised (Commission
+  Interpretative Communication 2006/C 179/02), with a lead time and cost by value band;
 * ``light_touch_above_threshold``: a light-touch service (from 2015) at or above its own threshold:
   a notice on Find a Tender (OJEU before 2021) and a procedure the authority designs;
 * ``below_threshold``: a contract below the threshold that applies: no notice required;
@@ -32,7 +35,8 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict
 
 from shareplan.business_case.assumptions import AssumptionBook
-from shareplan.evidence.base import PUBLIC_SECTORS, DeliveryModel, Sector
+from shareplan.evidence.base import DeliveryModel, Sector
+from shareplan.money import money
 
 
 class Route(StrEnum):
@@ -40,6 +44,7 @@ class Route(StrEnum):
     COUNCIL_SUPPLIES = "council_supplies"
     PUBLIC_PUBLIC_EXEMPT = "public_public_exempt"
     PART_B_NO_NOTICE = "part_b_no_notice"
+    PART_B_ADVERTISED = "part_b_advertised"
     LIGHT_TOUCH_ABOVE_THRESHOLD = "light_touch_above_threshold"
     BELOW_THRESHOLD = "below_threshold"
     COMPETITIVE_ABOVE_THRESHOLD = "competitive_above_threshold"
@@ -51,6 +56,8 @@ ROUTE_WORDING = {
     Route.COUNCIL_SUPPLIES: "The council sells its service: it is the supplier and does not tender",
     Route.PUBLIC_PUBLIC_EXEMPT: "Public-public cooperation, exempt from competitive tendering",
     Route.PART_B_NO_NOTICE: "A Part B service: no contract notice required",
+    Route.PART_B_ADVERTISED: "A Part B service of cross-border interest: advertised under the "
+    "Treaty principles",
     Route.LIGHT_TOUCH_ABOVE_THRESHOLD: "A light-touch service above its threshold: advertised",
     Route.BELOW_THRESHOLD: "Procurement below the threshold",
     Route.COMPETITIVE_ABOVE_THRESHOLD: "Competitive tender above the threshold",
@@ -58,12 +65,20 @@ ROUTE_WORDING = {
 }
 
 
+COUNCIL_BIDS_WORDING = (
+    "The council sells its service: it does not tender itself, but a buyer must advertise its "
+    "purchase and the council has to win that competition"
+)
+"""The council-supplies wording when some buyer must advertise (the income depends on winning)."""
+
+
 class Procurement(BaseModel):
     """The procurement route of one opportunity and what it adds to the timeline and the cost.
 
     ``procurement_start`` is the date the thresholds and the regime are read on;
-    ``buyers_may_tender`` says, when the authority sells its service, that its public buyers
-    above the threshold must advertise (the trading income then depends on winning).
+    ``buyers_may_tender`` says, when the authority sells its service, that some of its public
+    buyers must advertise their purchase (the trading income then depends on winning);
+    ``buyers_advertise`` says which, one flag per buyer in the partners' order.
     """
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -88,6 +103,7 @@ class Procurement(BaseModel):
     procurement_start: dt.date | None = None
     special_services: str = ""
     buyers_may_tender: bool = False
+    buyers_advertise: tuple[bool, ...] = ()
 
 
 def contract_value(annual: float, term_years: float, vat_inclusive: bool, vat: float) -> float:
@@ -164,17 +180,12 @@ class _Reader:
         above = value >= self.threshold
         vat = "including" if self.vat_inclusive else "excluding"
         if self.regime == "part_b":
-            reasons.append(
-                f"a Part B service under the {self.law}: no {self.notice} contract notice is "
-                f"required at any value (estimated {value:,.0f} over the term); advertise enough "
-                "to be fair and transparent, and publish the award"
-            )
-            return self.make(Route.PART_B_NO_NOTICE, reasons, value=value)
+            return self._part_b(value, reasons)
         kind = "the light-touch threshold" if self.regime == "light_touch" else "the threshold"
         reasons.append(
-            f"estimated contract value {value:,.0f} over "
+            f"estimated contract value {money(value)} over "
             f"{self.book.number('procurement.contract_term_years'):g} years ({vat} VAT) is "
-            f"{'at or above' if above else 'below'} {kind} of {self.threshold:,.0f} in force "
+            f"{'at or above' if above else 'below'} {kind} of {money(self.threshold)} in force "
             f"on {self.book.on.isoformat()}, when the procurement starts"
         )
         if not above:
@@ -194,37 +205,111 @@ class _Reader:
             Route.COMPETITIVE_ABOVE_THRESHOLD, reasons, needs_tender=True, value=value, days=days
         )
 
+    def part_b_band(self, value: float) -> str:
+        """``none``, ``advertise`` or ``full``: what a Part B contract of ``value`` (whole term)
+        needs under the Treaty principles (``procurement.part_b_advertising``)."""
+        if value >= self.book.number("procurement.part_b_advertising", "full_competition_from"):
+            return "full"
+        if value >= self.book.number("procurement.part_b_advertising", "advertise_from"):
+            return "advertise"
+        return "none"
+
+    def _part_b(self, value: float, reasons: list[str]) -> Procurement:
+        band = self.part_b_band(value)
+        head = (
+            f"a Part B service under the {self.law}: no {self.notice} contract notice is "
+            f"required at any value (estimated {money(value)} over the term)"
+        )
+        if band == "none":
+            reasons.append(
+                f"{head}; advertise enough to be fair and transparent, and publish the award"
+            )
+            return self.make(Route.PART_B_NO_NOTICE, reasons, value=value)
+        reasons.append(
+            f"{head}, but a contract of this size is of cross-border interest, so the Treaty "
+            "principles require it to be advertised and awarded in an open, fair competition "
+            "(Commission Interpretative Communication 2006/C 179/02)"
+        )
+        route = Route.PART_B_ADVERTISED
+        result = self.make(route, reasons, needs_tender=True, value=value)
+        if band == "full":
+            like = Route.COMPETITIVE_ABOVE_THRESHOLD.value
+            result = result.model_copy(
+                update={
+                    "lead_time_months": self.book.number("procurement.lead_months", like),
+                    "cost": self.book.number("procurement.cost", like),
+                    "reasons": (
+                        *result.reasons,
+                        "at this value the competition is run like a full tender, with its lead "
+                        "time and cost",
+                    ),
+                }
+            )
+        return result
+
+    def buyer_advertises(self, value: float) -> tuple[bool, str]:
+        """Whether a public buyer spending ``value`` over the term must advertise, and why."""
+        if self.regime == "part_b":
+            band = self.part_b_band(value)
+            if band == "none":
+                return False, (
+                    f"a Part B service, so no {self.notice} notice, and small enough to buy "
+                    "without advertising"
+                )
+            return True, (
+                f"a Part B service, so no {self.notice} notice, but large enough to be of "
+                "cross-border interest: the buyer must advertise under the Treaty principles"
+            )
+        kind = "the light-touch threshold" if self.regime == "light_touch" else "the threshold"
+        if value >= self.threshold:
+            return True, (
+                f"at or above {kind} of {money(self.threshold)}, so the buyer must advertise on "
+                f"{self.notice}"
+            )
+        return False, f"below {kind} of {money(self.threshold)}, so no notice is needed"
+
 
 def _contracting_authorities(book: AssumptionBook) -> frozenset[Sector]:
     """The sectors whose bodies are contracting authorities, as the evidence base lists them."""
-    return frozenset(book.evidence.contracting_authorities or PUBLIC_SECTORS)
+    return book.evidence.contracting_authorities
 
 
 def _council_supplies(
-    reader: _Reader, sectors: Sequence[Sector], annual: float, volume: float, margin: float
+    reader: _Reader,
+    sectors: Sequence[Sector],
+    annual: float,
+    volumes: Sequence[float],
+    margin: float,
+    delivered: float,
+    names: Sequence[str] = (),
 ) -> Procurement:
-    """The authority sells its service: the roles of supplier and buyers, in words."""
+    """The authority sells its service: the roles of supplier and buyers, in words.
+
+    ``volumes`` is each buyer's purchase as a share of the services' gross cost ``annual``, in the
+    order of ``sectors``; ``delivered`` is the share of that cost the council delivers itself (its
+    own activity, against which the open-market share is measured).
+    """
     book = reader.book
     limit = book.number("procurement.cooperation_max_open_market_share")
     reasons = [
         "the council sells its service to the partners: it is the supplier, so it does not "
-        "tender; any procurement is the buyers'"
+        "tender; any procurement is the buyers', and where a buyer must advertise the council "
+        "has to win that competition"
     ]
     authorities = _contracting_authorities(book)
-    public = [s for s in sectors if s in authorities]
-    others = [s for s in sectors if s not in authorities]
-    buyers_tender = False
+    sold = [volumes[i] if i < len(volumes) else 0.0 for i in range(len(sectors))]
+    public = [i for i, s in enumerate(sectors) if s in authorities]
+    others = [i for i, s in enumerate(sectors) if s not in authorities]
+    advertise = [False] * len(sectors)
     if others:
         reasons.append(
             f"{len(others)} buyer(s) are not contracting authorities: they run no public "
             "procurement, and their custom counts as activity on the open market"
         )
     if public:
-        open_share = (volume * len(others) / len(sectors)) / (1.0 + volume) if sectors else 0.0
-        cooperation = margin <= 0 and open_share <= limit
-        per_buyer = annual * volume / len(sectors) if sectors else 0.0
-        value = reader.value(per_buyer)
-        if cooperation:
+        activity = delivered + sum(sold)
+        open_share = sum(sold[i] for i in others) / activity if activity > 0 else 0.0
+        if margin <= 0 and open_share <= limit:
             reasons.append(
                 f"the public buyers may rely on public-public cooperation: no private capital, "
                 f"{open_share:.0%} of the activity on the open market (at most {limit:.0%}), "
@@ -238,19 +323,23 @@ def _council_supplies(
                 else f"{open_share:.0%} of the activity is on the open market (more than "
                 f"{limit:.0%})"
             )
-            buyers_tender = value >= reader.threshold
-            reasons.append(
-                f"the public buyers cannot rely on the cooperation exemption: {why}; each buys "
-                f"about {value:,.0f} over the term, "
-                + (
-                    f"at or above the threshold of {reader.threshold:,.0f}, so each must advertise "
-                    "on " + reader.notice + " and the council bids"
-                    if buyers_tender
-                    else f"below the threshold of {reader.threshold:,.0f}, so no notice is needed"
+            reasons.append(f"the public buyers cannot rely on the cooperation exemption: {why}")
+            for i in public:
+                value = reader.value(annual * sold[i] * (1.0 + max(margin, 0.0)))
+                advertise[i], because = reader.buyer_advertises(value)
+                reasons.append(
+                    f"{names[i] if i < len(names) else f'buyer {i + 1}'} would buy about "
+                    f"{money(value)} over the term: {because}"
+                    + ("; the council must win its competition" if advertise[i] else "")
                 )
-            )
     result = reader.make(Route.COUNCIL_SUPPLIES, reasons)
-    return result.model_copy(update={"buyers_may_tender": buyers_tender})
+    update: dict[str, object] = {
+        "buyers_may_tender": any(advertise),
+        "buyers_advertise": tuple(advertise),
+    }
+    if any(advertise):
+        update["wording"] = COUNCIL_BIDS_WORDING
+    return result.model_copy(update=update)
 
 
 def assess_procurement(
@@ -260,14 +349,17 @@ def assess_procurement(
     annual_value: float,
     *,
     special: bool = False,
-    trading_volume: float = 0.0,
+    trading_volumes: Sequence[float] = (),
     trading_margin: float = 0.0,
+    delivered: float = 1.0,
+    buyer_names: Sequence[str] = (),
 ) -> Procurement:
     """The route for a model and partner set, with a contract worth ``annual_value`` a year (net).
 
     ``book`` reads the evidence on the date the procurement starts; ``special`` marks a Part B or
-    light-touch service; ``trading_volume`` and ``trading_margin`` describe the sale when the
-    authority sells its service.
+    light-touch service; ``trading_volumes`` (each buyer's purchase, a share of ``annual_value``),
+    ``trading_margin`` and ``delivered`` (the share of the cost the council delivers itself)
+    describe the sale when the authority sells its service.
     """
     reader = _Reader(book, special)
     if not sectors:
@@ -275,8 +367,10 @@ def assess_procurement(
             Route.INTERNAL, ["no other party: the change is made within the authority"]
         )
     if model.sells_service:
-        return _council_supplies(reader, sectors, annual_value, trading_volume, trading_margin)
-    if Sector.JOINT_VENTURE in sectors:
+        return _council_supplies(
+            reader, sectors, annual_value, trading_volumes, trading_margin, delivered, buyer_names
+        )
+    if any(s in book.evidence.sectors_with("legal_advice") for s in sectors):
         base = reader.contract(
             annual_value,
             [
@@ -298,11 +392,11 @@ def assess_procurement(
                 "cost": (cost if base.needs_tender else base.cost) + advice,
                 "reasons": (
                     *base.reasons,
-                    f"legal advice adds {months:g} months and {advice:,.0f}",
+                    f"legal advice adds {months:g} months and {money(advice)}",
                 ),
             }
         )
-    if Sector.PRIVATE in sectors:
+    if any(s in book.evidence.sectors_with("private_capital") for s in sectors):
         return reader.contract(
             annual_value,
             [

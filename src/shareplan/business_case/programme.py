@@ -1,7 +1,16 @@
 """Monte Carlo of a programme: draws of yearly net savings for a selected few opportunities.
 
 The programme stage picks five or six projects; it needs the distribution of the programme's total
-savings by year (P10 / P50 / P90), drawn with the same model, ranges and seed as each business case.
+savings by year (P10 / P50 / P90) and of its net present value, drawn with the same model, ranges
+and seed as each business case.
+
+Projects that share a partner or buyer do not fail or succeed independently: a partner that
+withdraws, or a buyer that buys less, hits every project it is in. Each project's draws are its own
+business case's (so its own mean and percentiles do not change); their order across draws is set
+by a common factor per shared partner (the Iman-Conover way of inducing rank correlation without
+changing the marginals): a project's draws are ranked by its NPV and re-paired with a latent
+``sqrt(rho) x factor + sqrt(1 - rho) x own noise``, so projects with a partner in common have
+NPVs with rank correlation about ``rho`` and the others stay independent.
 """
 
 from __future__ import annotations
@@ -20,6 +29,22 @@ from shareplan.errors import InputError, Problem
 FloatArray = npt.NDArray[np.float64]
 
 
+class ProgrammeNpv(BaseModel):
+    """The programme's net present value across the draws: its expected value (the mean), the
+    1-in-10 low and high and the median, the chance it is positive, and how projects with a
+    partner in common were linked (``shared_partners`` empty: every project drawn independently)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    mean: float
+    p10: float
+    p50: float
+    p90: float
+    prob_positive: float
+    partner_correlation: float
+    shared_partners: tuple[str, ...]
+
+
 class ProgrammeSimulation(BaseModel):
     """Draws of yearly net savings, shape ``(draws, opportunities, years)``, and the programme's
     total by year at P10 / P50 / P90 (``draws`` is excluded from the JSON dump)."""
@@ -34,6 +59,7 @@ class ProgrammeSimulation(BaseModel):
     p50: tuple[float, ...]
     p90: tuple[float, ...]
     mean: tuple[float, ...]
+    npv: ProgrammeNpv | None = None
     draws: FloatArray | None = None
 
     def to_json(self) -> dict[str, object]:
@@ -88,13 +114,15 @@ def simulate_programme(
     seed: int,
     distribution: Distribution = "triangular",
     keep_draws: bool = True,
+    partner_correlation: float = 0.0,
 ) -> ProgrammeSimulation:
     """Yearly net savings of the chosen opportunities under uncertainty (optimism-bias adjusted).
 
     Each case's model inputs and ranges are those in its business case (the saving share, the
     one-off cost multiplier, the delay and, for commercial trading, the buyers' volume and the net
     margin); ``seed`` should be the scenario's ``authority.random_seed``. All cases must share a
-    horizon and first year.
+    horizon and first year. ``partner_correlation`` links the projects that share a partner
+    (0: independent; the evidence's ``montecarlo.shared_partner_correlation``).
     """
     if not cases:
         raise InputError([Problem("no opportunities to simulate")])
@@ -104,6 +132,13 @@ def simulate_programme(
     n_years = horizons.pop()
     base, ranges = uncertain_inputs(cases)
     draws = simulate_yearly_net(base, ranges, n_years, n_draws, seed, distribution)
+    factors = np.array(
+        [[y.discount_factor for y in c.adjusted.years[:n_years]] for c in cases], dtype=np.float64
+    )
+    shared = shared_partners(cases)
+    if shared and partner_correlation > 0:
+        draws = link_by_partner(draws, factors, cases, shared, partner_correlation, seed)
+    npvs = np.einsum("doy,oy->d", draws, factors)
     total = draws.sum(axis=1)
     p10, p50, p90 = np.percentile(total, (10, 50, 90), axis=0)
     labels = tuple(y.label for y in cases[0].adjusted.years)
@@ -116,5 +151,61 @@ def simulate_programme(
         p50=tuple(float(v) for v in p50),
         p90=tuple(float(v) for v in p90),
         mean=tuple(float(v) for v in total.mean(axis=0)),
+        npv=npv_summary(npvs, partner_correlation if shared else 0.0, shared),
         draws=draws if keep_draws else None,
     )
+
+
+def npv_summary(npvs: FloatArray, correlation: float, shared: Sequence[str] = ()) -> ProgrammeNpv:
+    """Mean, P10, P50, P90 and the chance of a positive value of the programme NPV's draws."""
+    p10, p50, p90 = np.percentile(npvs, (10, 50, 90))
+    return ProgrammeNpv(
+        mean=float(npvs.mean()),
+        p10=float(p10),
+        p50=float(p50),
+        p90=float(p90),
+        prob_positive=float(np.mean(npvs > 0)),
+        partner_correlation=float(correlation),
+        shared_partners=tuple(shared),
+    )
+
+
+def shared_partners(cases: Sequence[BusinessCase]) -> tuple[str, ...]:
+    """The partners or buyers in more than one of the cases, in order of first appearance."""
+    seen: dict[str, int] = {}
+    for c in cases:
+        for partner in dict.fromkeys(c.partner_ids):
+            seen[partner] = seen.get(partner, 0) + 1
+    return tuple(p for p, n in seen.items() if n > 1)
+
+
+def link_by_partner(
+    draws: FloatArray,
+    factors: FloatArray,
+    cases: Sequence[BusinessCase],
+    shared: Sequence[str],
+    rho: float,
+    seed: int,
+) -> FloatArray:
+    """The draws re-paired so that projects sharing a partner move together (module docstring).
+
+    Each project's draws stay its own (whole draws, every year kept together); only which draw of
+    one project meets which draw of another changes. A project in several shared partnerships
+    takes the normalised sum of their factors."""
+    n_draws = draws.shape[0]
+    rng = np.random.default_rng(np.random.SeedSequence([seed, 0x5EED]))
+    common = {p: rng.standard_normal(n_draws) for p in shared}
+    out = draws.copy()
+    npv = np.einsum("doy,oy->do", draws, factors)
+    for i, c in enumerate(cases):
+        own = [common[p] for p in dict.fromkeys(c.partner_ids) if p in common]
+        noise = rng.standard_normal(n_draws)
+        if not own:
+            continue
+        factor = np.sum(own, axis=0) / np.sqrt(len(own))
+        latent = np.sqrt(rho) * factor + np.sqrt(1.0 - rho) * noise
+        # the draw of rank k (by NPV) goes where the latent variable has rank k
+        by_npv = np.argsort(npv[:, i], kind="stable")
+        slots = np.argsort(latent, kind="stable")
+        out[slots, i, :] = draws[by_npv, i, :]
+    return out

@@ -148,10 +148,15 @@ def gap_sentence(
     if same_way:
         key = max(same_way, key=lambda k: abs(same_way[k]))
         reason = words[key].format(dir="lower" if gap < 0 else "higher")
-    else:
+    elif gap < 0:
         reason = (
             "slippage and overrun have a long tail, and savings that come late are worth less "
             "once discounted"
+        )
+    else:
+        reason = (
+            "the headline allows for the average slippage and overrun, which a few long delays "
+            "pull up; in the typical outcome the delay and overrun are smaller than that average"
         )
     if (p50 < 0) != (headline < 0):
         signs = ("positive", "negative") if headline >= 0 else ("negative", "positive")

@@ -2,7 +2,8 @@
 
 The saving share of an opportunity is the evidence's low / central / high for its model and each
 kind of service, weighted by the services' gross cost, with the officer's estimates on top; the
-trading volume and margin apply when the model sells the authority's service.
+trading volume and margin apply when the model sells the authority's service: each buyer's volume is
+scaled by its size and applies only to the part of the service the council delivers itself.
 """
 
 from __future__ import annotations
@@ -10,12 +11,14 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from shareplan.business_case.assumptions import AssumptionBook
+from shareplan.business_case.staffing import staff_cost
 from shareplan.errors import Problem
 from shareplan.evidence.base import DeliveryModel
 from shareplan.opportunities.model import Opportunity
-from shareplan.scenario.model import Scenario, Service
+from shareplan.scenario.model import Partner, Scenario, Service
 
 #: The three points of every uncertain range, in order.
 LEVELS = ("low", "central", "high")
@@ -153,17 +156,94 @@ def saving_shares(
     return (min(low, central), central, max(high, central)), problems
 
 
+@dataclass(frozen=True, slots=True)
+class Trading:
+    """What the buyers would buy when the authority sells its service.
+
+    ``buyers`` holds each buyer's volume (low, central, high) as a share of the services' gross
+    cost, before the chance of winning its tender: the take-up share (``savings.trading``) times
+    the buyer's size relative to the authority (``scale``: its sector's demand times the ratio of
+    the populations) times ``delivered``, the share of the cost the council delivers itself.
+    """
+
+    buyers: tuple[Triple, ...]
+    margin: Triple
+    delivered: float
+    scale: tuple[float, ...]
+
+    def expected(self, advertise: Sequence[bool], win: float) -> Triple:
+        """All buyers' volume together, where a buyer that must advertise is won with chance
+        ``win``: its central volume is the expected one (``win x central``) and, unless the
+        contract is certain (``win`` 1), its low is 0 (the competition is lost)."""
+        low = central = high = 0.0
+        for i, (lo, mid, hi) in enumerate(self.buyers):
+            if i < len(advertise) and advertise[i] and win < 1.0:
+                lo, mid = 0.0, mid * max(win, 0.0)
+            low, central, high = low + lo, central + mid, high + hi
+        return low, central, high
+
+
+NO_TRADING = Trading((), (0.0, 0.0, 0.0), 1.0, ())
+
+
+def delivered_share(book: AssumptionBook, services: Sequence[Service]) -> float:
+    """The share of the services' gross cost the council delivers with its own staff: staff cost
+    times ``savings.trading_delivered_cost_per_staff_pound``, at most the whole cost. The rest is
+    commissioned or contracted, and a council cannot resell it."""
+    gross = sum(s.gross_cost for s in services)
+    if gross <= 0:
+        return 1.0
+    ratio = book.number("savings.trading_delivered_cost_per_staff_pound")
+    return min(1.0, ratio * sum(staff_cost(s, book) for s in services) / gross)
+
+
+def buyer_scale(book: AssumptionBook, partner: Partner, population: float | None) -> float:
+    """A buyer's need for the service relative to the authority's own: its sector's demand
+    (``savings.trading_buyer_demand``) times its population over the authority's ``population``
+    when both are known (else 1: a buyer of the authority's size), at most
+    ``savings.trading_max_buyer_scale``."""
+    demand = book.number("savings.trading_buyer_demand", partner.sector.value)
+    if partner.population and population:
+        demand *= partner.population / population
+    return min(demand, book.number("savings.trading_max_buyer_scale"))
+
+
 def trading_ranges(
-    book: AssumptionBook, model: DeliveryModel, buyers: int
-) -> tuple[Triple, Triple, list[Problem]]:
-    """The buyers' extra volume (all buyers, a share of ours) and the net margin on it, when the
-    authority sells its service; zeros otherwise."""
+    book: AssumptionBook,
+    model: DeliveryModel,
+    partners: Sequence[Partner],
+    services: Sequence[Service],
+    population: float | None,
+) -> tuple[Trading, list[Problem]]:
+    """Each buyer's volume and the net margin on it, when the authority sells its service (see
+    :class:`Trading`); no buyers otherwise. ``population``: the authority's residents."""
     if not model.sells_service:
-        return (0.0, 0.0, 0.0), (0.0, 0.0, 0.0), []
-    per_buyer = tuple(book.number("savings.trading", "volume_per_buyer", k) for k in LEVELS)
-    margins = tuple(book.number("savings.trading", "net_margin", k) for k in LEVELS)
-    volume = (per_buyer[0] * buyers, per_buyer[1] * buyers, per_buyer[2] * buyers)
-    margin = (margins[0], margins[1], margins[2])
-    problems = ordered(book, "savings.trading", ("volume_per_buyer",), volume)
+        return NO_TRADING, []
+    t = [book.number("savings.trading", "volume_per_buyer", k) for k in LEVELS]
+    m = [book.number("savings.trading", "net_margin", k) for k in LEVELS]
+    take_up, margin = (t[0], t[1], t[2]), (m[0], m[1], m[2])
+    problems = ordered(book, "savings.trading", ("volume_per_buyer",), take_up)
     problems += ordered(book, "savings.trading", ("net_margin",), margin)
-    return volume, margin, problems
+    delivered = delivered_share(book, services)
+    scale = tuple(buyer_scale(book, p, population) for p in partners)
+    book.record(
+        "derived.trading_delivered_share",
+        delivered,
+        "derived",
+        "services' staff cost x savings.trading_delivered_cost_per_staff_pound / gross cost",
+        "Share of the services' cost the council delivers itself (the part it can sell)",
+        "share",
+    )
+    book.record(
+        "derived.trading_buyer_scale",
+        {p.name: k for p, k in zip(partners, scale, strict=True)},
+        "derived",
+        "savings.trading_buyer_demand by sector x the buyer's population / the authority's",
+        "Each buyer's need for the service relative to the authority's own",
+        "ratio",
+    )
+    buyers = tuple(
+        (take_up[0] * k * delivered, take_up[1] * k * delivered, take_up[2] * k * delivered)
+        for k in scale
+    )
+    return Trading(buyers, margin, delivered, scale), problems

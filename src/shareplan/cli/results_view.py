@@ -147,21 +147,10 @@ def _budget(programme: ChosenProgramme) -> str:
 
 
 def _what(o: OpportunityResult, s: ScenarioSummary) -> list[str]:
-    """Service names, partner names and the model's short name, for a table."""
+    """Service names, partner names and the model's name (from the evidence base), for a table."""
     services = ", ".join(s.service_names.get(i, i) for i in o.service_ids)
     partners = ", ".join(s.partner_names.get(i, i) for i in o.partner_ids) or "-"
-    return [services, partners, MODEL_SHORT.get(o.model, o.model)]
-
-
-MODEL_SHORT = {
-    "strategic_collaboration": "strategic collaboration",
-    "joint_procurement": "joint procurement",
-    "public_private": "public-private",
-    "public_public_shared_service": "public-public shared service",
-    "public_other_shared_service": "public-other shared service",
-    "commercial_trading": "commercial trading",
-    "corporate_centralisation": "corporate centralisation",
-}
+    return [services, partners, s.model(o.model)]
 
 
 def _probability(o: OpportunityResult) -> str:

@@ -1,7 +1,6 @@
 """The evidence base: what shareplan knows before it reads a scenario, each figure with its source."""
 
 from shareplan.evidence.base import (
-    PUBLIC_SECTORS,
     Confidence,
     Criterion,
     DatedValue,
@@ -17,7 +16,6 @@ from shareplan.evidence.base import (
 from shareplan.evidence.loader import load_evidence
 
 __all__ = [
-    "PUBLIC_SECTORS",
     "Confidence",
     "Criterion",
     "DatedValue",

@@ -45,17 +45,6 @@ class Sector(StrEnum):
     TOWN_PARISH_COUNCIL = "town_parish_council"
 
 
-PUBLIC_SECTORS = frozenset(
-    {
-        Sector.LOCAL_AUTHORITY,
-        Sector.HEALTH,
-        Sector.POLICE,
-        Sector.FIRE,
-        Sector.CENTRAL_GOVERNMENT,
-    }
-)
-
-
 #: The kinds of service a scenario's services are classed as; per-kind parameters cover all three.
 SERVICE_KINDS = ("back_office", "front_office", "front_line")
 
@@ -105,14 +94,27 @@ class DeliveryModel(Frozen):
 
 
 class SectorInfo(Frozen):
-    """What a sector is, for the models' rules: whether its bodies are contracting authorities
-    (public bodies that may share without a tender when the public-public tests are met)."""
+    """What a sector is, for the models' rules, the criteria and the procurement route (each flag
+    is explained, with its source, in models.toml)."""
 
     id: Sector
     name: str
     contracting_authority: bool
+    private_capital: bool
+    legal_advice: bool
+    integrates_early_intervention: bool
+    voluntary_community: bool
     note: str
     source: str
+
+
+SectorFlag = Literal[
+    "contracting_authority",
+    "private_capital",
+    "legal_advice",
+    "integrates_early_intervention",
+    "voluntary_community",
+]
 
 
 class Group(Frozen):
@@ -208,12 +210,16 @@ class EvidenceBase(Frozen):
     framework_source: str
     models_source: str
     parameters: Mapping[str, Parameter]
-    sectors: tuple[SectorInfo, ...] = ()
+    sectors: tuple[SectorInfo, ...]
+
+    def sectors_with(self, flag: SectorFlag) -> frozenset[Sector]:
+        """The sectors the evidence's sector table marks with ``flag``."""
+        return frozenset(s.id for s in self.sectors if getattr(s, flag))
 
     @property
     def contracting_authorities(self) -> frozenset[Sector]:
         """Sectors whose bodies are contracting authorities (from the evidence's sector table)."""
-        return frozenset(s.id for s in self.sectors if s.contracting_authority)
+        return self.sectors_with("contracting_authority")
 
     def worded_for(self, place: str, residents: str) -> EvidenceBase:
         """The framework with its wording naming ``place`` and its ``residents`` (the seed's

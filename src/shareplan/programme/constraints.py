@@ -17,23 +17,13 @@ from typing import Literal
 import numpy as np
 
 from shareplan.errors import Problem, raise_if_any
+from shareplan.money import money
 from shareplan.programme.candidates import CandidateSet, FloatArray, IntArray
 
 ObjectiveKind = Literal["npv", "value", "early_savings", "blend"]
 OBJECTIVE_KINDS: tuple[ObjectiveKind, ...] = ("npv", "value", "early_savings", "blend")
 
 _EMPTY = np.zeros(0, dtype=np.int64)
-
-
-def money(amount: float) -> str:
-    """Pounds for a sentence: £1.0m, £400k, £950 (display only)."""
-    sign = "-" if amount < 0 else ""
-    a = abs(amount)
-    if a >= 1e6:
-        return f"{sign}£{a / 1e6:.1f}m"
-    if a >= 1e3:
-        return f"{sign}£{a / 1e3:.0f}k"
-    return f"{sign}£{a:.0f}"
 
 
 def _scale(values: FloatArray) -> float:

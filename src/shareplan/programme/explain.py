@@ -16,8 +16,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from shareplan.money import money
 from shareplan.programme.candidates import FloatArray
-from shareplan.programme.constraints import Group, Objective, Row, money
+from shareplan.programme.constraints import Group, Objective, Row
 from shareplan.programme.optimiser import Model, Outcome, ProgrammeResult, diagnose
 from shareplan.programme.records import BudgetShadow, NearMiss, SelectedReason, Use
 

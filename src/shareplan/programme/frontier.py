@@ -19,8 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from shareplan.errors import InfeasibleError, InputError, Problem
+from shareplan.money import money
 from shareplan.programme.candidates import CandidateSet, FloatArray
-from shareplan.programme.constraints import Member, Objective, Row, money
+from shareplan.programme.constraints import Member, Objective, Row
 from shareplan.programme.optimiser import Model, Outcome, solve_model
 from shareplan.programme.records import BuyStep, CurvePoint, Frontier, FrontierPoint, Portfolio
 

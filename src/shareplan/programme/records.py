@@ -182,6 +182,20 @@ class NearMiss(Record):
     text: str
 
 
+class NpvRange(Record):
+    """The programme's net present value when costs, savings and timing vary: the mean (expected
+    value), P10 / P50 / P90, the chance it is positive, and the partners whose projects were
+    drawn together (``partner_correlation`` 0 or no ``shared_partners``: drawn independently)."""
+
+    mean: Number
+    p10: Number
+    p50: Number
+    p90: Number
+    prob_positive: Number
+    partner_correlation: Number
+    shared_partners: tuple[str, ...]
+
+
 class ProgrammeView(Record):
     """The programme's timeline, yearly cash flows, P10/P50/P90 of savings by year, counts and
     risks. ``cash_flows_by_year`` sums the central yearly nets of the projects that have them;
@@ -196,3 +210,4 @@ class ProgrammeView(Record):
     savings_percentiles_by_year: dict[str, tuple[Number, ...]] | None
     counts: Counts
     risks: tuple[ConcentrationRisk, ...]
+    npv_range: NpvRange | None = None

@@ -20,8 +20,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from shareplan.errors import InfeasibleError
+from shareplan.money import money
 from shareplan.programme.candidates import CandidateSet
-from shareplan.programme.constraints import Constraints, Objective, money
+from shareplan.programme.constraints import Constraints, Objective
 from shareplan.programme.optimiser import ProgrammeResult, SolverError, optimise
 
 BISECTIONS = 24

@@ -72,7 +72,7 @@ def concentration_risks(
             out.append(
                 ConcentrationRisk(
                     kind="partner_concentration",
-                    message=f"{len(with_p)} projects depend on {p}: a change of heart or capacity "
+                    message=f"{len(with_p)} projects depend on '{p}': a change of heart or capacity "
                     f"there would hit them all (more than {partner_above} is a concentration risk)",
                     ids=tuple(with_p),
                     value=len(with_p),

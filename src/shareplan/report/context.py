@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from functools import cache, cached_property
 from typing import Any
 
+from shareplan.assessment.weights import DEFAULT_STAKEHOLDER
 from shareplan.evidence import EvidenceBase, load_evidence
 from shareplan.report import formatting as fmt
 from shareplan.report.model import Money, Path
 from shareplan.results import OpportunityResult, Results
 from shareplan.results.header import BackgroundEntry
+from shareplan.results.model import service_part
 from shareplan.results.programme import ChosenProgramme, NoProgramme
 from shareplan.scenario.model import place_of
 
@@ -66,6 +68,17 @@ class Context:
             if param.key == "authority.implementation_budget" and param.value:
                 return Money(float(param.value), ("parameters", i, "value"))
         return None
+
+    def weighted_by(self) -> str:
+        """Whose weights the scores use, in words: "the weights members and senior officers
+        gave", or the evidence's starting weights when nobody has weighted the criteria yet."""
+        stakeholders = self.results.stakeholders.stakeholders
+        if any(w.stakeholder != DEFAULT_STAKEHOLDER for w in stakeholders):
+            return "the weights members and senior officers gave"
+        return (
+            "the starting weights in the evidence base (members and senior officers have not "
+            "weighted them yet)"
+        )
 
     def objective_label(self) -> str:
         return self.results.programme.objective.label
@@ -184,8 +197,10 @@ class Context:
         return self.opp(oid).title if oid in self._index else oid
 
     def short(self, oid: str) -> str:
-        """A project's short name for charts and narrow tables: the service part of its title."""
-        return self.title(oid).split(": ")[0]
+        """A project's short name for charts and narrow tables: the service part of its title,
+        up to its first ": " outside brackets ("Housing services (general fund: homelessness)"
+        keeps its brackets whole)."""
+        return service_part(self.title(oid))
 
     def labels(self, ids: Sequence[str]) -> dict[str, str]:
         """Short names for ``ids``; where two would read the same, the full titles instead."""
@@ -193,6 +208,15 @@ class Context:
         return {
             i: h if heads.count(h) == 1 else self.title(i) for i, h in zip(ids, heads, strict=True)
         }
+
+    def start(self) -> str:
+        """When month 0 of every timeline falls, in words: the first day of the appraisal's first
+        year ("1 April 2011, the start of 2011/12"), not the date of the decision."""
+        scenario = self.results.scenario
+        if scenario.financial_years:
+            day = f"1 April {scenario.first_year}"
+            return f"{day}, the start of {self.year(0)}"
+        return f"1 January {scenario.first_year}"
 
     def year(self, position: int) -> str:
         """The financial (or calendar) year of appraisal year ``position`` (0 is the first)."""
@@ -209,6 +233,35 @@ class Context:
     def rule(self, text: str) -> str:
         """A programme rule in words, with service and partner ids ('hr') given their names."""
         return re.sub(r"'([^']+)'", lambda m: self.name(m.group(1)), text)
+
+    def rules(self, texts: Sequence[str]) -> list[str]:
+        """The rules that keep an option out, in words. Those of one project per service are
+        put together, naming the priority project that already covers each service, so that an
+        option for a service the programme takes in a bundle ("Revenues and benefits" beside
+        "Revenues, benefits and customer contact") does not read as both recommended and
+        rejected."""
+        out: list[str] = []
+        held: dict[str, list[str]] = {}
+        for text in texts:
+            per_service = re.fullmatch(r"at most one opportunity for service '([^']+)'", text)
+            if per_service is None:
+                out.append(self.rule(text))
+                continue
+            sid = per_service.group(1)
+            holder = next((o for o in self.selected if sid in self.opp(o).service_ids), "")
+            held.setdefault(holder, []).append(self.name(sid))
+        for holder, names in held.items():
+            verb = "is" if len(names) == 1 else "are"
+            where = (
+                f": {fmt.listing(names)} {verb} already part of {self.short(holder)}"
+                if holder and self.short(holder) not in names
+                else f": the programme already has {fmt.listing(names)}, as "
+                f"{self.title(holder).partition(': ')[2]}"
+                if holder
+                else f" ({fmt.listing(names)})"
+            )
+            out.append(f"one project per service{where}")
+        return out
 
     def weight_label(self, wid: str) -> str:
         """A weight's name in a sentence: a criterion's or a principle's words, lower case."""

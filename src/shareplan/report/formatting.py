@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 import re
 
+from shareplan.money import money as pounds
+
 MINUS = "-"
 """Negative amounts are written with a plain hyphen-minus, so they copy into spreadsheets."""
 
@@ -18,21 +20,9 @@ MONEY_PATTERN = re.compile(r"-?£\d[\d,]*(?:\.\d+)?[mk]?")
 
 
 def money(amount: float) -> str:
-    """Pounds for a sentence or a summary table, to two or three significant figures.
-
-    £1m and above in millions to one decimal place (£1.2m; £12.5m), £1,000 and above in thousands
-    (£330k), smaller amounts in pounds (£950). A figure that would round up to the next unit is
-    shown in that unit (£999,700 is £1.0m, not £1000k). Not a number shows as "n/a".
-    """
-    if not math.isfinite(amount):
-        return "n/a"
-    sign = MINUS if amount < 0 and round(abs(amount)) > 0 else ""
-    a = abs(amount)
-    if a >= 999_950 or round(a / 1e3) >= 1000:
-        return f"{sign}£{a / 1e6:,.1f}m"
-    if a >= 999.5:
-        return f"{sign}£{a / 1e3:,.0f}k"
-    return f"{sign}£{a:,.0f}"
+    """Pounds for a sentence or a summary table, to two or three significant figures (£1.2m,
+    £330k, £950): the one rounding every stage uses, :func:`shareplan.money.money`."""
+    return pounds(amount)
 
 
 def money_full(amount: float) -> str:
@@ -89,13 +79,28 @@ def count(n: int, singular: str, plural: str | None = None) -> str:
 
 
 def listing(items: list[str], conjunction: str = "and") -> str:
-    """Items in a sentence: "a", "a and b", "a, b and c" (British style, no Oxford comma)."""
+    """Items in a sentence: "a", "a and b", "a, b and c" (British style, no Oxford comma).
+
+    When an item has a comma of its own ("HR, payroll and finance") the items are parted by
+    semicolons, "a, b; c; and d", so that a reader can tell where each one ends."""
     items = [i for i in items if i]
     if not items:
         return ""
     if len(items) == 1:
         return items[0]
+    if any("," in i for i in items):
+        return f"{'; '.join(items[:-1])}; {conjunction} {items[-1]}"
     return f"{', '.join(items[:-1])} {conjunction} {items[-1]}"
+
+
+def aside(wording: str) -> str:
+    """A label with its explanation after a colon, made to sit after another colon in a
+    sentence: "No procurement: a change within the authority" -> "No procurement (a change
+    within the authority)"."""
+    head, sep, rest = wording.partition(": ")
+    if not (sep and rest):
+        return wording
+    return f"{head}, {rest}" if head.endswith(")") else f"{head} ({rest})"
 
 
 def long_date(iso: str) -> str:
@@ -116,7 +121,7 @@ def find_money(text: str) -> list[str]:
 
 
 CHANCES = (
-    (0.95, "almost certain"),
+    (0.99, "almost certain"),
     (0.8, "very likely"),
     (0.6, "likely"),
     (0.4, "as likely as not"),
@@ -135,7 +140,15 @@ def chance(probability: float) -> str:
 
 
 def odds(probability: float) -> str:
-    """A probability as a member reads it: 0.33 -> "3 in 10"."""
+    """A probability as a member reads it: 0.33 -> "3 in 10". Near either end tenths would round
+    0.95 up to a certainty, so there it is in hundreds: 0.9513 -> "95 in 100", 0.999 -> "over 99
+    in 100" (a finite number of trials never proves a certainty), 0.002 -> "under 1 in 100"."""
+    if probability >= 0.995:
+        return "over 99 in 100"
+    if probability < 0.005:
+        return "under 1 in 100"
+    if probability >= 0.9 or probability <= 0.1:
+        return f"{round(probability * 100)} in 100"
     return f"{round(probability * 10)} in 10"
 
 

@@ -224,6 +224,11 @@ class Report:
     created: str = ""
     """When the appraisal was run (ISO date), for the footer."""
 
+    def footer(self) -> str:
+        """The footer: when and by what the report was generated (not a background paper)."""
+        when = f" on {fmt.long_date(self.created)}" if self.created else ""
+        return f"Generated{when} by {self.generator}".strip()
+
     def all_sections(self) -> list[tuple[int, Section]]:
         out: list[tuple[int, Section]] = []
         for s in (*self.sections, *self.appendices):

@@ -69,7 +69,19 @@ class OpportunityResult(Record):
     def short_title(self) -> str:
         """The service part of the title ("Customer contact centre" of "Customer contact centre:
         public-public strategic collaboration with NHS Rotherham")."""
-        return self.title.split(": ")[0]
+        return service_part(self.title)
+
+
+def service_part(title: str) -> str:
+    """An opportunity title's service part: up to its first ": " outside brackets, so that
+    "Housing services (general fund: homelessness): corporate centralisation" keeps its brackets
+    whole."""
+    depth = 0
+    for i, ch in enumerate(title):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and title.startswith(": ", i):
+            return title[:i]
+    return title
 
 
 class Results(Record):

@@ -15,9 +15,10 @@ from typing import Any
 
 from shareplan.errors import InputError, Problem
 from shareplan.evidence.base import EvidenceBase
+from shareplan.scenario.build import build_scenario
 from shareplan.scenario.model import Scenario
 from shareplan.scenario.schema import SHEETS
-from shareplan.scenario.tables import RawRow, RawScenario, RawTable, build_scenario, scenario_rows
+from shareplan.scenario.tables import RawRow, RawScenario, RawTable, scenario_rows
 
 SHEET_NAMES = tuple(s.name for s in SHEETS)
 

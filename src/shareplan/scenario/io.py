@@ -8,8 +8,9 @@ from pathlib import Path
 from shareplan.errors import InputError, Problem
 from shareplan.evidence import EvidenceBase, load_evidence
 from shareplan.scenario import csvio
+from shareplan.scenario.build import build_scenario
 from shareplan.scenario.model import Scenario
-from shareplan.scenario.tables import RawScenario, build_scenario
+from shareplan.scenario.tables import RawScenario
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm")
 

@@ -10,7 +10,7 @@ import datetime as dt
 from enum import StrEnum
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from shareplan.evidence.base import Sector
 
@@ -46,6 +46,7 @@ _TITLES = (
     "city council",
     "metropolitan district council",
     "council",
+    "corporation",
     "mbc",
     "dc",
     "bc",
@@ -116,8 +117,13 @@ class Authority(Frozen):
 
     name: str = Field(min_length=1)
     ons_code: str | None = None
+    population: float | None = Field(
+        default=None, ge=0, description="Residents of the area (scales buyers' trading volume)"
+    )
     price_base_year: int = Field(ge=1990, le=2100, description="Prices are real, of this year")
-    first_year: int = Field(ge=1990, le=2100, description="Year 0 of the appraisal")
+    first_year: int = Field(
+        ge=1990, le=2100, description="First year of the proposal (month 0 is its start)"
+    )
     appraisal_date: dt.date = Field(description="Date on which dated evidence is looked up")
     horizon_years: int = Field(default=10, ge=1, le=60)
     discount_schedule: str = "standard"
@@ -188,6 +194,12 @@ class Service(Frozen):
         description="A Part B (to 2015) or light-touch (from 2015) service: social, health, "
         "education, cultural, sporting, legal and the other services the regulations list",
     )
+    ring_fenced_share: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="Share of the cost paid from a ring-fenced grant: not general-fund cashable",
+    )
     traits: dict[str, int] = Field(description="The 15 suitability indicators, each 0-5")
     illustrative: bool = False
     notes: str = ""
@@ -204,6 +216,9 @@ class Partner(Frozen):
         description="False when officers left affinity blank and the neutral default stands in",
     )
     ons_code: str = ""
+    population: float | None = Field(
+        default=None, ge=0, description="Residents the partner serves (scales what it would buy)"
+    )
     platforms: tuple[str, ...] = ()
     objectives: tuple[str, ...] = ()
     wants_services: tuple[str, ...] = Field(
@@ -253,6 +268,15 @@ class ParameterOverride(Frozen):
     key: str
     value: float | str
     note: str = ""
+
+    @field_validator("value")
+    @classmethod
+    def _one_zero(cls, value: float | str) -> float | str:
+        """-0.0 is stored as 0.0: a workbook keeps no sign on zero, and the text form would
+        otherwise write "-0.0" where the workbook gives back "0.0"."""
+        if isinstance(value, float) and value == 0:
+            return 0.0
+        return value
 
 
 class BackgroundPaper(Frozen):

@@ -142,7 +142,9 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
     Column(
         "first_year",
         Kind.INT,
-        "Year 0 of the appraisal: the first year of the proposal (default: the price base year)",
+        "The first year of the proposal: its cash flows and months start at the beginning of "
+        "this year (1 April in financial years); year 0 of the discounting is the year of the "
+        "appraisal date (default: the price base year)",
         unit="year",
         minimum=1990,
         maximum=2100,
@@ -150,7 +152,9 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
     Column(
         "appraisal_date",
         Kind.DATE,
-        "Date on which dated evidence (discount rates, thresholds) is looked up",
+        "Date of the appraisal: discount rates and other dated evidence are read on it, and its "
+        "year is year 0 of the discounting; procurement thresholds are read on the date the "
+        "procurement starts (the start of first_year, or this date if later)",
         True,
     ),
     Column(
@@ -301,6 +305,14 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
         "The place's people as the criteria name them, e.g. 'Rotherham Citizens' (blank: "
         "'<place> residents')",
     ),
+    Column(
+        "population",
+        Kind.NUMBER,
+        "Residents of the authority's area (scales a buyer's trading volume to its size; blank: "
+        "buyers are taken as the authority's size)",
+        unit="people",
+        minimum=0,
+    ),
 )
 
 SERVICE_COLUMNS: tuple[Column, ...] = (
@@ -351,6 +363,13 @@ SERVICE_COLUMNS: tuple[Column, ...] = (
         "education, cultural, sporting, legal and the other services the regulations list",
         default="no",
     ),
+    Column(
+        "ring_fenced_share",
+        Kind.SHARE,
+        "Share of the cost paid from a ring-fenced grant (schools' dedicated schools grant, the "
+        "public health grant): savings there stay with the grant, not the general fund",
+        default="0",
+    ),
     *TRAIT_COLUMNS,
     Column(
         "illustrative",
@@ -400,6 +419,14 @@ PARTNER_COLUMNS: tuple[Column, ...] = (
     ),
     Column("illustrative", Kind.BOOL, "yes when the row is illustrative", default="no"),
     Column("ons_code", Kind.TEXT, "ONS code of a partner council, if any (e.g. E08000016)"),
+    Column(
+        "population",
+        Kind.NUMBER,
+        "Residents the partner serves (scales what it would buy when the council sells it a "
+        "service; blank: the authority's own size)",
+        unit="people",
+        minimum=0,
+    ),
     Column("notes", Kind.TEXT, "Anything a reader should know"),
 )
 

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import DateTime, delete, insert, select, text
+from sqlalchemy import Date, DateTime, delete, insert, select, text
 
 from shareplan.errors import InputError, Problem
 from shareplan.store import migrate
@@ -22,7 +22,7 @@ FORMAT = "shareplan-backup/1"
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, dt.datetime):
+    if isinstance(value, dt.date):  # a datetime is a date too
         return value.isoformat()
     if isinstance(value, bytes):
         return base64.b64encode(value).decode()
@@ -53,6 +53,8 @@ def _typed(table_name: str, row: dict[str, Any]) -> dict[str, Any]:
         value = out.get(column.name)
         if isinstance(column.type, (DateTime, UTCDateTime)) and isinstance(value, str):
             out[column.name] = dt.datetime.fromisoformat(value)
+        elif isinstance(column.type, Date) and isinstance(value, str):
+            out[column.name] = dt.date.fromisoformat(value)
     return out
 
 

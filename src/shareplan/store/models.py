@@ -13,7 +13,9 @@ from typing import Any
 from sqlalchemy import (
     JSON,
     Boolean,
+    Date,
     DateTime,
+    Double,
     ForeignKey,
     Integer,
     MetaData,
@@ -207,3 +209,92 @@ class AuditEntry(Base):
     summary: Mapped[str] = mapped_column(String(500), default="")
     before: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     after: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class TrackerRecord(Base):
+    """A benefits tracker (docs/tracking.md): the register made from a finished appraisal when
+    Cabinet approved its projects. Its settings, projects, frozen Monte Carlo inputs, benefits and
+    milestones are JSON validated by :mod:`shareplan.tracking.model` (defined once there); its
+    plan lines and actuals are rows. Nothing in it changes after it is made but the actuals,
+    which are only ever added."""
+
+    __tablename__ = "trackers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    authority_id: Mapped[int] = mapped_column(
+        ForeignKey("authorities.id", ondelete="CASCADE"), index=True
+    )
+    # the appraisal it was made from; the tracker keeps what it needs if the run is removed
+    run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("appraisal_runs.id", ondelete="SET NULL"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(200))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    projects: Mapped[list[Any]] = mapped_column(JSON)
+    model: Mapped[list[Any]] = mapped_column(JSON)
+    benefits: Mapped[list[Any]] = mapped_column(JSON)
+    milestones: Mapped[list[Any]] = mapped_column(JSON)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by: Mapped[str] = mapped_column(String(320), default="")
+
+    authority: Mapped[AuthorityRecord] = relationship()
+    run: Mapped[AppraisalRun | None] = relationship()
+    plan_lines: Mapped[list[TrackerPlanLine]] = relationship(
+        back_populates="tracker", cascade="all, delete-orphan", order_by="TrackerPlanLine.id"
+    )
+    actuals: Mapped[list[TrackerActual]] = relationship(
+        back_populates="tracker", order_by="TrackerActual.entry"
+    )
+
+
+class TrackerPlanLine(Base):
+    """The register's plan for one project, period and category (a
+    :class:`shareplan.tracking.model.PlanLine`)."""
+
+    __tablename__ = "tracker_plan_lines"
+    __table_args__ = (UniqueConstraint("tracker_id", "project", "period", "category"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracker_id: Mapped[int] = mapped_column(
+        ForeignKey("trackers.id", ondelete="CASCADE"), index=True
+    )
+    project: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(40))
+    planned: Mapped[float] = mapped_column(Double)
+    business_case: Mapped[float] = mapped_column(Double)
+    cumulative_business_case: Mapped[float] = mapped_column(Double)
+    cumulative_p10: Mapped[float] = mapped_column(Double)
+    cumulative_p50: Mapped[float] = mapped_column(Double)
+    cumulative_p90: Mapped[float] = mapped_column(Double)
+
+    tracker: Mapped[TrackerRecord] = relationship(back_populates="plan_lines")
+
+
+class TrackerActual(Base):
+    """One loaded ledger row (a :class:`shareplan.tracking.model.Actual`) and who loaded it when.
+    Append-only, like the audit log: a correction is a later entry, so the rows show what was
+    known when."""
+
+    __tablename__ = "tracker_actuals"
+    __table_args__ = (UniqueConstraint("tracker_id", "entry"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    tracker_id: Mapped[int] = mapped_column(
+        ForeignKey("trackers.id", ondelete="CASCADE"), index=True
+    )
+    entry: Mapped[int] = mapped_column(Integer)
+    batch: Mapped[int] = mapped_column(Integer)
+    loaded: Mapped[dt.date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(300))
+    source_row: Mapped[int | None] = mapped_column(Integer)
+    project: Mapped[str] = mapped_column(String(40))
+    period: Mapped[str] = mapped_column(String(40))
+    category: Mapped[str] = mapped_column(String(40))
+    amount: Mapped[float | None] = mapped_column(Double)
+    date: Mapped[dt.date | None] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+    loaded_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    loaded_by: Mapped[str] = mapped_column(String(320), default="")
+
+    tracker: Mapped[TrackerRecord] = relationship(back_populates="actuals")

@@ -9,15 +9,15 @@ it traces to the tracker's own rows.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
 from shareplan.report import formatting as fmt
-from shareplan.results import read_results
+from shareplan.results import Results, read_results
 from shareplan.tracking import report_appendices, usecases
 from shareplan.tracking.files import load_tracker
-from shareplan.tracking.model import Category
+from shareplan.tracking.model import Category, Tracker
 from shareplan.tracking.publish import (
     Figure,
     Money,
@@ -180,7 +180,9 @@ def _status_table(c: Context) -> Table:
     )
 
 
-def _chart(c: Context) -> Figure:
+def savings_figure(c: Context) -> Figure:
+    """The chart of the programme's cumulative savings against the plan's band, with its table
+    (the report's, and the web page's)."""
     prog = c.record["programme"]
     labels = tuple(prog["periods"])
     rows = tuple(
@@ -312,7 +314,7 @@ def _proposals(c: Context) -> Section:
     children = tuple(_project_section(c, code) for code in flagged)
     return Section(
         "Proposals and Details",
-        (intro, _status_table(c), _chart(c)),
+        (intro, _status_table(c), savings_figure(c)),
         children,
         number="7",
         key="proposals",
@@ -429,12 +431,22 @@ def benefits_report(
     red and amber projects need the appraisal's results (``results``, else the path the tracker
     records); without them the report says so."""
     tracker = load_tracker(tracker_path)
-    standing = usecases.standing(tracker, as_at)
     source = results or Path(tracker.settings.results_source)
+    return report_of(
+        tracker, as_at, out, lambda: read_results(source) if source.is_file() else None
+    )
+
+
+def report_of(
+    tracker: Tracker, as_at: dt.date, out: Path, results: Callable[[], Results | None]
+) -> dict[str, Path]:
+    """Write the report of ``tracker`` at ``as_at`` into ``out``; ``results`` gives the
+    appraisal's results for the recovery options (called only when a project is red or amber)."""
+    standing = usecases.standing(tracker, as_at)
     recoveries: dict[str, Recovery] = {}
     flagged = [s for s in standing.statuses if s.rag.value != "green"]
-    if flagged and source.is_file():
-        document = read_results(source)
+    document = results() if flagged else None
+    if document is not None:
         approved = [p.opportunity_id for p in tracker.projects]
         for status in flagged:
             stop = tracker.project(status.code).opportunity_id

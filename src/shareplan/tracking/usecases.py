@@ -1,4 +1,4 @@
-"""The tracking use cases, as the CLI (and later the web app) call them: start a tracker from
+"""The tracking use cases, as the CLI and the web workspace call them: start a tracker from
 Cabinet's decision, load a ledger extract, and say where the programme stands."""
 
 from __future__ import annotations
@@ -12,12 +12,13 @@ import numpy as np
 
 from shareplan.errors import InputError, Problem, raise_if_any
 from shareplan.evidence import load_evidence
-from shareplan.results import read_results
+from shareplan.results import Results, read_results
+from shareplan.scenario.tables import RawTable
 from shareplan.tracking.actuals import corrections, load_actuals
 from shareplan.tracking.baseline import DEFAULT_DRAWS, approved_cases, plan_paths, start_tracker
 from shareplan.tracking.files import load_tracker, read_ledger, write_tracker
 from shareplan.tracking.forecast import Forecast, Noise, forecast
-from shareplan.tracking.model import Tracker
+from shareplan.tracking.model import Actual, Tracker
 from shareplan.tracking.periods import Frequency
 from shareplan.tracking.status import ProjectStatus, Rule, programme_status
 
@@ -44,16 +45,38 @@ def start(
                 )
             ]
         )
-    document = read_results(results)
-    tracker = start_tracker(
-        approved_cases(document, approved, str(results)),
+    tracker = start_from(
+        read_results(results),
+        approved,
         decision_date,
-        frequency,
+        source=str(results),
+        frequency=frequency,
         draws=draws,
         created=created,
     )
     write_tracker(tracker, out)
     return tracker
+
+
+def start_from(
+    document: Results,
+    approved: Sequence[str],
+    decision_date: dt.date,
+    *,
+    source: str,
+    frequency: Frequency = Frequency.QUARTERLY,
+    draws: int = DEFAULT_DRAWS,
+    created: dt.date | None = None,
+) -> Tracker:
+    """The tracker for the approved projects of an appraisal's results (``source`` names them:
+    a results file, or a saved appraisal in the workspace)."""
+    return start_tracker(
+        approved_cases(document, approved, source),
+        decision_date,
+        frequency,
+        draws=draws,
+        created=created,
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,10 +92,19 @@ def update(tracker_path: Path, ledger: Path, loaded: dt.date | None = None) -> U
     table, problems = read_ledger(ledger)
     raise_if_any(problems)
     assert table is not None
-    added = load_actuals(tracker, table, ledger.name, loaded or dt.date.today())
-    fixed = corrections(tracker, added)
+    added, done = new_actuals(tracker, table, ledger.name, loaded or dt.date.today())
     write_tracker(tracker.with_actuals(added), tracker_path)
-    return Update(len(added), fixed, added[0].batch if added else 0)
+    return done
+
+
+def new_actuals(
+    tracker: Tracker, table: RawTable, source: str, loaded: dt.date
+) -> tuple[tuple[Actual, ...], Update]:
+    """The entries a ledger extract adds to ``tracker`` and what they amount to, or
+    :class:`InputError` with every problem (the caller keeps them: a file, or the store)."""
+    added = load_actuals(tracker, table, source, loaded)
+    fixed = corrections(tracker, added)
+    return added, Update(len(added), fixed, added[0].batch if added else 0)
 
 
 @dataclass(frozen=True, slots=True)

@@ -25,7 +25,16 @@ from shareplan import __version__
 from shareplan.evidence import load_evidence
 from shareplan.jobs.queues import LocalQueue, queue_for
 from shareplan.store.database import Database
-from shareplan.web import api, pages_admin, pages_auth, pages_results, pages_runs, pages_scenarios
+from shareplan.web import (
+    api,
+    pages_admin,
+    pages_auth,
+    pages_results,
+    pages_runs,
+    pages_scenarios,
+    pages_tracking,
+    pages_tracking_files,
+)
 from shareplan.web.deps import Services, SignInRequired, page
 from shareplan.web.security import SecurityHeaders, SignInLimiter, SizeLimit
 from shareplan.web.settings import WebSettings
@@ -100,7 +109,15 @@ def create_app(settings: WebSettings | None = None, *, db: Database | None = Non
     app.add_middleware(SecurityHeaders, hsts=settings.behind_tls)
     app.add_middleware(SizeLimit, max_bytes=settings.max_upload_bytes)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (pages_auth, pages_scenarios, pages_runs, pages_results, pages_admin):
+    for module in (
+        pages_auth,
+        pages_scenarios,
+        pages_runs,
+        pages_results,
+        pages_tracking,
+        pages_tracking_files,
+        pages_admin,
+    ):
         app.include_router(module.router)
     app.include_router(api.router)
     _error_pages(app)

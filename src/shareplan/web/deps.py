@@ -1,6 +1,6 @@
 """What a request needs: the app's services, a database session, the signed-in user, and access
-to one authority's scenario or run (404 for an authority the user does not belong to, 403 when
-their role there is too low)."""
+to one authority's scenario, run or tracker (404 for an authority the user does not belong to,
+403 when their role there is too low)."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from shareplan.evidence import EvidenceBase
 from shareplan.jobs.queues import LocalQueue, ProcrastinateQueue
 from shareplan.store.audit import Actor
 from shareplan.store.database import Database
-from shareplan.store.models import ROLES, AppraisalRun, ScenarioRecord, User
+from shareplan.store.models import ROLES, AppraisalRun, ScenarioRecord, TrackerRecord, User
 from shareplan.store.users import roles_of
 from shareplan.web.security import SignInLimiter
 from shareplan.web.settings import WebSettings
@@ -133,6 +133,14 @@ def run_for(session: Session, user: SignedIn, run_id: int, role: str) -> Apprais
         raise HTTPException(status_code=404, detail="not found")
     _allowed(user, run.scenario.authority_id, role)
     return run
+
+
+def tracker_for(session: Session, user: SignedIn, tracker_id: int, role: str) -> TrackerRecord:
+    found = session.get(TrackerRecord, tracker_id)
+    if found is None:
+        raise HTTPException(status_code=404, detail="not found")
+    _allowed(user, found.authority_id, role)
+    return found
 
 
 def page(request: Request, name: str, context: dict[str, Any], status_code: int = 200) -> Response:

@@ -10,6 +10,7 @@ from sqlalchemy import text
 
 from shareplan.errors import Problem
 from shareplan.store.scenarios import scenarios_of
+from shareplan.store.trackers import trackers_of
 from shareplan.web.deps import CurrentUser, DbSession, page, services
 from shareplan.web.forms import error_summary
 from shareplan.web.security import check_csrf
@@ -91,7 +92,12 @@ def home(request: Request, user: CurrentUser, session: DbSession) -> Response:
     return page(
         request,
         "home.html",
-        {"scenarios": found, "active": "scenarios", "can_edit": user.can_edit_any()},
+        {
+            "scenarios": found,
+            "trackers": trackers_of(session, user.authority_ids),
+            "active": "scenarios",
+            "can_edit": user.can_edit_any(),
+        },
     )
 
 

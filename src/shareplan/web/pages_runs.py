@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
+from sqlalchemy import select
 
 from shareplan.errors import InputError
+from shareplan.store.models import TrackerRecord
 from shareplan.store.runs import request_run
 from shareplan.web.deps import (
     CurrentUser,
@@ -61,7 +63,8 @@ def run_appraisal(
 @router.get("/runs/{run_id}")
 def run_page(request: Request, run_id: RecordId, user: CurrentUser, session: DbSession) -> Response:
     run = run_for(session, user, run_id, "viewer")
-    return page(request, "run.html", {"run": run, "scenario": run.scenario})
+    made = session.scalars(select(TrackerRecord).where(TrackerRecord.run_id == run.id)).all()
+    return page(request, "run.html", {"run": run, "scenario": run.scenario, "trackers": made})
 
 
 @router.get("/runs/{run_id}/progress")

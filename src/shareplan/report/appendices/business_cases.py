@@ -154,8 +154,8 @@ MEASURES = (
     ("non_cashable_annual", "Non-cashable gains a year (not in the NPV)", "money"),
     ("months_to_first_saving", "First saving after", "months"),
     ("fte_released", "Posts released (FTE)", "fte"),
-    ("fte_kept_in_borough", "Posts kept in the borough (FTE)", "fte"),
-    ("fte_created_in_borough", "Posts created in the borough (FTE)", "fte"),
+    ("fte_kept_in_borough", "Posts kept in the area (FTE)", "fte"),
+    ("fte_created_in_borough", "Posts created in the area (FTE)", "fte"),
 )
 """The measures a business case shows, in order: the field, its label and how it is written."""
 
@@ -278,7 +278,7 @@ INPUT_LABELS = {
     "one_off_cost_multiplier": "One-off cost (multiple of the estimate)",
     "ramp_months": "Months to reach full savings",
     "private_partner_gain_share": "Private partner's share of the gains",
-    "trading_volume": "Work sold to buyers (share of our own volume)",
+    "trading_volume": "Work sold to buyers (share of the services' cost, at the chance of winning it)",
     "trading_margin": "Net margin on work sold",
     "trading_income": "Trading income a year at full level",
 }

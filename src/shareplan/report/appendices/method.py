@@ -31,8 +31,8 @@ def method(c: Context) -> Section:
         ),
         p(
             "3. The scores: each shortlisted option was scored from 0 to 100 on each criterion "
-            "under the three principles, and the scores weighted with the weights those "
-            f"consulted gave ({outline.ref('appendix-scores')})."
+            f"under the three principles, and the scores weighted with {c.weighted_by()} "
+            f"({outline.ref('appendix-scores')})."
         ),
         p(
             "4. The business cases, following HM Treasury's Green Book: costs and savings year by "

@@ -19,6 +19,7 @@ from shareplan.report.model import (
     notice,
     p,
 )
+from shareplan.report.sections.finance import choice_price
 from shareplan.results.programme import ChosenProgramme
 
 KEY = "appendix-alternatives"
@@ -42,6 +43,9 @@ def near_misses(c: Context) -> Section:
                 "against the Council's principles and criteria."
             )
         )
+        price = choice_price(c)
+        if price:
+            blocks.append(price)
         blocks.append(frontier_figure(c, chosen))
     return outline.appendix(KEY, blocks)
 
@@ -61,7 +65,7 @@ def _table(c: Context, chosen: ChosenProgramme) -> Table:
         return f"{fmt.number(v, 3)} lower"
 
     def why(m: NearMiss) -> str:
-        rules = [c.rule(x) for x in m.kept_out_by]
+        rules = c.rules(m.kept_out_by)
         text = fmt.listing(rules) if rules else m.text
         return text[:1].upper() + text[1:]
 
@@ -104,6 +108,17 @@ def frontier_figure(c: Context, chosen: ChosenProgramme) -> Figure:
         )
         for i, q in enumerate(points)
     )
+    if not any(set(q.ids) == selected for q in points):
+        # off the frontier (it maximises something else): the chart stars it, so the table has it
+        rows = (
+            *rows,
+            (
+                Money(chosen.totals.savings_12m, ("programme", "totals", "savings_12m")),
+                Money(chosen.totals.npv, ("programme", "totals", "npv")),
+                str(len(selected)),
+                "yes (not on the frontier)",
+            ),
+        )
     alt = (
         f"Scatter chart of {len(points)} programmes that cannot be bettered on both speed and value: "
         f"savings within 12 months from {fmt.money(min(q.savings_12m for q in pts))} to "

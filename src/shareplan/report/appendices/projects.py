@@ -48,10 +48,11 @@ def page(c: Context, oid: str, why: str) -> Section:
             f"How: {c.model(o.model).lower()}." + (f" Why chosen: {why}" if why else "")
         ),
         _figures(c, oid),
+        *((p(gap),) if (gap := gap_sentence(c, oid)) else ()),
         _cash_flows(c, oid),
         p(_timeline(c, oid)),
         p(
-            f"Procurement: {o.procurement.wording or o.procurement.route}."
+            f"Procurement: {fmt.aside(o.procurement.wording or o.procurement.route)}."
             + (" Legal advice is needed before commitment." if o.procurement.legal_advice else "")
             + (
                 " Staff would move to the partner with their work."
@@ -72,6 +73,9 @@ def page(c: Context, oid: str, why: str) -> Section:
         blocks.append(
             p("It stops being worth doing (net present value zero) if " + "; or ".join(moves) + ".")
         )
+    # where no value of an input brings the NPV to zero, the business case says why in words
+    blocks += [p(s.note) for s in bc.switching_values if s.switching_value is None and s.note]
+    blocks += _rests_on_trading(c, oid)
     return Section(c.title(oid), tuple(blocks), key=f"page-{oid}", new_page=True)
 
 
@@ -92,21 +96,38 @@ def _figures(c: Context, oid: str) -> Table:
                 (*base, "adjusted", "measures", "steady_state_annual_saving"),
             ),
         ),
-        ("Net present value", Money(m.npv, (*base, "adjusted", "measures", "npv"))),
+        ("Net present value (the headline)", Money(m.npv, (*base, "adjusted", "measures", "npv"))),
     ]
     mc = bc.monte_carlo
     if mc is not None:
         rows += [
-            ("Low case (1 in 10 chance of worse)", Money(mc.p10, (*base, "monte_carlo", "p10"))),
-            ("High case (1 in 10 chance of better)", Money(mc.p90, (*base, "monte_carlo", "p90"))),
-            ("Chance of a positive net present value", fmt.chance(mc.prob_npv_positive)),
+            (label, Money(getattr(mc, key), (*base, "monte_carlo", key)))
+            for key, label in RANGE_ROWS
         ]
+        rows.append(("Chance of a positive net present value", fmt.chance(mc.prob_npv_positive)))
     rows += [
         ("Pays back by", m.payback_label or "not within the period"),
         ("Posts in the service (full-time equivalent)", fmt.number(bc.fte)),
         ("Posts released", fmt.number(m.fte_released)),
     ]
     return Table("Key figures", ("Measure", "Value"), tuple(rows), (False, True))
+
+
+RANGE_ROWS = (
+    ("mean", "Expected value (the average when costs, savings and timing vary)"),
+    ("p10", "Low case (1 in 10 chance of worse)"),
+    ("p50", "Middle case (the median: as likely to be above as below)"),
+    ("p90", "High case (1 in 10 chance of better)"),
+)
+"""The risk analysis's net present values a project page shows beside the headline (all on the
+same basis: optimism bias included), with their labels."""
+
+
+def gap_sentence(c: Context, oid: str) -> str:
+    """Why the middle case differs from the headline, in one sentence ("" without a risk
+    analysis)."""
+    mc = c.opp(oid).business_case.monte_carlo
+    return mc.gap_explanation if mc is not None and mc.gap_explanation else ""
 
 
 def _cash_flows(c: Context, oid: str) -> Table:
@@ -146,7 +167,7 @@ def _timeline(c: Context, oid: str) -> str:
     parts.append(f"reach their full level after {fmt.months(t.full_benefits_month)}")
     quick = "it is a quick win" if c.quick_win(oid) else "it is not a quick win"
     text = fmt.listing(parts)
-    return f"When: from approval, {text}; {quick}."
+    return f"When (months from {c.start()}): {text}; {quick}."
 
 
 def _switching(s: SwitchingValue) -> str:
@@ -163,7 +184,40 @@ def _switching(s: SwitchingValue) -> str:
             f"the one-off cost is {fmt.percent(abs(s.change))} "
             f"{'higher' if s.change > 0 else 'lower'} ({fmt.money(s.switching_value)})"
         )
+    if s.input == "trading_income":
+        return (
+            f"trading income falls to {fmt.money(s.switching_value)} a year "
+            f"(from {fmt.money(s.central)})"
+        )
     if s.unit.startswith("months"):
         delay = s.switching_value - s.central
         return f"savings start {fmt.months(delay)} later than planned"
     return ""
+
+
+def _rests_on_trading(c: Context, oid: str) -> list[Block]:
+    """A trading project whose net present value needs next to none of its trading income says
+    so: without buyers it about breaks even, which is what a member needs to know."""
+    income = next(
+        (s for s in c.opp(oid).business_case.switching_values if s.input == "trading_income"),
+        None,
+    )
+    if income is None or income.switching_value is None or income.central <= 0:
+        return []
+    if income.switching_value > NEAR_NOTHING * income.central:
+        return [
+            p(
+                "Without buyers it would not be worth doing: its trading income must stay above "
+                f"{fmt.money(income.switching_value)} a year."
+            )
+        ]
+    return [
+        p(
+            "Without buyers it would about break even: the saving alone about covers the "
+            "costs, so the trading income is what makes it worth doing."
+        )
+    ]
+
+
+NEAR_NOTHING = 0.05
+"""A switching value below this share of the central trading income counts as "about nothing"."""

@@ -26,6 +26,7 @@ def robustness(c: Context) -> Section:
             "the choice depends on the weights."
         ),
         _projects(c),
+        *_gaps(c),
     ]
     figure = savings_figure(c)
     if figure is not None:
@@ -44,31 +45,57 @@ def _projects(c: Context) -> Table:
         base = c.opp_path(oid, "business_case")
         mc = bc.monte_carlo
         smaa = options.get(oid)
+        spread: tuple[Run, ...] = tuple(
+            Money(getattr(mc, key), (*base, "monte_carlo", key)) if mc else "-"
+            for key in ("mean", "p10", "p50", "p90")
+        )
         rows.append(
             (
                 c.short(oid),
                 Money(bc.measures.npv, (*base, "adjusted", "measures", "npv")),
-                Money(mc.p10, (*base, "monte_carlo", "p10")) if mc else "-",
-                Money(mc.p90, (*base, "monte_carlo", "p90")) if mc else "-",
+                *spread,
                 fmt.chance(mc.prob_npv_positive) if mc else "-",
                 fmt.odds(smaa.p_top_n) if smaa else "-",
             )
         )
     return Table(
-        "The recommended projects when their estimates vary",
+        "The recommended projects when their estimates vary (net present values)",
         (
             "Project",
-            "Net present value",
+            "Headline",
+            "Expected value",
             "Low case",
+            "Middle case",
             "High case",
             "Chance of a positive value",
             f"Chance of a top-{top_n} score as the weights vary",
         ),
         tuple(rows),
-        (False, True, True, True, False, True),
-        note="Low and high cases: a 1 in 10 chance of worse, and of better. A project chosen "
-        f"without a top-{top_n} score earns its place by its value for money.",
+        (False, True, True, True, True, True, False, True),
+        note="All on one basis, optimism bias included. Expected value: the average over the "
+        "combinations; low and high cases: a 1 in 10 chance of worse, and of better; middle "
+        f"case: the median. A project chosen without a top-{top_n} score earns its place by its "
+        "value for money.",
     )
+
+
+GAP = 0.02
+"""A middle case further than this share from the headline is explained project by project."""
+
+
+def _gaps(c: Context) -> list[Block]:
+    """One sentence per project whose middle case is more than 2% from its headline: why."""
+    out: list[Block] = []
+    for oid in c.selected:
+        mc = c.opp(oid).business_case.monte_carlo
+        npv = c.opp(oid).business_case.measures.npv
+        if mc is None or not mc.gap_explanation or not npv:
+            continue
+        if abs(mc.p50 - npv) > GAP * abs(npv):
+            out.append(p(f"{c.short(oid)}: {mc.gap_explanation}", kind="bullet"))
+    if out:
+        out.insert(0, p("Where the middle case differs from the headline, and why:"))
+    return out
 
 
 def _alternatives(c: Context, chosen: ChosenProgramme) -> list[Block]:
@@ -89,8 +116,10 @@ def _alternatives(c: Context, chosen: ChosenProgramme) -> list[Block]:
         )
     shadow = chosen.budget_shadow
     if shadow is not None and shadow.step > 0:
-        added = fmt.listing([c.short(x) for x in shadow.added])
-        removed = fmt.listing([c.short(x) for x in shadow.removed])
+        # one name for each, told apart where an option in and one out share a service
+        names = c.labels([*shadow.added, *shadow.removed])
+        added = fmt.listing([names[x] for x in shadow.added])
+        removed = fmt.listing([names[x] for x in shadow.removed])
         change = (
             f"would bring in {added}" + (f" in place of {removed}" if removed else "")
             if added

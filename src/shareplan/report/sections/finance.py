@@ -25,7 +25,23 @@ from shareplan.report.model import (
     p,
     total,
 )
-from shareplan.report.sections.recommendations import funding_source
+
+
+def funding_source(c: Context) -> str:
+    """Where the scenario says the one-off costs come from ("" when it does not say)."""
+    return str(c.setting("authority.funding_source", "")).strip()
+
+
+def capital_financing(c: Context, capital: Money) -> tuple[float, int, Money] | None:
+    """The borrowing rate, the years of repayment and the yearly revenue cost of borrowing
+    ``capital``: an annuity (equal yearly repayment and interest, the minimum revenue provision's
+    annuity method); ``None`` without capital or a repayment period."""
+    rate = float(c.setting("finance.borrowing_rate", 0.0))
+    life = int(c.setting("finance.capital_asset_life_years", 0))
+    if capital.value <= 0 or life <= 0:
+        return None
+    factor = 1 / life if rate == 0 else rate / (1 - (1 + rate) ** -life)
+    return rate, life, total([(factor * k, path) for k, path in capital.terms], c.results)
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,9 +132,41 @@ def discount_rate(c: Context) -> str:
     return f"{green_book} ({used.in_words})"
 
 
+def ring_fenced(c: Context) -> list[Block]:
+    """Which priority projects' savings stay partly with a ring-fenced grant, and what the
+    general fund can cash of them (the headline counts the whole saving)."""
+    fenced = [oid for oid in c.selected if c.opp(oid).business_case.ring_fenced_share > 0]
+    if not fenced:
+        return []
+    cases = [c.opp(oid).business_case for oid in fenced]
+    names = [
+        f"{c.short(oid)} ({fmt.percent(bc.ring_fenced_share)} of its cost)"
+        for oid, bc in zip(fenced, cases, strict=True)
+    ]
+    cashable = sum(bc.general_fund_saving or 0.0 for bc in cases)
+    return [
+        p(
+            f"Part of the cost of {fmt.listing(names)} is paid from ring-fenced grants (such as "
+            "the dedicated schools grant or the public health grant). That part of the saving "
+            "stays with the grant: the general fund can cash ",
+            Money(
+                cashable,
+                (),
+                terms=tuple(
+                    (1.0, c.opp_path(oid, "business_case", "general_fund_saving")) for oid in fenced
+                ),
+            ),
+            " a year of "
+            + ("its" if len(fenced) == 1 else "their")
+            + " saving at full level, and the figures below count the whole saving.",
+        )
+    ]
+
+
 def finance(c: Context) -> Section:
     blocks: list[Block] = [
-        p(INTRO.format(year=c.results.scenario.price_base_year, rate=discount_rate(c)))
+        p(INTRO.format(year=c.results.scenario.price_base_year, rate=discount_rate(c))),
+        *ring_fenced(c),
     ]
     budget = c.budget()
     if c.infeasible:
@@ -137,18 +185,14 @@ def finance(c: Context) -> Section:
         blocks.append(notice("The programme's finances"))
         return outline.body_section("finance", blocks)
     blocks.append(_headline(chosen.totals, budget))
+    spread = npv_range(c)
+    if spread:
+        blocks.append(spread)
+    price = choice_price(c)
+    if price:
+        blocks.append(price)
     years = programme_years(c)
-    need = funding_need(years)
-    funding: list[Run] = [f"Funding: the one-off costs are to be met from {funding_source(c)}. "]
-    if need:
-        funding += [
-            "The programme's cumulative net position (savings less costs, year by year) is "
-            f"lowest in {need[1]}, so the Council needs to fund up to ",
-            need[0],
-            " before the savings overtake the costs"
-            + (f"; the programme pays back by {pb}." if (pb := payback(years)) else "."),
-        ]
-    blocks.append(p(*funding))
+    blocks += funding(c, years)
     blocks.append(inflation_sentence(c))
     blocks.append(_cash_flows(c, years))
     blocks += capital_and_revenue(c)
@@ -159,6 +203,156 @@ def finance(c: Context) -> Section:
         )
     )
     return outline.body_section("finance", blocks)
+
+
+def npv_range(c: Context) -> Block | None:
+    """The programme's net present value when costs, savings and timing vary, beside the headline:
+    the expected value, the 1-in-10 low and high, the chance it is positive, and whether projects
+    sharing a partner were drawn together or independently."""
+    spread = c.chosen.view.npv_range if c.chosen else None
+    if spread is None:
+        return None
+    base: Path = ("programme", "view", "npv_range")
+    runs: list[Run] = [
+        "When costs, savings and timing vary within their ranges (thousands of combinations "
+        "drawn at random), the programme's expected net present value is ",
+        Money(spread.mean, (*base, "mean")),
+        "; there is a 1 in 10 chance it is below ",
+        Money(spread.p10, (*base, "p10")),
+        " and a 1 in 10 chance it is above ",
+        Money(spread.p90, (*base, "p90")),
+        ", with the middle outcome ",
+        Money(spread.p50, (*base, "p50")),
+        f". That it is positive is {fmt.chance(spread.prob_positive)}. ",
+        _linked(c, spread.shared_partners, spread.partner_correlation),
+    ]
+    return p(*runs)
+
+
+def choice_price(c: Context) -> Block | None:
+    """What choosing by the criteria as well as by value costs: the proposed programme against
+    the programme with the most net present value within the same budget and rules (the first
+    point of the speed-against-value frontier), in net present value and first-year savings."""
+    chosen = c.chosen
+    if chosen is None or not chosen.frontier.points or chosen.objective.kind == "npv":
+        return None
+    points = chosen.frontier.points
+    i = max(range(len(points)), key=lambda k: points[k].npv)
+    best = points[i]
+    if best.npv <= chosen.totals.npv + 0.5 or set(best.ids) == set(c.selected):
+        return None
+    at: Path = ("programme", "frontier", "points", i)
+    npv_cost = total([(1.0, (*at, "npv")), (-1.0, ("programme", "totals", "npv"))], c.results)
+    early = total(
+        [(1.0, (*at, "savings_12m")), (-1.0, ("programme", "totals", "savings_12m"))], c.results
+    )
+    takes = [c.title(x) for x in best.ids if x not in c.selected]
+    drops = [c.short(x) for x in c.selected if x not in best.ids]
+    swap = f"{fmt.listing(takes) or 'fewer projects'}" + (
+        f" in place of {fmt.listing(drops)}" if drops else ""
+    )
+    runs: list[Run] = [
+        "Choosing by the Council's principles and criteria as well as by value has a price: "
+        "against the programme with the most net present value within the same budget and "
+        f"rules (it takes {swap}), the criteria cost ",
+        npv_cost,
+        " of net present value",
+    ]
+    if early.value > 0.5:
+        runs += [" and ", early, " of savings in the first 12 months."]
+    elif early.value < -0.5:
+        runs += [
+            " but gain ",
+            total([(-k, path) for k, path in early.terms], c.results),
+            " of savings in the first 12 months.",
+        ]
+    else:
+        runs.append(".")
+    return p(*runs)
+
+
+def _linked(c: Context, shared: Sequence[str], correlation: float) -> str:
+    """Whether the risk analysis drew projects with a partner in common together."""
+    if not shared:
+        return (
+            "No two priority projects share a partner, so each project's risks are taken as "
+            "independent of the others'."
+        )
+    names = fmt.listing([c.name(x) for x in shared])
+    if correlation <= 0:
+        return (
+            f"Projects that share a partner ({names}) are taken as independent of one another, "
+            "so the range may be narrower than it should be."
+        )
+    return (
+        f"Projects that share a partner ({names}) are taken to succeed or fall short together "
+        f"(a correlation of {fmt.number(correlation, 1)} between their values, an assumption), "
+        "because a partner that withdraws or buys less affects every project it is in; the "
+        "others are taken as independent."
+    )
+
+
+def funding(c: Context, years: Sequence[Year]) -> list[Block]:
+    """Where the money comes from, and how much is needed when. When the scenario names no
+    source, what officers propose: borrowing for the capital part with its revenue cost, a reserve
+    (invest to save) for the revenue part."""
+    blocks: list[Block] = []
+    source = funding_source(c)
+    if source:
+        blocks.append(p(f"Funding: the one-off costs are to be met from {source}."))
+    else:
+        blocks.append(p(*_proposed_funding(c)))
+    if not years:
+        return blocks
+    first = years[0]
+    runs: list[Run] = [
+        "The one-off costs need funding in full, ",
+        first.costs,
+        f" of them in {first.label}: the savings arrive in service budgets, not in the fund "
+        "that pays for the change.",
+    ]
+    need = funding_need(years)
+    if need:
+        pb = payback(years)
+        runs += [
+            " Only if service budgets are reduced by the savings as they arise and the "
+            "reductions returned to that fund does the most it is out fall to ",
+            need[0],
+            f" (the lowest point of the programme's savings less costs added up year by year, "
+            f"in {need[1]})" + (f"; on that basis the programme pays back by {pb}." if pb else "."),
+        ]
+    blocks.append(p(*runs))
+    return blocks
+
+
+def _proposed_funding(c: Context) -> list[Run]:
+    capital, revenue = capital_revenue_totals(c)
+    runs: list[Run] = [
+        "Funding: no source has been named yet. Officers propose that the capital part of the "
+        "one-off costs, ",
+        capital,
+        ", is financed by borrowing",
+    ]
+    financing = capital_financing(c, capital)
+    if financing:
+        rate, life, annual = financing
+        runs += [
+            f" repaid over {fmt.count(life, 'year')} at about {fmt.percent(rate, 1)} a year, a "
+            "revenue cost of about ",
+            annual,
+            " a year (repayment and interest) that is not in the cash flows below, which count "
+            "the capital when it is spent",
+        ]
+    runs += [
+        "; and that the revenue part, ",
+        revenue,
+        ", is met from an earmarked reserve as invest to save, repaid from the savings. "
+        "Redundancy and pension costs are revenue unless met through "
+        f"{c.setting('finance.revenue_capitalisation', 'a capitalisation direction')}. The chief "
+        "finance officer (section 151 officer) is to confirm the route before the full business "
+        "cases come back.",
+    ]
+    return runs
 
 
 def _headline(totals: Totals, budget: Money | None) -> Block:
@@ -307,43 +501,27 @@ def cash_prices(c: Context, years: Sequence[Year]) -> list[tuple[Money, Money]]:
 
 
 def inflation_sentence(c: Context) -> Block:
+    """The inflation behind the cash prices, with the index it follows and what that means for
+    savings that are mostly pay."""
     rate = float(c.setting("finance.inflation", 0.0))
+    index = c.setting("finance.cash_price_index", "")
     return p(
         "For the medium-term financial plan the table also gives costs and net savings in cash "
-        f"prices, assuming inflation of {fmt.percent(rate, 1)} a year from "
-        f"{c.results.scenario.price_base_year}: {_parameter_citation(c, 'finance.inflation')}."
+        f"prices, grown by {fmt.percent(rate, 1)} a year from "
+        f"{c.results.scenario.price_base_year}"
+        + (f", the rise in {index}" if index else "")
+        + f" (source: {_parameter_citation(c, 'finance.inflation')})."
     )
 
 
 def capital_and_revenue(c: Context) -> list[Block]:
     """Each project's one-off cost split into capital and revenue: the capital cost lines named
-    in the evidence base, with the optimism-bias allowance split in proportion."""
+    in the evidence base, each with its own optimism-bias allowance (a line's uplift times the
+    line, year by year), so a capital line's 200% and redundancy's 0% stay where they belong."""
     capital_lines = set(c.setting("finance.capital_cost_lines", ()))
     rows: list[tuple[Run, ...]] = []
     for oid in c.selected:
-        years = c.opp(oid).business_case.adjusted.years
-        capital: list[tuple[float, Path]] = []
-        revenue: list[tuple[float, Path]] = []
-        base_capital = sum(v for y in years for k, v in y.costs.items() if k in capital_lines)
-        base_all = sum(
-            v
-            for y in years
-            for k, v in y.costs.items()
-            if k not in OPERATING_LINES and k != ONE_OFF_ALLOWANCE
-        )
-        share = base_capital / base_all if base_all else 0.0
-        for j, y in enumerate(years):
-            for line in y.costs:
-                if line in OPERATING_LINES:
-                    continue
-                path = c.opp_path(oid, "business_case", "adjusted", "years", j, "costs", line)
-                if line == ONE_OFF_ALLOWANCE:
-                    capital.append((share, path))
-                    revenue.append((1 - share, path))
-                elif line in capital_lines:
-                    capital.append((1.0, path))
-                else:
-                    revenue.append((1.0, path))
+        capital, revenue = _split_one_off(c, oid, capital_lines)
         rows.append(
             (
                 c.short(oid),
@@ -373,6 +551,73 @@ def capital_and_revenue(c: Context) -> list[Block]:
             note=f"Capital: {fmt.listing([COST_LINES.get(x, x) for x in sorted(capital_lines)])}; "
             "revenue: "
             + fmt.listing([v for k, v in COST_LINES.items() if k not in capital_lines])
-            + ". The optimism-bias allowance is split in the same proportion.",
+            + ". Each cost line carries its own optimism-bias allowance: "
+            + _uplifts_in_words(c)
+            + ".",
         )
     ]
+
+
+def capital_revenue_totals(c: Context) -> tuple[Money, Money]:
+    """The programme's capital and revenue one-off costs (each line with its own allowance)."""
+    capital_lines = set(c.setting("finance.capital_cost_lines", ()))
+    capital: list[tuple[float, Path]] = []
+    revenue: list[tuple[float, Path]] = []
+    for oid in c.selected:
+        k, r = _split_one_off(c, oid, capital_lines)
+        capital += k
+        revenue += r
+    return total(capital, c.results), total(revenue, c.results)
+
+
+def _uplifts_in_words(c: Context) -> str:
+    """The uplift each one-off cost line carried across the priority projects: "ICT systems and
+    their integration 200%; redundancy and pension costs none" (a range where projects differ)."""
+    seen: dict[str, set[float]] = {}
+    for oid in c.selected:
+        for line, uplift in line_uplifts(c, oid).items():
+            seen.setdefault(line, set()).add(round(uplift, 4))
+    parts = []
+    for line, label in COST_LINES.items():
+        values = sorted(seen.get(line, ()))
+        if not values:
+            continue
+        if values[-1] == 0:
+            parts.append(f"{label} none")
+        elif len(values) == 1:
+            parts.append(f"{label} {fmt.percent(values[0])}")
+        else:
+            parts.append(f"{label} {fmt.percent(values[0])} to {fmt.percent(values[-1])}")
+    return "; ".join(parts)
+
+
+def line_uplifts(c: Context, oid: str) -> dict[str, float]:
+    """Each one-off cost line's optimism-bias uplift in a project's business case."""
+    bias = c.opp(oid).business_case.optimism_bias
+    return {u.cost_line: u.uplift for u in bias.one_off if u.cost_line}
+
+
+def _split_one_off(
+    c: Context, oid: str, capital_lines: set[str]
+) -> tuple[list[tuple[float, Path]], list[tuple[float, Path]]]:
+    """The terms of a project's capital and revenue one-off costs. The year's allowance is the
+    sum of each line times its uplift; the capital lines' share of it goes to capital and the
+    rest (the allowance less that share, so the two add up to the whole) to revenue."""
+    uplifts = line_uplifts(c, oid)
+    capital: list[tuple[float, Path]] = []
+    revenue: list[tuple[float, Path]] = []
+    for j, y in enumerate(c.opp(oid).business_case.adjusted.years):
+        for line in y.costs:
+            if line in OPERATING_LINES:
+                continue
+            path = c.opp_path(oid, "business_case", "adjusted", "years", j, "costs", line)
+            if line == ONE_OFF_ALLOWANCE:
+                revenue.append((1.0, path))
+            elif line in capital_lines:
+                capital.append((1.0, path))
+                if uplifts.get(line):
+                    capital.append((uplifts[line], path))
+                    revenue.append((-uplifts[line], path))
+            else:
+                revenue.append((1.0, path))
+    return capital, revenue

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from shareplan.report import formatting as fmt
 from shareplan.report import outline
 from shareplan.report.context import Context
 from shareplan.report.model import Section, Table
+from shareplan.report.sections.summary import quick_win_rule
 
 TERMS = (
     (
@@ -25,8 +25,15 @@ TERMS = (
         "1 in 10 chance",
         "How likely an outcome is when costs, savings and timing vary within their ranges: a "
         "1 in 10 chance of less than the low case means 10 times in 100 it would be worse. "
-        "'Very likely' means 8 in 10 or more, 'likely' 6 in 10 or more, 'as likely as not' "
-        "4 to 6 in 10.",
+        "'Almost certain' means 99 in 100 or more, 'very likely' 8 in 10 or more, 'likely' "
+        "6 in 10 or more, 'as likely as not' 4 to 6 in 10; near either end chances are given "
+        "in hundreds.",
+    ),
+    (
+        "Expected value",
+        "The average net present value over many combinations of costs, savings and timing "
+        "drawn within their ranges; the middle case (the median) is the value with as many "
+        "combinations above it as below.",
     ),
     (
         "Real and cash prices",
@@ -52,13 +59,7 @@ TERMS = (
 
 
 def glossary(c: Context) -> Section:
-    months = int(c.setting("business_case.quick_win.months", 12))
-    share = c.setting("business_case.quick_win.min_share_of_annual", 0.0)
-    quick = f"A project whose savings begin within {fmt.months(months)} of approval" + (
-        f" and reach {fmt.percent(float(share))} of their full yearly level by then."
-        if share
-        else "."
-    )
+    quick = f"A project whose {quick_win_rule(c)}."
     terms = sorted((*TERMS, ("Quick win", quick)), key=lambda t: t[0].lower())
     return outline.body_section(
         "glossary", [Table("Terms used in this report", ("Term", "Meaning"), tuple(terms))]

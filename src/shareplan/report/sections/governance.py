@@ -3,6 +3,7 @@ whether it is a key decision in the Forward Plan, and whether any information is
 
 from __future__ import annotations
 
+from shareplan.assessment.weights import DEFAULT_STAKEHOLDER
 from shareplan.report import formatting as fmt
 from shareplan.report import outline
 from shareplan.report.context import Context
@@ -11,7 +12,12 @@ from shareplan.report.sections.recommendations import report_back
 
 
 def consultation(c: Context) -> Section:
-    stakeholders = [w.stakeholder for w in c.results.stakeholders.stakeholders]
+    # the evidence's own weights stand in when nobody has weighted the criteria yet
+    stakeholders = [
+        w.stakeholder
+        for w in c.results.stakeholders.stakeholders
+        if w.stakeholder != DEFAULT_STAKEHOLDER
+    ]
     partners = sorted(
         {c.name(x) for oid in c.selected for x in c.opp(oid).partner_ids},
     )
@@ -22,6 +28,15 @@ def consultation(c: Context) -> Section:
                 "Done: the weights given to the principles and criteria were set with "
                 f"{fmt.listing(stakeholders)}; where they differ, the report shows how much "
                 f"the choice depends on it ({outline.ref('appendix-robustness')})."
+            )
+        )
+    else:
+        blocks.append(
+            p(
+                "To do: members and senior officers have not yet weighted the principles and "
+                "criteria; this report uses the starting weights in the evidence base "
+                f"({outline.ref('appendix-scores')}), and the choice should be confirmed once "
+                "they have."
             )
         )
     if partners:
@@ -47,16 +62,19 @@ def timetable(c: Context) -> Section:
     blocks: list[Block] = [
         p(
             f"If Cabinet agrees, the full business cases come back to Cabinet by {report_back(c)}. "
-            "Savings begin as each project's timeline shows (section "
-            f"{outline.number('proposals')}); the savings achieved are reported against the "
-            "business cases to Cabinet each year."
+            "Savings begin when the summary table shows for each project (section "
+            f"{outline.number('summary')}; {outline.ref('appendix-projects')} has the "
+            "programme's timeline); the savings achieved are reported against the business cases "
+            "to Cabinet each year."
         )
     ]
-    if contact:
+    # "Name, Title" closes its apposition with a comma before the verb
+    who = [f"{x}," if "," in x else x for x in contact]
+    if who:
         blocks.append(
             p(
-                f"Accountable: {contact[0]} leads the programme"
-                + (f"; {contact[1]} is responsible for its finances." if len(contact) > 1 else ".")
+                f"Accountable: {who[0]} leads the programme"
+                + (f"; {who[1]} is responsible for its finances." if len(who) > 1 else ".")
             )
         )
     return outline.body_section("timetable", blocks)

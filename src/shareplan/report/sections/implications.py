@@ -50,7 +50,8 @@ def procurement(c: Context) -> Section:
         p(
             f"The procurement rules in force are the {first.law}. An arrangement only between "
             f"public bodies can rely on the exemptions for public-public cooperation "
-            f"({first.public_public_basis}); a private partner means an advertised competition "
+            f"({first.public_public_basis.replace(' (', ': ').removesuffix(')')}); a private "
+            "partner means an advertised competition "
             f"above the threshold ({fmt.money(first.threshold)} for services)."
         ),
         Table(
@@ -194,8 +195,8 @@ def wards(c: Context) -> Section:
         return _none("wards")
     moving = [c.short(oid) for oid in c.selected if staff_move(c, oid)]
     text = (
-        "The priority projects concern services for the whole borough; no ward is affected "
-        "more than another, and this report affects communities in every ward."
+        "The priority projects concern services for the whole of the Council's area; no ward is "
+        "affected more than another, and this report affects communities in every ward."
     )
     if moving:
         text += (

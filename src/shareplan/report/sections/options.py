@@ -40,7 +40,7 @@ def rejected(c: Context) -> list[Rejected]:
     if c.chosen is not None:
         misses = [m for m in c.chosen.near_misses if m.id not in named][:NEAR_MISSES]
         for m in misses:
-            rules = fmt.listing([c.rule(x) for x in m.kept_out_by])
+            rules = fmt.listing(c.rules(m.kept_out_by))
             reason = (
                 "because, although it came close, it does not fit with the programme's rules"
                 + (f" ({rules})" if rules else "")
@@ -95,7 +95,7 @@ def _declared(c: Context, oid: str) -> Rejected:
         reasons.append(f"its chance of a positive net present value is only {fmt.odds(chance)}")
     if o.procurement.legal_advice:
         reasons.append(
-            f"its route ({o.procurement.wording.lower()}) needs legal advice before the Council "
+            f"its route ({o.procurement.wording.partition(':')[0].lower()}) needs legal advice before the Council "
             "could commit to it"
         )
         change = change or "It could be looked at again once that legal advice is received."
@@ -129,5 +129,6 @@ def options(c: Context) -> Section:
     if not found:
         blocks.append(p("No other option came close to the programme."))
     for i, r in enumerate(found, start=1):
-        blocks.append(p(f"{number}.{i} {r.title}: not recommended {r.reason} {r.change}".strip()))
+        title = fmt.aside(r.title)  # "ICT services (corporate centralisation): not ..."
+        blocks.append(p(f"{number}.{i} {title}: not recommended {r.reason} {r.change}".strip()))
     return outline.body_section("options", blocks)

@@ -19,7 +19,15 @@ def policy(c: Context) -> Section:
                 + ". Support for them is one of the criteria every project was scored against."
             )
         )
-    for oid in c.selected:
+    elif c.selected:
+        blocks.append(
+            p(
+                "The Council has not listed its corporate priorities for this appraisal, so no "
+                "project scored for supporting them; each full business case will say how the "
+                "project supports the Council's plan."
+            )
+        )
+    for oid in c.selected if priorities else ():
         criterion = c.opp(oid).scores.criteria.get("corporate_priorities")
         if criterion is not None and criterion.rationale:
             blocks.append(p(f"{c.short(oid)}: {criterion.rationale}", kind="bullet"))
@@ -28,7 +36,7 @@ def policy(c: Context) -> Section:
         created = sum(m.fte_created_in_borough for m in measures)
         blocks.append(
             p(
-                "Jobs: the principle of retaining jobs within the borough is met by choosing "
+                "Jobs: the principle of retaining jobs within the Council's area is met by choosing "
                 "partners and ways of working that keep the work here"
                 + (
                     f"; trading is expected to create about {fmt.number(created)} full-time "

@@ -14,8 +14,8 @@ METHOD = (
     "{approved} three principles for shared services: the right services, the right "
     "partners and the right time, each with criteria. Every opportunity the Council's "
     "services and partners allow was found, checked against the research on where sharing "
-    "suits a service, scored against the criteria with the weights members and senior officers "
-    "gave, and costed as a business case following HM Treasury's Green Book. The programme was "
+    "suits a service, scored against the criteria with {weights}, and costed as a business case "
+    "following HM Treasury's Green Book. The programme was "
     "then chosen to make {objective} as large as possible within the budget and the other "
     "rules. {method} describes the method."
 )
@@ -29,6 +29,7 @@ def proposals(c: Context) -> Section:
                 approved=approved,
                 objective=c.objective_words(),
                 method=outline.ref("appendix-method").capitalize(),
+                weights=c.weighted_by(),
             )
         )
     ]
@@ -81,7 +82,7 @@ def brief(c: Context, oid: str) -> Section:
         + (f"with {fmt.listing(partners)}" if partners else "within the Council")
         + f", as {c.model(o.model).lower()}. "
         + f"It scores {fmt.number(o.scores.total, 1)} out of 100 against the principles and "
-        f"criteria. Procurement: {(o.procurement.wording or o.procurement.route).lower()}. "
+        f"criteria. Procurement: {fmt.aside(o.procurement.wording or o.procurement.route).lower()}. "
         f"Savings start after {fmt.months(m.months_to_first_saving)}"
         + ("; it is a quick win." if c.quick_win(oid) else "; it is not a quick win.")
     )
@@ -140,7 +141,8 @@ def project(c: Context, oid: str, why: str) -> Section:
     timeline = o.business_case.timeline
     blocks.append(
         p(
-            f"Timeline: savings begin {fmt.months(timeline.benefits_start_month)} after approval "
+            f"Timeline: savings begin {fmt.months(timeline.benefits_start_month)} after "
+            f"{c.start()} "
             f"and reach their full level after {fmt.months(timeline.full_benefits_month)}"
             + ("; it is a quick win." if o.business_case.measures.quick_win else ".")
         )
@@ -200,7 +202,7 @@ def gantt_figure(c: Context) -> Figure:
         )
     starts = [x.start_month for _, ph in rows for x in ph if x.name == "Savings"]
     alt = (
-        f"Gantt chart of {len(rows)} projects over the months from approval, showing "
+        f"Gantt chart of {len(rows)} projects over the months from {c.start()}, showing "
         "procurement, implementation and savings for each; the first savings begin in month "
         f"{min(starts):.0f} and the last in month {max(starts):.0f}."
     )
@@ -208,9 +210,9 @@ def gantt_figure(c: Context) -> Figure:
         "timeline",
         "Programme timeline",
         alt,
-        Gantt(tuple(rows), "approval"),
+        Gantt(tuple(rows), c.start().split(",")[0]),
         Table(
-            "Programme timeline, months from approval",
+            f"Programme timeline, months from {c.start()}",
             ("Project", "Procurement", "Implementation", "Savings (start to full level)"),
             tuple(table_rows),
         ),

@@ -10,12 +10,11 @@ from shareplan.report import formatting as fmt
 from shareplan.report import outline
 from shareplan.report.context import Context
 from shareplan.report.model import Block, Money, Paragraph, Run, Section, p, total
-
-DEFAULT_FUNDING = "a source the chief finance officer is to confirm"
-
-
-def funding_source(c: Context) -> str:
-    return str(c.setting("authority.funding_source", DEFAULT_FUNDING))
+from shareplan.report.sections.finance import (
+    capital_financing,
+    capital_revenue_totals,
+    funding_source,
+)
 
 
 def report_back(c: Context) -> str:
@@ -70,11 +69,8 @@ def recommendations(c: Context) -> Section:
         )
         tranche = first_tranche(c)
         if budget:
-            run: list[Run] = [
-                "Approves an implementation budget of up to ",
-                budget,
-                f", funded from {funding_source(c)}",
-            ]
+            run: list[Run] = ["Approves an implementation budget of up to ", budget]
+            run += _funded(c)
             if tranche:
                 run += [
                     ", and releases now a first tranche of ",
@@ -104,6 +100,31 @@ def recommendations(c: Context) -> Section:
     )
     blocks += [_numbered(f"{number}.{i}", runs) for i, runs in enumerate(items, start=1)]
     return outline.body_section("recommendations", blocks)
+
+
+def _funded(c: Context) -> list[Run]:
+    """How the budget is funded: the scenario's source, or what officers propose for the chief
+    finance officer to confirm (borrowing for the capital part, with its yearly cost; a reserve
+    as invest to save for the revenue part)."""
+    source = funding_source(c)
+    if source:
+        return [f", funded from {source}"]
+    capital, revenue = capital_revenue_totals(c)
+    runs: list[Run] = [
+        f", to be funded by the route officers propose in {outline.ref('finance')}, which the "
+        "chief finance officer (section 151 officer) is to confirm: borrowing for the capital "
+        "part (",
+        capital,
+    ]
+    financing = capital_financing(c, capital)
+    if financing:
+        runs += [
+            ", at a revenue cost of about ",
+            financing[2],
+            f" a year for {fmt.count(financing[1], 'year')}",
+        ]
+    runs += ["), and an invest-to-save reserve for the revenue part (", revenue, ")"]
+    return runs
 
 
 def _numbered(label: str, runs: list[Run]) -> Paragraph:

@@ -143,7 +143,7 @@ def project_risks(c: Context, oid: str) -> list[tuple[str, str]]:
         out.append(
             (
                 f"{fmt.percent(trading / benefits)} of its benefits over the period is income "
-                "from selling the service; if buyers do not come, the saving falls with it.",
+                "from selling the service; if buyers do not come, that income is lost.",
                 owner,
             )
         )
@@ -167,7 +167,7 @@ def risks(c: Context) -> Section:
     concentration = c.chosen.view.risks if c.chosen else ()
     if concentration:
         blocks.append(p("Risks to the programme as a whole:"))
-        blocks += [p(r.message, kind="bullet") for r in concentration]
+        blocks += [p(c.rule(r.message), kind="bullet") for r in concentration]
     table = register(c, c.selected, shared_only=True)
     if table:
         blocks.append(table)

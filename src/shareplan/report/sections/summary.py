@@ -105,12 +105,28 @@ def summary(c: Context) -> Section:
     return outline.body_section("summary", blocks)
 
 
-def quick_win_sentence(c: Context) -> Block:
+def quick_win_rule(c: Context) -> str:
+    """The business case's quick-win rule in words: savings begin within the window, counted from
+    the start of the first year, and by then the savings delivered come to the share of a full
+    year's saving the evidence asks for (an amount delivered, not a rate reached)."""
     months = int(c.setting("business_case.quick_win.months", 12))
     share = c.setting("business_case.quick_win.min_share_of_annual", 0.0)
-    rule = f"savings begin within {fmt.months(months)} of approval"
+    rule = f"savings begin within {fmt.months(months)} of {c.start()}"
     if share:
-        rule += f" and reach {fmt.percent(float(share))} of their full yearly level by then"
+        rule += (
+            f", and the savings delivered by then add up to at least {fmt.percent(float(share))} "
+            "of a full year's saving"
+        )
+    return rule
+
+
+def quick_win_sentence(c: Context) -> Block:
+    rule = quick_win_rule(c)
+    if c.quick_wins() == 0:
+        return p(
+            f"None of the {fmt.count(len(c.selected), 'project')} is a quick win, one whose "
+            f"{rule}, as the Council's 'right time' principle asks."
+        )
     return p(
         f"{fmt.count(c.quick_wins(), 'project')} of the {len(c.selected)} "
         f"{'is a quick win' if c.quick_wins() == 1 else 'are quick wins'}: {rule}, as the "
@@ -200,19 +216,21 @@ def _not_recommended(c: Context) -> list[Block]:
 
 
 def _cash(c: Context) -> list[Block]:
-    """The funding need, the payback year and the net saving a year at the end."""
+    """What needs funding and when, the payback year and the net saving a year at the end."""
     years = programme_years(c)
     if not years:
         return []
-    need = funding_need(years)
-    runs: list[Run] = []
-    if need:
-        runs += [
-            "It needs up to ",
-            need[0],
-            f" of funding before its savings overtake its costs (the low point is {need[1]})",
-        ]
+    runs: list[Run] = [
+        "Its one-off costs need funding in full (",
+        years[0].costs,
+        f" of them in {years[0].label}), because the savings arrive in service budgets",
+    ]
+    if funding_need(years):
         year = payback(years)
-        runs.append(f" and pays back by {year}. " if year else ". ")
+        runs.append(
+            f"; counting the savings as they arise, it pays back by {year}. " if year else ". "
+        )
+    else:
+        runs.append(". ")
     runs += [f"By {years[-1].label} it saves a net ", years[-1].net, " a year."]
     return [p(*runs)]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import re
 from functools import cache
 from typing import Any, Literal
 
@@ -125,7 +126,8 @@ def _frontier(fig: Figure, c: SpeedFrontier) -> None:
     ax.set_xlabel("Savings within the first 12 months (speed)")
     ax.set_ylabel("Net present value")
     ax.grid(color=GRID, linewidth=0.5)
-    fig.legend(loc="outside lower center", ncols=2, frameon=False)
+    # one entry a line: the proposed programme's entry says what it maximises, too long to share
+    fig.legend(loc="outside lower center", ncols=1, frameon=False)
 
 
 _PHASE_COLOUR = {"Procurement": ORANGE, "Implementation": SKY, "Savings": GREEN}
@@ -249,7 +251,21 @@ def _tornado(fig: Figure, c: Tornado) -> None:
     fig.legend(loc="outside lower center", ncols=2, frameon=False)
 
 
-def _wrap(text: str, width: int = 28) -> str:
+def _wrap(text: str, width: int = 28, most: int = 3) -> str:
+    """``text`` on lines of about ``width`` characters, ``most`` of them: a name too long for
+    that loses its trailing bracket ("Central services (corporate and democratic core, ...)"
+    keeps "Central services"; the data table beside the chart has it whole), and is cut short
+    with an ellipsis only if it is still too long."""
+    lines = _lines(text, width)
+    if len(lines) > most:
+        head = re.sub(r"\s*\([^()]*\)$", "", text)
+        lines = _lines(head, width) if head and head != text else lines
+    if len(lines) > most:
+        lines = [*lines[: most - 1], lines[most - 1] + "…"]
+    return "\n".join(lines)
+
+
+def _lines(text: str, width: int) -> list[str]:
     words, lines, line = text.split(), [], ""
     for w in words:
         if line and len(line) + 1 + len(w) > width:
@@ -258,7 +274,7 @@ def _wrap(text: str, width: int = 28) -> str:
         else:
             line = f"{line} {w}".strip()
     lines.append(line)
-    return "\n".join(lines[:3])
+    return lines
 
 
 @cache
@@ -312,6 +328,13 @@ def render(chart: Chart, form: Format = "svg") -> bytes:
 
 def render_all(chart: Chart, forms: tuple[Format, ...] = ("svg", "png")) -> dict[Format, bytes]:
     """The chart in each of ``forms``, drawn once and saved in each (the same drawing in all)."""
+    fig = draw(chart)
+    return {form: save(fig, form) for form in forms}
+
+
+def draw(chart: Chart) -> Figure:
+    """The chart drawn on a figure of its own, to :func:`save` in one format or more: the report
+    saves every chart as SVG first (the PDF waits for those) and as PNG afterwards."""
     chart = _drawable(chart)
     with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
         fig = _figure(height_of(chart))
@@ -325,12 +348,15 @@ def render_all(chart: Chart, forms: tuple[Format, ...] = ("svg", "png")) -> dict
             _scores(fig, chart)
         else:
             _tornado(fig, chart)
-        result: dict[Format, bytes] = {}
-        for form in forms:
-            out = io.BytesIO()
-            if form == "svg":
-                fig.savefig(out, format="svg", metadata={"Date": None})
-            else:
-                fig.savefig(out, format="png", dpi=PNG_DPI, metadata={"Software": None})
-            result[form] = out.getvalue()
-        return result
+    return fig
+
+
+def save(fig: Figure, form: Format) -> bytes:
+    """A drawn chart as SVG or PNG bytes (in the house style, which sets how SVG keeps text)."""
+    out = io.BytesIO()
+    with matplotlib.rc_context(STYLE):  # type: ignore[arg-type]
+        if form == "svg":
+            fig.savefig(out, format="svg", metadata={"Date": None})
+        else:
+            fig.savefig(out, format="png", dpi=PNG_DPI, metadata={"Software": None})
+    return out.getvalue()

@@ -128,7 +128,7 @@ def _running_header_and_footer(doc: DocxDocument, report: Report) -> None:
         _field(footer, "PAGE")
         footer.add_run(" of ").font.size = Pt(8)
         _field(footer, "NUMPAGES")
-        generated = f"Generated on {report.created} by {report.generator}"
+        generated = report.footer()
         footer.add_run(f"\t\t{generated}").font.size = Pt(8)
 
 

@@ -1,4 +1,4 @@
-"""Writing the report's files: Word, HTML and PDF with the charts, the PDF printed in a second
+"""Writing the report's files: Word, HTML and PDF with the charts, the PDF printed by a second
 process while this one draws the charts and writes the Word file.
 
 :func:`write_reports` is what the pipeline and ``shareplan report`` call. It reads only the
@@ -7,82 +7,67 @@ results, so saved results can be reported again without recomputing the appraisa
 
 from __future__ import annotations
 
-import logging
-import multiprocessing
 import os
 import shutil
-import sys
 import tempfile
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from shareplan.report.context import Context
 from shareplan.report.document import build_report
-from shareplan.report.model import Report
-from shareplan.report.writers.html import render_html
+from shareplan.report.writers.html import render_html, render_print_html
 from shareplan.report.writers.pdf import write_pdf
+from shareplan.report.writers.printer import Printer
 from shareplan.report.writers.workbook import WORKBOOK_NAME, write_workbook
 from shareplan.results import Results
 
-LOG = logging.getLogger(__name__)
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from shareplan.report.writers.charts import Format
 
 REPORT_STEM = "cabinet-report"
 CHART_FOLDER = "charts"
 
 
-def _warm_up() -> None:
-    """Run first in the second process, while the first draws the charts: load WeasyPrint (Pango,
-    fontconfig, its user-agent stylesheet) so that the PDF starts at once when its HTML arrives."""
-    from shareplan.report.writers.pdf import warm_up
-
-    warm_up()
+PRINT_PAGE = ".print.html"
+"""The page the PDF is printed from, in the staging folder (not one of the report's files)."""
 
 
-def _pdf(html: str, target: Path) -> None:
-    from shareplan.report.writers.pdf import write_pdf
+def _save_all(figures: dict[str, Figure], form: Format) -> dict[str, bytes]:
+    from shareplan.report.writers.charts import save
 
-    write_pdf(html, target)
-
-
-def _svgs(report: Report) -> dict[str, bytes]:
-    from shareplan.report.writers.charts import render_all
-
-    return {f.key: render_all(f.chart, ("svg",))["svg"] for f in report.figures()}
+    return {key: save(fig, form) for key, fig in figures.items()}
 
 
-def _word(report: Report, staging: Path, template: Path | None) -> dict[str, bytes]:
-    """Draw the charts as PNG and write the Word document; returns the PNGs."""
-    from shareplan.report.writers.charts import render_all
+def _write_all(
+    results: Results,
+    staging: Path,
+    template: Path | None,
+    printer: Printer | None,
+) -> tuple[dict[str, bytes], dict[str, bytes]]:
+    """Write the three files and the workbook into ``staging``, in the order that lets the
+    printer start soonest: the charts as PNG and the page to print, handed over; then the charts
+    as SVG (the same drawings) and the HTML, Word and the workbook while the PDF prints. Returns
+    the SVG and PNG drawings by figure key."""
+    from shareplan.report.writers.charts import draw
     from shareplan.report.writers.docx import write_docx
 
-    pngs = {f.key: render_all(f.chart, ("png",))["png"] for f in report.figures()}
+    report = build_report(results)
+    figures = {f.key: draw(f.chart) for f in report.figures()}
+    pngs = _save_all(figures, "png")
+    page = staging / PRINT_PAGE
+    page.write_text(render_print_html(report, pngs), encoding="utf-8")
+    pdf = staging / f"{REPORT_STEM}.pdf"
+    if printer is not None:
+        printer.send()
+    svgs = _save_all(figures, "svg")
+    (staging / f"{REPORT_STEM}.html").write_text(render_html(report, svgs), encoding="utf-8")
     write_docx(report, pngs, staging / f"{REPORT_STEM}.docx", template)
-    return pngs
-
-
-def _finished(*futures: Future[None]) -> bool:
-    """Wait for the second process's work; ``False`` (and one log line) if that process died or
-    could not start, so that the caller makes the PDF itself. An error in the work itself (a
-    broken template, say) is raised as it would be in one process."""
-    try:
-        for future in futures:
-            future.result()
-    except (BrokenProcessPool, OSError) as exc:
-        LOG.info(
-            "report: second process unavailable (%s); printing the PDF here", type(exc).__name__
-        )
-        return False
-    return True
-
-
-def _can_spawn() -> bool:
-    """Whether a fresh interpreter can start: it imports the caller's ``__main__`` again by its
-    path, which fails (with a traceback on stderr) when that path is not a file, as for a script
-    read from stdin."""
-    main = sys.modules.get("__main__")
-    path = getattr(main, "__file__", None)
-    return path is None or os.path.isfile(path)
+    write_workbook(Context(results), staging / WORKBOOK_NAME)
+    if printer is None or not printer.finished():
+        write_pdf(page.read_text("utf-8"), pdf)
+    return svgs, pngs
 
 
 def write_reports(
@@ -102,10 +87,11 @@ def write_reports(
     leaves no half-written report. Raises :class:`~shareplan.errors.InputError` when the template
     is not a usable Word document.
 
-    With ``parallel`` the PDF is printed in a second process (started fresh, not forked), which
-    loads WeasyPrint while this one draws the charts and writes the HTML, then prints the HTML
-    while this one writes the Word file. If that process cannot start or dies, this one prints
-    the PDF itself (one log line at ``INFO``, nothing on stderr).
+    With ``parallel`` the PDF is printed by a second process (:mod:`printer`), started first,
+    which loads WeasyPrint while this one builds the report and draws the charts, then prints
+    while this one writes the HTML (with SVG charts), Word and the workbook. If that process
+    cannot start or fails, this one prints the PDF itself (one log line at ``INFO``, nothing on
+    stderr).
     """
     if template is not None:
         from shareplan.report.writers.docx import check_template
@@ -113,27 +99,17 @@ def write_reports(
         check_template(template)  # before any work, and before anything is written
     out_dir.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=".report.", dir=out_dir))
-    pdf_target = staging / f"{REPORT_STEM}.pdf"
     try:
-        report = build_report(results)
-        pool: ProcessPoolExecutor | None = None
-        if parallel and _can_spawn():
-            pool = ProcessPoolExecutor(
-                max_workers=1, mp_context=multiprocessing.get_context("spawn")
-            )
+        printer = (
+            Printer(staging / PRINT_PAGE, staging / f"{REPORT_STEM}.pdf", staging / ".printer.log")
+            if parallel
+            else None
+        )
         try:
-            warm = pool.submit(_warm_up) if pool else None
-            svgs = _svgs(report)
-            html = render_html(report, svgs)
-            (staging / f"{REPORT_STEM}.html").write_text(html, encoding="utf-8")
-            printing = pool.submit(_pdf, html, pdf_target) if pool else None
-            pngs = _word(report, staging, template)
-            write_workbook(Context(results), staging / WORKBOOK_NAME)
-            if printing is None or warm is None or not _finished(warm, printing):
-                write_pdf(html, pdf_target)
+            svgs, pngs = _write_all(results, staging, template, printer)
         finally:
-            if pool is not None:
-                pool.shutdown(wait=True, cancel_futures=True)
+            if printer is not None:
+                printer.close()
         written: dict[str, Path] = {}
         for kind in ("docx", "html", "pdf"):
             target = out_dir / f"{REPORT_STEM}.{kind}"

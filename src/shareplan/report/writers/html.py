@@ -13,7 +13,6 @@ import base64
 import re
 from collections.abc import Mapping
 from functools import cache
-from importlib import resources
 
 import jinja2
 from markupsafe import Markup, escape
@@ -28,6 +27,7 @@ from shareplan.report.model import (
     Table,
     run_text,
 )
+from shareplan.report.writers.style import stylesheet
 
 
 @cache
@@ -41,12 +41,6 @@ def _environment() -> jinja2.Environment:
     )
 
 
-@cache
-def stylesheet() -> str:
-    """The report's CSS (screen and print)."""
-    return (resources.files("shareplan.report") / "static" / "report.css").read_text("utf-8")
-
-
 def _run(run: Run) -> Markup:
     if isinstance(run, Money):
         return Markup('<span class="money" data-source="{}">{}</span>').format(run.where, run.text)
@@ -55,6 +49,14 @@ def _run(run: Run) -> Markup:
 
 def _runs(paragraph: Paragraph) -> Markup:
     return Markup("").join(_run(r) for r in paragraph.runs)
+
+
+def _plain_run(run: Run) -> Markup:
+    return escape(run.text if isinstance(run, Money) else run)
+
+
+def _plain_runs(paragraph: Paragraph) -> Markup:
+    return Markup("").join(_plain_run(r) for r in paragraph.runs)
 
 
 CHAR_SHARE = 1.0
@@ -79,6 +81,7 @@ def column_widths(table: Table) -> list[int]:
         words = (head + " " + " ".join(cells)).split() or [""]
         longest_word = min(max(len(w) for w in words), 20)
         need = min(max(max(lengths), longest_word), 14) if table.is_numeric(j) else longest_word
+        need = max(need, min(-(-len(head) // 3), 20))  # a heading wraps onto three lines at most
         least.append((need + 1.5) * CHAR_SHARE)
         typical = 0.6 * sum(lengths) / len(lengths) + 0.4 * max(lengths)
         wish.append(max(0.0, min(typical, 80.0) - need) * CHAR_SHARE)
@@ -131,32 +134,42 @@ def css_string(text: str) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ")
 
 
-def footer_text(report: Report) -> str:
-    """The footer: when and by what the report was generated (not a background paper)."""
-    when = f" on {report.created}" if report.created else ""
-    return f"Generated{when} by {report.generator}".strip()
-
-
 def render_html(report: Report, svgs: Mapping[str, bytes]) -> str:
     """The report as HTML; ``svgs`` maps each figure's key to its SVG drawing."""
+    return _render(report, svgs, "image/svg+xml", plain=False)
+
+
+def render_print_html(report: Report, pngs: Mapping[str, bytes]) -> str:
+    """The page the PDF is printed from: the same page with the charts as PNG (``pngs`` by
+    figure key) and each sum of money as plain text.
+
+    A reader of the web page can ask where a sum came from; the PDF has no use for the several
+    hundred elements that say so, and laying out the charts' vector drawings (each label set by
+    Pango) cost WeasyPrint more than the pictures. Together they were a fifth of its work. The
+    PNGs are the ones the Word file carries (150 dots per inch at the page's width).
+    """
+    return _render(report, pngs, "image/png", plain=True)
+
+
+def _render(report: Report, charts: Mapping[str, bytes], mime: str, *, plain: bool) -> str:
     numbers = {f.key: i for i, f in enumerate(report.figures(), start=1)}
 
     def chart_src(figure: Figure) -> str:
-        data = base64.b64encode(svgs[figure.key]).decode("ascii")
-        return f"data:image/svg+xml;base64,{data}"
+        data = base64.b64encode(charts[figure.key]).decode("ascii")
+        return f"data:{mime};base64,{data}"
 
     template = _environment().get_template("report.html.j2")
     return template.render(
         report=report,
         css=stylesheet(),
-        run=_run,
-        runs=_runs,
+        run=_plain_run if plain else _run,
+        runs=_plain_runs if plain else _runs,
         block_kind=_block_kind,
         section_id=section_id,
         column_widths=column_widths,
         row_groups=row_groups,
         css_string=css_string,
-        footer=footer_text(report),
+        footer=report.footer(),
         SHORT_TABLE=SHORT_TABLE,
         figure_number=lambda f: numbers[f.key],
         chart_src=chart_src,
