@@ -103,16 +103,32 @@ def synthetic(n_services: int, n_partners: int, seed: int = 15) -> Scenario:
     return Scenario(authority=authority, services=services, partners=partners)
 
 
+def _cpu() -> float:
+    """CPU seconds of this process and of its finished business-case workers."""
+    me = resource.getrusage(resource.RUSAGE_SELF)
+    workers = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime
+
+
+def _peak_gib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
+
+
+Stage = tuple[str, float, float, float]
+"""A stage's name, wall seconds, CPU seconds and the peak resident memory at its end (GiB)."""
+
+
 def run_one(spec: str) -> dict[str, object]:
     """Appraise one scenario in this process and report its figures."""
-    stages: list[tuple[str, float]] = []
-    current = ["start", time.perf_counter()]
+    stages: list[Stage] = []
+    current: list[object] = ["start", time.perf_counter(), _cpu()]
 
     def progress(name: str) -> None:
         """Told when each stage starts: the time since the last call belongs to the last stage."""
-        now = time.perf_counter()
-        stages.append((str(current[0]), now - float(current[1])))
-        current[:] = [name, now]
+        now, cpu = time.perf_counter(), _cpu()
+        label, since, cpu_since = current
+        stages.append((str(label), now - float(since), cpu - float(cpu_since), _peak_gib()))  # type: ignore[arg-type]
+        current[:] = [name, now, cpu]
 
     if spec == "rotherham":
         scenario = load_scenario(ROOT / "examples" / "rotherham-2010")
@@ -121,7 +137,7 @@ def run_one(spec: str) -> dict[str, object]:
         scenario = synthetic(n_services, n_partners)
     evidence = load_evidence()
     start = time.perf_counter()
-    current[:] = ["start", start]
+    current[:] = ["start", start, _cpu()]
     appraisal = pipeline.appraise(scenario, evidence=evidence, progress=progress)
     progress("Writing results.json")
     with tempfile.TemporaryDirectory() as folder:
@@ -129,13 +145,12 @@ def run_one(spec: str) -> dict[str, object]:
     progress("end")
     seconds = time.perf_counter() - start
     plan = appraisal.programme.plan
-    me = resource.getrusage(resource.RUSAGE_SELF)
     workers = resource.getrusage(resource.RUSAGE_CHILDREN)
     return {
         "spec": spec,
         "seconds": seconds,
-        "cpu_seconds": me.ru_utime + me.ru_stime + workers.ru_utime + workers.ru_stime,
-        "peak_gib": me.ru_maxrss / 2**20,
+        "cpu_seconds": _cpu(),
+        "peak_gib": _peak_gib(),
         "worker_peak_gib": workers.ru_maxrss / 2**20,
         "long_list": appraisal.long_list.counts.considered,
         "shortlist": len(appraisal.opportunities),
@@ -144,13 +159,16 @@ def run_one(spec: str) -> dict[str, object]:
     }
 
 
-def _by_stage(stages: list[tuple[str, float]]) -> list[tuple[str, float]]:
-    """Seconds per stage, its progress reports ("Building business cases (500 of 600)") summed."""
-    totals: dict[str, float] = {}
-    for name, seconds in stages:
-        stage = name.split(" (")[0]
-        totals[stage] = totals.get(stage, 0.0) + seconds
-    return [(name, round(t, 2)) for name, t in totals.items()]
+def _by_stage(stages: list[Stage]) -> list[Stage]:
+    """Wall and CPU seconds per stage, its progress reports ("Building business cases (500 of
+    600)") summed, and the peak resident memory when it ended."""
+    totals: dict[str, list[float]] = {}
+    for name, wall, cpu, peak in stages:
+        t = totals.setdefault(name.split(" (")[0], [0.0, 0.0, 0.0])
+        t[0] += wall
+        t[1] += cpu
+        t[2] = peak
+    return [(name, round(w, 2), round(c, 2), round(p, 2)) for name, (w, c, p) in totals.items()]
 
 
 def main() -> None:
@@ -175,7 +193,10 @@ def main() -> None:
             f"long list {r['long_list']:,}, shortlist {r['shortlist']:,}, "
             f"programme of {r['programme']} projects{against}"
         )
-        print("   stages: " + ", ".join(f"{name} {t:.1f} s" for name, t in r["stages"]))
+        print(
+            "   stages (wall s / CPU s / peak GiB at its end): "
+            + ", ".join(f"{name} {w:.1f}/{c:.1f}/{p:.2f}" for name, w, c, p in r["stages"])
+        )
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from shareplan import __version__
 from shareplan.assessment import Assessment, AssessmentSettings, assess, stakeholder_weights
-from shareplan.assessment.shortlist import Shortlist, shortlist
+from shareplan.assessment.shortlist import Screened, Shortlist, screen_units, shortlist
 from shareplan.business_case import (
     BusinessCase,
     ProgrammeRisk,
@@ -229,6 +229,53 @@ def choose_programme(
     return ProgrammeOutcome(plan, simulation, constraints, objective, risk_register=register)
 
 
+UNIT_BLOCK = 250
+"""Units per block of the long list screened in a worker process."""
+SCREEN_PARALLEL_FROM = 1000
+"""From this many units (services and bundles) the long list is screened in worker processes,
+one per core; below it starting them costs more than it saves."""
+
+_worker_long_list: list[LongList] = []
+
+
+def _start_screen_worker(scenario: Scenario, evidence: EvidenceBase) -> None:
+    """Each worker builds the long list once (it is the same arrays as the parent's, from the
+    same scenario) instead of receiving it: at county scale it is hundreds of megabytes."""
+    _worker_long_list[:] = [generate(scenario, evidence)]
+
+
+def _screen_block(scenario: Scenario, units: range, evidence: EvidenceBase) -> Screened:
+    return screen_units(_worker_long_list[0], scenario, evidence, units)
+
+
+def screen_long_list(
+    scenario: Scenario, long_list: LongList, evidence: EvidenceBase, progress: Progress = _quiet
+) -> Shortlist:
+    """The shortlist: the long list screened and cut, in blocks of units across the machine's
+    cores when there are many (each unit's entries are screened and cut on their own, so the
+    blocks give exactly what one pass would), with progress per block."""
+    n = len(long_list.units)
+
+    def told(done: int, units: int) -> None:
+        progress(f"Screening and shortlisting ({done:,} of {units:,} services)")
+
+    workers = min(len(os.sched_getaffinity(0)), -(-n // UNIT_BLOCK))
+    if n < SCREEN_PARALLEL_FROM or workers < 2:
+        return shortlist(long_list, scenario, evidence, told)
+    blocks = [range(i, min(n, i + UNIT_BLOCK)) for i in range(0, n, UNIT_BLOCK)]
+    parts: list[Screened] = []
+    with ProcessPoolExecutor(
+        workers,
+        mp_context=multiprocessing.get_context("spawn"),
+        initializer=_start_screen_worker,
+        initargs=(scenario, evidence),
+    ) as pool:
+        for part in pool.map(_screen_block, repeat(scenario), blocks, repeat(evidence)):
+            parts.append(part)
+            told(sum(len(b) for b in blocks[: len(parts)]), n)
+    return shortlist(long_list, scenario, evidence, parts=parts)
+
+
 CASE_BLOCK = 1000
 """Opportunities per block of business cases built in a worker process."""
 PARALLEL_FROM = 2000
@@ -287,14 +334,7 @@ def appraise(
     progress("Generating the long list")
     long_list = generate(scenario, evidence)
     progress("Screening and shortlisting")
-    short = shortlist(
-        long_list,
-        scenario,
-        evidence,
-        lambda done, units: progress(
-            f"Screening and shortlisting ({done:,} of {units:,} services)"
-        ),
-    )
+    short = screen_long_list(scenario, long_list, evidence, progress)
     if not short.opportunities:
         raise InputError(
             [Problem("no opportunity passes the screen: every one was shortlisted out", source)]

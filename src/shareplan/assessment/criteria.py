@@ -47,6 +47,19 @@ CRITERIA: tuple[str, ...] = (
 )
 """The criteria in the seed's order; column order of every score matrix."""
 C = {c: k for k, c in enumerate(CRITERIA)}
+UNIT_CRITERIA = frozenset(
+    {
+        "track_record",
+        "common_objectives",
+        "common_platforms",
+        "early_intervention",
+        "corporate_priorities",
+        "geographical_level",
+    }
+)
+"""The criteria whose value functions read the unit (the service or bundle shared); the others
+read only the partner set and the delivery model, so the shortlist scores them once per (set,
+model) pair instead of once per long-list entry."""
 
 SCORED, PROVISIONAL, MISSING, NOT_APPLICABLE = 0, 1, 2, 3
 STATUS = ("scored", "provisional", "missing", "not_applicable")

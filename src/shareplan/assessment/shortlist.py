@@ -13,7 +13,7 @@ is otherwise listed in :attr:`Shortlist.declared_screened_out` with the reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -21,7 +21,10 @@ import numpy.typing as npt
 
 from shareplan.assessment.criteria import (
     CRITERIA,
+    UNIT_CRITERIA,
+    CriteriaMatrix,
     ScoringContext,
+    SetFeatures,
     UnitTable,
     has_private_partner,
     matches,
@@ -36,6 +39,7 @@ from shareplan.opportunities import LongList, Opportunity
 from shareplan.scenario.model import Scenario
 
 IntArray = npt.NDArray[np.int64]
+Int32Array = npt.NDArray[np.int32]
 FloatArray = npt.NDArray[np.float64]
 
 
@@ -92,26 +96,128 @@ def partner_members(opportunities: list[Opportunity], scenario: Scenario) -> npt
     return members
 
 
+@dataclass(frozen=True)
+class EntryScorer:
+    """The weighted totals of long-list entries, each value function run on as few rows as it
+    needs: the criteria that depend only on the partner set and the model once for every
+    admitted (set, model) pair, the criteria that read the unit once per partner set for each
+    unit. Each unit's totals are then added up pair by pair in criterion order, the same sum
+    :meth:`~shareplan.assessment.criteria.CriteriaMatrix.totals` forms over a whole score
+    matrix (equal to the last bit, so the shortlist is the same), at a fraction of the work."""
+
+    ctx: ScoringContext
+    units: UnitTable
+    sets: SetFeatures
+    members: npt.NDArray[np.int32]
+    weights: FloatArray
+    neutral: float
+    pair_set: Int32Array  # the admitted pairs' partner sets and positions among all pairs
+    pair_of: npt.NDArray[np.int64]  # (n_sets, n_models): each pair's position, -1 if refused
+    by_pair: dict[int, FloatArray]
+
+    @classmethod
+    def build(
+        cls,
+        ctx: ScoringContext,
+        units: UnitTable,
+        members: npt.NDArray[np.int32],
+        admitted: npt.NDArray[np.bool_],
+        weights: FloatArray,
+        neutral: float,
+    ) -> EntryScorer:
+        sets = set_features(ctx, members)
+        pair_set, pair_model = (a.astype(np.int32) for a in np.nonzero(admitted))
+        pair_of = np.full(admitted.shape, -1, dtype=np.int64)
+        pair_of[pair_set, pair_model] = np.arange(pair_set.size)
+        by_pair: dict[int, FloatArray] = {}
+        if len(units.service_ids):
+            anyone = np.zeros(pair_set.size, dtype=np.int32)  # the unit's cells are not used
+            overlap = matches(ctx, units, np.zeros(members.shape[0], np.int32), members)
+            scored = score_features(
+                ctx, units, anyone, sets.take(pair_set), overlap.take(pair_set), pair_model
+            )
+            by_pair = _effective(scored, weights, neutral, unit=False)
+        return cls(ctx, units, sets, members, weights, neutral, pair_set, pair_of, by_pair)
+
+    def totals(self, unit: int, set_index: Int32Array, model_index: Int32Array) -> FloatArray:
+        """The totals of one unit's entries (``set_index``, ``model_index`` as in its block,
+        every pair among the admitted)."""
+        n_sets = self.members.shape[0]
+        rows = np.full(n_sets, unit, dtype=np.int32)
+        per_set = _effective(
+            score_features(
+                self.ctx,
+                self.units,
+                rows,
+                self.sets,
+                matches(self.ctx, self.units, rows, self.members),
+                np.zeros(n_sets, dtype=np.int32),
+            ),
+            self.weights,
+            self.neutral,
+            unit=True,
+        )
+        # Sum per set while only the unit's criteria have been added (every pair of a set has
+        # the same), then per pair: the same additions in the same order as entry by entry.
+        by_set = np.zeros(n_sets)
+        total: FloatArray | None = None
+        for j, w in enumerate(self.weights.tolist()):
+            if w == 0:
+                continue
+            if total is None and j in per_set:
+                by_set += w * per_set[j]
+                continue
+            if total is None:
+                total = by_set[self.pair_set]
+            total += w * (per_set[j][self.pair_set] if j in per_set else self.by_pair[j])
+        if total is None:
+            total = by_set[self.pair_set]
+        out: FloatArray = total[self.pair_of[set_index, model_index]]
+        return out
+
+
+def _effective(
+    m: CriteriaMatrix, weights: FloatArray, neutral: float, *, unit: bool
+) -> dict[int, FloatArray]:
+    """The weighted criteria's columns (those that read the unit, or the others), missing and
+    not applicable at ``neutral`` as the totals count them."""
+    out: dict[int, FloatArray] = {}
+    for j, name in enumerate(CRITERIA):
+        if weights[j] != 0 and (name in UNIT_CRITERIA) == unit:
+            column = m.scores[:, j]
+            out[j] = np.where(np.isnan(column), neutral, column)
+    return out
+
+
 PROGRESS_EVERY = 250
 """Units between two progress reports (a county's 5,000 services take a minute or two)."""
 
 
-def shortlist(
+@dataclass(frozen=True)
+class Screened:
+    """What the screen and the best-K cut kept of some units' entries, and how many entries they
+    dropped, per reason and model (a part of a :class:`Shortlist`, built where the units were)."""
+
+    kept: tuple[Opportunity, ...]
+    dropped: dict[str, IntArray]
+    considered: int
+
+
+def screen_units(
     long_list: LongList,
     scenario: Scenario,
     evidence: EvidenceBase,
+    units: Sequence[int] | None = None,
     progress: Callable[[int, int], None] | None = None,
-) -> Shortlist:
-    """Screen the whole long list, score what passes, keep the best K per unit plus the declared.
-
-    The long list is never held whole: it is screened and scored one unit's block at a time, and
-    only each unit's best K become opportunities, so memory stays that of one block however many
-    services there are. ``progress`` (optional) is told the units done and the units in all."""
+) -> Screened:
+    """Screen and score the entries of ``units`` (positions in the long list; all by default)
+    one unit's block at a time, keeping each unit's best K. ``progress`` (optional) is told the
+    units done and the units in all."""
     settings = AssessmentSettings.resolve(scenario, evidence)
     ctx = ScoringContext.build(scenario, evidence, settings)
     weights = combine(stakeholder_weights(scenario, evidence, settings), evidence).vector(CRITERIA)
     k = scenario.authority.shortlist_per_service
-    units = UnitTable.build([u.service_ids for u in long_list.units], scenario, evidence, settings)
+    table = UnitTable.build([u.service_ids for u in long_list.units], scenario, evidence, settings)
     n_models = len(long_list.model_ids)
     below = reason_below_cut(k)
     dropped = {reason: np.zeros(n_models, dtype=np.int64) for reason in [*REASONS.values(), below]}
@@ -119,17 +225,19 @@ def shortlist(
     considered = 0
 
     # Partner-set facts are the same for every unit: compute them once for all sets.
-    all_sets = set_features(ctx, long_list.sets.members)
-    set_rows = np.arange(len(long_list.sets), dtype=np.int32)
-    n_units = len(long_list.units)
-    for done, block in enumerate(long_list.blocks(), start=1):
+    scorer = EntryScorer.build(
+        ctx, table, long_list.sets.members, long_list.admitted, weights, settings.neutral_score
+    )
+    all_sets = scorer.sets
+    chosen_units = range(len(long_list.units)) if units is None else units
+    for done, block in enumerate(long_list.blocks(chosen_units), start=1):
         if progress is not None and done % PROGRESS_EVERY == 0:
-            progress(done, n_units)
+            progress(done, len(chosen_units))
         n = len(block)
         considered += n
         if n == 0:
             continue
-        verdict = int(units.verdict[block.unit_index])
+        verdict = int(table.verdict[block.unit_index])
         code = contradictions(np.full(n, verdict, dtype=np.int8), all_sets.private[block.set_index])
         for c, reason in REASONS.items():
             hit = code == c
@@ -138,21 +246,45 @@ def shortlist(
         survivors = np.nonzero(code == PASS)[0]
         if survivors.size == 0:
             continue
-        set_index = block.set_index[survivors]
-        unit_rows = np.full(survivors.size, block.unit_index, dtype=np.int32)
-        # Overlaps depend on the unit and the set: compute per set for this unit, then gather.
-        overlap = matches(
-            ctx, units, np.full(set_rows.size, block.unit_index, np.int32), long_list.sets.members
-        ).take(set_index)
-        matrix = score_features(
-            ctx, units, unit_rows, all_sets.take(set_index), overlap, block.model_index[survivors]
+        totals = scorer.totals(
+            block.unit_index, block.set_index[survivors], block.model_index[survivors]
         )
-        totals = matrix.totals(weights, settings.neutral_score)
         chosen = best_k(totals, k)
         cut = np.ones(survivors.size, dtype=bool)
         cut[chosen] = False
         dropped[below] += np.bincount(block.model_index[survivors[cut]], minlength=n_models)
         kept.extend(long_list.materialise(block, survivors[chosen].tolist()))
+    return Screened(tuple(kept), dropped, considered)
+
+
+def shortlist(
+    long_list: LongList,
+    scenario: Scenario,
+    evidence: EvidenceBase,
+    progress: Callable[[int, int], None] | None = None,
+    *,
+    parts: Sequence[Screened] | None = None,
+) -> Shortlist:
+    """Screen the whole long list, score what passes, keep the best K per unit plus the declared.
+
+    The long list is never held whole: it is screened and scored one unit's block at a time, and
+    only each unit's best K become opportunities, so memory stays that of one block however many
+    services there are. ``progress`` (optional) is told the units done and the units in all.
+    ``parts``: the units already screened elsewhere (:func:`screen_units` over consecutive ranges
+    of units, in order), to be put together with the declared opportunities."""
+    settings = AssessmentSettings.resolve(scenario, evidence)
+    ctx = ScoringContext.build(scenario, evidence, settings)
+    k = scenario.authority.shortlist_per_service
+    if not parts:
+        parts = [
+            screen_units(long_list, scenario, evidence, None if parts is None else [], progress)
+        ]
+    kept = [o for part in parts for o in part.kept]
+    considered = sum(part.considered for part in parts)
+    dropped: dict[str, IntArray] = {
+        reason: np.stack([part.dropped[reason] for part in parts]).sum(axis=0).astype(np.int64)
+        for reason in parts[0].dropped
+    }
 
     declared = list(long_list.declared)
     screened_out: list[tuple[str, str]] = []

@@ -18,7 +18,7 @@ The rules:
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -172,15 +172,17 @@ class LongList:
     model_names: tuple[str, ...]
     sets: PartnerSets
     admitted: BoolArray  # (n_sets, n_models)
-    willing: BoolArray  # (n_units, n_sets): every partner in the set will share the unit
+    wants: BoolArray  # (n_units, n_partners + 1): each partner will share the unit (see interest)
     declared: tuple[Opportunity, ...]
     counts: LongListCounts
     declared_keys: frozenset[tuple[str, str, tuple[str, ...]]]
 
-    def blocks(self) -> Iterator[UnitBlock]:
-        """Each unit's admissible (set, model) pairs, without generated duplicates of declared ones."""
-        for u, unit in enumerate(self.units):
-            mask = self.willing[u][:, None] & self.admitted
+    def blocks(self, units: Iterable[int] | None = None) -> Iterator[UnitBlock]:
+        """Each unit's admissible (set, model) pairs, without generated duplicates of declared
+        ones; for the units at the positions ``units`` (all by default), in that order."""
+        for u in range(len(self.units)) if units is None else units:
+            unit = self.units[u]
+            mask = self.willing(u)[:, None] & self.admitted
             rows, cols = np.nonzero(mask)
             set_index: IntArray = rows.astype(np.int32)
             model_index: IntArray = cols.astype(np.int32)
@@ -195,6 +197,12 @@ class LongList:
                 )
                 set_index, model_index = set_index[keep], model_index[keep]
             yield UnitBlock(unit, u, set_index, model_index)
+
+    def willing(self, u: int) -> BoolArray:
+        """(n_sets,): whether every partner in each set will share unit ``u`` (worked out per
+        unit, not held for every unit: 5,000 units x 36,000 sets would be 180 MB)."""
+        row: BoolArray = _willing(self.wants[u : u + 1], self.sets)[0]
+        return row
 
     def partner_tuple(self, set_index: int) -> tuple[str, ...]:
         row = self.sets.members[set_index]
@@ -264,6 +272,19 @@ def declared_opportunities(scenario: Scenario) -> tuple[Opportunity, ...]:
     return tuple(out)
 
 
+def _willing(wants: BoolArray, sets: PartnerSets) -> BoolArray:
+    """(len(wants), n_sets): every partner in the set is willing; padding (-1) reads the
+    always-true sentinel column."""
+    out = np.ones((wants.shape[0], len(sets)), dtype=bool)
+    for slot in range(sets.members.shape[1]):
+        out &= wants[:, sets.members[:, slot]]
+    return out
+
+
+#: Units whose willingness is worked out at once when counting the long list.
+COUNT_BLOCK = 256
+
+
 def generate(scenario: Scenario, evidence: EvidenceBase) -> LongList:
     """The long list of ``scenario`` (declared opportunities win over generated duplicates)."""
     units = units_of(scenario)
@@ -271,15 +292,14 @@ def generate(scenario: Scenario, evidence: EvidenceBase) -> LongList:
     sets = partner_sets([p.sector for p in scenario.partners], max_partners)
     admitted = admitted_sets(sets, evidence, max_partners)
     wants = interest(scenario, units)
-    # Every partner in the set must be willing; padding (-1) reads the always-true sentinel column.
-    willing = np.ones((len(units), len(sets)), dtype=bool)
-    for slot in range(sets.members.shape[1]):
-        willing &= wants[:, sets.members[:, slot]]
     declared = declared_opportunities(scenario)
 
     n_units, n_sets, n_models = len(units), len(sets), len(evidence.models)
     counts = LongListCounts(considered=n_units * n_sets * n_models, declared=len(declared))
-    per_model = willing.sum(axis=0, dtype=np.int64) @ admitted.astype(np.int64)
+    willing_sets = np.zeros(n_sets, dtype=np.int64)  # units willing to share with each set
+    for start in range(0, n_units, COUNT_BLOCK):
+        willing_sets += _willing(wants[start : start + COUNT_BLOCK], sets).sum(axis=0)
+    per_model = willing_sets @ admitted.astype(np.int64)
     admitted_total = int(admitted.sum()) * n_units
     counts.excluded_by_reason[REASON_SECTORS] = counts.considered - admitted_total
     counts.excluded_by_reason[REASON_INTEREST] = admitted_total - int(per_model.sum())
@@ -298,7 +318,7 @@ def generate(scenario: Scenario, evidence: EvidenceBase) -> LongList:
         u = unit_index.get(opp.unit_id)
         s = set_lookup.get(tuple(sorted(partner_index[p] for p in opp.partner_ids)))
         m = model_index[opp.model]
-        if u is not None and s is not None and willing[u, s] and admitted[s, m]:
+        if u is not None and s is not None and wants[u, sets.members[s]].all() and admitted[s, m]:
             replaced[m] += 1
     counts.excluded_by_reason[REASON_DECLARED] = int(replaced.sum())
     counts.kept_by_model = {
@@ -313,7 +333,7 @@ def generate(scenario: Scenario, evidence: EvidenceBase) -> LongList:
         model_names=tuple(m.name for m in evidence.models),
         sets=sets,
         admitted=admitted,
-        willing=willing,
+        wants=wants,
         declared=declared,
         counts=counts,
         declared_keys=frozenset(declared_keys),

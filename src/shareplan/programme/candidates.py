@@ -191,6 +191,10 @@ class CandidateSet:
             partner_members={k: np.array(v, dtype=np.int64) for k, v in partners.items()},
         )
 
+    def subset(self, positions: Sequence[int] | IntArray) -> CandidateSet:
+        """The candidates at ``positions``, in that order, as a set of their own."""
+        return CandidateSet.build(self.candidates[int(i)] for i in positions)
+
     def positions(self, ids: Sequence[str]) -> IntArray:
         """Array positions of ``ids`` (each must be a known id)."""
         return np.array([self.index[i] for i in ids], dtype=np.int64)

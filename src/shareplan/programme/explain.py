@@ -24,6 +24,8 @@ from shareplan.programme.records import BudgetShadow, NearMiss, SelectedReason, 
 
 #: Extra budget for the shadow price (an illustrative step, not guidance).
 BUDGET_STEP = 100_000.0
+#: Unselected candidates with the largest contributions tried as near misses.
+NEAR_MISS_POOL = 15
 
 
 def amount(objective: Objective, value: float) -> str:
@@ -136,16 +138,18 @@ def _kept_out_by(
     """Rules that, relaxed alone, would let ``j`` in at no loss (member names where they apply).
 
     For each rule touching ``j`` the question is whether the best programme with ``j`` forced in
-    and that rule relaxed still reaches ``base``. Two answers are known without an exact solve:
-    yes when forcing ``j`` in costs nothing (relaxing a rule cannot make the forced-in programme
-    worse), and no when the LP relaxation of the question is already below ``base``. Only the
-    rest are solved exactly.
+    and that rule relaxed still reaches ``base``. Three answers are known without an exact
+    solve: yes when forcing ``j`` in costs nothing (relaxing a rule cannot make the forced-in
+    programme worse); yes when the chosen programme with ``j`` added keeps every other rule and
+    reaches ``base`` (a programme that proves it: relaxing "at most 6 projects" usually lets a
+    seventh in); and no when the LP relaxation of the question is already below ``base``. Only
+    the rest are solved exactly.
     """
     c = result.coefficients
     tol = 1e-9 * max(1.0, abs(base))
     names: list[str] = []
     for g in _groups_touching(model, j, result):
-        if float(c @ forced) < base - tol:
+        if float(c @ forced) < base - tol and not _added_keeps(model, result, j, g.key, base - tol):
             bound = model.bound(c, fix_one=[j], skip=[g.key])
             if bound is not None and bound < base - tol:
                 continue
@@ -163,6 +167,40 @@ def _kept_out_by(
         ]
         names.extend(tight or [g.label])
     return tuple(dict.fromkeys(names))
+
+
+#: Best-contributing candidates tried when topping up a programme that proves a rule keeps a
+#: near miss out.
+TOP_UP = 50
+
+
+def _added_keeps(model: Model, result: ProgrammeResult, j: int, skip: str, level: float) -> bool:
+    """Whether some programme with ``j`` in keeps every rule but ``skip`` and reaches ``level``
+    of the objective, shown by building one: the chosen programme with ``j`` added, the chosen
+    projects that share a service with ``j`` taken out, then topped up greedily with the best
+    contributors that still keep the rules. ``False`` proves nothing (the caller then solves)."""
+    c, cands = result.coefficients, model.cands
+    block, lb, ub = model.rules([skip])
+
+    def keeps(v: FloatArray) -> bool:
+        return not (np.any(block.broken(v)) or np.any(v < lb) or np.any(v > ub))
+
+    y = np.array(result.x, dtype=np.float64)
+    y[j] = 1.0
+    mine = set(cands.candidates[j].service_ids)
+    for i in np.flatnonzero(result.selected).tolist():
+        if mine & set(cands.candidates[i].service_ids) and lb[i] < 0.5:
+            y[i] = 0.0
+    if not keeps(y):
+        return False
+    for i in np.argsort(-c, kind="stable")[:TOP_UP].tolist():
+        if float(c @ y) >= level:
+            break
+        if y[i] < 0.5 and c[i] > 0:
+            y[i] = 1.0
+            if not keeps(y):
+                y[i] = 0.0
+    return float(c @ y) >= level
 
 
 def _forced_in(
@@ -200,16 +238,23 @@ def _forced_in(
     return solved, sorted(impossible)
 
 
+def near_miss_pool(model: Model, result: ProgrammeResult, pool: int = NEAR_MISS_POOL) -> list[int]:
+    """The ``pool`` unselected candidates with the largest contributions (ties by position) that
+    the rules do not fix out: those tried as near misses."""
+    c = result.coefficients
+    fixed_out = np.zeros(model.cands.n, dtype=bool)
+    for m in model.members():
+        fixed_out[m.fix_zero] = True
+    eligible = np.flatnonzero(~result.selected & ~fixed_out)
+    return [int(j) for j in eligible[np.lexsort((eligible, -c[eligible]))][:pool]]
+
+
 def _near_misses(
     model: Model, result: ProgrammeResult, count: int, pool: int
 ) -> tuple[NearMiss, ...]:
     cands, obj, c = model.cands, result.objective, result.coefficients
     base = result.objective_value
-    fixed_out = np.zeros(cands.n, dtype=bool)
-    for m in model.members():
-        fixed_out[m.fix_zero] = True
-    eligible = np.flatnonzero(~result.selected & ~fixed_out)
-    ranked = [int(j) for j in eligible[np.lexsort((eligible, -c[eligible]))][:pool]]
+    ranked = near_miss_pool(model, result, pool)
     solved, impossible = _forced_in(model, result, ranked, count)
     order = sorted(solved, key=lambda j: (base - float(c @ _x(solved[j])), j)) + impossible
     out: list[NearMiss] = []
@@ -326,7 +371,7 @@ def explain_programme(
     result: ProgrammeResult,
     *,
     near_misses: int = 5,
-    pool: int = 15,
+    pool: int = NEAR_MISS_POOL,
     budget_step: float = BUDGET_STEP,
 ) -> Explanation:
     """Reasons for each selected project, the best ``near_misses`` out, and the budget's shadow price.

@@ -19,7 +19,12 @@ import numpy as np
 from shareplan.errors import raise_if_any
 from shareplan.programme.candidates import CandidateSet, FloatArray
 from shareplan.programme.constraints import Constraints, Objective
-from shareplan.programme.explain import BUDGET_STEP, Explanation, explain_programme
+from shareplan.programme.explain import (
+    BUDGET_STEP,
+    Explanation,
+    explain_programme,
+    near_miss_pool,
+)
 from shareplan.programme.frontier import (
     EquityComparison,
     OrderOfBuy,
@@ -31,6 +36,7 @@ from shareplan.programme.frontier import (
 )
 from shareplan.programme.optimiser import Model, ProgrammeResult, solve_model
 from shareplan.programme.records import Frontier, ProgrammeView
+from shareplan.programme.screen import screened
 from shareplan.programme.view import programme_view
 
 
@@ -138,8 +144,12 @@ def plan_programme(
     cons = constraints or Constraints()
     obj = objective or Objective()
     raise_if_any(obj.problems())
-    model = Model.build(cands, cons, time_limit)
-    result = solve_model(model, obj)
+    full = Model.build(cands, cons, time_limit)
+    result = solve_model(full, obj)
+    # the choice is made over every candidate; the questions around it, over those that can
+    # be in an answer (the same optimum, docs/programme.md "Scale")
+    keep = [*np.flatnonzero(result.selected).tolist(), *near_miss_pool(full, result)]
+    model = screened(full, result.coefficients, keep)
     explanation = explain_programme(model, result, near_misses=near_misses, budget_step=budget_step)
     if choose_only:
         return ProgrammeChoice(result, explanation)
