@@ -8,6 +8,7 @@ import re
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi import FastAPI
@@ -125,3 +126,16 @@ def clients(app: FastAPI) -> Iterator[dict[str, TestClient]]:
             sign_in(client, email)
             made[name] = client
         yield made
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Debian's Chromium through Playwright, for a module's browser tests."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.accessibility import launch_chromium
+
+    with sync_playwright() as p:
+        launched = launch_chromium(p)
+        yield launched
+        launched.close()

@@ -4,8 +4,6 @@ from import to the Word report, what each role may reach, and axe-core on every 
 from __future__ import annotations
 
 import json
-import socket
-import threading
 import time
 import zipfile
 from collections.abc import Iterator
@@ -13,10 +11,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from shareplan.store.database import Database
-from tests.accessibility import CHROMIUM, launch_chromium
+from tests.accessibility import CHROMIUM
 from tests.web.conftest import (
     ADMIN,
     EDITOR,
@@ -28,6 +25,7 @@ from tests.web.conftest import (
     copy_workspace,
     make_app,
 )
+from tests.web.live import serve
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [
@@ -36,40 +34,15 @@ pytestmark = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def server(
     template_db: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[tuple[str, Database]]:
     folder = tmp_path_factory.mktemp("live")
     db = copy_workspace(template_db, folder)
-    port = _free_port()
-    config = uvicorn.Config(make_app(db, folder), host="127.0.0.1", port=port, log_level="warning")
-    live = uvicorn.Server(config)
-    thread = threading.Thread(target=live.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not live.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", db
-    live.should_exit = True
-    thread.join(timeout=10)
+    with serve(make_app(db, folder)) as base:
+        yield base, db
     db.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = launch_chromium(p)
-        yield launched
-        launched.close()
 
 
 def _signed_in(browser: Any, base: str, email: str) -> Any:

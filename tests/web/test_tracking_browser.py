@@ -5,23 +5,21 @@ any tracking page, with and without errors."""
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
 from shareplan.store.audit import SYSTEM
 from shareplan.store.database import Database
 from shareplan.store.models import TrackerRecord
 from shareplan.store.trackers import load_ledger
 from shareplan.tracking.files import read_ledger
-from tests.accessibility import CHROMIUM, launch_chromium
+from tests.accessibility import CHROMIUM
 from tests.web.conftest import ADMIN, EDITOR, ROTHERHAM_RUN, VIEWER, copy_workspace, make_app
-from tests.web.test_browser import _axe, _free_port, _signed_in
+from tests.web.live import serve
+from tests.web.test_browser import _axe, _signed_in
 from tests.web.test_tracking import LEDGER, start
 
 pytestmark = [
@@ -48,35 +46,16 @@ def tracked_server(
             saved = session.get(TrackerRecord, tracker_id)
             assert saved is not None
             load_ledger(session, saved, table, name, actor=SYSTEM)
-    port = _free_port()
-    config = uvicorn.Config(make_app(db, folder), host="127.0.0.1", port=port, log_level="warning")
-    live = uvicorn.Server(config)
-    thread = threading.Thread(target=live.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not live.started and time.monotonic() < deadline:
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", tracker_id
-    live.should_exit = True
-    thread.join(timeout=10)
+    with serve(make_app(db, folder)) as base:
+        yield base, tracker_id
     db.dispose()
 
 
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        launched = launch_chromium(p)
-        yield launched
-        launched.close()
-
-
 def test_an_officer_uploads_a_quarters_actuals_and_sees_the_status_change(
-    tracked_server: tuple[str, int], chromium: Any
+    tracked_server: tuple[str, int], browser: Any
 ) -> None:
     base, _ = tracked_server
-    page = _signed_in(chromium, base, EDITOR)
+    page = _signed_in(browser, base, EDITOR)
     page.get_by_role("link", name="Benefits of Rotherham 2010").click()
     summary = page.get_by_test_id("as-at")
     assert summary.inner_text() == "Status at 31 December 2011: 0 red, 1 amber, 5 green."
@@ -94,7 +73,7 @@ def test_an_officer_uploads_a_quarters_actuals_and_sees_the_status_change(
 
 
 def test_every_tracking_page_has_no_wcag_22_aa_violations(
-    tracked_server: tuple[str, int], chromium: Any, tmp_path: Path
+    tracked_server: tuple[str, int], browser: Any, tmp_path: Path
 ) -> None:
     base, tracker_id = tracked_server
     failures: dict[str, Any] = {}
@@ -106,7 +85,7 @@ def test_every_tracking_page_has_no_wcag_22_aa_violations(
                 (v["id"], v["help"], [n["target"] for n in v["nodes"][:3]]) for v in violations
             ]
 
-    admin = _signed_in(chromium, base, ADMIN)
+    admin = _signed_in(browser, base, ADMIN)
     for path in (
         "/",
         f"/runs/{ROTHERHAM_RUN}",
@@ -137,7 +116,7 @@ def test_every_tracking_page_has_no_wcag_22_aa_violations(
     admin.get_by_role("heading", name="There is a problem").wait_for()
     assert "unknown project 'SS09'" in admin.locator(".govuk-error-summary").inner_text()
     check(admin, "actuals with errors")
-    viewer = _signed_in(chromium, base, VIEWER)
+    viewer = _signed_in(browser, base, VIEWER)
     viewer.goto(f"/trackers/{tracker_id}/actuals")
     check(viewer, "actuals as a viewer")
     assert failures == {}, json.dumps(failures, indent=1)
