@@ -92,17 +92,62 @@ def test_partners_into_an_unwritable_scenario(
     assert {p.name: p.read_bytes() for p in scenario.iterdir()} == before
 
 
-@pytest.mark.skipif(os.geteuid() == 0, reason="root may write into a read-only folder")
+NOBODY = 65534
+"""The unprivileged user the read-only test runs as when the suite runs as root (as CI does)."""
+
+
+def _invoke_as(uid: int, args: list[str]) -> tuple[int, str]:
+    """The command run in a forked child that has given up root for ``uid``, so that the
+    operating system's permission check is the real one (root may write anywhere). Everything
+    the command imports is imported first by a run as the caller: the child cannot read the
+    interpreter's own files under /root."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into pytest
+        code = 1
+        try:
+            os.close(read_end)
+            os.setgroups([])
+            os.setgid(uid)
+            os.setuid(uid)
+            result = runner.invoke(app, args)
+            os.write(write_end, json.dumps([result.exit_code, result.output]).encode())
+            code = 0
+        finally:
+            os._exit(code)
+    os.close(write_end)
+    with os.fdopen(read_end, "rb") as pipe:
+        answer = pipe.read()
+    _, status = os.waitpid(pid, 0)
+    assert os.waitstatus_to_exitcode(status) == 0 and answer, "the unprivileged child failed"
+    exit_code, output = json.loads(answer)
+    return int(exit_code), str(output)
+
+
 def test_a_read_only_folder_as_a_normal_user(tmp_path: Path) -> None:
-    locked = tmp_path / "locked"
-    locked.mkdir()
-    locked.chmod(0o500)
+    """A folder the user may read but not write: exit 2 and one line, nothing written. As root
+    (CI), the command runs as an unprivileged user, so the refusal is the operating system's."""
+    warm = runner.invoke(app, ["template", str(tmp_path / "warm.xlsx")])
+    assert warm.exit_code == 0, warm.output
+    # a folder every user can reach: pytest's own temporary folders are private to their owner
+    base = Path(tempfile.mkdtemp())
+    locked = base / "locked"
     try:
-        result = runner.invoke(app, ["template", str(locked / "t.xlsx")])
-        assert result.exit_code == 2
-        assert "permission denied" in _one_line(result.output)
+        base.chmod(0o755)
+        locked.mkdir()
+        locked.chmod(0o555)
+        args = ["template", str(locked / "t.xlsx")]
+        if os.geteuid() == 0:
+            exit_code, output = _invoke_as(NOBODY, args)
+        else:
+            result = runner.invoke(app, args)
+            exit_code, output = result.exit_code, result.output
+        assert exit_code == 2, output
+        assert "permission denied" in _one_line(output)
+        assert list(locked.iterdir()) == []
     finally:
         locked.chmod(0o700)
+        shutil.rmtree(base)
 
 
 def test_partners_into_refuses_another_councils_scenario(tmp_path: Path) -> None:
