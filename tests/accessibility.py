@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
@@ -26,16 +25,6 @@ def launch_chromium(playwright: Any) -> Any:
             "--disable-sync",
         ],
     )
-
-
-def require_shared(path: Path, what: str) -> None:
-    """Skip a test whose shared data is not beside the checkout, except on CI, where ../shared is
-    always laid beside the clone: there a missing file is a failure, never a silent skip."""
-    if path.exists():
-        return
-    if os.environ.get("CI"):
-        pytest.fail(f"{what} not found at {path} (CI lays ../shared beside the clone)")
-    pytest.skip(f"{what} not found at {path} (needs ../shared beside the repo)")
 
 
 def axe_violations(page_file: Path) -> list[dict[str, Any]]:

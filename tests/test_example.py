@@ -13,7 +13,6 @@ so the tests below can check every row against the published figure by machine.
 
 from __future__ import annotations
 
-import csv
 import re
 from collections import defaultdict
 from pathlib import Path
@@ -23,17 +22,16 @@ import pytest
 from shareplan.evidence import EvidenceBase, load_evidence
 from shareplan.scenario import Scenario, load_scenario
 from shareplan.scenario.csvio import scenario_csv_files
-from tests.accessibility import require_shared
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "rotherham-2010"
 WORKBOOK = ROOT / "examples" / "rotherham-2010.xlsx"
-# CI lays shared/ beside the clone, as on a developer's machine.
-SHARED_RO = (
-    ROOT.parent
-    / "shared"
-    / "data"
-    / "revenue_outturn_RS_net_current_expenditure_2010-11_to_2014-15_and_2017-18_long.csv"
+OFFICIAL_RO_2010_11 = (
+    ROOT
+    / "tests"
+    / "fixtures"
+    / "mhclg_original"
+    / "Revenue_Outturn_Summary__RS__data_2010-11_by_LA_-_27-Nov-2012-v2.xls"
 )
 
 PUBLISHED_RO_2010_11 = {
@@ -148,14 +146,15 @@ def test_each_line_is_split_consistently(example: Scenario) -> None:
     assert shares["social_care_combined"] == pytest.approx(0.885)
 
 
-def test_published_figures_match_the_shared_revenue_outturn_file() -> None:
-    """The figures hard-coded above (and quoted in the example) are the ones in the RS data file."""
-    require_shared(SHARED_RO, "the shared Revenue Outturn file")
-    found: dict[str, int] = {}
-    with SHARED_RO.open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row["fiscal_year"] == "2010-11" and row["ons_code"] == "E08000018":
-                found[row["item"]] = round(float(row["gbp_thousand"]))
+def test_published_figures_match_the_official_revenue_outturn_workbook() -> None:
+    """The figures hard-coded above (and quoted in the example) are the ones in the official
+    2010-11 RS workbook, as the importer reads it."""
+    from shareplan.benchmarking.readers import read_workbook
+    from shareplan.benchmarking.store import load_authorities
+
+    imported = read_workbook(OFFICIAL_RO_2010_11, load_authorities())
+    rotherham = next(r for r in imported.records if r.code == "E08000018")
+    found = {k: round(v) for k, v in rotherham.values.items() if v is not None}
     assert {k: found[k] for k in PUBLISHED_RO_2010_11} == PUBLISHED_RO_2010_11
 
 

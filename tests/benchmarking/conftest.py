@@ -1,8 +1,8 @@
 """Shared fixtures: the shipped national data (loaded once) and the official workbooks.
 
-The official MHCLG workbooks are read from ``shared/data/mhclg_original`` beside the repository
-(``../shared/data`` from the repository root). Tests that need them skip, saying why, when that
-folder is absent. Each workbook is read at most once per session.
+The official MHCLG workbooks the tests read are kept in ``tests/fixtures/mhclg_original`` (with
+their licence), so the importer is checked against the real files on every machine. Each
+workbook is read at most once per session.
 """
 
 from __future__ import annotations
@@ -13,10 +13,9 @@ import pytest
 
 from shareplan.benchmarking.readers import ImportResult, read_workbook
 from shareplan.benchmarking.store import NationalData, load_authorities, load_national_data
-from tests.accessibility import require_shared
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
-ORIGINALS = REPO_ROOT.parent / "shared" / "data" / "mhclg_original"
+ORIGINALS = REPO_ROOT / "tests" / "fixtures" / "mhclg_original"
 WORKBOOKS = {
     "2010-11": "Revenue_Outturn_Summary__RS__data_2010-11_by_LA_-_27-Nov-2012-v2.xls",
     "2014-15": "Revenue_Outturn_Summary__RS__data_2014-15_by_LA_-_02-Feb-2016.xls",
@@ -30,9 +29,7 @@ def national() -> NationalData:
 
 
 def _workbook(year: str) -> ImportResult:
-    path = ORIGINALS / WORKBOOKS[year]
-    require_shared(path, "official Revenue Outturn workbook")
-    return read_workbook(path, load_authorities())
+    return read_workbook(ORIGINALS / WORKBOOKS[year], load_authorities())
 
 
 _cache: dict[str, ImportResult] = {}
