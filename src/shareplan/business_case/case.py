@@ -96,16 +96,14 @@ def _shifts(
     prepared: Prepared, factors: FloatArray, distribution: Distribution
 ) -> dict[str, float]:
     """How far the saving's and the trading's expected values move the NPV from the headline."""
-    base = prepared.adjusted
-    npv = float(cashflow.npv_fast(base, factors))
     share_mean = mean_of(prepared.shares, distribution)
     volume_mean = mean_of(prepared.trading_volume_range, distribution)
     margin_mean = mean_of(prepared.trading_margin_range, distribution)
     trading_mean = prepared.baseline * volume_mean * margin_mean
-    return {
-        "saving": float(cashflow.npv_fast(base.replace(share=share_mean), factors)) - npv,
-        "trading": float(cashflow.npv_fast(base.replace(trading=trading_mean), factors)) - npv,
-    }
+    npv, saving, trading = cashflow.npv_variants(
+        prepared.adjusted, [{}, {"share": share_mean}, {"trading": trading_mean}], factors
+    )
+    return {"saving": saving - npv, "trading": trading - npv}
 
 
 def _vector(inputs: FlowInputs) -> FlowInputs:
