@@ -411,6 +411,12 @@ PARTNER_COLUMNS: tuple[Column, ...] = (
         "Service ids the partner has said it wants to share (blank: open to any)",
     ),
     Column(
+        "delivers",
+        Kind.ID_LIST,
+        "Service ids the partner also delivers itself (blank: not known); a delivery model that "
+        "needs the partner to run the service too leaves it out of the others",
+    ),
+    Column(
         "stage",
         Kind.ENUM,
         "The partner's stage of development in shared services",
