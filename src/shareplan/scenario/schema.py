@@ -413,8 +413,9 @@ PARTNER_COLUMNS: tuple[Column, ...] = (
     Column(
         "delivers",
         Kind.ID_LIST,
-        "Service ids the partner also delivers itself (blank: not known); a delivery model that "
-        "needs the partner to run the service too leaves it out of the others",
+        "Service ids of this scenario the partner runs itself (blank: not known, no "
+        "restriction); the delivery models that need a partner to run the service too offer "
+        "only these with it",
     ),
     Column(
         "stage",
