@@ -12,7 +12,8 @@ The rules:
   partner is of a required sector where the model names some (a private firm or joint venture for
   public-private; a non-council body for public-other), not too many are (one private partner per
   public-private arrangement), and the set's size fits the model (none for corporate centralisation);
-* a partner that has said which services it wants to share only joins opportunities for those.
+* a partner that has said which services it wants to share only joins opportunities for those;
+* a service marked not to appraise (``appraise = no``) is no unit, so it has no entries.
 """
 
 from __future__ import annotations
@@ -141,7 +142,9 @@ def admitted_sets(sets: PartnerSets, evidence: EvidenceBase, max_partners: int) 
 
 
 def units_of(scenario: Scenario) -> tuple[Unit, ...]:
-    services = tuple(Unit(s.id, s.name, (s.id,)) for s in scenario.services)
+    """The services to appraise and the bundles. A service marked not to appraise (a catch-all
+    heading, until officers split it) is no unit: it has no entry in the long list at all."""
+    services = tuple(Unit(s.id, s.name, (s.id,)) for s in scenario.services if s.appraise)
     bundles = tuple(Unit(b.id, b.name, b.service_ids) for b in scenario.bundles)
     return services + bundles
 
