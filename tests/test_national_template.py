@@ -21,6 +21,8 @@ from shareplan.benchmarking.outturn import TOTAL_LINE
 from shareplan.business_case.staffing import cost_per_fte_warnings
 from shareplan.cli import app
 from shareplan.evidence import EvidenceBase
+from shareplan.report.document import build_report
+from shareplan.report.model import Paragraph
 from shareplan.scenario import Scenario, load_scenario
 
 runner = CliRunner()
@@ -29,7 +31,12 @@ COUNCILS = {
     "E07000179": ("South Oxfordshire", "SD"),  # a shire district
     "E10000030": ("Surrey", "SC"),  # a county
     "E09000033": ("Westminster", "L"),  # a London borough
+    "E08000010": ("Wigan", "MD"),  # a metropolitan district spending on "Other services"
 }
+WIGAN = "E08000010"
+TO_SPLIT = {WIGAN: ["other"]}
+"""The councils whose 2023-24 return has spending on the catch-all line (``catch_all`` in its
+archetype): Wigan £11,754 thousand; the other three reported none."""
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +63,27 @@ def test_template_validates_with_affinity_to_judge(code: str, templates: dict[st
     summary = json.loads(result.stdout)
     assert summary["valid"] is True
     assert summary["to_judge"] and "neutral default of 3" in summary["to_judge"][0]
+    assert summary["to_split"] == [
+        f"Other services ({i}) is marked appraise = no, so it is left out of the appraisal; "
+        "split it into the services it covers, each on its own row"
+        for i in TO_SPLIT.get(code, [])
+    ]
+
+
+@pytest.mark.parametrize("code", COUNCILS)
+def test_only_the_catch_all_line_is_not_to_appraise(
+    code: str, scenarios: dict[str, Scenario]
+) -> None:
+    """The row stays (a row per line spent on) but is written appraise = no, its notes opening
+    with what officers are to do; every other row is appraised."""
+    services = scenarios[code].services
+    assert [s.id for s in services if not s.appraise] == TO_SPLIT.get(code, [])
+    for s in services:
+        assert s.notes.startswith("To split: ") == (not s.appraise)
+    if code == WIGAN:
+        other = scenarios[code].service("other")
+        assert other.gross_cost == 11_754_000
+        assert "Split it into the services it covers, each on its own row" in other.notes
 
 
 @pytest.mark.parametrize("code", COUNCILS)
@@ -154,10 +182,33 @@ def test_appraises_to_a_programme(code: str, scenarios: dict[str, Scenario]) -> 
     plan = appraisal.programme.plan
     assert plan is not None, appraisal.programme.infeasible
     assert plan.result.totals.one_off_cost <= scenarios[code].authority.implementation_budget
-    summary = pipeline.results_of(appraisal).scenario
+    results = pipeline.results_of(appraisal)
+    summary = results.scenario
     wording = summary.criteria_wording
     assert wording["within_borough"].startswith(f"Opportunities within {COUNCILS[code][0]} ")
     assert summary.affinity_to_judge.neutral_default == 3
+    held = set(TO_SPLIT.get(code, []))
+    assert not any(held & set(o.service_ids) for o in results.opportunities)
+    assert [(n.name, n.gross_cost) for n in summary.not_appraised] == [
+        ("Other services", 11_754_000.0) for _ in held
+    ]
+    scope = " ".join(
+        b.text
+        for b in build_report(results).section("proposals").blocks
+        if isinstance(b, Paragraph)
+    )
+    # £11,754,000 to three significant figures is £11.8m
+    said = (
+        "Other services (£11.8m a year) was left out of the appraisal: it groups several services "
+        "under one heading"
+    )
+    assert (said in scope) == bool(held)
+    assert ("left out of the appraisal" in scope) == bool(held)
+    if code == WIGAN:
+        # 11 services less the one to split; 5 partners in sets of up to 3: 1 + 5 + 10 + 10 = 26
+        # sets (with the empty one), 7 models
+        assert len(scenarios[code].services) == 11
+        assert results.long_list.considered == 10 * 26 * 7
 
 
 def test_template_for_an_unknown_council_is_a_clear_error(tmp_path: Path) -> None:

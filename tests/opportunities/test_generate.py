@@ -41,6 +41,8 @@ def brute_force(scenario: Scenario, evidence: EvidenceBase) -> set[tuple]:
     partners = scenario.partners
     limit = scenario.authority.max_partners
     for service in scenario.services:
+        if not service.appraise:
+            continue
         for k in range(0, limit + 1):
             for combo in itertools.combinations(partners, k):
                 if any(p.wants_services and service.id not in p.wants_services for p in combo):
@@ -60,7 +62,7 @@ sectors = st.sampled_from(list(Sector))
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
     n_services = draw(st.integers(1, 4))
-    services = tuple(make_service(f"s{i}") for i in range(n_services))
+    services = tuple(make_service(f"s{i}", appraise=draw(st.booleans())) for i in range(n_services))
     service_ids = [s.id for s in services]
     n_partners = draw(st.integers(0, 6))
     partners = tuple(
@@ -232,3 +234,23 @@ def test_a_declared_opportunity_with_a_partner_off_its_list_stands(
     assert ll.counts.excluded_by_reason[REASON_DECLARED] == 0
     assert ll.counts.excluded_by_reason[REASON_DELIVERY] == 3
     assert ll.counts.kept == 19
+
+
+def test_a_service_not_to_appraise_has_no_entries(
+    minimal: Scenario, evidence: EvidenceBase
+) -> None:
+    """Payroll marked appraise = no: the long list loses exactly payroll's entries, worked out in
+    test_worked_example_counts. Only care is a unit: considered 1 x 8 sets x 7 models = 56; kept
+    15 (22 - payroll's 7); no partner is unwilling for care, so nothing is put down to interest,
+    and the other 56 - 15 = 41 fail the sector rules. The scenario still holds payroll."""
+    held = minimal.service("payroll").model_copy(update={"appraise": False})
+    scenario = minimal.model_copy(update={"services": (held, minimal.service("care"))})
+    ll = generate(scenario, evidence)
+    assert [b.unit.id for b in ll.blocks()] == ["care"]
+    assert [len(b) for b in ll.blocks()] == [15]
+    assert ll.counts.considered == 56
+    assert ll.counts.kept == 22 - 7
+    assert ll.counts.excluded_by_reason[REASON_INTEREST] == 0
+    assert ll.counts.excluded_by_reason[REASON_SECTORS] == 41
+    assert {k[0] for k in all_opportunities(scenario, evidence).values()} == {("care",)}
+    assert len(scenario.services) == 2

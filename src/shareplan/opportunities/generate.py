@@ -15,7 +15,8 @@ The rules:
 * a partner that has said which services it wants to share only joins opportunities for those;
 * a partner whose list of the services it delivers is known only joins, for a model that needs its
   partners to be responsible for the service themselves (``partner_delivers_service``), the
-  services on its list.
+  services on its list;
+* a service marked not to appraise (``appraise = no``) is no unit, so it has no entries.
 """
 
 from __future__ import annotations
@@ -145,7 +146,9 @@ def admitted_sets(sets: PartnerSets, evidence: EvidenceBase, max_partners: int) 
 
 
 def units_of(scenario: Scenario) -> tuple[Unit, ...]:
-    services = tuple(Unit(s.id, s.name, (s.id,)) for s in scenario.services)
+    """The services to appraise and the bundles. A service marked not to appraise (a catch-all
+    heading, until officers split it) is no unit: it has no entry in the long list at all."""
+    services = tuple(Unit(s.id, s.name, (s.id,)) for s in scenario.services if s.appraise)
     bundles = tuple(Unit(b.id, b.name, b.service_ids) for b in scenario.bundles)
     return services + bundles
 

@@ -20,10 +20,11 @@ from shareplan.results.base import Record
 from shareplan.results.header import Generator, LongListSummary, Parameter, ScenarioSummary
 from shareplan.results.programme import ChosenProgramme, NoProgramme, ProgrammeResult
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 """``MAJOR.MINOR``: a minor version only adds fields; a major one may remove or change them.
 2.0: optimism bias by category of one-off cost, one uplift per one-off line in the model inputs
-(1.0 files are upgraded on reading)."""
+(1.0 files are upgraded on reading). 2.1: the services left out of the appraisal
+(``scenario.not_appraised``)."""
 
 
 class OpportunityResult(Record):

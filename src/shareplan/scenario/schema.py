@@ -377,6 +377,14 @@ SERVICE_COLUMNS: tuple[Column, ...] = (
         "yes when the row's figures are illustrative, not the authority's own",
         default="no",
     ),
+    Column(
+        "appraise",
+        Kind.BOOL,
+        "Appraise this service? no for a row grouping several services under one heading (such "
+        "as 'Other services'): its cost still counts, but it gets no opportunities and may be in "
+        "no bundle or declared opportunity until split into its services, one row each",
+        default="yes",
+    ),
     Column("notes", Kind.TEXT, "Anything a reader should know, including sources"),
 )
 
