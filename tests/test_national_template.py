@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -21,9 +22,12 @@ from shareplan.benchmarking.outturn import TOTAL_LINE
 from shareplan.business_case.staffing import cost_per_fte_warnings
 from shareplan.cli import app
 from shareplan.evidence import EvidenceBase
+from shareplan.report.context import Context
 from shareplan.report.document import build_report
 from shareplan.report.model import Paragraph
+from shareplan.report.writers.workbook import write_workbook
 from shareplan.scenario import Scenario, load_scenario
+from tests.reader_words import citation, stray_words
 
 runner = CliRunner()
 YEAR = "2023-24"
@@ -102,6 +106,9 @@ def test_a_service_row_per_line_with_its_published_cost(
     assert {s.id: s.gross_cost for s in scenario.services} == spent
     for s in scenario.services:
         assert "National data" in s.notes and YEAR in s.notes
+        # the column is gross cost; the published figure is net, and the note says so
+        assert f"net current expenditure on {s.id} in {YEAR}" in s.notes
+        assert "below its gross cost" in s.notes
         assert f"archetype.{s.id}" in s.notes  # the traits' source, flagged for review
         assert s.fte > 0
 
@@ -322,3 +329,35 @@ def test_south_oxfordshire_offers_the_county_no_district_service(
         assert not (
             "oxfordshire" in opportunity.partner_ids and opportunity.unit_id in district_lines
         )
+
+
+def test_westminster_assumptions_workbook_names_no_other_council(
+    scenarios: dict[str, Scenario], evidence: EvidenceBase, tmp_path: Path
+) -> None:
+    """Westminster's assumptions workbook, every sheet and cell: no 'Rotherham' outside the
+    citation of the 2010 report as a source, no 'seed', no 'shareplan'. The Key column holds the
+    scenario workbook's own names (``authority.random_seed``), so there only the council's name
+    and the software's are stray. The 2010 report is cited, and the archetypes' sources describe
+    no other council's rows."""
+    results = pipeline.results_of(pipeline.appraise(scenarios["E09000033"]))
+    path = write_workbook(Context(results), tmp_path / "assumptions.xlsx")
+    cited = citation(evidence)
+    found: list[tuple[str, str, str]] = []
+    sources: list[str] = []
+    for sheet in openpyxl.load_workbook(path, read_only=True).worksheets:
+        rows = sheet.iter_rows(values_only=True)
+        header = [str(h) for h in next(rows)]
+        for row in rows:
+            for column, value in zip(header, row, strict=False):
+                if not isinstance(value, str):
+                    continue
+                words = stray_words(value, cited)
+                if column == "Key":
+                    words = [w for w in words if w.lower() != "seed"]
+                found += [(sheet.title, column, w) for w in words]
+                if column == "Source":
+                    sources.append(value)
+    assert found == []
+    assert any(cited in s for s in sources)
+    archetypes = [s for s in sources if "suitability traits judged" in s]
+    assert archetypes and not any("example" in s for s in archetypes)

@@ -151,10 +151,13 @@ def _notes(
             else ""
         )
         + (f"Covers {arche['covers']}. " if arche.get("covers") else "")
-        + f"National data: cost is the net current expenditure on {line} in {year}, "
-        f"£{gbp_thousand:,.0f} thousand (MHCLG Revenue Outturn); use the gross "
-        f"cost where known. Staff estimated (evidence data): {arche['staff_cost_share']:.0%} "
-        f"of cost at £{cost_per_fte:,.0f} a post. Traits and track record: defaults "
+        # the column is gross cost, but Revenue Outturn publishes net current expenditure
+        # (after the service's own income), so the note says which it is
+        + f"National data: the cost filled in is the net current expenditure on {line} "
+        f"in {year}, £{gbp_thousand:,.0f} thousand (MHCLG Revenue Outturn), which is after the "
+        "service's own income and so below its gross cost; replace it with the gross cost where "
+        f"known. Staff estimated (evidence data): {arche['staff_cost_share']:.0%} of that net "
+        f"cost at £{cost_per_fte:,.0f} a post. Traits and track record: defaults "
         f"from the service archetype archetype.{line} (evidence data), to review."
         + (
             f" {ring_fenced:.0%} of the cost is paid from a ring-fenced grant: it is "

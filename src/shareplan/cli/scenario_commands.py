@@ -234,7 +234,7 @@ def print_evidence(
         print_json(data)
         return
     print_table(
-        "Delivery models (seed Appendix 1: average saving per project; share of all savings)",
+        "Delivery models (average saving per project and share of all savings, from the source below)",
         ["id", "model", "avg saving", "share", "tender"],
         [
             [

@@ -186,7 +186,7 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
     Column(
         "priority_projects",
         Kind.INT,
-        "How many priority projects to pick (the seed: five or six)",
+        "How many priority projects to pick (usually five or six)",
         unit="projects",
         minimum=1,
         maximum=100,
@@ -262,7 +262,8 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
     Column(
         "random_seed",
         Kind.INT,
-        "Seed of the Monte Carlo risk analysis, so results repeat exactly",
+        "Starting point of the risk analysis's random draws (any whole number), so results repeat "
+        "exactly",
         minimum=0,
         maximum=2**31 - 1,
         default="20101201",
@@ -296,13 +297,13 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
     Column(
         "place",
         Kind.TEXT,
-        "The place the criteria name, as in 'opportunities within Rotherham' (blank: the name "
+        "The place the criteria name, as in 'opportunities within <place>' (blank: the name "
         "without 'Council', 'Borough Council' and the like)",
     ),
     Column(
         "residents",
         Kind.TEXT,
-        "The place's people as the criteria name them, e.g. 'Rotherham Citizens' (blank: "
+        "The place's people as the criteria name them, e.g. '<place> Citizens' (blank: "
         "'<place> residents')",
     ),
     Column(
@@ -326,7 +327,15 @@ SERVICE_COLUMNS: tuple[Column, ...] = (
         True,
         choices=_enum(ServiceKind),
     ),
-    Column("gross_cost", Kind.NUMBER, "Annual gross cost", True, "£ a year", minimum=0),
+    Column(
+        "gross_cost",
+        Kind.NUMBER,
+        "Annual gross cost (a template from national data fills in the net current expenditure, "
+        "which is lower: replace it where the gross cost is known)",
+        True,
+        "£ a year",
+        minimum=0,
+    ),
     Column("fte", Kind.NUMBER, "Staff, full-time equivalent", True, "FTE", minimum=0),
     Column("platforms", Kind.LIST, "Systems platforms the service runs on (e.g. SAP; Oracle)"),
     Column(
