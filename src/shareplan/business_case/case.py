@@ -30,6 +30,7 @@ from shareplan.business_case.model import (
     MonteCarloSummary,
     Timeline,
     UncertainRange,
+    general_fund_share,
 )
 from shareplan.business_case.montecarlo import Distribution, simulate_npv
 from shareplan.business_case.prepare import Prepared, prepare
@@ -270,6 +271,7 @@ def _assemble(
         general_fund_saving=adjusted.measures.steady_state_annual_saving
         * (1.0 - prepared.ring_fenced_share),
         general_fund_note=general_fund_note(prepared.ring_fenced_share),
+        general_fund_npv=general_fund_share(adjusted.measures.npv, prepared.ring_fenced_share),
         adjusted=adjusted,
         unadjusted=unadjusted,
         business_as_usual=business_as_usual(authority, factors),

@@ -60,7 +60,16 @@ def _from_1_0(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "schema_version": "2.0"}
 
 
-UPGRADES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {"1.0": _from_1_0}
+def _from_2_0(data: dict[str, Any]) -> dict[str, Any]:
+    """2.0 -> 2.1: only fields were added, each with a default that says what a 2.0 file did
+    (its programme ranked on the whole NPV)."""
+    return {**data, "schema_version": "2.1"}
+
+
+UPGRADES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
+    "1.0": _from_1_0,
+    "2.0": _from_2_0,
+}
 """``"MAJOR.MINOR"`` of an older schema -> the function that turns such a file into the next
 version's shape (and sets its ``schema_version``)."""
 

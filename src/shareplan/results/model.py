@@ -20,10 +20,12 @@ from shareplan.results.base import Record
 from shareplan.results.header import Generator, LongListSummary, Parameter, ScenarioSummary
 from shareplan.results.programme import ChosenProgramme, NoProgramme, ProgrammeResult
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "2.1"
 """``MAJOR.MINOR``: a minor version only adds fields; a major one may remove or change them.
 2.0: optimism bias by category of one-off cost, one uplift per one-off line in the model inputs
-(1.0 files are upgraded on reading)."""
+(1.0 files are upgraded on reading). 2.1: the general fund's share of the NPV (each business
+case's ``general_fund_npv``, the programme's totals and frontier) and which NPV the programme
+ranked on (the objective's ``count_ring_fenced_savings``); 2.0 files read with defaults."""
 
 
 class OpportunityResult(Record):
