@@ -32,7 +32,8 @@ from shareplan.business_case.model import (
     UncertainRange,
     general_fund_share,
 )
-from shareplan.business_case.montecarlo import Distribution, simulate_npv
+from shareplan.business_case.montecarlo import Distribution, Simulation
+from shareplan.business_case.montecarlo_cases import simulate_cases
 from shareplan.business_case.prepare import Prepared, prepare
 from shareplan.business_case.risk_basis import TREATMENT, gap_sentence, mean_of
 from shareplan.business_case.risks import RiskFacts, risk_register
@@ -55,23 +56,9 @@ __all__ = [
 ]
 
 
-def monte_carlo(
-    prepared: Prepared,
-    factors: FloatArray,
-    draws: int,
-    seed: int,
-    distribution: Distribution,
-) -> MonteCarloSummary:
-    sim = simulate_npv(
-        _vector(prepared.adjusted),
-        prepared.ranges,
-        factors,
-        draws,
-        seed,
-        distribution,
-        quick_win_months=prepared.quick_win_months,
-        quick_win_share=prepared.quick_win_share,
-    )
+def monte_carlo(prepared: Prepared, factors: FloatArray, sim: Simulation) -> MonteCarloSummary:
+    """The summary of an opportunity's own simulation (:func:`simulate_cases`)."""
+    draws, seed, distribution = int(sim.npv.shape[0]), sim.seed, sim.distribution
     p10, p50, p90 = (float(v[0]) for v in sim.percentiles())
     headline = float(cashflow.npv_fast(prepared.adjusted, factors))
     mean = float(np.mean(sim.npv))
@@ -97,16 +84,14 @@ def _shifts(
     prepared: Prepared, factors: FloatArray, distribution: Distribution
 ) -> dict[str, float]:
     """How far the saving's and the trading's expected values move the NPV from the headline."""
-    base = prepared.adjusted
-    npv = float(cashflow.npv_fast(base, factors))
     share_mean = mean_of(prepared.shares, distribution)
     volume_mean = mean_of(prepared.trading_volume_range, distribution)
     margin_mean = mean_of(prepared.trading_margin_range, distribution)
     trading_mean = prepared.baseline * volume_mean * margin_mean
-    return {
-        "saving": float(cashflow.npv_fast(base.replace(share=share_mean), factors)) - npv,
-        "trading": float(cashflow.npv_fast(base.replace(trading=trading_mean), factors)) - npv,
-    }
+    npv, saving, trading = cashflow.npv_variants(
+        prepared.adjusted, [{}, {"share": share_mean}, {"trading": trading_mean}], factors
+    )
+    return {"saving": saving - npv, "trading": trading - npv}
 
 
 def _vector(inputs: FlowInputs) -> FlowInputs:
@@ -189,12 +174,17 @@ def build_business_cases(
         except InputError as exc:
             problems.extend(p for p in exc.problems if p not in problems)
     raise_if_any(problems)
+    sims: list[Simulation | None] = [None] * len(prepared)
+    if n_draws > 0:
+        sims[:] = simulate_cases(
+            [item for item, _ in prepared], factors, n_draws, authority.random_seed, dist
+        )
     cases = []
-    for item, book in prepared:
+    for (item, book), sim in zip(prepared, sims, strict=True):
         book.get(f"discount.schedule.{schedule}")
         for key in ("derived.year_zero",):
             book.used[key] = base_book.used[key]
-        cases.append(_assemble(scenario, item, book, factors, schedule, n_draws, dist))
+        cases.append(_assemble(scenario, item, book, factors, schedule, sim))
     return tuple(cases)
 
 
@@ -204,8 +194,7 @@ def _assemble(
     book: AssumptionBook,
     factors: FloatArray,
     schedule: str,
-    n_draws: int,
-    distribution: Distribution,
+    sim: Simulation | None,
 ) -> BusinessCase:
     authority = scenario.authority
     opportunity = prepared.opportunity
@@ -213,11 +202,7 @@ def _assemble(
         prepared, prepared.adjusted, factors, authority, "optimism_bias_adjusted"
     )
     unadjusted = appraise_inputs(prepared, prepared.unadjusted, factors, authority, "unadjusted")
-    mc = (
-        monte_carlo(prepared, factors, n_draws, authority.random_seed, distribution)
-        if n_draws > 0
-        else None
-    )
+    mc = None if sim is None else monte_carlo(prepared, factors, sim)
     t = cashflow.timing(prepared.adjusted)
     timeline = Timeline(
         procurement_start_month=0.0,

@@ -17,8 +17,17 @@ from shareplan.business_case.cashflow import FloatArray
 from shareplan.business_case.model import SwitchingValue, TornadoBar
 from shareplan.business_case.prepare import Prepared
 
+SAVINGS_ONLY = {
+    "team_cost_per_month": 0.0,
+    "procurement_cost": 0.0,
+    "ict_cost": 0.0,
+    "exit_cost_full": 0.0,
+    "trading": 0.0,
+}
+"""The inputs that leave the savings line alone in the NPV."""
 
-def _saving_switch(prepared: Prepared, factors: FloatArray, npv: float) -> SwitchingValue:
+
+def _saving_switch(prepared: Prepared, at: dict[str, float]) -> SwitchingValue:
     """The annual saving at which the NPV is zero, costs held at their central values.
 
     Redundancy is held too: it is priced on the posts the central saving releases, and moving it
@@ -27,12 +36,8 @@ def _saving_switch(prepared: Prepared, factors: FloatArray, npv: float) -> Switc
     ``s_c - NPV / slope``. Only a saving between none and the whole cost is meaningful.
     """
     base = prepared.adjusted
-    savings_only = base.replace(
-        team_cost_per_month=0.0, procurement_cost=0.0, ict_cost=0.0, exit_cost_full=0.0, trading=0.0
-    )
-    slope = float(cashflow.npv_fast(savings_only.replace(share=1.0), factors)) - float(
-        cashflow.npv_fast(savings_only.replace(share=0.0), factors)
-    )
+    npv = at["npv"]
+    slope = at["all_saving"] - at["no_saving"]
     share = float(np.asarray(base.share))
     per_share = prepared.baseline * prepared.keep
     central = share * per_share
@@ -72,26 +77,40 @@ def switching_values(prepared: Prepared, factors: FloatArray) -> tuple[Switching
     with every other input at its central value (the Green Book convention).
 
     The NPV is linear in the saving and in the one-off cost multiplier, so those roots are exact
-    from two evaluations; the delay root is found by Brent's method on the (monotone) NPV.
+    from two evaluations; the delay root is found by Brent's method on the (monotone) NPV. The
+    NPVs every root starts from are worked out in one vectorised call.
     """
-    npv = float(cashflow.npv_fast(prepared.adjusted, factors))
+    base = prepared.adjusted
+    late = float(np.asarray(base.delay_months)) + 12.0 * len(factors)
+    variants: dict[str, dict[str, float]] = {
+        "npv": {},
+        "all_saving": {**SAVINGS_ONLY, "share": 1.0},
+        "no_saving": {**SAVINGS_ONLY, "share": 0.0},
+        "no_one_off": {"cost_multiplier": 0.0},
+        "one_off": {"cost_multiplier": 1.0},
+        "no_trading": {"trading": 0.0},
+        "late": {"delay_months": late},
+    }
+    at = dict(
+        zip(variants, cashflow.npv_variants(base, list(variants.values()), factors), strict=True)
+    )
     return (
-        _saving_switch(prepared, factors, npv),
-        _one_off_switch(prepared, factors, npv),
-        *_trading_switch(prepared, factors),
-        _delay_switch(prepared, factors, npv),
+        _saving_switch(prepared, at),
+        _one_off_switch(prepared, factors, at),
+        *_trading_switch(prepared, at),
+        _delay_switch(prepared, factors, at),
     )
 
 
-def _one_off_switch(prepared: Prepared, factors: FloatArray, npv: float) -> SwitchingValue:
+def _one_off_switch(
+    prepared: Prepared, factors: FloatArray, at: dict[str, float]
+) -> SwitchingValue:
     """The total one-off cost (optimism bias included) at which the NPV is zero: the NPV is
     linear in a multiplier on every one-off line."""
     base = prepared.adjusted
     mult = float(np.asarray(base.cost_multiplier))
-    without = float(cashflow.npv_fast(base.replace(cost_multiplier=0.0), factors))
-    m_root = float(
-        measures.linear_root(without, cashflow.npv_fast(base.replace(cost_multiplier=1.0), factors))
-    )
+    npv, without = at["npv"], at["no_one_off"]
+    m_root = float(measures.linear_root(without, at["one_off"]))
     flows = cashflow.yearly(base, len(factors))
     total = float(sum(np.sum(flows[k]) for k in (*cashflow.ONE_OFF_KINDS, "optimism_bias_one_off")))
 
@@ -122,7 +141,7 @@ def _one_off_switch(prepared: Prepared, factors: FloatArray, npv: float) -> Swit
     )
 
 
-def _delay_switch(prepared: Prepared, factors: FloatArray, npv: float) -> SwitchingValue:
+def _delay_switch(prepared: Prepared, factors: FloatArray, at_: dict[str, float]) -> SwitchingValue:
     """The delay before savings begin at which the NPV is zero (Brent's method)."""
     base = prepared.adjusted
     horizon_months = 12.0 * len(factors)
@@ -142,16 +161,16 @@ def _delay_switch(prepared: Prepared, factors: FloatArray, npv: float) -> Switch
             note=note,
         )
 
-    if npv <= 0:
+    if at_["npv"] <= 0:
         return entry(
             None, "No delay brings the NPV to zero: it is not positive even without delay."
         )
-    if at(delay0 + horizon_months) > 0:
+    if at_["late"] > 0:
         return entry(None, "No delay within the appraisal period brings the NPV to zero.")
     return entry(float(brentq(at, delay0, delay0 + horizon_months, xtol=1e-9)))
 
 
-def _trading_switch(prepared: Prepared, factors: FloatArray) -> list[SwitchingValue]:
+def _trading_switch(prepared: Prepared, at: dict[str, float]) -> list[SwitchingValue]:
     """The annual trading income at which the adjusted NPV is zero (commercial trading only).
 
     The NPV is linear in the trading income, so two evaluations give the root exactly; it is also
@@ -165,7 +184,7 @@ def _trading_switch(prepared: Prepared, factors: FloatArray) -> list[SwitchingVa
     if v_hi * m_hi <= 0:
         return []
     unit = "pounds a year at full run-rate"
-    without = float(cashflow.npv_fast(base.replace(trading=0.0), factors))
+    without = at["no_trading"]
     if central <= 0:
         return [
             SwitchingValue(
@@ -178,9 +197,8 @@ def _trading_switch(prepared: Prepared, factors: FloatArray) -> list[SwitchingVa
                 note="There is no trading income in the central case, so it has no switching value.",
             )
         ]
-    root = float(
-        measures.linear_root(without, cashflow.npv_fast(base.replace(trading=central), factors))
-    )
+    # the central trading income is the headline's own
+    root = float(measures.linear_root(without, at["npv"]))
     if math.isnan(root):
         note = "The trading income does not move the NPV, so it has no switching value."
         value = None
@@ -260,10 +278,11 @@ def tornado(prepared: Prepared, factors: FloatArray) -> tuple[TornadoBar, ...]:
         specs.append(
             ("private_partner_gain_share", "share", g_lo, g_hi, "keep", 1 - g_lo, 1 - g_hi)
         )
+    npvs = cashflow.npv_variants(
+        base, [{spec[4]: value} for spec in specs for value in spec[5:]], factors
+    )
     bars = []
-    for name, unit, lo, hi, field, at_lo, at_hi in specs:
-        n_lo = float(cashflow.npv_fast(base.replace(**{field: at_lo}), factors))
-        n_hi = float(cashflow.npv_fast(base.replace(**{field: at_hi}), factors))
+    for (name, unit, lo, hi, _, _, _), n_lo, n_hi in zip(specs, npvs[::2], npvs[1::2], strict=True):
         bars.append(
             TornadoBar(
                 input=name,

@@ -80,21 +80,23 @@ TAGS = frozenset({"chosen", "none", "setting", "evidence"})
 def write_results(results: Results, path: Path) -> Path:
     """Write ``results`` to ``path`` atomically (a temporary file renamed into place).
 
-    pydantic turns the model into JSON data; the text is laid out by :mod:`json` (two-space
-    indent, UTF-8, floats by Python's shortest round-trip ``repr``), so that a figure is written
-    exactly as the stage computed it and files from before the typed model compare byte for
-    byte.
+    The text is pydantic's own JSON (two-space indent, UTF-8, each float in its shortest
+    round-trip digits), so that a figure is written exactly as the stage computed it and reads
+    back as the same float. It holds the same values as ``json.dump(results.model_dump(mode=
+    "json"), indent=2)``; only the notation of very small or very large numbers differs
+    (``0.000046`` where :mod:`json` writes ``4.6e-05``).
 
     The opportunities are turned into JSON one at a time and written as they go: at county scale
-    (15,000 shortlisted) the whole file as Python data would need gigabytes. The bytes are those
-    of ``json.dump(results.model_dump(mode="json"), indent=2)``."""
+    (15,000 shortlisted) the whole file as Python data would need gigabytes, and pydantic's
+    serialiser writes it several times faster than :mod:`json`'s indenting encoder."""
     return _atomic(path, lambda handle: _stream(results, handle))
 
 
-def _indented(data: Any, depth: int) -> str:
-    """``data`` as ``json.dump`` lays it out ``depth`` levels deep (its first line not indented)."""
-    text = json.dumps(data, indent=2, ensure_ascii=False)
-    return text.replace("\n", "\n" + "  " * depth)
+def _field_text(results: Results, name: str) -> str:
+    """The JSON of one top-level field as it sits one level deep in the file."""
+    text = results.model_dump_json(include={name}, indent=2)
+    head = "{\n  " + json.dumps(name) + ": "
+    return text[len(head) : -len("\n}")]
 
 
 def _stream(results: Results, handle: IO[str]) -> None:
@@ -106,11 +108,12 @@ def _stream(results: Results, handle: IO[str]) -> None:
             handle.write("[\n")
             last = len(results.opportunities) - 1
             for i, entry in enumerate(results.opportunities):
-                handle.write("    " + _indented(entry.model_dump(mode="json"), 2))
+                # JSON escapes the newlines inside strings, so every raw newline is layout
+                handle.write("    " + entry.model_dump_json(indent=2).replace("\n", "\n    "))
                 handle.write(",\n" if i < last else "\n")
             handle.write("  ]")
         else:
-            handle.write(_indented(results.model_dump(mode="json", include={name})[name], 1))
+            handle.write(_field_text(results, name))
         handle.write(",\n" if n < len(fields) - 1 else "\n")
     handle.write("}\n")
 
