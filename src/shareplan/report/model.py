@@ -128,10 +128,12 @@ class FrontierPoint:
 @dataclass(frozen=True, slots=True)
 class SpeedFrontier:
     """Non-dominated programmes between savings in 12 months (x) and NPV (y); ``maximises`` is
-    what the proposed programme was chosen for, in a few words for the legend."""
+    what the proposed programme was chosen for, in a few words for the legend; ``npv_label``
+    names the y axis (the general fund's share when the frontier is on it)."""
 
     points: tuple[FrontierPoint, ...]
     maximises: str = ""
+    npv_label: str = "Net present value"
 
 
 @dataclass(frozen=True, slots=True)

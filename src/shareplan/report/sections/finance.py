@@ -26,6 +26,12 @@ from shareplan.report.model import (
     total,
 )
 from shareplan.report.sections.capital import capital_and_revenue, capital_revenue_totals
+from shareplan.report.sections.general_fund import (
+    basis,
+    programme_general_fund_npv,
+    ring_fenced,
+    shows_general_fund,
+)
 
 
 def funding_source(c: Context) -> str:
@@ -133,40 +139,10 @@ def discount_rate(c: Context) -> str:
     return f"{green_book} ({used.in_words})"
 
 
-def ring_fenced(c: Context) -> list[Block]:
-    """Which priority projects' savings stay partly with a ring-fenced grant, and what the
-    general fund can cash of them (the headline counts the whole saving)."""
-    fenced = [oid for oid in c.selected if c.opp(oid).business_case.ring_fenced_share > 0]
-    if not fenced:
-        return []
-    cases = [c.opp(oid).business_case for oid in fenced]
-    names = [
-        f"{c.short(oid)} ({fmt.percent(bc.ring_fenced_share)} of its cost)"
-        for oid, bc in zip(fenced, cases, strict=True)
-    ]
-    cashable = sum(bc.general_fund_saving or 0.0 for bc in cases)
-    return [
-        p(
-            f"Part of the cost of {fmt.listing(names)} is paid from ring-fenced grants (such as "
-            "the dedicated schools grant or the public health grant). That part of the saving "
-            "stays with the grant: the general fund can cash ",
-            Money(
-                cashable,
-                (),
-                terms=tuple(
-                    (1.0, c.opp_path(oid, "business_case", "general_fund_saving")) for oid in fenced
-                ),
-            ),
-            " a year of "
-            + ("its" if len(fenced) == 1 else "their")
-            + " saving at full level, and the figures below count the whole saving.",
-        )
-    ]
-
-
 def finance(c: Context) -> Section:
     blocks: list[Block] = [
         p(INTRO.format(year=c.results.scenario.price_base_year, rate=discount_rate(c))),
+        *basis(c),
         *ring_fenced(c),
     ]
     budget = c.budget()
@@ -185,7 +161,7 @@ def finance(c: Context) -> Section:
     if chosen is None or not c.selected:
         blocks.append(notice("The programme's finances"))
         return outline.body_section("finance", blocks)
-    blocks.append(_headline(chosen.totals, budget))
+    blocks.append(_headline(c, chosen.totals, budget))
     spread = npv_range(c)
     if spread:
         blocks.append(spread)
@@ -233,17 +209,20 @@ def npv_range(c: Context) -> Block | None:
 def choice_price(c: Context) -> Block | None:
     """What choosing by the criteria as well as by value costs: the proposed programme against
     the programme with the most net present value within the same budget and rules (the first
-    point of the speed-against-value frontier), in net present value and first-year savings."""
+    point of the speed-against-value frontier), in net present value and first-year savings.
+    The net present value is the one the frontier is on: the general fund's share when the
+    programme was chosen on it."""
     chosen = c.chosen
     if chosen is None or not chosen.frontier.points or chosen.objective.kind == "npv":
         return None
-    points = chosen.frontier.points
-    i = max(range(len(points)), key=lambda k: points[k].npv)
+    points, y = chosen.frontier.points, chosen.frontier.y
+    i = max(range(len(points)), key=lambda k: points[k].on(y))
     best = points[i]
-    if best.npv <= chosen.totals.npv + 0.5 or set(best.ids) == set(c.selected):
+    now = chosen.totals.general_fund_npv if y == "general_fund_npv" else chosen.totals.npv
+    if now is None or best.on(y) <= now + 0.5 or set(best.ids) == set(c.selected):
         return None
     at: Path = ("programme", "frontier", "points", i)
-    npv_cost = total([(1.0, (*at, "npv")), (-1.0, ("programme", "totals", "npv"))], c.results)
+    npv_cost = total([(1.0, (*at, y)), (-1.0, ("programme", "totals", y))], c.results)
     early = total(
         [(1.0, (*at, "savings_12m")), (-1.0, ("programme", "totals", "savings_12m"))], c.results
     )
@@ -252,12 +231,13 @@ def choice_price(c: Context) -> Block | None:
     swap = f"{fmt.listing(takes) or 'fewer projects'}" + (
         f" in place of {fmt.listing(drops)}" if drops else ""
     )
+    npv = c.npv_name()
     runs: list[Run] = [
         "Choosing by the Council's principles and criteria as well as by value has a price: "
-        "against the programme with the most net present value within the same budget and "
+        f"against the programme with the most {npv} within the same budget and "
         f"rules (it takes {swap}), the criteria cost ",
         npv_cost,
-        " of net present value",
+        f" of {npv}",
     ]
     if early.value > 0.5:
         runs += [" and ", early, " of savings in the first 12 months."]
@@ -356,7 +336,7 @@ def _proposed_funding(c: Context) -> list[Run]:
     return runs
 
 
-def _headline(totals: Totals, budget: Money | None) -> Block:
+def _headline(c: Context, totals: Totals, budget: Money | None) -> Block:
     runs: list[Run] = [
         "The one-off implementation cost of the programme is ",
         Money(totals.one_off_cost, ("programme", "totals", "one_off_cost")),
@@ -367,8 +347,10 @@ def _headline(totals: Totals, budget: Money | None) -> Block:
         ". ",
         "Its net present value over the appraisal period is ",
         Money(totals.npv, ("programme", "totals", "npv")),
-        ".",
     ]
+    if shows_general_fund(c):
+        runs += [", of which the general fund's share is ", programme_general_fund_npv(c)]
+    runs.append(".")
     return p(*runs)
 
 

@@ -124,7 +124,7 @@ def _frontier(fig: Figure, c: SpeedFrontier) -> None:
     ax.xaxis.set_major_formatter(_money_axis)
     ax.yaxis.set_major_formatter(_money_axis)
     ax.set_xlabel("Savings within the first 12 months (speed)")
-    ax.set_ylabel("Net present value")
+    ax.set_ylabel(c.npv_label)
     ax.grid(color=GRID, linewidth=0.5)
     # one entry a line: the proposed programme's entry says what it maximises, too long to share
     fig.legend(loc="outside lower center", ncols=1, frameon=False)
