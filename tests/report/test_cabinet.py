@@ -82,8 +82,10 @@ def test_word_is_a4_with_page_numbers_and_a_running_header(word: Any) -> None:
     assert header == "Shared Services: five or six priority projects – Cabinet, 15th December 2010"
     footer = section.footer._element.xml
     assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
-    assert "Generated on " in section.footer.paragraphs[0].text
-    # the generated date is in the footer, not among the background papers
+    # the footer carries the meeting beside the page, never a run date after the meeting
+    footer_text = section.footer.paragraphs[0].text
+    assert "Cabinet, 15th December 2010" in footer_text and "Generated" not in footer_text
+    # nor is the run date among the background papers
     assert not any(
         "created" in t.lower() for t in _section(word, _heading_number(word, "Background Papers"))
     )
