@@ -128,8 +128,12 @@ def test_recommendations_are_numbered_with_money_source_and_a_gate(
     assert fmt.money(rotherham_results["scenario"]["implementation_budget"]) in money
     # no source named in the example: the route officers propose, for the s151 officer to confirm
     assert "to be funded by the route officers propose in section 11" in money
-    capital = fmt.money(_capital_by_hand(rotherham_results))
+    capital = fmt.money(_capital_by_hand(rotherham_results, allowance=False))
     assert f"borrowing for the capital part ({capital}, at a revenue cost of about £" in money
+    contingency = _capital_by_hand(rotherham_results) - _capital_by_hand(
+        rotherham_results, allowance=False
+    )
+    assert f"with a contingency of {fmt.money(contingency)} for the capital overrunning" in money
     assert "an invest-to-save reserve for the revenue part" in money
     assert "first tranche of £" in money
     assert any(re.search(r"back to Cabinet by March 2011", t) for t in numbered)
