@@ -197,3 +197,77 @@ def test_a_non_rotherham_report_names_its_own_authority(
         assert "Rotherham" not in text
         assert "Opportunities within South Oxfordshire" in text
     assert "South Oxfordshire residents" in html
+
+
+def test_partner_councils_list_the_services_they_deliver(
+    scenarios: dict[str, Scenario], evidence: EvidenceBase
+) -> None:
+    """South Oxfordshire's five services are the district's Revenue Outturn lines. Oxfordshire
+    County Council reports spending on all five lines in 2023-24 (central £18,404k, planning
+    £3,434k, housing £4,076k, cultural £15,811k, environmental £33,499k), but in a two-tier area
+    council tax, benefits and elections (central services), planning applications and housing
+    are the district's: the county's figures there are for other functions (its corporate core,
+    minerals and waste planning), so it is listed for cultural and environmental services only.
+    The districts run every line: Oxford's central services are a net income (-£1,312k), still a
+    service it runs; West Oxfordshire's housing and cultural services likewise (-£766k, -£952k)."""
+    data = load_national_data()
+    county = service_line_totals(data, "E10000025", YEAR)
+    assert county["central"] == 18_404_000 and county["planning_development"] == 3_434_000
+    assert county["housing_gfra"] == 4_076_000
+    assert service_line_totals(data, "E07000178", YEAR)["central"] == -1_312_000
+    west = service_line_totals(data, "E07000181", YEAR)
+    assert (west["housing_gfra"], west["cultural"]) == (-766_000, -952_000)
+    partners = {p.ons_code: p for p in scenarios["E07000179"].partners}
+    everything = {s.id for s in scenarios["E07000179"].services}
+    assert everything == {
+        "central",
+        "planning_development",
+        "housing_gfra",
+        "cultural",
+        "environmental_regulatory",
+    }
+    oxon = partners["E10000025"]
+    assert set(oxon.delivers) == {"cultural", "environmental_regulatory"}
+    assert "Delivers (Revenue Outturn 2023-24)" in oxon.notes
+    assert "the district's in a two-tier area" in oxon.notes
+    for code in ("E07000177", "E07000178", "E07000180", "E07000084", "E07000181"):
+        assert set(partners[code].delivers) == everything, code
+    # Westminster's partners are London boroughs and the like: every line they report counts.
+    for p in scenarios["E09000033"].partners:
+        lines = service_line_totals(data, p.ons_code, YEAR)
+        expected = {s.id for s in scenarios["E09000033"].services if lines.get(s.id)}
+        assert set(p.delivers) == expected, p.name
+
+
+def test_south_oxfordshire_offers_the_county_no_district_service(
+    scenarios: dict[str, Scenario],
+) -> None:
+    """No entry of the long list shares central services (council tax, benefits, elections),
+    planning or housing with Oxfordshire County Council in a model that needs the partner to run
+    the service; joint procurement (buying together) may still name it. The programme proposes
+    none of them with the county."""
+    appraisal = pipeline.appraise(scenarios["E07000179"])
+    district_lines = {"central", "planning_development", "housing_gfra"}
+    needing = {m.id for m in appraisal.evidence.models if m.partner_delivers_service}
+    long_list = appraisal.long_list
+    with_county = [
+        o
+        for block in long_list.blocks()
+        for o in long_list.materialise(block, range(len(block)))
+        if "oxfordshire" in o.partner_ids and set(o.service_ids) & district_lines
+    ]
+    assert with_county and {o.model for o in with_county} == {"joint_procurement"}
+    assert (
+        long_list.counts.excluded_by_reason[
+            "a partner does not deliver this service, and the model needs it to"
+        ]
+        > 0
+    )
+    assert needing >= {"strategic_collaboration", "public_public_shared_service"}
+    plan = appraisal.programme.plan
+    assert plan is not None
+    for chosen in plan.result.selected_ids:
+        opportunity = next(o for o in appraisal.opportunities if o.id == chosen)
+        assert not (
+            "oxfordshire" in opportunity.partner_ids and opportunity.unit_id in district_lines
+        )

@@ -221,6 +221,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             platforms=draw(_ITEMS),
             objectives=draw(_ITEMS),
             wants_services=draw(units),
+            delivers=draw(st.lists(st.sampled_from(service_ids), max_size=3, unique=True)),
             stage=draw(st.sampled_from(Stage)),
             illustrative=draw(st.booleans()),
             notes=draw(_text()),

@@ -15,7 +15,9 @@
   (evidence data, ``archetype.<line>``), each flagged as a default to review;
 * candidate partners from the partner finder on the council's total service expenditure (its
   boundary neighbours, same county or combined authority, statistical peers), and for a district
-  its county; the finder's reasons in the notes and the affinity blank, for officers to judge.
+  its county; the finder's reasons in the notes and the affinity blank, for officers to judge;
+  each partner council's ``delivers`` list, the services listed that it also runs by that year's
+  Revenue Outturn (``benchmarking.delivered``), with a note saying so.
 
 Pure: the caller loads the national data and the evidence and writes the result.
 """
@@ -28,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shareplan.benchmarking.authorities import Authority as Council
+from shareplan.benchmarking.delivered import with_delivered
 from shareplan.benchmarking.finder import (
     PartnerRow,
     find_partners,
@@ -207,7 +210,8 @@ def starter_scenario(
         rows,
         int(evidence.value("partners.affinity_neutral", on)),
     )
-    return Starter(_with_populations(scenario, data, year), year, tuple(left_out))
+    scenario = with_delivered(_with_populations(scenario, data, year), data, evidence, year)
+    return Starter(scenario, year, tuple(left_out))
 
 
 def _with_populations(scenario: Scenario, data: NationalData, year: str) -> Scenario:

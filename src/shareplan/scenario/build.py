@@ -304,6 +304,9 @@ class _Build:
                 ids.units,
                 "service",
             )
+            self.unknown(
+                "partners", number, "delivers", r["delivers"] or (), ids.services, "service"
+            )
             if authority is not None:
                 for f in own_partner(number, r, authority):
                     self.out.add(self.table("partners"), f.message, f.row, f.column, f.allowed)

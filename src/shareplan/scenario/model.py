@@ -224,6 +224,11 @@ class Partner(Frozen):
     wants_services: tuple[str, ...] = Field(
         default=(), description="Service ids the partner has said it wants to share; empty: any"
     )
+    delivers: tuple[str, ...] = Field(
+        default=(),
+        description="Service ids of the scenario the partner also delivers itself; empty: not "
+        "known (no restriction)",
+    )
     stage: Stage = Stage.DEVELOPING
     illustrative: bool = False
     notes: str = ""

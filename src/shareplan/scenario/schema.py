@@ -411,6 +411,13 @@ PARTNER_COLUMNS: tuple[Column, ...] = (
         "Service ids the partner has said it wants to share (blank: open to any)",
     ),
     Column(
+        "delivers",
+        Kind.ID_LIST,
+        "Service ids of this scenario the partner runs itself (blank: not known, no "
+        "restriction); the delivery models that need a partner to run the service too offer "
+        "only these with it",
+    ),
+    Column(
         "stage",
         Kind.ENUM,
         "The partner's stage of development in shared services",

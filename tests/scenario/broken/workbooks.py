@@ -227,6 +227,18 @@ CASES: tuple[Case, ...] = (
             ("authority", 5, "value", "first_year: expected a number"),
         ),
     ),
+    Case(
+        "delivers-unknown",
+        "a partner said to deliver a service the scenario does not have",
+        _edit(_set("partners", 2, "delivers", "payroll; parking")),
+        (("partners", 2, "delivers", "unknown service: parking"),),
+    ),
+    Case(
+        "delivers-twice",
+        "a partner's list of the services it delivers naming one twice",
+        _edit(_set("partners", 3, "delivers", "care; care")),
+        (("partners", 3, "delivers", "'care' listed twice"),),
+    ),
     Case("empty-file", "a 0-byte file", _empty, ((None, None, None, "the file is empty"),)),
     Case(
         "not-a-workbook",
