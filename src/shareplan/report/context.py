@@ -107,7 +107,8 @@ class Context:
         npv = fmt.percent(1 - float(objective.value_weight))
         return (
             f"the score against the Council's principles and criteria and the {self.npv_name()} "
-            f"together (weighted {value} and {npv}, each scaled to its best possible total)"
+            f"together (weighted {value} and {npv}, each measured against the best single project "
+            "on it, which counts as 1)"
         )
 
     def objective_short(self) -> str:

@@ -14,11 +14,9 @@ from shareplan.report.context import Context
 from shareplan.report.dating import cited_year
 from shareplan.report.model import (
     Block,
-    Figure,
     Money,
     Path,
     Run,
-    SavingsBands,
     Section,
     Table,
     notice,
@@ -307,32 +305,62 @@ def funding(c: Context, years: Sequence[Year]) -> list[Block]:
 
 
 def _proposed_funding(c: Context) -> list[Run]:
-    capital, revenue = capital_revenue_totals(c)
-    runs: list[Run] = [
-        "Funding: no source has been named yet. Officers propose that the capital part of the "
-        "one-off costs, ",
-        capital,
-        ", is financed by borrowing",
-    ]
-    financing = capital_financing(c, capital)
-    if financing:
-        rate, life, annual = financing
+    capital, contingency, revenue = capital_revenue_totals(c)
+    runs: list[Run] = ["Funding: no source has been named yet. "]
+    if round(capital.value) <= 0:
         runs += [
-            f" repaid over {fmt.count(life, 'year')} at about {fmt.percent(rate, 1)} a year, a "
-            "revenue cost of about ",
-            annual,
-            " a year (repayment and interest) that is not in the cash flows below, which count "
-            "the capital when it is spent",
+            "All of the one-off costs are revenue, so nothing is to be borrowed: officers propose "
+            "that they (",
+            revenue,
+            ") are met from an earmarked reserve as invest to save, repaid from the savings.",
         ]
-    runs += [
-        "; and that the revenue part, ",
-        revenue,
-        ", is met from an earmarked reserve as invest to save, repaid from the savings. "
-        "Redundancy and pension costs are revenue unless met through "
+    else:
+        runs += [
+            "Officers propose that the capital part of the one-off costs, ",
+            capital,
+            " before its allowance for overrunning, is financed by borrowing",
+        ]
+        financing = capital_financing(c, capital)
+        if financing:
+            rate, life, annual = financing
+            runs += [
+                f" repaid over {fmt.count(life, 'year')} at about {fmt.percent(rate, 1)} a year, "
+                "a revenue cost of about ",
+                annual,
+                " a year (repayment and interest) that is not in the cash flows below, which "
+                "count the capital when it is spent",
+            ]
+        runs.append(".")
+        runs += _contingency(c, contingency)
+        runs += [
+            " The revenue part, ",
+            revenue,
+            ", is met from an earmarked reserve as invest to save, repaid from the savings.",
+        ]
+    runs.append(
+        " Redundancy and pension costs are revenue unless met through "
         f"{c.setting('finance.revenue_capitalisation', 'a capitalisation direction')}. The chief "
         "finance officer (section 151 officer) is to confirm the route before the full business "
-        "cases come back.",
+        "cases come back."
+    )
+    return runs
+
+
+def _contingency(c: Context, contingency: Money) -> list[Run]:
+    """The capital's optimism-bias allowance as what it is: a contingency held against overruns,
+    borrowed only if drawn (with what drawing it all would cost a year)."""
+    if round(contingency.value) <= 0:
+        return []
+    runs: list[Run] = [
+        " On top of it the capital carries an allowance for overrunning (optimism bias) of ",
+        contingency,
+        ", shown on its own in the table of one-off costs below: it is a contingency, held and "
+        "borrowed only if the capital overruns and it is drawn",
     ]
+    financing = capital_financing(c, contingency)
+    if financing:
+        runs += [" (about ", financing[2], " a year more if drawn in full)"]
+    runs.append(".")
     return runs
 
 
@@ -396,49 +424,6 @@ def _cash_flows(c: Context, years: Sequence[Year]) -> Table:
         header,
         tuple(rows),
         (False, *(True for _ in header[1:])),
-    )
-
-
-def savings_figure(c: Context) -> Figure | None:
-    """The programme's net savings by year: the P50 line inside the P10 to P90 band."""
-    bands = c.chosen.view.savings_percentiles_by_year if c.chosen else None
-    if not bands or not bands.get("P50"):
-        return None
-    base: Path = ("programme", "view", "savings_percentiles_by_year")
-    n = len(bands["P50"])
-    years = tuple(c.year(i) for i in range(n))
-    p10 = tuple(float(v) for v in bands.get("P10") or bands["P50"])
-    p50 = tuple(float(v) for v in bands["P50"])
-    p90 = tuple(float(v) for v in bands.get("P90") or bands["P50"])
-    rows = tuple(
-        (
-            years[i],
-            Money(p10[i], (*base, "P10", i)),
-            Money(p50[i], (*base, "P50", i)),
-            Money(p90[i], (*base, "P90", i)),
-        )
-        for i in range(n)
-    )
-    peak = max(range(n), key=lambda k: p50[k])
-    alt = (
-        f"Line chart of the programme's net savings (savings less costs) by year from {years[0]} "
-        f"to {years[-1]}, with a shaded band from the low to the high case: a 1 in 10 chance "
-        f"of less, and of more. The central figure is highest in {years[peak]} at "
-        f"{fmt.money(p50[peak])}, with a range of {fmt.money(p10[peak])} to "
-        f"{fmt.money(p90[peak])}."
-    )
-    return Figure(
-        "savings",
-        "Programme net savings (savings less costs) by year, with the range of outcomes",
-        alt,
-        SavingsBands(years, p10, p50, p90),
-        Table(
-            "Programme net savings by year when costs, savings and timing vary: the low and "
-            "high cases each have a 1 in 10 chance of being passed",
-            ("Year", "Low case", "Central case", "High case"),
-            rows,
-            (False, True, True, True),
-        ),
     )
 
 
