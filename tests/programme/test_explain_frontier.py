@@ -17,6 +17,7 @@ from shareplan.programme.candidates import Candidate, CandidateSet
 from shareplan.programme.constraints import Constraints, Objective
 from shareplan.programme.explain import explain_programme
 from shareplan.programme.frontier import (
+    TIE_BREAK_SECONDS,
     equity_comparison,
     order_of_buy,
     speed_npv_frontier,
@@ -178,8 +179,11 @@ def test_a_tie_break_out_of_time_keeps_the_best_answer() -> None:
     real = Model.solve
     calls = {"n": 0}
 
+    limits: list[float] = []
+
     def flaky(self: Model, *args: object, **kwargs: object) -> optimiser.Outcome:
         calls["n"] += 1
+        limits.append(self.time_limit)
         if calls["n"] % 2 == 0:  # every tie-break
             raise optimiser.SolverTimedOut("Time limit reached")
         return real(self, *args, **kwargs)  # type: ignore[arg-type]
@@ -187,6 +191,9 @@ def test_a_tie_break_out_of_time_keeps_the_best_answer() -> None:
     with mock.patch.object(Model, "solve", flaky):
         curve = value_for_money_curve(model, Objective("npv"), budgets=[0.5 * M, 1.0 * M])
     assert [p.objective_value for p in curve.points] == pytest.approx([1.25 * M, 2.5 * M])
+    # the tie-breaks, and only they, search for at most TIE_BREAK_SECONDS
+    assert limits[1::2] == [TIE_BREAK_SECONDS] * 2 and limits[0::2] == [60.0] * 2
+    assert model.time_limit == 60.0
 
     def broken(self: Model, *args: object, **kwargs: object) -> optimiser.Outcome:
         calls["n"] += 1

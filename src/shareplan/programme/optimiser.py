@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -162,6 +163,17 @@ class Model:
     @classmethod
     def build(cls, cands: CandidateSet, cons: Constraints, time_limit: float = 60.0) -> Model:
         return cls(cands, cons, build_groups(cands, cons), time_limit)
+
+    @contextmanager
+    def time_limited(self, seconds: float) -> Iterator[None]:
+        """Solves inside the block stop after at most ``seconds`` each (for questions whose
+        answer only refines another, such as a tie-break)."""
+        before = self.time_limit
+        self.time_limit = min(before, seconds)
+        try:
+            yield
+        finally:
+            self.time_limit = before
 
     def group(self, key: str) -> Group | None:
         return next((g for g in self.groups if g.key == key), None)

@@ -39,7 +39,8 @@ the smaller set may return the other one.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -179,6 +180,15 @@ class ScreenedModel(Model):
     up: frozenset[bytes] = frozenset()
     down: frozenset[bytes] = frozenset()
     _position: dict[int, int] = field(default_factory=dict)
+
+    @contextmanager
+    def time_limited(self, seconds: float) -> Iterator[None]:
+        with Model.time_limited(self, seconds):
+            if self.inner is None:
+                yield
+                return
+            with self.inner.time_limited(seconds):
+                yield
 
     def solve(
         self,
