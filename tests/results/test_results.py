@@ -160,7 +160,7 @@ def test_a_1_0_file_is_upgraded(small_results: Results) -> None:
         case["model_inputs"].pop(name)
     case["model_inputs"]["one_off_uplift"] = 2.0
     upgraded = parse_results(json.dumps(data))
-    assert upgraded.schema_version == SCHEMA_VERSION == "2.0"
+    assert upgraded.schema_version == SCHEMA_VERSION == "3.0"
     read = next(o.business_case for o in upgraded.opportunities if o.business_case is not None)
     assert [c.uplift for c in read.optimism_bias.one_off] == [2.0, 2.0, 2.0, 2.0]
     assert read.model_inputs["exit_uplift"] == 2.0

@@ -22,7 +22,7 @@ from shareplan.errors import InfeasibleError, InputError, Problem
 from shareplan.money import money
 from shareplan.programme.candidates import CandidateSet, FloatArray
 from shareplan.programme.constraints import Member, Objective, Row
-from shareplan.programme.optimiser import Model, Outcome, solve_model
+from shareplan.programme.optimiser import Model, Outcome, ProgrammeResult, solve_model
 from shareplan.programme.records import BuyStep, CurvePoint, Frontier, FrontierPoint, Portfolio
 
 
@@ -130,6 +130,30 @@ def speed_npv_frontier(model: Model, max_points: int = 20) -> Frontier:
         assert fastest.x is not None
         points.append(_point(cands, fastest.x))
     return Frontier(points=tuple(points), step=step)
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def with_chosen(frontier: Frontier, result: ProgrammeResult) -> Frontier:
+    """The frontier with the chosen programme in place of a point it ties on both early savings
+    and NPV. Such a point is another programme with the same two figures (the same projects with
+    an equally good partner, say); the chosen programme is then on the frontier too, and showing
+    the other one beside it would list one programme twice, once as off the frontier."""
+    t = result.totals
+    mine = FrontierPoint(
+        ids=result.selected_ids,
+        savings_12m=t.savings_12m,
+        npv=t.npv,
+        one_off_cost=t.one_off_cost,
+        value_score=t.value_score,
+    )
+    points = tuple(
+        mine if _same(q.savings_12m, t.savings_12m) and _same(q.npv, t.npv) else q
+        for q in frontier.points
+    )
+    return frontier.model_copy(update={"points": points})
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,10 +20,13 @@ from shareplan.results.base import Record
 from shareplan.results.header import Generator, LongListSummary, Parameter, ScenarioSummary
 from shareplan.results.programme import ChosenProgramme, NoProgramme, ProgrammeResult
 
-SCHEMA_VERSION = "2.0"
+SCHEMA_VERSION = "3.0"
 """``MAJOR.MINOR``: a minor version only adds fields; a major one may remove or change them.
 2.0: optimism bias by category of one-off cost, one uplift per one-off line in the model inputs
-(1.0 files are upgraded on reading)."""
+(1.0 files are upgraded on reading). 3.0: the programme's ``binding`` (a rule used to the full)
+is called ``no_room_left``, beside ``limiting`` (a rule whose relaxation alone would give a
+better programme); near misses that tie are listed apart (``equal_alternatives``); the services
+the screen removed entirely are listed (2.0 files are upgraded on reading)."""
 
 
 class OpportunityResult(Record):
