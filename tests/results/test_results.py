@@ -108,8 +108,8 @@ def test_a_damaged_file_is_one_line_naming_the_field(
 def test_versions_are_checked_in_one_place(small_results: Results) -> None:
     """A newer schema, or not a results file at all, is refused with what would be allowed."""
     data = small_results.model_dump(mode="json")
-    newer = json.dumps({**data, "schema_version": "2.1"})
-    with pytest.raises(InputError, match=r"results schema 2\.1 is newer than this shareplan reads"):
+    newer = json.dumps({**data, "schema_version": "3.1"})
+    with pytest.raises(InputError, match=r"results schema 3\.1 is newer than this shareplan reads"):
         parse_results(newer)
     with pytest.raises(InputError, match=r"not a shareplan results file"):
         parse_results("[1, 2]")
@@ -164,6 +164,35 @@ def test_a_1_0_file_is_upgraded(small_results: Results) -> None:
     read = next(o.business_case for o in upgraded.opportunities if o.business_case is not None)
     assert [c.uplift for c in read.optimism_bias.one_off] == [2.0, 2.0, 2.0, 2.0]
     assert read.model_inputs["exit_uplift"] == 2.0
+
+
+def test_a_2_0_file_is_upgraded(small_results: Results) -> None:
+    """A 2.0 results.json called the rules used to the full ``binding`` and had no ``limiting``,
+    equal alternatives or services removed by the screen: it reads as 3.0 with ``binding``
+    renamed ``no_room_left`` (the same rules), ``limiting`` unknown and the lists empty."""
+    data = small_results.model_dump(mode="json")
+    data["schema_version"] = "2.0"
+    block = data["programme"]
+    assert block["feasible"] is True
+    full = block.pop("no_room_left")
+    block["binding"] = full
+    for key in ("limiting", "equal_alternatives"):
+        block.pop(key)
+    for use in block["constraint_use"]:
+        use["binding"] = use.pop("no_room_left")
+        use.pop("limiting")
+    data["long_list"]["shortlist"].pop("removed_by_screen")
+    upgraded = parse_results(json.dumps(data))
+    assert upgraded.schema_version == "3.0"
+    chosen = upgraded.chosen
+    assert chosen is not None and small_results.chosen is not None
+    assert chosen.no_room_left == tuple(full) == small_results.chosen.no_room_left
+    assert chosen.limiting is None and chosen.equal_alternatives == ()
+    assert [u.no_room_left for u in chosen.constraint_use] == [
+        u.no_room_left for u in small_results.chosen.constraint_use
+    ]
+    assert all(u.limiting is None for u in chosen.constraint_use)
+    assert upgraded.long_list.shortlist.removed_by_screen == ()
 
 
 def test_an_older_version_is_upgraded_in_one_place(

@@ -179,7 +179,7 @@ SCREEN_WORDS = {
     "way of sharing {them} on offer needed a private one",
 }
 """Each of the screen's reasons in a member's words ({them}: "it" or "them")."""
-COUNTS = 3
+COUNTS = 2
 """How many of the screen's counts against a group of services are named (strongest first)."""
 
 
@@ -207,7 +207,7 @@ def removed_by_screen(c: Context) -> list[Block]:
     spend = total([(1.0, path) for path in paths], c.results)
     if len(lines) == 1:
         names, words = lines[0]
-        tail: list[Run] = [" (", spend, " a year in all)"] if len(shown) > 1 else []
+        tail: list[Run] = [", ", spend, " a year in all"] if len(shown) > 1 else []
         return [p(f"{lead}: ", *names, *tail, ". ", words[:1].upper() + words[1:], ".")]
     return [
         p(f"{lead} (", spend, " a year in all):"),
