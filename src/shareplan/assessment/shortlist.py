@@ -342,7 +342,9 @@ def shortlist(
         },
         declared_screened_out=tuple(screened_out),
         overridden=tuple(overridden),
-        removed=_removed(long_list, scenario, evidence, [r for part in parts for r in part.removed]),
+        removed=_removed(
+            long_list, scenario, evidence, [r for part in parts for r in part.removed]
+        ),
     )
 
 

@@ -153,9 +153,7 @@ def _groups_touching(
     return [
         g
         for g in model.groups
-        if g.key in full
-        or g.key in limiting
-        or any(j in r.idx for m in g.members for r in m.rows)
+        if g.key in full or g.key in limiting or any(j in r.idx for m in g.members for r in m.rows)
     ]
 
 
