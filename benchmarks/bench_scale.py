@@ -178,8 +178,11 @@ def main() -> None:
     sizes = sys.argv[1:] or ["200x60", "5000x60"]
     for spec in ["rotherham", *sizes]:
         done = subprocess.run(
-            [sys.executable, __file__, "--one", spec], capture_output=True, text=True, check=True
+            [sys.executable, __file__, "--one", spec], capture_output=True, text=True
         )
+        if done.returncode:
+            print(f"{spec}: failed\n{done.stderr}", file=sys.stderr)
+            sys.exit(1)
         r = json.loads(done.stdout.strip().splitlines()[-1])
         key = tuple(int(x) for x in spec.split("x")) if "x" in spec else None
         target = TARGETS.get(key) if key else None  # type: ignore[arg-type]

@@ -12,6 +12,7 @@ import subprocess
 from pathlib import Path
 
 import docx
+import openpyxl
 import pytest
 from typer.testing import CliRunner
 
@@ -21,7 +22,12 @@ from shareplan.benchmarking.outturn import TOTAL_LINE
 from shareplan.business_case.staffing import cost_per_fte_warnings
 from shareplan.cli import app
 from shareplan.evidence import EvidenceBase
+from shareplan.report.context import Context
+from shareplan.report.document import build_report
+from shareplan.report.model import Paragraph
+from shareplan.report.writers.workbook import write_workbook
 from shareplan.scenario import Scenario, load_scenario
+from tests.reader_words import citation, stray_words
 
 runner = CliRunner()
 YEAR = "2023-24"
@@ -29,7 +35,12 @@ COUNCILS = {
     "E07000179": ("South Oxfordshire", "SD"),  # a shire district
     "E10000030": ("Surrey", "SC"),  # a county
     "E09000033": ("Westminster", "L"),  # a London borough
+    "E08000010": ("Wigan", "MD"),  # a metropolitan district spending on "Other services"
 }
+WIGAN = "E08000010"
+TO_SPLIT = {WIGAN: ["other"]}
+"""The councils whose 2023-24 return has spending on the catch-all line (``catch_all`` in its
+archetype): Wigan £11,754 thousand; the other three reported none."""
 
 
 @pytest.fixture(scope="module")
@@ -56,6 +67,27 @@ def test_template_validates_with_affinity_to_judge(code: str, templates: dict[st
     summary = json.loads(result.stdout)
     assert summary["valid"] is True
     assert summary["to_judge"] and "neutral default of 3" in summary["to_judge"][0]
+    assert summary["to_split"] == [
+        f"Other services ({i}) is marked appraise = no, so it is left out of the appraisal; "
+        "split it into the services it covers, each on its own row"
+        for i in TO_SPLIT.get(code, [])
+    ]
+
+
+@pytest.mark.parametrize("code", COUNCILS)
+def test_only_the_catch_all_line_is_not_to_appraise(
+    code: str, scenarios: dict[str, Scenario]
+) -> None:
+    """The row stays (a row per line spent on) but is written appraise = no, its notes opening
+    with what officers are to do; every other row is appraised."""
+    services = scenarios[code].services
+    assert [s.id for s in services if not s.appraise] == TO_SPLIT.get(code, [])
+    for s in services:
+        assert s.notes.startswith("To split: ") == (not s.appraise)
+    if code == WIGAN:
+        other = scenarios[code].service("other")
+        assert other.gross_cost == 11_754_000
+        assert "Split it into the services it covers, each on its own row" in other.notes
 
 
 @pytest.mark.parametrize("code", COUNCILS)
@@ -74,6 +106,9 @@ def test_a_service_row_per_line_with_its_published_cost(
     assert {s.id: s.gross_cost for s in scenario.services} == spent
     for s in scenario.services:
         assert "National data" in s.notes and YEAR in s.notes
+        # the column is gross cost; the published figure is net, and the note says so
+        assert f"net current expenditure on {s.id} in {YEAR}" in s.notes
+        assert "below its gross cost" in s.notes
         assert f"archetype.{s.id}" in s.notes  # the traits' source, flagged for review
         assert s.fte > 0
 
@@ -154,10 +189,33 @@ def test_appraises_to_a_programme(code: str, scenarios: dict[str, Scenario]) -> 
     plan = appraisal.programme.plan
     assert plan is not None, appraisal.programme.infeasible
     assert plan.result.totals.one_off_cost <= scenarios[code].authority.implementation_budget
-    summary = pipeline.results_of(appraisal).scenario
+    results = pipeline.results_of(appraisal)
+    summary = results.scenario
     wording = summary.criteria_wording
     assert wording["within_borough"].startswith(f"Opportunities within {COUNCILS[code][0]} ")
     assert summary.affinity_to_judge.neutral_default == 3
+    held = set(TO_SPLIT.get(code, []))
+    assert not any(held & set(o.service_ids) for o in results.opportunities)
+    assert [(n.name, n.gross_cost) for n in summary.not_appraised] == [
+        ("Other services", 11_754_000.0) for _ in held
+    ]
+    scope = " ".join(
+        b.text
+        for b in build_report(results).section("proposals").blocks
+        if isinstance(b, Paragraph)
+    )
+    # £11,754,000 to three significant figures is £11.8m
+    said = (
+        "Other services (£11.8m a year) was left out of the appraisal: it groups several services "
+        "under one heading"
+    )
+    assert (said in scope) == bool(held)
+    assert ("left out of the appraisal" in scope) == bool(held)
+    if code == WIGAN:
+        # 11 services less the one to split; 5 partners in sets of up to 3: 1 + 5 + 10 + 10 = 26
+        # sets (with the empty one), 7 models
+        assert len(scenarios[code].services) == 11
+        assert results.long_list.considered == 10 * 26 * 7
 
 
 def test_template_for_an_unknown_council_is_a_clear_error(tmp_path: Path) -> None:
@@ -197,3 +255,109 @@ def test_a_non_rotherham_report_names_its_own_authority(
         assert "Rotherham" not in text
         assert "Opportunities within South Oxfordshire" in text
     assert "South Oxfordshire residents" in html
+
+
+def test_partner_councils_list_the_services_they_deliver(
+    scenarios: dict[str, Scenario], evidence: EvidenceBase
+) -> None:
+    """South Oxfordshire's five services are the district's Revenue Outturn lines. Oxfordshire
+    County Council reports spending on all five lines in 2023-24 (central £18,404k, planning
+    £3,434k, housing £4,076k, cultural £15,811k, environmental £33,499k), but in a two-tier area
+    council tax, benefits and elections (central services), planning applications and housing
+    are the district's: the county's figures there are for other functions (its corporate core,
+    minerals and waste planning), so it is listed for cultural and environmental services only.
+    The districts run every line: Oxford's central services are a net income (-£1,312k), still a
+    service it runs; West Oxfordshire's housing and cultural services likewise (-£766k, -£952k)."""
+    data = load_national_data()
+    county = service_line_totals(data, "E10000025", YEAR)
+    assert county["central"] == 18_404_000 and county["planning_development"] == 3_434_000
+    assert county["housing_gfra"] == 4_076_000
+    assert service_line_totals(data, "E07000178", YEAR)["central"] == -1_312_000
+    west = service_line_totals(data, "E07000181", YEAR)
+    assert (west["housing_gfra"], west["cultural"]) == (-766_000, -952_000)
+    partners = {p.ons_code: p for p in scenarios["E07000179"].partners}
+    everything = {s.id for s in scenarios["E07000179"].services}
+    assert everything == {
+        "central",
+        "planning_development",
+        "housing_gfra",
+        "cultural",
+        "environmental_regulatory",
+    }
+    oxon = partners["E10000025"]
+    assert set(oxon.delivers) == {"cultural", "environmental_regulatory"}
+    assert "Delivers (Revenue Outturn 2023-24)" in oxon.notes
+    assert "the district's in a two-tier area" in oxon.notes
+    for code in ("E07000177", "E07000178", "E07000180", "E07000084", "E07000181"):
+        assert set(partners[code].delivers) == everything, code
+    # Westminster's partners are London boroughs and the like: every line they report counts.
+    for p in scenarios["E09000033"].partners:
+        lines = service_line_totals(data, p.ons_code, YEAR)
+        expected = {s.id for s in scenarios["E09000033"].services if lines.get(s.id)}
+        assert set(p.delivers) == expected, p.name
+
+
+def test_south_oxfordshire_offers_the_county_no_district_service(
+    scenarios: dict[str, Scenario],
+) -> None:
+    """No entry of the long list shares central services (council tax, benefits, elections),
+    planning or housing with Oxfordshire County Council in a model that needs the partner to run
+    the service; joint procurement (buying together) may still name it. The programme proposes
+    none of them with the county."""
+    appraisal = pipeline.appraise(scenarios["E07000179"])
+    district_lines = {"central", "planning_development", "housing_gfra"}
+    needing = {m.id for m in appraisal.evidence.models if m.partner_delivers_service}
+    long_list = appraisal.long_list
+    with_county = [
+        o
+        for block in long_list.blocks()
+        for o in long_list.materialise(block, range(len(block)))
+        if "oxfordshire" in o.partner_ids and set(o.service_ids) & district_lines
+    ]
+    assert with_county and {o.model for o in with_county} == {"joint_procurement"}
+    assert (
+        long_list.counts.excluded_by_reason[
+            "a partner does not deliver this service, and the model needs it to"
+        ]
+        > 0
+    )
+    assert needing >= {"strategic_collaboration", "public_public_shared_service"}
+    plan = appraisal.programme.plan
+    assert plan is not None
+    for chosen in plan.result.selected_ids:
+        opportunity = next(o for o in appraisal.opportunities if o.id == chosen)
+        assert not (
+            "oxfordshire" in opportunity.partner_ids and opportunity.unit_id in district_lines
+        )
+
+
+def test_westminster_assumptions_workbook_names_no_other_council(
+    scenarios: dict[str, Scenario], evidence: EvidenceBase, tmp_path: Path
+) -> None:
+    """Westminster's assumptions workbook, every sheet and cell: no 'Rotherham' outside the
+    citation of the 2010 report as a source, no 'seed', no 'shareplan'. The Key column holds the
+    scenario workbook's own names (``authority.random_seed``), so there only the council's name
+    and the software's are stray. The 2010 report is cited, and the archetypes' sources describe
+    no other council's rows."""
+    results = pipeline.results_of(pipeline.appraise(scenarios["E09000033"]))
+    path = write_workbook(Context(results), tmp_path / "assumptions.xlsx")
+    cited = citation(evidence)
+    found: list[tuple[str, str, str]] = []
+    sources: list[str] = []
+    for sheet in openpyxl.load_workbook(path, read_only=True).worksheets:
+        rows = sheet.iter_rows(values_only=True)
+        header = [str(h) for h in next(rows)]
+        for row in rows:
+            for column, value in zip(header, row, strict=False):
+                if not isinstance(value, str):
+                    continue
+                words = stray_words(value, cited)
+                if column == "Key":
+                    words = [w for w in words if w.lower() != "seed"]
+                found += [(sheet.title, column, w) for w in words]
+                if column == "Source":
+                    sources.append(value)
+    assert found == []
+    assert any(cited in s for s in sources)
+    archetypes = [s for s in sources if "suitability traits judged" in s]
+    assert archetypes and not any("example" in s for s in archetypes)

@@ -208,3 +208,49 @@ def test_counties_touch_the_counties_their_districts_touch(national: NationalDat
     assert "E10000015" not in near  # Hertfordshire does not border Surrey
     kent = national.authorities["E10000016"]
     assert scenario_geography(surrey, kent, True) == "sub_region"
+
+
+def test_cli_find_into_fills_what_each_added_council_delivers(
+    tmp_path: Path, national: NationalData
+) -> None:
+    """Into South Oxfordshire's template (its services are Revenue Outturn lines), the councils
+    added get the lines they report a figure other than zero on in 2023-24, with a note; the
+    partners already there keep their lists. Into Rotherham's example, whose services are not
+    Revenue Outturn lines, they get none: what they deliver is not known, so nothing is
+    restricted."""
+    from shareplan.scenario import load_scenario
+
+    target = tmp_path / "sodc.xlsx"
+    made = runner.invoke(
+        app, ["template", str(target), "--authority", "E07000179", "--year", "2023-24"]
+    )
+    assert made.exit_code == 0, made.output
+    before = {p.id: p for p in load_scenario(target).partners}
+    out = runner.invoke(
+        app,
+        ["partners", "find", "-a", "E07000179", "-s", "planning_development", "-y", "2023-24",
+         "--into", str(target), "--count", "10", "--json"],
+    )  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.stdout)["into"]["added"]
+    after = load_scenario(target)
+    services = [s.id for s in after.services]
+    added = [p for p in after.partners if p.id not in before]
+    assert added
+    for p in added:
+        lines = service_line_totals(national, p.ons_code, "2023-24")
+        assert list(p.delivers) == [s for s in services if lines.get(s)], p.name
+        assert "Delivers (Revenue Outturn 2023-24)" in p.notes
+    for p in after.partners:
+        if p.id in before:
+            assert p == before[p.id]
+
+    rotherham = tmp_path / "rotherham"
+    shutil.copytree(REPO_ROOT / "examples" / "rotherham-2010", rotherham)
+    out = runner.invoke(
+        app,
+        ["partners", "find", "-a", "E08000018", "-s", "adult_social_care", "-y", "2014-15",
+         "--into", str(rotherham), "--count", "5"],
+    )  # fmt: skip
+    assert out.exit_code == 0, out.output
+    assert all(not p.delivers for p in load_scenario(rotherham).partners)

@@ -10,7 +10,12 @@ from hypothesis import strategies as st
 
 from shareplan.evidence import EvidenceBase, Sector, load_evidence
 from shareplan.opportunities import generate
-from shareplan.opportunities.generate import REASON_DECLARED, REASON_INTEREST, REASON_SECTORS
+from shareplan.opportunities.generate import (
+    REASON_DECLARED,
+    REASON_DELIVERY,
+    REASON_INTEREST,
+    REASON_SECTORS,
+)
 from shareplan.scenario import DeclaredOpportunity, Scenario
 from tests.conftest import make_authority, make_partner, make_service
 
@@ -36,11 +41,16 @@ def brute_force(scenario: Scenario, evidence: EvidenceBase) -> set[tuple]:
     partners = scenario.partners
     limit = scenario.authority.max_partners
     for service in scenario.services:
+        if not service.appraise:
+            continue
         for k in range(0, limit + 1):
             for combo in itertools.combinations(partners, k):
                 if any(p.wants_services and service.id not in p.wants_services for p in combo):
                     continue
+                lacking = any(p.delivers and service.id not in p.delivers for p in combo)
                 for model in evidence.models:
+                    if lacking and model.partner_delivers_service:
+                        continue
                     if model.admits(tuple(p.sector for p in combo), limit):
                         found.add(((service.id,), tuple(sorted(p.id for p in combo)), model.id))
     return found
@@ -52,7 +62,7 @@ sectors = st.sampled_from(list(Sector))
 @st.composite
 def scenarios(draw: st.DrawFn) -> Scenario:
     n_services = draw(st.integers(1, 4))
-    services = tuple(make_service(f"s{i}") for i in range(n_services))
+    services = tuple(make_service(f"s{i}", appraise=draw(st.booleans())) for i in range(n_services))
     service_ids = [s.id for s in services]
     n_partners = draw(st.integers(0, 6))
     partners = tuple(
@@ -62,6 +72,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             wants_services=tuple(
                 draw(st.lists(st.sampled_from(service_ids), unique=True, max_size=2))
             ),
+            delivers=tuple(draw(st.lists(st.sampled_from(service_ids), unique=True, max_size=3))),
         )
         for i in range(n_partners)
     )
@@ -161,3 +172,85 @@ def test_declared_opportunity_wins_over_generated_duplicate(
     ll = generate(scenario, evidence)
     assert ll.counts.excluded_by_reason[REASON_DECLARED] == 1
     assert ll.counts.kept == 21
+
+
+def test_a_partner_that_does_not_deliver_a_service_loses_exactly_those_entries(
+    minimal: Scenario, evidence: EvidenceBase
+) -> None:
+    """northby (a council) delivers care but not payroll. The models that need their partners to
+    run the service themselves (evidence: strategic collaboration, public-public and public-other
+    shared service, commercial trading) lose every payroll entry with northby in the set: of the 7
+    payroll entries of the worked example above, {northby} -> sc, pps, ct go (3); {northby} -> jp
+    (joint procurement does not need it) and {northby, acme} -> public-private stay, as do {} ->
+    cc and {acme} -> pp. Payroll keeps 4, care keeps its 15: 19 in all, and the 3 are counted
+    under their own reason."""
+    needing = {m.id for m in evidence.models if m.partner_delivers_service}
+    assert needing == {
+        "strategic_collaboration",
+        "public_public_shared_service",
+        "public_other_shared_service",
+        "commercial_trading",
+    }
+    before = all_opportunities(minimal, evidence)
+    partners = tuple(
+        p.model_copy(update={"delivers": ("care",)}) if p.id == "northby" else p
+        for p in minimal.partners
+    )
+    scenario = minimal.model_copy(update={"partners": partners})
+    after = all_opportunities(scenario, evidence)
+    assert set(before) - set(after) == {
+        "payroll:sc:northby",
+        "payroll:pps:northby",
+        "payroll:ct:northby",
+    }
+    assert set(after) <= set(before)
+    ll = generate(scenario, evidence)
+    assert [len(b) for b in ll.blocks()] == [4, 15]
+    assert ll.counts.kept == 19
+    assert ll.counts.excluded_by_reason[REASON_DELIVERY] == 3
+    assert ll.counts.considered == ll.counts.kept + sum(ll.counts.excluded_by_reason.values())
+    assert REASON_DELIVERY not in generate(minimal, evidence).counts.excluded_by_reason
+
+
+def test_a_declared_opportunity_with_a_partner_off_its_list_stands(
+    minimal: Scenario, evidence: EvidenceBase
+) -> None:
+    """Officers who declare an opportunity know their partner: the list does not remove it, and
+    as the generated duplicate was already dropped for delivery it is not counted as replaced."""
+    declared = DeclaredOpportunity(
+        id="payroll-sub-region",
+        service_ids=("payroll",),
+        partner_ids=("northby",),
+        model="public_public_shared_service",
+    )
+    partners = tuple(
+        p.model_copy(update={"delivers": ("care",)}) if p.id == "northby" else p
+        for p in minimal.partners
+    )
+    scenario = minimal.model_copy(update={"partners": partners, "opportunities": (declared,)})
+    found = all_opportunities(scenario, evidence)
+    assert "payroll-sub-region" in found
+    ll = generate(scenario, evidence)
+    assert ll.counts.excluded_by_reason[REASON_DECLARED] == 0
+    assert ll.counts.excluded_by_reason[REASON_DELIVERY] == 3
+    assert ll.counts.kept == 19
+
+
+def test_a_service_not_to_appraise_has_no_entries(
+    minimal: Scenario, evidence: EvidenceBase
+) -> None:
+    """Payroll marked appraise = no: the long list loses exactly payroll's entries, worked out in
+    test_worked_example_counts. Only care is a unit: considered 1 x 8 sets x 7 models = 56; kept
+    15 (22 - payroll's 7); no partner is unwilling for care, so nothing is put down to interest,
+    and the other 56 - 15 = 41 fail the sector rules. The scenario still holds payroll."""
+    held = minimal.service("payroll").model_copy(update={"appraise": False})
+    scenario = minimal.model_copy(update={"services": (held, minimal.service("care"))})
+    ll = generate(scenario, evidence)
+    assert [b.unit.id for b in ll.blocks()] == ["care"]
+    assert [len(b) for b in ll.blocks()] == [15]
+    assert ll.counts.considered == 56
+    assert ll.counts.kept == 22 - 7
+    assert ll.counts.excluded_by_reason[REASON_INTEREST] == 0
+    assert ll.counts.excluded_by_reason[REASON_SECTORS] == 41
+    assert {k[0] for k in all_opportunities(scenario, evidence).values()} == {("care",)}
+    assert len(scenario.services) == 2

@@ -169,6 +169,35 @@ def test_value_for_money_curve_hand_example() -> None:
     assert [p.objective_value for p in curve.points] == pytest.approx([1.25 * M, 2.5 * M, 2.7 * M])
 
 
+def test_a_tie_break_out_of_time_keeps_the_best_answer() -> None:
+    """On a loaded machine HiGHS may reach its time limit in a tie-break (the cheapest of the
+    equally good programmes) before finding anything. The curve then keeps the first answer,
+    already the best NPV at each budget, instead of stopping the appraisal; any other solver
+    failure still stops it."""
+    model = Model.build(five(), RULES)
+    real = Model.solve
+    calls = {"n": 0}
+
+    def flaky(self: Model, *args: object, **kwargs: object) -> optimiser.Outcome:
+        calls["n"] += 1
+        if calls["n"] % 2 == 0:  # every tie-break
+            raise optimiser.SolverTimedOut("Time limit reached")
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    with mock.patch.object(Model, "solve", flaky):
+        curve = value_for_money_curve(model, Objective("npv"), budgets=[0.5 * M, 1.0 * M])
+    assert [p.objective_value for p in curve.points] == pytest.approx([1.25 * M, 2.5 * M])
+
+    def broken(self: Model, *args: object, **kwargs: object) -> optimiser.Outcome:
+        calls["n"] += 1
+        if calls["n"] % 2 == 0:
+            raise optimiser.SolverError("HiGHS failed")
+        return real(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    with mock.patch.object(Model, "solve", broken), pytest.raises(optimiser.SolverError):
+        value_for_money_curve(model, Objective("npv"), budgets=[0.5 * M])
+
+
 @FAST
 @given(instances())
 def test_frontier_is_the_exact_non_dominated_set(

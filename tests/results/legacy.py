@@ -58,6 +58,12 @@ def _speaks_for(run: AppraisalRun) -> dict[str, Any]:
             "partners": [p.name for p in defaulted],
             "neutral_default": defaulted[0].affinity if defaulted else None,
         },
+        # issue 22 (schema 2.1): the services left out of the appraisal until split
+        "not_appraised": [
+            {"name": s.name, "gross_cost": s.gross_cost}
+            for s in run.scenario.services
+            if not s.appraise
+        ],
     }
 
 

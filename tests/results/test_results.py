@@ -108,8 +108,8 @@ def test_a_damaged_file_is_one_line_naming_the_field(
 def test_versions_are_checked_in_one_place(small_results: Results) -> None:
     """A newer schema, or not a results file at all, is refused with what would be allowed."""
     data = small_results.model_dump(mode="json")
-    newer = json.dumps({**data, "schema_version": "3.1"})
-    with pytest.raises(InputError, match=r"results schema 3\.1 is newer than this shareplan reads"):
+    newer = json.dumps({**data, "schema_version": "3.9"})
+    with pytest.raises(InputError, match=r"results schema 3\.9 is newer than this shareplan reads"):
         parse_results(newer)
     with pytest.raises(InputError, match=r"not a shareplan results file"):
         parse_results("[1, 2]")
@@ -142,7 +142,7 @@ def test_read_results_names_a_missing_file(tmp_path: Path) -> None:
 
 def test_a_1_0_file_is_upgraded(small_results: Results) -> None:
     """A 1.0 results.json (one one-off uplift for every line, 200% of equipment and development)
-    reads as 2.0: each one-off line becomes a category with that uplift, and the model inputs get
+    reads as 2.0 (and so as 3.0): each one-off line becomes a category with that uplift, and the model inputs get
     team, procurement, ICT and exit uplifts of 2.0."""
     data = small_results.model_dump(mode="json")
     data["schema_version"] = "1.0"
@@ -166,12 +166,12 @@ def test_a_1_0_file_is_upgraded(small_results: Results) -> None:
     assert read.model_inputs["exit_uplift"] == 2.0
 
 
-def test_a_2_0_file_is_upgraded(small_results: Results) -> None:
-    """A 2.0 results.json called the rules used to the full ``binding`` and had no ``limiting``,
+def test_a_2_1_file_is_upgraded(small_results: Results) -> None:
+    """A 2.1 results.json called the rules used to the full ``binding`` and had no ``limiting``,
     equal alternatives or services removed by the screen: it reads as 3.0 with ``binding``
     renamed ``no_room_left`` (the same rules), ``limiting`` unknown and the lists empty."""
     data = small_results.model_dump(mode="json")
-    data["schema_version"] = "2.0"
+    data["schema_version"] = "2.1"
     block = data["programme"]
     assert block["feasible"] is True
     full = block.pop("no_room_left")
@@ -195,11 +195,23 @@ def test_a_2_0_file_is_upgraded(small_results: Results) -> None:
     assert upgraded.long_list.shortlist.removed_by_screen == ()
 
 
+def test_a_2_0_file_reads_with_no_service_left_out(small_results: Results) -> None:
+    """2.1 only added scenario.not_appraised: a 2.0 file, which had no such field, reads as 3.0
+    with none left out, and is otherwise the same results."""
+    data = small_results.model_dump(mode="json")
+    data["schema_version"] = "2.0"
+    del data["scenario"]["not_appraised"]
+    upgraded = parse_results(json.dumps(data))
+    assert upgraded.schema_version == "3.0"
+    assert upgraded.scenario.not_appraised == ()
+    assert upgraded == small_results
+
+
 def test_an_older_version_is_upgraded_in_one_place(
     small_results: Results, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A step registered for an older version runs on reading: here a made-up 0.9 that called
-    the programme block ``priority_programme`` reads as 1.0, and then as 2.0."""
+    the programme block ``priority_programme`` reads as 1.0, then as 2.0 and 2.1."""
     from shareplan.results import io
 
     def rename(data: dict[str, Any]) -> dict[str, Any]:

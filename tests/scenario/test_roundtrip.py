@@ -200,6 +200,11 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         )
         for service_id in service_ids
     )
+    # a row not to appraise, which no bundle or declared opportunity may name
+    held_id = draw(st.none() | _IDS.filter(lambda i: i not in unit_ids))
+    if held_id is not None:
+        held = services[0].model_copy(update={"id": held_id, "appraise": False})
+        services = (*services, held)
     service_list = st.lists(st.sampled_from(service_ids), min_size=2, max_size=4, unique=True).map(
         tuple
     )
@@ -221,6 +226,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
             platforms=draw(_ITEMS),
             objectives=draw(_ITEMS),
             wants_services=draw(units),
+            delivers=draw(st.lists(st.sampled_from(service_ids), max_size=3, unique=True)),
             stage=draw(st.sampled_from(Stage)),
             illustrative=draw(st.booleans()),
             notes=draw(_text()),

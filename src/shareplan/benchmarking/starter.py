@@ -8,6 +8,8 @@
   services listed less their ring-fenced part, and no more priority projects than it has services);
 * one service row per Revenue Outturn line it spends on (a net cost above zero), with the
   published figure in pounds as its cost, flagged in its notes as national data;
+* a row for a catch-all line (``catch_all`` in its archetype: "Other services") marked not to
+  appraise, with a note telling officers to split it into the services it covers;
 * for each row, the staff estimate (the line's staff share of cost over the cost of a post) and
   its staff cost (those FTE at the cost of a post, so the business case prices a post as the
   template did), whether it is a Part B or light-touch service, the share paid from ring-fenced
@@ -15,7 +17,9 @@
   (evidence data, ``archetype.<line>``), each flagged as a default to review;
 * candidate partners from the partner finder on the council's total service expenditure (its
   boundary neighbours, same county or combined authority, statistical peers), and for a district
-  its county; the finder's reasons in the notes and the affinity blank, for officers to judge.
+  its county; the finder's reasons in the notes and the affinity blank, for officers to judge;
+  each partner council's ``delivers`` list, the services listed that it also runs by that year's
+  Revenue Outturn (``benchmarking.delivered``), with a note saying so.
 
 Pure: the caller loads the national data and the evidence and writes the result.
 """
@@ -28,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from shareplan.benchmarking.authorities import Authority as Council
+from shareplan.benchmarking.delivered import with_delivered
 from shareplan.benchmarking.finder import (
     PartnerRow,
     find_partners,
@@ -107,6 +112,7 @@ def _services(
         cost = figure.gbp_thousand * 1000.0
         fte = round(cost * float(arche["staff_cost_share"]) / cost_per_fte, 1)
         ring_fenced = float(arche.get("ring_fenced_share", 0.0))
+        catch_all = bool(arche.get("catch_all", False))
         services.append(
             Service(
                 id=line,
@@ -122,24 +128,45 @@ def _services(
                 early_intervention=bool(arche["early_intervention"]),
                 geography=ServiceGeography(arche["geography"]),
                 traits={k: int(v) for k, v in arche["traits"].items()},
-                notes=(
-                    (f"Covers {arche['covers']}. " if arche.get("covers") else "")
-                    + f"National data: cost is the net current expenditure on {line} in {year}, "
-                    f"£{figure.gbp_thousand:,.0f} thousand (MHCLG Revenue Outturn); use the gross "
-                    f"cost where known. Staff estimated (evidence data): {arche['staff_cost_share']:.0%} "
-                    f"of cost at £{cost_per_fte:,.0f} a post. Traits and track record: defaults "
-                    f"from the service archetype archetype.{line} (evidence data), to review."
-                    + (
-                        f" {ring_fenced:.0%} of the cost is paid from a ring-fenced grant: it is "
-                        "left out of the implementation budget, and savings on it stay with the "
-                        "grant, not the general fund."
-                        if ring_fenced > 0
-                        else ""
-                    )
-                ),
+                appraise=not catch_all,
+                notes=_notes(arche, line, year, figure.gbp_thousand, cost_per_fte),
             )
         )
     return services, left_out
+
+
+def _notes(
+    arche: dict[str, Any], line: str, year: str, gbp_thousand: float, cost_per_fte: float
+) -> str:
+    """Where a row's figures come from and what officers are to review; for a catch-all line,
+    first of all that it is to be split before it is appraised."""
+    ring_fenced = float(arche.get("ring_fenced_share", 0.0))
+    return (
+        (
+            "To split: the return's catch-all line for spending that fits no other heading, so "
+            "it is not appraised (appraise = no) and only its cost counts. Split it into the "
+            "services it covers, each on its own row with its own cost, and take those costs off "
+            "this row. "
+            if arche.get("catch_all", False)
+            else ""
+        )
+        + (f"Covers {arche['covers']}. " if arche.get("covers") else "")
+        # the column is gross cost, but Revenue Outturn publishes net current expenditure
+        # (after the service's own income), so the note says which it is
+        + f"National data: the cost filled in is the net current expenditure on {line} "
+        f"in {year}, £{gbp_thousand:,.0f} thousand (MHCLG Revenue Outturn), which is after the "
+        "service's own income and so below its gross cost; replace it with the gross cost where "
+        f"known. Staff estimated (evidence data): {arche['staff_cost_share']:.0%} of that net "
+        f"cost at £{cost_per_fte:,.0f} a post. Traits and track record: defaults "
+        f"from the service archetype archetype.{line} (evidence data), to review."
+        + (
+            f" {ring_fenced:.0%} of the cost is paid from a ring-fenced grant: it is "
+            "left out of the implementation budget, and savings on it stay with the "
+            "grant, not the general fund."
+            if ring_fenced > 0
+            else ""
+        )
+    )
 
 
 def _partner_rows(
@@ -207,7 +234,8 @@ def starter_scenario(
         rows,
         int(evidence.value("partners.affinity_neutral", on)),
     )
-    return Starter(_with_populations(scenario, data, year), year, tuple(left_out))
+    scenario = with_delivered(_with_populations(scenario, data, year), data, evidence, year)
+    return Starter(scenario, year, tuple(left_out))
 
 
 def _with_populations(scenario: Scenario, data: NationalData, year: str) -> Scenario:

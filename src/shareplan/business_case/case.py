@@ -31,7 +31,8 @@ from shareplan.business_case.model import (
     Timeline,
     UncertainRange,
 )
-from shareplan.business_case.montecarlo import Distribution, simulate_npv
+from shareplan.business_case.montecarlo import Distribution, Simulation
+from shareplan.business_case.montecarlo_cases import simulate_cases
 from shareplan.business_case.prepare import Prepared, prepare
 from shareplan.business_case.risk_basis import TREATMENT, gap_sentence, mean_of
 from shareplan.business_case.risks import RiskFacts, risk_register
@@ -54,23 +55,9 @@ __all__ = [
 ]
 
 
-def monte_carlo(
-    prepared: Prepared,
-    factors: FloatArray,
-    draws: int,
-    seed: int,
-    distribution: Distribution,
-) -> MonteCarloSummary:
-    sim = simulate_npv(
-        _vector(prepared.adjusted),
-        prepared.ranges,
-        factors,
-        draws,
-        seed,
-        distribution,
-        quick_win_months=prepared.quick_win_months,
-        quick_win_share=prepared.quick_win_share,
-    )
+def monte_carlo(prepared: Prepared, factors: FloatArray, sim: Simulation) -> MonteCarloSummary:
+    """The summary of an opportunity's own simulation (:func:`simulate_cases`)."""
+    draws, seed, distribution = int(sim.npv.shape[0]), sim.seed, sim.distribution
     p10, p50, p90 = (float(v[0]) for v in sim.percentiles())
     headline = float(cashflow.npv_fast(prepared.adjusted, factors))
     mean = float(np.mean(sim.npv))
@@ -186,12 +173,17 @@ def build_business_cases(
         except InputError as exc:
             problems.extend(p for p in exc.problems if p not in problems)
     raise_if_any(problems)
+    sims: list[Simulation | None] = [None] * len(prepared)
+    if n_draws > 0:
+        sims[:] = simulate_cases(
+            [item for item, _ in prepared], factors, n_draws, authority.random_seed, dist
+        )
     cases = []
-    for item, book in prepared:
+    for (item, book), sim in zip(prepared, sims, strict=True):
         book.get(f"discount.schedule.{schedule}")
         for key in ("derived.year_zero",):
             book.used[key] = base_book.used[key]
-        cases.append(_assemble(scenario, item, book, factors, schedule, n_draws, dist))
+        cases.append(_assemble(scenario, item, book, factors, schedule, sim))
     return tuple(cases)
 
 
@@ -201,8 +193,7 @@ def _assemble(
     book: AssumptionBook,
     factors: FloatArray,
     schedule: str,
-    n_draws: int,
-    distribution: Distribution,
+    sim: Simulation | None,
 ) -> BusinessCase:
     authority = scenario.authority
     opportunity = prepared.opportunity
@@ -210,11 +201,7 @@ def _assemble(
         prepared, prepared.adjusted, factors, authority, "optimism_bias_adjusted"
     )
     unadjusted = appraise_inputs(prepared, prepared.unadjusted, factors, authority, "unadjusted")
-    mc = (
-        monte_carlo(prepared, factors, n_draws, authority.random_seed, distribution)
-        if n_draws > 0
-        else None
-    )
+    mc = None if sim is None else monte_carlo(prepared, factors, sim)
     t = cashflow.timing(prepared.adjusted)
     timeline = Timeline(
         procurement_start_month=0.0,

@@ -375,7 +375,7 @@ def assess_procurement(
             annual_value,
             [
                 "a joint venture company with a private shareholder is a partner: private "
-                "capital rules out the public-public exemption, and legal advice is needed (seed)"
+                "capital rules out the public-public exemption, and legal advice is needed"
             ],
         )
         months = book.number("procurement.legal_advice", "months")

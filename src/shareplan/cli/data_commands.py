@@ -230,10 +230,10 @@ def find(
     skipped: list[str] = []
     with user_errors():
         weights = _parse_weights(weight or [])
-        search = find_partners(
-            load_national_data(directory=data_dir), authority, service, year, weights, limit
-        )
+        national = load_national_data(directory=data_dir)
+        search = find_partners(national, authority, service, year, weights, limit)
         if into is not None:
+            from shareplan.benchmarking.delivered import with_delivered
             from shareplan.benchmarking.into_scenario import add_partners
             from shareplan.evidence import load_evidence
             from shareplan.scenario import load_scenario, save_scenario
@@ -247,6 +247,8 @@ def find(
             updated, skipped = add_partners(
                 scenario, rows, neutral_affinity(evidence, scenario.authority)
             )
+            new_ids = {p.id for p in updated.partners[len(scenario.partners) :]}
+            updated = with_delivered(updated, national, evidence, search.year, new_ids)
             save_scenario(updated, into, evidence)
             added = [p.name for p in updated.partners[len(scenario.partners) :]]
     if as_json:

@@ -88,6 +88,7 @@ def template(
                 "services": [s.id for s in starter.scenario.services],
                 "partners": [p.name for p in starter.scenario.partners],
                 "left_out": list(starter.left_out),
+                "to_split": to_split(starter.scenario),
             }
     if as_json:
         print_json(summary)
@@ -103,6 +104,8 @@ def template(
     )
     for why in summary["left_out"]:
         console.print(f"  not listed: {why}", highlight=False)
+    for item in summary["to_split"]:
+        console.print(f"  to split: {item}", highlight=False)
     console.print(
         "Review the defaults flagged in each row's notes (staff estimates, suitability traits, "
         "track record) and judge each partner's affinity.",
@@ -140,6 +143,7 @@ def validate(
         "problems": [],
         "warnings": [w.to_dict() for w in warnings],
         "to_judge": to_judge(loaded),
+        "to_split": to_split(loaded),
     }
     if as_json:
         print_json(summary)
@@ -153,6 +157,8 @@ def validate(
         console.print(f"[yellow]Warning:[/] {warning}", markup=True, highlight=False)
     for item in to_judge(loaded):
         console.print(f"  to judge: {item}", highlight=False)
+    for item in to_split(loaded):
+        console.print(f"  to split: {item}", highlight=False)
 
 
 def to_judge(scenario: Scenario) -> list[str]:
@@ -165,6 +171,17 @@ def to_judge(scenario: Scenario) -> list[str]:
     return [
         f"the affinity of {len(blank)} partner(s) is blank ({', '.join(blank)}); "
         f"the appraisal uses the neutral default of {neutral} until officers judge it"
+    ]
+
+
+def to_split(scenario: Scenario) -> list[str]:
+    """The services marked appraise = no: not problems (their cost still counts), but no
+    opportunity comes from them until officers split each into the services it covers."""
+    return [
+        f"{s.name} ({s.id}) is marked appraise = no, so it is left out of the appraisal; split it "
+        "into the services it covers, each on its own row"
+        for s in scenario.services
+        if not s.appraise
     ]
 
 
@@ -217,7 +234,7 @@ def print_evidence(
         print_json(data)
         return
     print_table(
-        "Delivery models (seed Appendix 1: average saving per project; share of all savings)",
+        "Delivery models (average saving per project and share of all savings, from the source below)",
         ["id", "model", "avg saving", "share", "tender"],
         [
             [

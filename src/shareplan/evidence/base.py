@@ -54,7 +54,9 @@ class DeliveryModel(Frozen):
 
     ``relationship`` says whether one party supplies the others (``customer_supplier``: benefits
     ramp up quickly) or the members share the work (``partnership``); ``sells_service`` marks the
-    models in which the authority sells its service (it is the supplier and earns trading income).
+    models in which the authority sells its service (it is the supplier and earns trading income);
+    ``partner_delivers_service`` the models that make sense only with partners who run (or buy) the
+    service themselves.
     """
 
     id: str
@@ -72,6 +74,11 @@ class DeliveryModel(Frozen):
     tender: Literal["none", "competitive"]
     relationship: Literal["customer_supplier", "partnership"]
     sells_service: bool
+    partner_delivers_service: bool = Field(
+        default=False,
+        description="Every partner must itself be responsible for the service (a partner that "
+        "lists what it delivers joins only for services on its list)",
+    )
 
     @property
     def needs_partner(self) -> bool:

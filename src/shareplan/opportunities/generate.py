@@ -12,7 +12,11 @@ The rules:
   partner is of a required sector where the model names some (a private firm or joint venture for
   public-private; a non-council body for public-other), not too many are (one private partner per
   public-private arrangement), and the set's size fits the model (none for corporate centralisation);
-* a partner that has said which services it wants to share only joins opportunities for those.
+* a partner that has said which services it wants to share only joins opportunities for those;
+* a partner whose list of the services it delivers is known only joins, for a model that needs its
+  partners to be responsible for the service themselves (``partner_delivers_service``), the
+  services on its list;
+* a service marked not to appraise (``appraise = no``) is no unit, so it has no entries.
 """
 
 from __future__ import annotations
@@ -36,6 +40,7 @@ SECTORS: tuple[Sector, ...] = tuple(Sector)
 REASON_SECTORS = "the model does not admit these partners' sectors or this number of partners"
 REASON_INTEREST = "a partner has not offered to share this service"
 REASON_DECLARED = "replaced by a declared opportunity"
+REASON_DELIVERY = "a partner does not deliver this service, and the model needs it to"
 
 
 @dataclass(frozen=True)
@@ -141,7 +146,9 @@ def admitted_sets(sets: PartnerSets, evidence: EvidenceBase, max_partners: int) 
 
 
 def units_of(scenario: Scenario) -> tuple[Unit, ...]:
-    services = tuple(Unit(s.id, s.name, (s.id,)) for s in scenario.services)
+    """The services to appraise and the bundles. A service marked not to appraise (a catch-all
+    heading, until officers split it) is no unit: it has no entry in the long list at all."""
+    services = tuple(Unit(s.id, s.name, (s.id,)) for s in scenario.services if s.appraise)
     bundles = tuple(Unit(b.id, b.name, b.service_ids) for b in scenario.bundles)
     return services + bundles
 
@@ -157,6 +164,22 @@ def interest(scenario: Scenario, units: tuple[Unit, ...]) -> BoolArray:
         wanted = set(partner.wants_services)
         for u, unit in enumerate(units):
             out[u, p] = unit.id in wanted or set(unit.service_ids) <= wanted
+    return out
+
+
+def delivery(scenario: Scenario, units: tuple[Unit, ...]) -> BoolArray | None:
+    """(n_units, n_partners + 1): whether each partner delivers every service of each unit (the
+    last column is the always-true padding sentinel); None when no partner lists what it delivers,
+    so that scenarios without lists take the unrestricted path at no cost."""
+    if not any(p.delivers for p in scenario.partners):
+        return None
+    out = np.ones((len(units), len(scenario.partners) + 1), dtype=bool)
+    for p, partner in enumerate(scenario.partners):
+        if not partner.delivers:
+            continue
+        delivered = set(partner.delivers)
+        for u, unit in enumerate(units):
+            out[u, p] = set(unit.service_ids) <= delivered
     return out
 
 
@@ -176,6 +199,8 @@ class LongList:
     declared: tuple[Opportunity, ...]
     counts: LongListCounts
     declared_keys: frozenset[tuple[str, str, tuple[str, ...]]]
+    delivers: BoolArray | None = None  # (n_units, n_partners + 1) when a partner has a list
+    needs_delivery: BoolArray | None = None  # (n_models,): partner_delivers_service
 
     def blocks(self, units: Iterable[int] | None = None) -> Iterator[UnitBlock]:
         """Each unit's admissible (set, model) pairs, without generated duplicates of declared
@@ -183,6 +208,9 @@ class LongList:
         for u in range(len(self.units)) if units is None else units:
             unit = self.units[u]
             mask = self.willing(u)[:, None] & self.admitted
+            if self.delivers is not None and self.needs_delivery is not None:
+                able = _willing(self.delivers[u : u + 1], self.sets)[0]
+                mask &= able[:, None] | ~self.needs_delivery[None, :]
             rows, cols = np.nonzero(mask)
             set_index: IntArray = rows.astype(np.int32)
             model_index: IntArray = cols.astype(np.int32)
@@ -292,17 +320,29 @@ def generate(scenario: Scenario, evidence: EvidenceBase) -> LongList:
     sets = partner_sets([p.sector for p in scenario.partners], max_partners)
     admitted = admitted_sets(sets, evidence, max_partners)
     wants = interest(scenario, units)
+    delivers = delivery(scenario, units)
+    needs = np.array([m.partner_delivers_service for m in evidence.models], dtype=bool)
     declared = declared_opportunities(scenario)
 
     n_units, n_sets, n_models = len(units), len(sets), len(evidence.models)
     counts = LongListCounts(considered=n_units * n_sets * n_models, declared=len(declared))
     willing_sets = np.zeros(n_sets, dtype=np.int64)  # units willing to share with each set
+    able_sets = np.zeros(n_sets, dtype=np.int64)  # ... whose partners all deliver them too
     for start in range(0, n_units, COUNT_BLOCK):
-        willing_sets += _willing(wants[start : start + COUNT_BLOCK], sets).sum(axis=0)
-    per_model = willing_sets @ admitted.astype(np.int64)
+        willing = _willing(wants[start : start + COUNT_BLOCK], sets)
+        willing_sets += willing.sum(axis=0)
+        if delivers is not None:
+            able = _willing(delivers[start : start + COUNT_BLOCK], sets)
+            able_sets += (willing & able).sum(axis=0)
+    admitted_counts = admitted.astype(np.int64)
+    per_model = willing_sets @ admitted_counts
     admitted_total = int(admitted.sum()) * n_units
     counts.excluded_by_reason[REASON_SECTORS] = counts.considered - admitted_total
     counts.excluded_by_reason[REASON_INTEREST] = admitted_total - int(per_model.sum())
+    if delivers is not None:
+        restricted = np.where(needs, able_sets @ admitted_counts, per_model)
+        counts.excluded_by_reason[REASON_DELIVERY] = int((per_model - restricted).sum())
+        per_model = restricted
 
     unit_index = {u.id: i for i, u in enumerate(units)}
     set_lookup = {
@@ -318,7 +358,9 @@ def generate(scenario: Scenario, evidence: EvidenceBase) -> LongList:
         u = unit_index.get(opp.unit_id)
         s = set_lookup.get(tuple(sorted(partner_index[p] for p in opp.partner_ids)))
         m = model_index[opp.model]
-        if u is not None and s is not None and wants[u, sets.members[s]].all() and admitted[s, m]:
+        if u is None or s is None or not admitted[s, m] or not wants[u, sets.members[s]].all():
+            continue
+        if delivers is None or not needs[m] or delivers[u, sets.members[s]].all():
             replaced[m] += 1
     counts.excluded_by_reason[REASON_DECLARED] = int(replaced.sum())
     counts.kept_by_model = {
@@ -337,4 +379,6 @@ def generate(scenario: Scenario, evidence: EvidenceBase) -> LongList:
         declared=declared,
         counts=counts,
         declared_keys=frozenset(declared_keys),
+        delivers=delivers,
+        needs_delivery=needs if delivers is not None else None,
     )

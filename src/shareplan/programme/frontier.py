@@ -22,7 +22,13 @@ from shareplan.errors import InfeasibleError, InputError, Problem
 from shareplan.money import money
 from shareplan.programme.candidates import CandidateSet, FloatArray
 from shareplan.programme.constraints import Member, Objective, Row
-from shareplan.programme.optimiser import Model, Outcome, ProgrammeResult, solve_model
+from shareplan.programme.optimiser import (
+    Model,
+    Outcome,
+    ProgrammeResult,
+    SolverTimedOut,
+    solve_model,
+)
 from shareplan.programme.records import BuyStep, CurvePoint, Frontier, FrontierPoint, Portfolio
 
 
@@ -81,7 +87,13 @@ def _tie_break(
         return top
     level = float(first @ top.x)
     keep = at_least(first, level) if maximise_first else at_most(first, level)
-    tie = model.solve(second, extra=[*extra, keep], skip=skip, maximise=maximise_second)
+    try:
+        tie = model.solve(second, extra=[*extra, keep], skip=skip, maximise=maximise_second)
+    except SolverTimedOut:
+        # ``top`` is already best on ``first``; a tie-break that finds nothing in time (a loaded
+        # machine, a county's thousands of candidates) only loses an equally good alternative
+        # that is better on ``second``, which is no reason to stop the appraisal
+        return top
     if tie.x is None:
         return top
     better = (first @ tie.x >= level) if maximise_first else (first @ tie.x <= level)

@@ -31,6 +31,7 @@ from shareplan.programme.solver import (
     Block,
     SolveFailed,
     SolveStats,
+    SolveTimedOut,
     lp_bound,
     reduce_rows,
     solve_binary,
@@ -59,6 +60,10 @@ DROP_ORDER = (
 
 class SolverError(ShareplanError):
     """The solver failed or returned an answer that breaks a rule (a bug, not a user mistake)."""
+
+
+class SolverTimedOut(SolverError):
+    """The solver reached its time limit before it found any programme."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,6 +351,8 @@ def solve_block(
         cost = (-c_free if maximise else c_free) / c_scale
         try:
             found = solve_binary(cost, reduced.a, reduced.lo, reduced.hi, time_limit)
+        except SolveTimedOut as exc:
+            raise SolverTimedOut(f"the optimiser stopped without a programme: {exc}") from exc
         except SolveFailed as exc:
             raise SolverError(f"the optimiser stopped without a programme: {exc}") from exc
         if found is None:

@@ -61,6 +61,10 @@ class SolveFailed(RuntimeError):
     """HiGHS stopped without a programme for a reason other than infeasibility."""
 
 
+class SolveTimedOut(SolveFailed):
+    """HiGHS reached its time limit before it found any programme."""
+
+
 @dataclass(frozen=True, slots=True)
 class Block:
     """Linear rows ``lo <= a @ x <= hi`` over ``n`` columns, stacked as one sparse matrix."""
@@ -364,6 +368,8 @@ def _milp(
     if res.x is None:
         if int(res.status) in (0, 2):
             return None
+        if int(res.status) == 1:
+            raise SolveTimedOut(str(res.message))
         raise SolveFailed(str(res.message))
     x[keep] = np.round(np.asarray(res.x, dtype=np.float64))
     return x, _STATUS.get(int(res.status), f"status {res.status}"), int(res.status) == 0

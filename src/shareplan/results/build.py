@@ -22,6 +22,7 @@ from shareplan.results.header import (
     DiscountBand,
     DiscountUsed,
     LongListSummary,
+    NotAppraised,
     Parameter,
     ScenarioSummary,
     Setting,
@@ -72,7 +73,8 @@ def scenario_summary(
 ) -> ScenarioSummary:
     """The scenario's summary, with what the report needs to speak for this authority and no
     other: its place and residents in the criteria's wording, its own history (the background
-    sheet), the discount rate used and the partners whose affinity is still to judge."""
+    sheet), the discount rate used, the partners whose affinity is still to judge and the services
+    left out of the appraisal."""
     a = scenario.authority
     worded = evidence.worded_for(a.place_name, a.residents_name)
     defaulted = [p for p in scenario.partners if not p.affinity_judged]
@@ -113,6 +115,11 @@ def scenario_summary(
         affinity_to_judge=AffinityToJudge(
             partners=tuple(p.name for p in defaulted),
             neutral_default=defaulted[0].affinity if defaulted else None,
+        ),
+        not_appraised=tuple(
+            NotAppraised(name=s.name, gross_cost=s.gross_cost)
+            for s in scenario.services
+            if not s.appraise
         ),
     )
 

@@ -48,6 +48,14 @@ class AffinityToJudge(Record):
     neutral_default: int | None = None
 
 
+class NotAppraised(Record):
+    """A service the scenario keeps (its cost counts) but leaves out of the appraisal: a row that
+    groups several services under one heading, until officers split it."""
+
+    name: str
+    gross_cost: float
+
+
 class ScenarioSummary(Record):
     """The authority and its settings, the size of the scenario and the display names."""
 
@@ -82,6 +90,7 @@ class ScenarioSummary(Record):
     background: tuple[BackgroundEntry, ...] = ()
     discount: DiscountUsed | None = None
     affinity_to_judge: AffinityToJudge = Field(default_factory=AffinityToJudge)
+    not_appraised: tuple[NotAppraised, ...] = ()
 
     def name(self, ident: str) -> str:
         """The display name of a service or a partner (its id, spaced, if the scenario has none)."""

@@ -23,10 +23,11 @@ from shareplan.results.programme import ChosenProgramme, NoProgramme, ProgrammeR
 SCHEMA_VERSION = "3.0"
 """``MAJOR.MINOR``: a minor version only adds fields; a major one may remove or change them.
 2.0: optimism bias by category of one-off cost, one uplift per one-off line in the model inputs
-(1.0 files are upgraded on reading). 3.0: the programme's ``binding`` (a rule used to the full)
-is called ``no_room_left``, beside ``limiting`` (a rule whose relaxation alone would give a
-better programme); near misses that tie are listed apart (``equal_alternatives``); the services
-the screen removed entirely are listed (2.0 files are upgraded on reading)."""
+(1.0 files are upgraded on reading). 2.1: the services left out of the appraisal
+(``scenario.not_appraised``). 3.0: the programme's ``binding`` (a rule used to the full) is
+called ``no_room_left``, beside ``limiting`` (a rule whose relaxation alone would give a better
+programme); near misses that tie are listed apart (``equal_alternatives``); the services the
+screen removed entirely are listed (older files are upgraded on reading)."""
 
 
 class OpportunityResult(Record):

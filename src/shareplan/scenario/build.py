@@ -10,7 +10,7 @@ not also show up as an "unknown id" elsewhere.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -107,13 +107,16 @@ class _Ids:
     services: frozenset[str]
     partners: frozenset[str]
     bundles: frozenset[str]
+    not_appraised: Mapping[str, int]
+    """Services marked appraise = no, by id, with their row on the services sheet."""
 
     @classmethod
     def of(cls, rows: dict[str, Records]) -> _Ids:
         def ids(name: str) -> frozenset[str]:
             return frozenset(r["id"] for _, r in rows[name] if "id" in r)
 
-        return cls(ids("services"), ids("partners"), ids("bundles"))
+        held = {r["id"]: n for n, r in rows["services"] if "id" in r and r.get("appraise") is False}
+        return cls(ids("services"), ids("partners"), ids("bundles"), held)
 
     @property
     def units(self) -> frozenset[str]:
@@ -245,13 +248,23 @@ class _Build:
             self.out.add(self.table("parameters"), f.message, f.row, f.column, f.allowed)
 
     def check_some_service(self, services: tuple[Service, ...]) -> None:
-        """A services sheet with no rows, when nothing else has been said about it."""
-        if (
-            not services
-            and "services" in self.raw.tables
-            and not any(p.sheet == "services" for p in self.out.problems)
+        """A services sheet with no rows, when nothing else has been said about it, or with no
+        row to appraise."""
+        if "services" not in self.raw.tables or any(
+            p.sheet == "services" for p in self.out.problems
         ):
+            return
+        if not services:
             self.out.add(self.table("services"), "there are no services: add at least one row", 2)
+        elif not any(s.appraise for s in services):
+            self.out.add(
+                self.table("services"),
+                "every service is marked appraise = no, so there is nothing to appraise: split "
+                "at least one into the services it covers, each on its own row",
+                2,
+                "appraise",
+                "yes on at least one row",
+            )
 
     # ----------------------------------------------------------------------------------------
     # Each table of the scenario
@@ -304,6 +317,9 @@ class _Build:
                 ids.units,
                 "service",
             )
+            self.unknown(
+                "partners", number, "delivers", r["delivers"] or (), ids.services, "service"
+            )
             if authority is not None:
                 for f in own_partner(number, r, authority):
                     self.out.add(self.table("partners"), f.message, f.row, f.column, f.allowed)
@@ -312,12 +328,32 @@ class _Build:
             self.keep(partners, Partner, _without_blanks(r), "partners", number)
         return tuple(partners)
 
+    def not_appraised(self, table: str, number: int, named: Iterable[str], ids: _Ids) -> None:
+        """Report the services in a bundle or a declared opportunity that are marked appraise =
+        no: such a row stands for several services, so nothing is shared or bundled under it."""
+        held = [i for i in named if i in ids.not_appraised]
+        if held:
+            one = len(held) == 1
+            named_ = ", ".join(repr(i) for i in held)
+            rows = ", ".join(str(ids.not_appraised[i]) for i in held)
+            self.out.add(
+                self.table(table),
+                f"service{'' if one else 's'} {named_} {'is' if one else 'are'} marked appraise "
+                f"= no on the services sheet (row{'' if one else 's'} {rows}): split "
+                f"{'it' if one else 'each'} into the services it covers before sharing or "
+                "bundling them",
+                number,
+                "service_ids",
+                "services with appraise = yes",
+            )
+
     def bundles(self, rows: Records, ids: _Ids) -> tuple[Bundle, ...]:
         bundles: list[Bundle] = []
         for number, r in rows:
             self.unknown(
                 "bundles", number, "service_ids", r["service_ids"] or (), ids.services, "service"
             )
+            self.not_appraised("bundles", number, r["service_ids"] or (), ids)
             self.keep(bundles, Bundle, _without_blanks(r), "bundles", number)
         return tuple(bundles)
 
@@ -327,6 +363,7 @@ class _Build:
             self.unknown(
                 "opportunities", number, "service_ids", r["service_ids"] or (), ids.units, "service"
             )
+            self.not_appraised("opportunities", number, r["service_ids"] or (), ids)
             self.unknown(
                 "opportunities",
                 number,

@@ -202,6 +202,12 @@ class Service(Frozen):
     )
     traits: dict[str, int] = Field(description="The 15 suitability indicators, each 0-5")
     illustrative: bool = False
+    appraise: bool = Field(
+        default=True,
+        description="False for a row that groups several services under one heading (a "
+        "catch-all line of the national return): its cost stays in the authority's picture, but "
+        "it is not shared or bundled until officers split it into the services it covers",
+    )
     notes: str = ""
 
 
@@ -223,6 +229,11 @@ class Partner(Frozen):
     objectives: tuple[str, ...] = ()
     wants_services: tuple[str, ...] = Field(
         default=(), description="Service ids the partner has said it wants to share; empty: any"
+    )
+    delivers: tuple[str, ...] = Field(
+        default=(),
+        description="Service ids of the scenario the partner also delivers itself; empty: not "
+        "known (no restriction)",
     )
     stage: Stage = Stage.DEVELOPING
     illustrative: bool = False

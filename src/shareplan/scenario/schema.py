@@ -186,7 +186,7 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
     Column(
         "priority_projects",
         Kind.INT,
-        "How many priority projects to pick (the seed: five or six)",
+        "How many priority projects to pick (usually five or six)",
         unit="projects",
         minimum=1,
         maximum=100,
@@ -262,7 +262,8 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
     Column(
         "random_seed",
         Kind.INT,
-        "Seed of the Monte Carlo risk analysis, so results repeat exactly",
+        "Starting point of the risk analysis's random draws (any whole number), so results repeat "
+        "exactly",
         minimum=0,
         maximum=2**31 - 1,
         default="20101201",
@@ -296,13 +297,13 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
     Column(
         "place",
         Kind.TEXT,
-        "The place the criteria name, as in 'opportunities within Rotherham' (blank: the name "
+        "The place the criteria name, as in 'opportunities within <place>' (blank: the name "
         "without 'Council', 'Borough Council' and the like)",
     ),
     Column(
         "residents",
         Kind.TEXT,
-        "The place's people as the criteria name them, e.g. 'Rotherham Citizens' (blank: "
+        "The place's people as the criteria name them, e.g. '<place> Citizens' (blank: "
         "'<place> residents')",
     ),
     Column(
@@ -326,7 +327,15 @@ SERVICE_COLUMNS: tuple[Column, ...] = (
         True,
         choices=_enum(ServiceKind),
     ),
-    Column("gross_cost", Kind.NUMBER, "Annual gross cost", True, "£ a year", minimum=0),
+    Column(
+        "gross_cost",
+        Kind.NUMBER,
+        "Annual gross cost (a template from national data fills in the net current expenditure, "
+        "which is lower: replace it where the gross cost is known)",
+        True,
+        "£ a year",
+        minimum=0,
+    ),
     Column("fte", Kind.NUMBER, "Staff, full-time equivalent", True, "FTE", minimum=0),
     Column("platforms", Kind.LIST, "Systems platforms the service runs on (e.g. SAP; Oracle)"),
     Column(
@@ -377,6 +386,14 @@ SERVICE_COLUMNS: tuple[Column, ...] = (
         "yes when the row's figures are illustrative, not the authority's own",
         default="no",
     ),
+    Column(
+        "appraise",
+        Kind.BOOL,
+        "Appraise this service? no for a row grouping several services under one heading (such "
+        "as 'Other services'): its cost still counts, but it gets no opportunities and may be in "
+        "no bundle or declared opportunity until split into its services, one row each",
+        default="yes",
+    ),
     Column("notes", Kind.TEXT, "Anything a reader should know, including sources"),
 )
 
@@ -409,6 +426,13 @@ PARTNER_COLUMNS: tuple[Column, ...] = (
         "wants_services",
         Kind.ID_LIST,
         "Service ids the partner has said it wants to share (blank: open to any)",
+    ),
+    Column(
+        "delivers",
+        Kind.ID_LIST,
+        "Service ids of this scenario the partner runs itself (blank: not known, no "
+        "restriction); the delivery models that need a partner to run the service too offer "
+        "only these with it",
     ),
     Column(
         "stage",

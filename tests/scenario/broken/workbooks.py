@@ -19,12 +19,16 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from shareplan.evidence import EvidenceBase, load_evidence
 from shareplan.scenario import Scenario, load_scenario
 from shareplan.scenario.excel import write_workbook
+from shareplan.scenario.schema import sheet
 
 MINIMAL = Path(__file__).resolve().parents[2] / "fixtures" / "minimal"
+_PAST_SERVICES = get_column_letter(len(sheet("services").columns) + 1)
+"""The first column right of the services sheet's headings (AG with its 32 columns)."""
 
 Expected = tuple[str | None, int | None, str | None, str]
 """(sheet, row, column, a phrase of the message) of one problem that must be reported."""
@@ -213,8 +217,15 @@ CASES: tuple[Case, ...] = (
     Case(
         "no-heading",
         "values in a column with no heading",
-        _edit(_set_at("services", "AF3", "stray")),
-        (("services", 1, "AF", "column AF has values (from row 3) but no heading"),),
+        _edit(_set_at("services", f"{_PAST_SERVICES}3", "stray")),
+        (
+            (
+                "services",
+                1,
+                _PAST_SERVICES,
+                f"column {_PAST_SERVICES} has values (from row 3) but no heading",
+            ),
+        ),
     ),
     Case(
         "many-mistakes",
@@ -226,6 +237,18 @@ CASES: tuple[Case, ...] = (
             ("partners", 3, "affinity", "expected a number, found 'strong'"),
             ("authority", 5, "value", "first_year: expected a number"),
         ),
+    ),
+    Case(
+        "delivers-unknown",
+        "a partner said to deliver a service the scenario does not have",
+        _edit(_set("partners", 2, "delivers", "payroll; parking")),
+        (("partners", 2, "delivers", "unknown service: parking"),),
+    ),
+    Case(
+        "delivers-twice",
+        "a partner's list of the services it delivers naming one twice",
+        _edit(_set("partners", 3, "delivers", "care; care")),
+        (("partners", 3, "delivers", "'care' listed twice"),),
     ),
     Case("empty-file", "a 0-byte file", _empty, ((None, None, None, "the file is empty"),)),
     Case(

@@ -22,8 +22,16 @@ REPORT_KEYS = (
 PUBLISHED = ("confirmed", "secondary")
 """Confidence grades of figures read in a published source (assumptions are not papers)."""
 
-INTERNAL = ("seed", "shareplan", "uk-appraisal-facts", "scenario")
-"""Words that mark a citation of this appraisal's own notes rather than a published paper."""
+INTERNAL = (
+    "this method",
+    "rotherham mbc, cabinet report 'shared services'",
+    "seed",
+    "shareplan",
+    "uk-appraisal-facts",
+    "scenario",
+)
+"""Words that mark a citation of this appraisal's own notes, or of the 2010 report whose framework
+the method follows (its method, not a paper the figures rest on), rather than a published paper."""
 
 
 def published_sources(c: Context, keys: set[str]) -> tuple[list[str], list[str]]:

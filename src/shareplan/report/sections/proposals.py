@@ -8,7 +8,18 @@ from shareplan.programme.records import SelectedReason
 from shareplan.report import formatting as fmt
 from shareplan.report import outline
 from shareplan.report.context import Context
-from shareplan.report.model import Block, Figure, Gantt, Phase, Run, Section, Table, notice, p
+from shareplan.report.model import (
+    Block,
+    Figure,
+    Gantt,
+    Money,
+    Phase,
+    Run,
+    Section,
+    Table,
+    notice,
+    p,
+)
 
 METHOD = (
     "{approved} three principles for shared services: the right services, the right "
@@ -44,6 +55,7 @@ def proposals(c: Context) -> Section:
                 kind="notice",
             )
         )
+    blocks.extend(not_appraised(c))
     long_list = c.results.long_list
     if long_list.considered:
         kept = long_list.shortlist.kept
@@ -69,6 +81,33 @@ def proposals(c: Context) -> Section:
             )
         )
     return outline.body_section("proposals", blocks, children)
+
+
+def not_appraised(c: Context) -> list[Block]:
+    """The services the scenario kept out of the appraisal and why, in one sentence: their cost
+    is in the Council's figures, so a reader should know no project could come from them."""
+    left = c.results.scenario.not_appraised
+    if not left:
+        return []
+    # parted as fmt.listing parts names: by semicolons when a name has a comma of its own
+    comma, last = ("; ", "; and ") if any("," in s.name for s in left) else (", ", " and ")
+    runs: list[Run] = []
+    for i, service in enumerate(left):
+        if i:
+            runs.append(last if i == len(left) - 1 else comma)
+        money = Money(service.gross_cost, ("scenario", "not_appraised", i, "gross_cost"))
+        runs += [service.name, " (", money, " a year)"]
+    one = len(left) == 1
+    runs.append(
+        " was left out of the appraisal: it groups several services under one heading, so "
+        "nobody could say what sharing it would mean. Officers are to split it into the "
+        "services it covers, so that each can be appraised in its own right."
+        if one
+        else " were left out of the appraisal: each groups several services under one heading, "
+        "so nobody could say what sharing it would mean. Officers are to split each into the "
+        "services it covers, so that those can be appraised in their own right."
+    )
+    return [p(*runs, kind="notice")]
 
 
 def brief(c: Context, oid: str) -> Section:
