@@ -137,7 +137,12 @@ def programme_rules(scenario: Scenario) -> tuple[Constraints, Objective]:
         min_quick_wins=a.min_quick_wins,
         min_prob_positive_npv=a.min_probability_positive_npv,
     )
-    return constraints, Objective(kind=a.programme_objective, value_weight=a.value_weight)
+    objective = Objective(
+        kind=a.programme_objective,
+        value_weight=a.value_weight,
+        count_ring_fenced_savings=a.count_ring_fenced_savings,
+    )
+    return constraints, objective
 
 
 def candidates(
@@ -183,6 +188,7 @@ def choose_programme(
     projects that share a partner in the programme's Monte Carlo (the evidence's
     ``montecarlo.shared_partner_correlation``)."""
     cands = candidates(scored, cases)
+    objective = objective.resolved(cands)
     order = {c.opportunity_id: c for c in cases}
     known = set(cands.ids)
     proposal = [i for i in (proposed_ids or ()) if i in known] or None

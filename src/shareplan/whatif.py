@@ -41,7 +41,12 @@ def saved_rules(document: Results) -> tuple[Constraints, Objective]:
         must_exclude=c.must_exclude,
         min_prob_positive_npv=c.min_prob_positive_npv,
     )
-    return constraints, Objective(kind=p.objective.kind, value_weight=p.objective.value_weight)
+    objective = Objective(
+        kind=p.objective.kind,
+        value_weight=p.objective.value_weight,
+        count_ring_fenced_savings=p.objective.count_ring_fenced_savings,
+    )
+    return constraints, objective
 
 
 @overload
@@ -52,6 +57,7 @@ def programme_what_if(
     choose_only: Literal[False] = ...,
     objective: str | None = ...,
     value_weight: float | None = ...,
+    count_ring_fenced_savings: bool | None = ...,
     propose: Sequence[str] | None = ...,
     cache_key: Hashable | None = ...,
 ) -> ProgrammeResult: ...
@@ -65,6 +71,7 @@ def programme_what_if(
     choose_only: bool,
     objective: str | None = ...,
     value_weight: float | None = ...,
+    count_ring_fenced_savings: bool | None = ...,
     propose: Sequence[str] | None = ...,
     cache_key: Hashable | None = ...,
 ) -> Choice | NoProgramme: ...
@@ -77,11 +84,13 @@ def programme_what_if(
     choose_only: bool = False,
     objective: str | None = None,
     value_weight: float | None = None,
+    count_ring_fenced_savings: bool | None = None,
     propose: Sequence[str] | None = None,
     cache_key: Hashable | None = None,
 ) -> Choice | NoProgramme:
     """The programme block (as in results.json) chosen again with ``changes`` to the saved
-    constraints (field names of :class:`Constraints`) and optionally another objective.
+    constraints (field names of :class:`Constraints`) and optionally another objective, or the
+    other reading of NPV (``count_ring_fenced_savings``: the whole NPV, or the general fund's share).
 
     ``choose_only``: the same choice with its reasons and near misses, without the frontier,
     value-for-money curve, order of buy, comparison, view and risk register (what the web
@@ -90,12 +99,15 @@ def programme_what_if(
     Monte Carlo, which depends on the business cases and the seed but not on the rules, is then
     drawn once and kept for the next full what-if on the same results."""
     constraints, base = saved_rules(document)
-    if not changes and objective is None and value_weight is None and not propose:
+    counting = count_ring_fenced_savings
+    unchanged = objective is None and value_weight is None and counting is None
+    if not changes and unchanged and not propose:
         # the same rules on the same results choose the same programme: no need to solve again
         return document.programme
     chosen = Objective(
         kind=objective or base.kind,  # type: ignore[arg-type]
         value_weight=base.value_weight if value_weight is None else value_weight,
+        count_ring_fenced_savings=base.count_ring_fenced_savings if counting is None else counting,
     )
     known = {o.id for o in document.opportunities}
     named = (*changes.get("must_include", ()), *changes.get("must_exclude", ()), *(propose or ()))

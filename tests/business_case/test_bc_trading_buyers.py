@@ -179,6 +179,24 @@ def test_ring_fenced_savings_are_not_general_fund_cashable(evidence: EvidenceBas
     assert plain.general_fund_note == ""
 
 
+def test_the_general_fund_bears_its_share_of_the_npv_pro_rata(evidence: EvidenceBase) -> None:
+    """A quarter of the service paid from a ring-fenced grant: the grant keeps a quarter of the
+    costs and of the benefits, so the general fund's NPV is 0.75 x the NPV, and the optimiser is
+    handed that figure. The NPV itself stays the whole public-sector value: the same as with no
+    ring-fence."""
+    o = sold_to("bigby", model="public_public_shared_service")
+    fenced = build_business_case(youth(ring_fenced=0.25), o, evidence, draws=0)
+    plain = build_business_case(youth(), o, evidence, draws=0)
+    npv = fenced.measures.npv
+    assert npv != 0
+    assert npv == plain.measures.npv
+    assert fenced.general_fund_npv == pytest.approx(0.75 * npv)
+    assert fenced.programme_inputs()["general_fund_npv"] == pytest.approx(0.75 * npv)
+    assert plain.general_fund_npv == plain.measures.npv
+    older = fenced.model_copy(update={"general_fund_npv": None})
+    assert older.npv_to_general_fund == pytest.approx(0.75 * npv)
+
+
 @given(st.floats(min_value=-1e10, max_value=1e10, allow_nan=False))
 def test_the_stages_format_money_as_the_report_does(amount: float) -> None:
     """The pipeline's formatter (for procurement reasons) and the report's agree on every amount

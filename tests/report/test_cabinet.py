@@ -82,8 +82,10 @@ def test_word_is_a4_with_page_numbers_and_a_running_header(word: Any) -> None:
     assert header == "Shared Services: five or six priority projects – Cabinet, 15th December 2010"
     footer = section.footer._element.xml
     assert 'w:instr="PAGE"' in footer and 'w:instr="NUMPAGES"' in footer
-    assert "Generated on " in section.footer.paragraphs[0].text
-    # the generated date is in the footer, not among the background papers
+    # the footer carries the meeting beside the page, never a run date after the meeting
+    footer_text = section.footer.paragraphs[0].text
+    assert "Cabinet, 15th December 2010" in footer_text and "Generated" not in footer_text
+    # nor is the run date among the background papers
     assert not any(
         "created" in t.lower() for t in _section(word, _heading_number(word, "Background Papers"))
     )
@@ -126,8 +128,12 @@ def test_recommendations_are_numbered_with_money_source_and_a_gate(
     assert fmt.money(rotherham_results["scenario"]["implementation_budget"]) in money
     # no source named in the example: the route officers propose, for the s151 officer to confirm
     assert "to be funded by the route officers propose in section 11" in money
-    capital = fmt.money(_capital_by_hand(rotherham_results))
+    capital = fmt.money(_capital_by_hand(rotherham_results, allowance=False))
     assert f"borrowing for the capital part ({capital}, at a revenue cost of about £" in money
+    contingency = _capital_by_hand(rotherham_results) - _capital_by_hand(
+        rotherham_results, allowance=False
+    )
+    assert f"with a contingency of {fmt.money(contingency)} for the capital overrunning" in money
     assert "an invest-to-save reserve for the revenue part" in money
     assert "first tranche of £" in money
     assert any(re.search(r"back to Cabinet by March 2011", t) for t in numbered)

@@ -91,25 +91,29 @@ def _hand_made(small_results: Results) -> Results:
 
 
 def test_capital_and_revenue_split_by_each_lines_own_uplift(small_results: Results) -> None:
-    """ICT is capital: 100 plus its own 200% (200) = 300. Revenue: team 50, legal 10, redundancy
-    200 and the rest of the allowance (300 - 200 = 100) = 360. In proportion it would have been
-    100 + 300 x 100 / 360 = 183.33 capital: the by-line split is not that."""
+    """ICT is capital: 100, and its own 200% (200) a contingency on it, shown apart; 300 in all.
+    Revenue: team 50, legal 10, redundancy 200 and the rest of the allowance (300 - 200 = 100)
+    = 360. In proportion it would have been 100 + 300 x 100 / 360 = 183.33 capital: the by-line
+    split is not that."""
     results = _hand_made(small_results)
     c = Context(results)
     table = capital_and_revenue(c)[0]
     assert isinstance(table, Table)
-    capital, revenue, whole = table.rows[0][1:]
-    assert isinstance(capital, Money) and isinstance(revenue, Money) and isinstance(whole, Money)
-    assert capital.value == pytest.approx(300.0)
+    capital, contingency, revenue, whole = table.rows[0][1:]
+    assert isinstance(capital, Money) and isinstance(contingency, Money)
+    assert isinstance(revenue, Money) and isinstance(whole, Money)
+    assert capital.value == pytest.approx(100.0)
+    assert contingency.value == pytest.approx(200.0)
     assert revenue.value == pytest.approx(360.0)
     assert whole.value == pytest.approx(660.0)
     assert "ICT systems and their integration 200%" in table.note
     assert "redundancy and pension costs none" in table.note
 
 
-def _capital_by_hand(r: dict[str, Any]) -> float:
+def _capital_by_hand(r: dict[str, Any], allowance: bool = True) -> float:
     """The programme's capital one-off cost from results.json alone: each capital line plus its
-    own uplift times the line, over every year of every chosen project."""
+    own uplift times the line (without that allowance when ``allowance`` is false), over every
+    year of every chosen project."""
     capital_lines = next(
         p["value"] for p in r["parameters"] if p["key"] == "finance.capital_cost_lines"
     )
@@ -119,7 +123,7 @@ def _capital_by_hand(r: dict[str, Any]) -> float:
         case = by_id[oid]["business_case"]
         uplift = {u["cost_line"]: u["uplift"] for u in case["optimism_bias"]["one_off"]}
         for year in case["adjusted"]["years"]:
-            out += sum(year["costs"][k] * (1 + uplift[k]) for k in capital_lines)
+            out += sum(year["costs"][k] * (1 + uplift[k] * allowance) for k in capital_lines)
     return out
 
 
@@ -134,11 +138,21 @@ def test_rotherham_finance_states_split_funding_route_and_need(
     r = rotherham_results
     capital = _capital_by_hand(r)
     assert 900_000 < capital < 1_000_000
-    annuity = capital * 0.045 / (1 - 1.045**-5)
-    assert f"Officers propose that the capital part of the one-off costs, {fmt.money(capital)}" in (
-        finance
-    )
+    # the capital is ICT, whose 200% allowance is a contingency: only the base is borrowed
+    base = _capital_by_hand(r, allowance=False)
+    assert base == pytest.approx(capital / 3)
+    annuity = base * 0.045 / (1 - 1.045**-5)
+    assert (
+        f"Officers propose that the capital part of the one-off costs, {fmt.money(base)} before "
+        "its allowance for overrunning, is financed by borrowing"
+    ) in finance
     assert f"a revenue cost of about {fmt.money(annuity)} a year" in finance
+    contingency = capital - base
+    assert (
+        f"allowance for overrunning (optimism bias) of {fmt.money(contingency)}, shown on its own"
+    ) in finance
+    assert "borrowed only if the capital overruns and it is drawn (about " in finance
+    assert f"{fmt.money(contingency * 0.045 / (1 - 1.045**-5))} a year more if drawn" in finance
     assert "invest to save" in finance and "capitalisation direction" in finance
     by_id = {o["id"]: o for o in r["opportunities"]}
     first = math.fsum(

@@ -142,8 +142,8 @@ def test_read_results_names_a_missing_file(tmp_path: Path) -> None:
 
 def test_a_1_0_file_is_upgraded(small_results: Results) -> None:
     """A 1.0 results.json (one one-off uplift for every line, 200% of equipment and development)
-    reads as 2.0 (and so as 3.0): each one-off line becomes a category with that uplift, and the model inputs get
-    team, procurement, ICT and exit uplifts of 2.0."""
+    reads as 2.0 (and then 2.1 and 3.0): each one-off line becomes a category with that uplift, and the
+    model inputs get team, procurement, ICT and exit uplifts of 2.0."""
     data = small_results.model_dump(mode="json")
     data["schema_version"] = "1.0"
     case = next(o["business_case"] for o in data["opportunities"] if o.get("business_case"))
@@ -207,11 +207,37 @@ def test_a_2_0_file_reads_with_no_service_left_out(small_results: Results) -> No
     assert upgraded == small_results
 
 
+def test_a_2_0_file_reads_as_ranked_on_the_whole_npv(small_results: Results) -> None:
+    """A 2.0 results.json has none of 2.1's general-fund fields. It reads, and says what a 2.0
+    run did: its programme ranked on the whole NPV; the general fund's share of a case's NPV is
+    worked out from the ring-fenced share (0 here, so the whole NPV)."""
+    data = small_results.model_dump(mode="json")
+    data["schema_version"] = "2.0"
+    programme = data["programme"]
+    for block in (programme, programme["value_for_money"], programme["order_of_buy"]):
+        for key in ("count_ring_fenced_savings", "any_ring_fenced"):
+            del block["objective"][key]
+    del programme["totals"]["general_fund_npv"]
+    for point in programme["frontier"]["points"]:
+        del point["general_fund_npv"]
+    for entry in data["opportunities"]:
+        del entry["business_case"]["general_fund_npv"]
+    read = parse_results(json.dumps(data))
+    assert read.schema_version == "2.1"
+    assert read.chosen is not None
+    assert read.chosen.objective.count_ring_fenced_savings is True
+    assert read.chosen.objective.on_general_fund is False
+    assert read.chosen.totals.general_fund_npv is None
+    case = read.opportunities[0].business_case
+    assert case.general_fund_npv is None
+    assert case.npv_to_general_fund == case.measures.npv
+
+
 def test_an_older_version_is_upgraded_in_one_place(
     small_results: Results, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A step registered for an older version runs on reading: here a made-up 0.9 that called
-    the programme block ``priority_programme`` reads as 1.0, then as 2.0 and 2.1."""
+    the programme block ``priority_programme`` reads as 1.0, and then as 2.0 and 2.1."""
     from shareplan.results import io
 
     def rename(data: dict[str, Any]) -> dict[str, Any]:

@@ -155,6 +155,7 @@ def authorities(draw: st.DrawFn) -> Authority:
         officer_capacity_fte=draw(st.none() | st.floats(0, 1e4)),
         max_projects_per_partner=draw(st.none() | st.integers(1, 100)),
         min_quick_wins=draw(st.integers(0, 100)),
+        count_ring_fenced_savings=draw(st.booleans()),
         random_seed=draw(st.integers(0, 2**31 - 1)),
         meeting=draw(_text(1)),
         meeting_date=draw(st.none() | _DATE),

@@ -51,9 +51,12 @@ def rationale(
             )
         if not math.isfinite(lead_months):
             return "the business case's savings never reach the quick-win share: no quick win"
+        full = settings.quick_win_full_months
+        verdict = "a quick win" if lead_months <= full else "not a quick win"
         return (
-            f"savings in about {lead_months:.0f} months ({lead_source}); full marks, and a "
-            f"quick win, within {settings.quick_win_full_months:.0f}"
+            f"savings in about {lead_months:.0f} months ({lead_source}): {verdict}; the score "
+            f"is 100 within {full:.0f} months (a quick win), falling to 0 at "
+            f"{settings.quick_win_zero_months:.0f}"
         )
     if criterion == "clear_business_case":
         if bcr is not None:

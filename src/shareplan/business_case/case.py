@@ -30,6 +30,7 @@ from shareplan.business_case.model import (
     MonteCarloSummary,
     Timeline,
     UncertainRange,
+    general_fund_share,
 )
 from shareplan.business_case.montecarlo import Distribution, Simulation
 from shareplan.business_case.montecarlo_cases import simulate_cases
@@ -255,6 +256,7 @@ def _assemble(
         general_fund_saving=adjusted.measures.steady_state_annual_saving
         * (1.0 - prepared.ring_fenced_share),
         general_fund_note=general_fund_note(prepared.ring_fenced_share),
+        general_fund_npv=general_fund_share(adjusted.measures.npv, prepared.ring_fenced_share),
         adjusted=adjusted,
         unadjusted=unadjusted,
         business_as_usual=business_as_usual(authority, factors),

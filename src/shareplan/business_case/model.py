@@ -193,6 +193,12 @@ class UncertainRange(Frozen):
     high: float
 
 
+def general_fund_share(npv: float, ring_fenced_share: float) -> float:
+    """The part of ``npv`` the general fund bears and can cash: the ring-fenced grant keeps its
+    share of the costs and of the benefits alike, so the rest scales pro rata."""
+    return npv * (1.0 - ring_fenced_share)
+
+
 class BusinessCase(Frozen):
     """The business case of one opportunity, with a business-as-usual comparator beside it.
 
@@ -207,7 +213,10 @@ class BusinessCase(Frozen):
     share of the saving and of any trading income stays with the grant, so it is not cashable for
     the general fund: ``general_fund_saving`` is the steady-state annual saving and trading income
     the general fund can cash (``general_fund_note`` says so in words; empty when nothing is
-    ring-fenced).
+    ring-fenced). ``general_fund_npv`` is the general fund's share of the adjusted NPV: it bears
+    its share of the costs and of the benefits pro rata, so it is ``npv x (1 - ring_fenced_share)``
+    (``None`` only in results written before it; :attr:`npv_to_general_fund` works it out then).
+    The NPV itself stays the whole public-sector value, as the Green Book counts it.
     """
 
     opportunity_id: str
@@ -233,6 +242,7 @@ class BusinessCase(Frozen):
     ring_fenced_share: float = 0.0
     general_fund_saving: float | None = None
     general_fund_note: str = ""
+    general_fund_npv: float | None = None
     adjusted: Appraisal
     unadjusted: Appraisal
     business_as_usual: Appraisal
@@ -250,6 +260,14 @@ class BusinessCase(Frozen):
     def measures(self) -> Measures:
         """The headline (optimism-bias adjusted) measures."""
         return self.adjusted.measures
+
+    @property
+    def npv_to_general_fund(self) -> float:
+        """The general fund's share of the adjusted NPV (``general_fund_npv``, or worked out from
+        the NPV and the ring-fenced share for results written before it was recorded)."""
+        if self.general_fund_npv is not None:
+            return self.general_fund_npv
+        return general_fund_share(self.adjusted.measures.npv, self.ring_fenced_share)
 
     def one_off_cost_by_year(self) -> tuple[float, ...]:
         """One-off costs (adjusted, optimism bias included) in each year, year 0 first."""
@@ -277,6 +295,7 @@ class BusinessCase(Frozen):
         return {
             "one_off_cost": m.one_off_cost,
             "npv": m.npv,
+            "general_fund_npv": self.npv_to_general_fund,
             "savings_12m": m.savings_first_12_months,
             "quick_win": m.quick_win,
             "one_off_cost_by_year": self.one_off_cost_by_year(),

@@ -29,6 +29,18 @@ SOURCE = (
 
 _LET = {True: "tendered", False: "negotiated"}
 
+_CATEGORY_WORDS = {
+    "ict_systems": "ICT systems",
+    "procurement_legal": "procurement and legal advice",
+    "redundancy_pension": "redundancy and pension costs",
+    "accommodation_works": "accommodation works",
+}
+
+
+def category_words(category: str) -> str:
+    """A one-off cost category in words, for the assumption the report and workbook show."""
+    return _CATEGORY_WORDS.get(category, category.replace("_", " "))
+
 
 def _bound(bounds: Any, project_type: str, dimension: str) -> float:
     if not project_type:
@@ -101,8 +113,12 @@ def optimism_bias(
                 c.uplift,
                 "optimism_bias",
                 SOURCE,
-                f"Optimism-bias uplift on {c.category.replace('_', ' ')}"
-                + (f" ({c.project_type.replace('_', ' ')})" if c.project_type else " (none)"),
+                f"Optimism-bias uplift on {category_words(c.category)}"
+                + (
+                    f" (the bound for {c.project_type.replace('_', ' ')} projects)"
+                    if c.project_type
+                    else " (none: a calculated or quoted cost, not development work)"
+                ),
                 "share",
             )
     for name, value in (

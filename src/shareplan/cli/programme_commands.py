@@ -76,6 +76,13 @@ def programme(
     partner_capacity: Annotated[
         int | None, typer.Option(help="At most this many projects per partner.")
     ] = None,
+    count_ring_fenced_savings: Annotated[
+        bool | None,
+        typer.Option(
+            "--count-ring-fenced-savings/--general-fund-savings",
+            help="Rank on the whole NPV, or on the general fund's share (the savings it can cash).",
+        ),
+    ] = None,
     min_probability: Annotated[
         float | None, typer.Option(help="Least Monte Carlo probability of a positive NPV (0-1).")
     ] = None,
@@ -107,6 +114,7 @@ def programme(
                 {k: v for k, v in changes.items() if v is not None},
                 objective=objective,
                 value_weight=value_weight,
+                count_ring_fenced_savings=count_ring_fenced_savings,
                 propose=propose,
             )
     _show(document, block, as_json)

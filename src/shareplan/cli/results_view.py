@@ -112,6 +112,27 @@ def _print_programme(document: Results, p: ChosenProgramme) -> None:
         console.print("No single rule limits the programme.", highlight=False)
     if p.no_room_left:
         console.print("Rules used to the full: " + "; ".join(p.no_room_left), highlight=False)
+    basis = npv_basis(p)
+    if basis:
+        console.print(basis, highlight=False)
+
+
+def npv_basis(p: ChosenProgramme) -> str:
+    """Which NPV the programme ranked on, when an option's cost is partly paid from ring-fenced
+    grants ("" otherwise): the general fund's share, or the whole as the scenario asked."""
+    if not p.objective.any_ring_fenced or p.objective.kind not in ("npv", "blend"):
+        return ""
+    if p.objective.count_ring_fenced_savings:
+        return (
+            "Ranked on the whole NPV, savings that stay with ring-fenced grants included "
+            "(count_ring_fenced_savings = yes)."
+        )
+    fund = p.totals.general_fund_npv
+    return (
+        "Ranked on the general fund's share of each NPV (the savings it can cash); savings that "
+        "stay with ring-fenced grants are left out."
+        + ("" if fund is None else f" The programme's NPV to the general fund: {money(fund)}.")
+    )
 
 
 def print_firmness(document: Results) -> None:

@@ -40,6 +40,8 @@ class Candidate:
     ``None`` when no simulation was run (a minimum-probability rule then lets it through).
     ``net_by_year`` is the central yearly net saving (benefits less costs) for the programme view.
     The ``*_month`` fields are month offsets from the programme start (month 0).
+    ``general_fund_npv`` is the general fund's share of ``npv`` (what it can cash when part of
+    the services' cost is paid from a ring-fenced grant); ``None`` means all of it.
     """
 
     id: str
@@ -62,6 +64,7 @@ class Candidate:
     implementation_start_month: int | None = None
     implementation_end_month: int | None = None
     benefits_start_month: int | None = None
+    general_fund_npv: float | None = None
 
     def problems(self) -> list[Problem]:
         """Everything wrong with this record (empty when it is sound)."""
@@ -78,6 +81,12 @@ class Candidate:
             number = getattr(self, name)
             if not math.isfinite(number):
                 bad(name, f"{name} is {number}", "a finite number")
+        if self.general_fund_npv is not None and not math.isfinite(self.general_fund_npv):
+            bad(
+                "general_fund_npv",
+                f"general_fund_npv is {self.general_fund_npv}",
+                "a finite number",
+            )
         if math.isfinite(self.one_off_cost) and self.one_off_cost < 0:
             bad("one_off_cost", f"one-off cost is {self.one_off_cost:,.0f}", "zero or more")
         if math.isfinite(self.value_score) and not 0 <= self.value_score <= 100:
@@ -117,7 +126,8 @@ class CandidateSet:
 
     Build it with :meth:`build`; the arrays are filled there and must not be changed.
     ``cost_by_year`` and ``fte_by_year`` are padded with zeros to the longest profile.
-    ``prob`` holds ``nan`` where no probability was given.
+    ``prob`` holds ``nan`` where no probability was given. ``general_fund_npv`` is ``npv``
+    where a candidate gave no general-fund share.
     """
 
     candidates: tuple[Candidate, ...]
@@ -127,6 +137,7 @@ class CandidateSet:
     cost_by_year: FloatArray
     fte_by_year: FloatArray
     npv: FloatArray
+    general_fund_npv: FloatArray
     score: FloatArray
     savings_12m: FloatArray
     quick_win: BoolArray
@@ -179,6 +190,10 @@ class CandidateSet:
             cost_by_year=cost_by_year,
             fte_by_year=fte_by_year,
             npv=np.array([c.npv for c in cands], dtype=np.float64),
+            general_fund_npv=np.array(
+                [c.npv if c.general_fund_npv is None else c.general_fund_npv for c in cands],
+                dtype=np.float64,
+            ),
             score=np.array([c.value_score for c in cands], dtype=np.float64),
             savings_12m=np.array([c.savings_12m for c in cands], dtype=np.float64),
             quick_win=np.array([c.quick_win for c in cands], dtype=np.bool_),
@@ -190,6 +205,11 @@ class CandidateSet:
             service_members={k: np.array(v, dtype=np.int64) for k, v in services.items()},
             partner_members={k: np.array(v, dtype=np.int64) for k, v in partners.items()},
         )
+
+    @property
+    def any_ring_fenced(self) -> bool:
+        """Whether the general fund's share of any candidate's NPV differs from the whole."""
+        return bool(np.any(self.general_fund_npv != self.npv))
 
     def subset(self, positions: Sequence[int] | IntArray) -> CandidateSet:
         """The candidates at ``positions``, in that order, as a set of their own."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
@@ -44,24 +44,46 @@ class Objective:
     ``early_savings``: total savings within the first 12 months (£). ``blend``: ``value_weight`` x
     (score / best candidate score) + (1 - ``value_weight``) x (NPV / best candidate NPV), so that
     the best single candidate on each measure counts as 1 (see docs/programme.md).
+
+    Which NPV: with ``count_ring_fenced_savings`` false (the default) the general fund's share of
+    each candidate's NPV, the savings it can cash; true, the whole NPV, ring-fenced grants' share
+    included. It applies wherever the programme ranks on NPV (``npv``, ``blend``, the speed/NPV
+    frontier). ``any_ring_fenced`` says whether the two differ for the candidates chosen from
+    (:meth:`resolved` sets it); only the words depend on it.
     """
 
     kind: ObjectiveKind = "npv"
     value_weight: float = 0.5
+    count_ring_fenced_savings: bool = False
+    any_ring_fenced: bool = False
+
+    @property
+    def on_general_fund(self) -> bool:
+        """Whether the programme's NPV figures are the general fund's share, not the whole."""
+        return self.any_ring_fenced and not self.count_ring_fenced_savings
 
     @property
     def label(self) -> str:
+        npv = "general-fund NPV" if self.on_general_fund else "NPV"
         return {
-            "npv": "total NPV",
+            "npv": f"total {npv}",
             "value": "total multi-criteria value",
             "early_savings": "savings within the first 12 months",
-            "blend": f"blend of value ({self.value_weight:.0%}) and NPV "
+            "blend": f"blend of value ({self.value_weight:.0%}) and {npv} "
             f"({1 - self.value_weight:.0%})",
         }[self.kind]
 
     @property
     def unit(self) -> str:
         return {"npv": "£", "value": "points", "early_savings": "£", "blend": "index"}[self.kind]
+
+    def resolved(self, cands: CandidateSet) -> Objective:
+        """This objective with ``any_ring_fenced`` read from ``cands``."""
+        return replace(self, any_ring_fenced=cands.any_ring_fenced)
+
+    def npv_of(self, cands: CandidateSet) -> FloatArray:
+        """Each candidate's NPV as the programme ranks it (see the class's docstring)."""
+        return cands.npv if self.count_ring_fenced_savings else cands.general_fund_npv
 
     def problems(self) -> list[Problem]:
         out: list[Problem] = []
@@ -76,19 +98,26 @@ class Objective:
     def coefficients(self, cands: CandidateSet) -> tuple[FloatArray, dict[str, float]]:
         """Each candidate's contribution to the objective, and the normalisers used (blend only)."""
         if self.kind == "npv":
-            return cands.npv.copy(), {}
+            return self.npv_of(cands).copy(), {}
         if self.kind == "value":
             return cands.score.copy(), {}
         if self.kind == "early_savings":
             return cands.savings_12m.copy(), {}
+        npv = self.npv_of(cands)
         score_scale = _scale(cands.score)
-        npv_scale = _scale(cands.npv)
+        npv_scale = _scale(npv)
         w = self.value_weight
-        c = w * cands.score / score_scale + (1 - w) * cands.npv / npv_scale
+        c = w * cands.score / score_scale + (1 - w) * npv / npv_scale
         return c, {"score_scale": score_scale, "npv_scale": npv_scale, "value_weight": w}
 
     def to_dict(self) -> dict[str, object]:
-        return {"kind": self.kind, "value_weight": self.value_weight, "label": self.label}
+        return {
+            "kind": self.kind,
+            "value_weight": self.value_weight,
+            "label": self.label,
+            "count_ring_fenced_savings": self.count_ring_fenced_savings,
+            "any_ring_fenced": self.any_ring_fenced,
+        }
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 
@@ -107,11 +108,17 @@ def _point(cands: CandidateSet, x: FloatArray) -> FrontierPoint:
         npv=float(cands.npv @ x),
         one_off_cost=float(cands.cost @ x),
         value_score=float(cands.score @ x),
+        general_fund_npv=float(cands.general_fund_npv @ x),
     )
 
 
-def speed_npv_frontier(model: Model, max_points: int = 20) -> Frontier:
+def speed_npv_frontier(
+    model: Model, max_points: int = 20, objective: Objective | None = None
+) -> Frontier:
     """The speed/NPV frontier by an epsilon-constraint sweep (every point an exact MILP answer).
+
+    The NPV is the one ``objective`` ranks on (:meth:`Objective.npv_of`; the whole NPV without
+    one), so that the frontier and the choice count the same savings.
 
     Start at the best-NPV programme (ties broken by more early savings). Then ask again for the
     best NPV with 12-month savings at least ``step`` above the last point's, breaking ties by more
@@ -121,10 +128,14 @@ def speed_npv_frontier(model: Model, max_points: int = 20) -> Frontier:
     The fastest programme is always included.
     """
     cands = model.cands
-    npv, early = cands.npv, cands.savings_12m
+    objective = objective or Objective(count_ring_fenced_savings=True)
+    npv, early = objective.npv_of(cands), cands.savings_12m
+    y: Literal["npv", "general_fund_npv"] = (
+        "general_fund_npv" if objective.resolved(cands).on_general_fund else "npv"
+    )
     first = _lexicographic(model, npv, early)
     if first.x is None:
-        return Frontier(points=(), step=0.0)
+        return Frontier(points=(), step=0.0, y=y)
     fastest_top = model.solve(early)  # its tie-break is needed only if the sweep falls short
     assert fastest_top.x is not None
     lo, hi = float(early @ first.x), float(early @ fastest_top.x)
@@ -141,7 +152,7 @@ def speed_npv_frontier(model: Model, max_points: int = 20) -> Frontier:
         fastest = _tie_break(model, fastest_top, early, npv)
         assert fastest.x is not None
         points.append(_point(cands, fastest.x))
-    return Frontier(points=tuple(points), step=step)
+    return Frontier(points=tuple(points), step=step, y=y)
 
 
 def _same(a: float, b: float) -> bool:
@@ -160,9 +171,11 @@ def with_chosen(frontier: Frontier, result: ProgrammeResult) -> Frontier:
         npv=t.npv,
         one_off_cost=t.one_off_cost,
         value_score=t.value_score,
+        general_fund_npv=t.general_fund_npv,
     )
+    y = frontier.y
     points = tuple(
-        mine if _same(q.savings_12m, t.savings_12m) and _same(q.npv, t.npv) else q
+        mine if _same(q.savings_12m, t.savings_12m) and _same(q.on(y), mine.on(y)) else q
         for q in frontier.points
     )
     return frontier.model_copy(update={"points": points})

@@ -409,6 +409,7 @@ def totals_of(cands: CandidateSet, x: FloatArray) -> Totals:
         n_projects=int(chosen.sum()),
         one_off_cost=float(cands.cost @ x),
         npv=float(cands.npv @ x),
+        general_fund_npv=float(cands.general_fund_npv @ x),
         value_score=float(cands.score @ x),
         savings_12m=float(cands.savings_12m @ x),
         quick_wins=int((cands.quick_win & chosen).sum()),
@@ -569,7 +570,7 @@ def optimise(
     :class:`~shareplan.errors.InfeasibleError` naming a minimal set of clashing rules.
     """
     cons = constraints or Constraints()
-    obj = objective or Objective()
+    obj = (objective or Objective()).resolved(cands)
     raise_if_any(obj.problems())
     model = Model.build(cands, cons, time_limit)
     return solve_model(model, obj)

@@ -150,7 +150,7 @@ def plan_programme(
     ``proposed_ids`` (optional) is a programme to compare (for example the officers' shortlist).
     """
     cons = constraints or Constraints()
-    obj = objective or Objective()
+    obj = (objective or Objective()).resolved(cands)
     raise_if_any(obj.problems())
     full = Model.build(cands, cons, time_limit)
     result = solve_model(full, obj)
@@ -167,7 +167,7 @@ def plan_programme(
     return ProgrammePlan(
         result=result,
         explanation=explanation,
-        frontier=with_chosen(speed_npv_frontier(model, frontier_points), result),
+        frontier=with_chosen(speed_npv_frontier(model, frontier_points, obj), result),
         value_for_money=value_for_money_curve(model, obj, budgets),
         order_of_buy=order_of_buy(model, obj),
         equity=None if proposed_ids is None else equity_comparison(model, obj, proposed_ids),

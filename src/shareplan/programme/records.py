@@ -16,11 +16,14 @@ class Record(BaseModel):
 
 
 class Totals(Record):
-    """What a programme adds up to (cost and officer FTE by programme year, year 1 first)."""
+    """What a programme adds up to (cost and officer FTE by programme year, year 1 first).
+    ``general_fund_npv`` is the general fund's share of ``npv`` (``None`` in results written
+    before it was recorded)."""
 
     n_projects: int
     one_off_cost: Number
     npv: Number
+    general_fund_npv: Number | None = None
     value_score: Number
     savings_12m: Number
     quick_wins: int
@@ -67,21 +70,30 @@ class BudgetShadow(Record):
 
 
 class FrontierPoint(Record):
-    """A programme on the speed/NPV frontier."""
+    """A programme on the speed/NPV frontier (``general_fund_npv`` as in :class:`Totals`)."""
 
     ids: tuple[str, ...]
     savings_12m: Number
     npv: Number
     one_off_cost: Number
     value_score: Number
+    general_fund_npv: Number | None = None
+
+    def on(self, y: str) -> Number:
+        """The point's NPV as the frontier measures it (``y``: ``npv`` or ``general_fund_npv``)."""
+        if y == "general_fund_npv" and self.general_fund_npv is not None:
+            return self.general_fund_npv
+        return self.npv
 
 
 class Frontier(Record):
     """Non-dominated programmes, fastest last: 12-month savings rise and NPV never rises. ``step``
-    is the least rise in 12-month savings between points."""
+    is the least rise in 12-month savings between points. ``y`` names the NPV the frontier is
+    on: the whole (``npv``) or, when the programme is chosen on the savings the general fund can
+    cash, its share (``general_fund_npv``)."""
 
     x: Literal["savings_12m"] = "savings_12m"
-    y: Literal["npv"] = "npv"
+    y: Literal["npv", "general_fund_npv"] = "npv"
     step: Number
     points: tuple[FrontierPoint, ...]
 

@@ -9,8 +9,8 @@ finds them and answers those questions over the rest, with the same optimum.
 **The argument.** Rank the candidates in a fixed order (best objective first, ties by NPV, early
 savings, cost, then position). Candidate ``i`` *covers* ``j`` when ``i`` comes before ``j``, the
 rules never fix ``i`` out, and ``i`` is at least as good as ``j`` on every figure a question can
-ask for more of (the objective, NPV, savings in the first 12 months, being a quick win when a
-rule asks for quick wins) and no worse on every figure a rule or question limits (one-off cost,
+ask for more of (the objective, NPV and the general fund's share of it, savings in the first 12
+months, being a quick win when a rule asks for quick wins) and no worse on every figure a rule or question limits (one-off cost,
 the yearly funding and officer time the rules cap). Only services and partners are not compared:
 ``i`` may cover services or bring partners that ``j`` does not.
 
@@ -44,7 +44,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from shareplan.programme.candidates import BoolArray, FloatArray, IntArray
+from shareplan.programme.candidates import BoolArray, CandidateSet, FloatArray, IntArray
 from shareplan.programme.constraints import Member, Row
 from shareplan.programme.optimiser import Model, Outcome, SolverError
 
@@ -72,13 +72,19 @@ def _key(v: FloatArray) -> bytes:
     return np.asarray(v, dtype=np.float64).tobytes()
 
 
+def asked_for_more(cands: CandidateSet, c: FloatArray) -> tuple[FloatArray, ...]:
+    """The figures a question may ask more of: the objective, the whole NPV and the general
+    fund's share of it (the frontier's NPV is one or the other), the early savings."""
+    return (c, cands.npv, cands.general_fund_npv, cands.savings_12m)
+
+
 def _compared(model: Model, c: FloatArray) -> tuple[FloatArray, FloatArray]:
     """Columns of figures where more is better (``up``) and where less is (``down``): the
     questions' objectives and the rules' rows, each rule row by the side its limit is on."""
     cands, n = model.cands, model.cands.n
     up: dict[bytes, FloatArray] = {}
     down: dict[bytes, FloatArray] = {}
-    for v in (c, cands.npv, cands.savings_12m):
+    for v in asked_for_more(cands, c):
         up[_key(v)] = v
     down[_key(cands.cost)] = cands.cost
     for g in model.groups:
@@ -312,7 +318,7 @@ def screened(model: Model, c: FloatArray, keep: Sequence[int] = ()) -> Model:
         model.remember,
         inner=inner,
         kept=kept,
-        up=frozenset(_key(v) for v in (c, cands.npv, cands.savings_12m)),
+        up=frozenset(_key(v) for v in asked_for_more(cands, c)),
         down=frozenset({_key(cands.cost)}),
         _position={int(p): k for k, p in enumerate(kept)},
     )

@@ -83,11 +83,22 @@ class Context:
     def objective_label(self) -> str:
         return self.results.programme.objective.label
 
+    @property
+    def on_general_fund(self) -> bool:
+        """Whether the programme's NPV figures (what it ranked on, its frontier) are the general
+        fund's share of the net present value rather than the whole."""
+        return self.results.programme.objective.on_general_fund
+
+    def npv_name(self) -> str:
+        """The net present value the programme ranked on, in words ("net present value to the
+        general fund" when it ranked on the general fund's share)."""
+        return "net present value" + (" to the general fund" if self.on_general_fund else "")
+
     def objective_words(self) -> str:
         """What the programme was chosen to make as large as possible, in words for members."""
         objective = self.results.programme.objective
         if objective.kind == "npv":
-            return "the total net present value"
+            return f"the total {self.npv_name()}"
         if objective.kind == "value":
             return "the total score against the Council's principles and criteria"
         if objective.kind == "early_savings":
@@ -95,17 +106,19 @@ class Context:
         value = fmt.percent(float(objective.value_weight))
         npv = fmt.percent(1 - float(objective.value_weight))
         return (
-            "the score against the Council's principles and criteria and the net present value "
-            f"together (weighted {value} and {npv}, each scaled to its best possible total)"
+            f"the score against the Council's principles and criteria and the {self.npv_name()} "
+            f"together (weighted {value} and {npv}, each measured against the best single project "
+            "on it, which counts as 1)"
         )
 
     def objective_short(self) -> str:
         """What the programme maximises in a few words, for a chart's legend."""
+        npv = self.npv_name()
         return {
-            "npv": "net present value",
+            "npv": npv,
             "value": "criteria score",
             "early_savings": "early savings",
-            "blend": "criteria score and net present value together",
+            "blend": f"criteria score and {npv} together",
         }[self.results.programme.objective.kind]
 
     # ----------------------------------------------------------------- dates and settings

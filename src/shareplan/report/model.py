@@ -109,12 +109,14 @@ class Table:
 
 @dataclass(frozen=True, slots=True)
 class SavingsBands:
-    """Programme savings by year: the P50 line inside the P10-P90 band."""
+    """Programme savings by year: the P50 line inside the P10-P90 band, and the headline
+    estimate's line when there is one (the Cabinet report's; a tracking report has none)."""
 
     years: tuple[str, ...]
     p10: tuple[float, ...]
     p50: tuple[float, ...]
     p90: tuple[float, ...]
+    headline: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,10 +130,12 @@ class FrontierPoint:
 @dataclass(frozen=True, slots=True)
 class SpeedFrontier:
     """Non-dominated programmes between savings in 12 months (x) and NPV (y); ``maximises`` is
-    what the proposed programme was chosen for, in a few words for the legend."""
+    what the proposed programme was chosen for, in a few words for the legend; ``npv_label``
+    names the y axis (the general fund's share when the frontier is on it)."""
 
     points: tuple[FrontierPoint, ...]
     maximises: str = ""
+    npv_label: str = "Net present value"
 
 
 @dataclass(frozen=True, slots=True)
@@ -225,9 +229,10 @@ class Report:
     """When the appraisal was run (ISO date), for the footer."""
 
     def footer(self) -> str:
-        """The footer: when and by what the report was generated (not a background paper)."""
-        when = f" on {fmt.long_date(self.created)}" if self.created else ""
-        return f"Generated{when} by {self.generator}".strip()
+        """The footer beside the page number: the meeting, as on a council's printed report. When
+        and by what the figures were worked out is in the method appendix, not on every page (a
+        run date after the meeting would read as the report's date)."""
+        return self.meeting or self.title
 
     def all_sections(self) -> list[tuple[int, Section]]:
         out: list[tuple[int, Section]] = []

@@ -61,7 +61,9 @@ def _from_1_0(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _from_2_0(data: dict[str, Any]) -> dict[str, Any]:
-    """2.0 -> 2.1: only added ``scenario.not_appraised``; a 2.0 file left no service out."""
+    """2.0 -> 2.1: only fields were added, each with a default that says what a 2.0 file did: no
+    service left out of the appraisal (``scenario.not_appraised``), the programme ranked on the
+    whole NPV."""
     return {**data, "schema_version": "2.1"}
 
 

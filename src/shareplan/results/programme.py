@@ -27,11 +27,25 @@ from shareplan.results.base import Number, Record
 
 
 class ObjectiveUsed(Record):
-    """What was maximised: NPV, value score, early savings or a blend of value and NPV."""
+    """What was maximised: NPV, value score, early savings or a blend of value and NPV.
+
+    ``count_ring_fenced_savings``: whether the NPV the programme ranked on was the whole NPV
+    (true) or the general fund's share of it (false: what the general fund can cash, the part
+    paid from ring-fenced grants left out). ``any_ring_fenced``: whether any candidate's cost was
+    partly paid from ring-fenced grants, so that the two differed. Results written before the
+    setting ranked on the whole NPV, hence the defaults.
+    """
 
     kind: ObjectiveKind
     value_weight: Number
     label: str
+    count_ring_fenced_savings: bool = True
+    any_ring_fenced: bool = False
+
+    @property
+    def on_general_fund(self) -> bool:
+        """Whether the programme's NPV figures were the general fund's share, not the whole."""
+        return self.any_ring_fenced and not self.count_ring_fenced_savings
 
 
 class Rules(Record):

@@ -139,6 +139,11 @@ class Authority(Frozen):
     programme_objective: ProgrammeObjective = Field(default="blend")
     value_weight: float = Field(default=0.5, ge=0, le=1)
     min_probability_positive_npv: float | None = Field(default=None, ge=0, le=1)
+    count_ring_fenced_savings: bool = Field(
+        default=False,
+        description="Rank the programme on the whole NPV, ring-fenced grants' share included "
+        "(no: on the general fund's share, the savings it can cash)",
+    )
     random_seed: int = Field(default=20101201, ge=0)
     meeting: str = "Cabinet"
     meeting_date: dt.date | None = None

@@ -260,6 +260,14 @@ AUTHORITY_FIELDS: tuple[Column, ...] = (
         "Leave out projects whose Monte Carlo chance of a positive NPV is below this (blank: no limit)",
     ),
     Column(
+        "count_ring_fenced_savings",
+        Kind.BOOL,
+        "Whether the programme counts savings that stay with ring-fenced grants (the public health "
+        "grant, the dedicated schools grant) when it ranks on NPV: no ranks on the general fund's "
+        "share of each NPV, the savings it can cash; yes on the whole NPV",
+        default="no",
+    ),
+    Column(
         "random_seed",
         Kind.INT,
         "Starting point of the risk analysis's random draws (any whole number), so results repeat "

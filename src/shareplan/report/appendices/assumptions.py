@@ -3,6 +3,8 @@ report) and the evidence published after the meeting, listed but not cited."""
 
 from __future__ import annotations
 
+import re
+
 from shareplan.evidence import ResolvedParameter
 from shareplan.report import outline
 from shareplan.report.appendices.business_cases import shown
@@ -20,6 +22,18 @@ LEFT_OUT = ("assessment.", "risks.", "procurement.")
 weights), the risk register's defaults (section 17) and the procurement rules (section 12)."""
 BOUNDS = ("low", "central", "high")
 
+PARAMETER_ID = r"[a-z_]+(?:\.[a-z0-9_]+)+"
+NAMED_ID = re.compile(
+    rf"\s*(?:\(\s*{PARAMETER_ID}\s*\)|{PARAMETER_ID}:\s*|:\s*{PARAMETER_ID}(?=\)))"
+)
+"""A parameter's id where a description names it ("(savings.x: its own staff's work)", "by cost
+category: optimism.cost_categories)"): members read the words around it, never the id."""
+
+
+def plain(description: str) -> str:
+    """A parameter's description without the ids of other parameters it names."""
+    return re.sub(r"\s{2,}", " ", NAMED_ID.sub("", description)).strip()
+
 
 def summary_rows(c: Context) -> list[tuple[str, str, str]]:
     """The assumptions the priority projects' costs and savings rest on, one row each: a range's
@@ -32,7 +46,7 @@ def summary_rows(c: Context) -> list[tuple[str, str, str]]:
                 continue
             bound = a.key.rsplit(".", 1)[-1]
             bound = bound if bound in BOUNDS else ""
-            label = a.description
+            label = plain(a.description)
             rows.setdefault(label, {}).setdefault(bound, set()).add(shown(a.value, a.unit))
             grades[label] = str(a.confidence or a.origin).replace("_", " ")
     out = []
@@ -57,7 +71,7 @@ def later_evidence(c: Context) -> list[tuple[str, str]]:
             and not any(word in param.source.lower() for word in INTERNAL)
             and is_later(param.source, param.valid_from, c.meeting_date)
         ):
-            seen.setdefault(short_citation(param.source), param.description)
+            seen.setdefault(short_citation(param.source), plain(param.description))
     return sorted(seen.items())
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from shareplan.business_case import Assumption, BusinessCase, Measures, SwitchingValue
 from shareplan.report import formatting as fmt
+from shareplan.report import outline
 from shareplan.report.context import Context
 from shareplan.report.model import (
     Block,
@@ -40,7 +41,7 @@ def business_cases(c: Context) -> Section:
             p(
                 "Each business case follows the HM Treasury Green Book: real prices, discounting, "
                 "optimism bias, sensitivity and switching values. The risks of every project are in "
-                "the programme's register (section 9)."
+                f"the programme's register ({outline.ref('risks')})."
             ),
         ),
         tuple(business_case(c, oid, common) for oid in c.selected),
@@ -49,7 +50,8 @@ def business_cases(c: Context) -> Section:
 
 
 def common_assumptions(c: Context) -> set[str]:
-    """Keys of the assumptions every priority project uses with the same value: Appendix 6 lists
+    """Keys of the assumptions every priority project uses with the same value: the assumptions
+    appendix lists
     them once, and each business case shows only its own."""
     seen = [
         {(a.key, repr(a.value)) for a in c.opp(oid).business_case.assumptions} for oid in c.selected
@@ -97,7 +99,8 @@ def business_case(c: Context, oid: str, common: set[str]) -> Section:
 
 def _assumptions_table(own: list[Assumption]) -> Table:
     return Table(
-        "This project's own assumptions (those every priority project shares are in Appendix 6)",
+        "This project's own assumptions (those every priority project shares are in "
+        f"{outline.ref('appendix-assumptions')})",
         ("Assumption", "Value", "Unit", "Confidence"),
         tuple(
             (
@@ -109,7 +112,8 @@ def _assumptions_table(own: list[Assumption]) -> Table:
             for a in own
         ),
         (False, True, False, False),
-        note="Sources: the evidence base (Appendix 6) for each assumption's parameter; optimism "
+        note=f"Sources: the evidence base ({outline.ref('appendix-assumptions')}) for each "
+        "assumption's parameter; optimism "
         "bias from the Green Book supplementary guidance.",
     )
 

@@ -61,7 +61,20 @@ def method(c: Context) -> Section:
                 (False, True),
             )
         )
+    blocks.append(provenance(c))
     return outline.appendix(KEY, blocks)
+
+
+def provenance(c: Context) -> Block:
+    """Where the figures came from, in plain words: the tool and its version, and the data file
+    that records the run (the footer of each page carries the meeting instead)."""
+    g = c.results.generator
+    return p(
+        f"The figures in this report and in the assumptions workbook were worked out together, "
+        f"in one appraisal, by the open-source appraisal tool {g.name} (version {g.version}). "
+        "The data file published with the report records when the appraisal was run and every "
+        "figure it used."
+    )
 
 
 def _rules(c: Context) -> str:

@@ -38,12 +38,12 @@ def near_misses(c: Context) -> Section:
     if chosen is not None and chosen.frontier.points:
         blocks.append(
             p(
-                "The chart below sets the savings in the first 12 months against the net present "
-                "value of the programmes that no other programme beats on both. The proposed "
-                f"programme is marked with a star. It was chosen to make {c.objective_words()} "
-                "as large as possible, so programmes that save sooner or have a higher net "
-                "present value alone can lie above or to the right of it: they score less "
-                "against the Council's principles and criteria."
+                "The chart below sets the savings in the first 12 months against the "
+                f"{c.npv_name()} of the programmes that no other programme beats on both. The "
+                "proposed programme is marked with a star. It was chosen to make "
+                f"{c.objective_words()} as large as possible, so programmes that save sooner or "
+                f"have a higher {c.npv_name()} alone can lie above or to the right of it: they "
+                "score less against the Council's principles and criteria."
             )
         )
         price = choice_price(c)
@@ -129,31 +129,44 @@ def _equal(c: Context, chosen: ChosenProgramme) -> Block:
 def _is_proposed(c: Context, chosen: ChosenProgramme, q: Point) -> bool:
     """Whether a frontier point is the proposed programme: the same projects, or (in a file
     written before the frontier carried the programme itself) the same two figures."""
-    t = chosen.totals
+    t, y = chosen.totals, chosen.frontier.y
+    t_y = (
+        t.general_fund_npv if y == "general_fund_npv" and t.general_fund_npv is not None else t.npv
+    )
 
     def same(a: float, b: float) -> bool:
         return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
     return set(q.ids) == set(c.selected) or (
-        same(q.savings_12m, t.savings_12m) and same(q.npv, t.npv)
+        same(q.savings_12m, t.savings_12m) and same(q.on(y), t_y)
     )
 
 
 def frontier_figure(c: Context, chosen: ChosenProgramme) -> Figure:
-    points = chosen.frontier.points
+    """The speed/NPV frontier as a chart and a table. On a frontier of the general fund's share
+    of the net present value the chart plots that share, and the table gives it beside the whole
+    net present value."""
+    points, y = chosen.frontier.points, chosen.frontier.y
+    on_fund = y == "general_fund_npv"
     selected = set(c.selected)
+    totals = chosen.totals
+    total_y = totals.general_fund_npv if on_fund else totals.npv
     marks = [_is_proposed(c, chosen, q) for q in points]
     pts = tuple(
-        FrontierPoint(q.savings_12m, q.npv, len(q.ids), mark)
+        FrontierPoint(q.savings_12m, q.on(y), len(q.ids), mark)
         for q, mark in zip(points, marks, strict=True)
     )
     if not any(q.chosen for q in pts):
-        totals = chosen.totals
-        pts = (*pts, FrontierPoint(totals.savings_12m, totals.npv, len(selected), True))
+        pts = (*pts, FrontierPoint(totals.savings_12m, total_y or 0.0, len(selected), True))
+
+    def figures(at: tuple[str | int, ...], npv: float, fund: float | None) -> tuple[Money, ...]:
+        whole = Money(npv, (*at, "npv"))
+        return (whole, Money(fund or 0.0, (*at, "general_fund_npv"))) if on_fund else (whole,)
+
     rows = tuple(
         (
             Money(q.savings_12m, ("programme", "frontier", "points", i, "savings_12m")),
-            Money(q.npv, ("programme", "frontier", "points", i, "npv")),
+            *figures(("programme", "frontier", "points", i), q.npv, q.general_fund_npv),
             str(len(q.ids)),
             "yes" if mark else "",
         )
@@ -164,30 +177,34 @@ def frontier_figure(c: Context, chosen: ChosenProgramme) -> Figure:
         rows = (
             *rows,
             (
-                Money(chosen.totals.savings_12m, ("programme", "totals", "savings_12m")),
-                Money(chosen.totals.npv, ("programme", "totals", "npv")),
+                Money(totals.savings_12m, ("programme", "totals", "savings_12m")),
+                *figures(("programme", "totals"), totals.npv, totals.general_fund_npv),
                 str(len(selected)),
                 "yes (not on the frontier)",
             ),
         )
+    name = c.npv_name()
     alt = (
         f"Scatter chart of {len(points)} programmes that cannot be bettered on both speed and value: "
         f"savings within 12 months from {fmt.money(min(q.savings_12m for q in pts))} to "
-        f"{fmt.money(max(q.savings_12m for q in pts))} against net present value from "
+        f"{fmt.money(max(q.savings_12m for q in pts))} against {name} from "
         f"{fmt.money(min(q.npv for q in pts))} to {fmt.money(max(q.npv for q in pts))}. "
         "Faster programmes give up value. The proposed programme is marked with a star; it "
         f"maximises {c.objective_words()}."
     )
+    header: tuple[str, ...] = ("Savings within 12 months", "Net present value")
+    if on_fund:
+        header += ("Net present value to the general fund",)
     return Figure(
         "frontier",
         "Speed against savings: the proposed programme (star) and the programmes no other "
         "beats on both",
         alt,
-        SpeedFrontier(pts, c.objective_short()),
+        SpeedFrontier(pts, c.objective_short(), name[:1].upper() + name[1:]),
         Table(
             "Frontier programmes",
-            ("Savings within 12 months", "Net present value", "Projects", "Proposed"),
+            (*header, "Projects", "Proposed"),
             rows,
-            (True, True, True, False),
+            (*(True for _ in header), True, False),
         ),
     )

@@ -9,6 +9,7 @@ from shareplan.report import formatting as fmt
 from shareplan.report import outline
 from shareplan.report.context import Context
 from shareplan.report.model import Block, Money, Run, Section, Table, notice, p
+from shareplan.report.sections.general_fund import general_fund_npv
 from shareplan.report.sections.implications import staff_move
 from shareplan.report.sections.proposals import gantt_figure, reason
 from shareplan.report.sections.risks import project_risks
@@ -98,6 +99,14 @@ def _figures(c: Context, oid: str) -> Table:
         ),
         ("Net present value (the headline)", Money(m.npv, (*base, "adjusted", "measures", "npv"))),
     ]
+    if bc.ring_fenced_share > 0:
+        rows.append(
+            (
+                f"Net present value to the general fund ({fmt.percent(bc.ring_fenced_share)} of "
+                "the cost is paid from a ring-fenced grant)",
+                general_fund_npv(c, oid),
+            )
+        )
     mc = bc.monte_carlo
     if mc is not None:
         rows += [

@@ -8,7 +8,7 @@ from shareplan.report import formatting as fmt
 from shareplan.report import outline
 from shareplan.report.context import Context
 from shareplan.report.model import Block, Money, Run, Section, Table, notice, p
-from shareplan.report.sections.finance import savings_figure
+from shareplan.report.sections.savings import savings_figure
 from shareplan.results.programme import ChosenProgramme
 
 KEY = "appendix-robustness"

@@ -58,8 +58,23 @@ def _chosen_table(c: Context, criteria: list[str], shortlisted: int) -> Table:
             ("Rank in the shortlist", *(str(sc.rank) for _, sc in chosen)),
         ),
         (False, *(True for _ in chosen)),
-        note=f"All {shortlisted} shortlisted opportunities, with every score and its "
+        note=_speed_note(c, criteria)
+        + f"All {shortlisted} shortlisted opportunities, with every score and its "
         "reason, are in the appraisal's data file published with this report.",
+    )
+
+
+def _speed_note(c: Context, criteria: list[str]) -> str:
+    """How the quick-win criterion scores, so that a project that is not a quick win but earns
+    marks on it does not read as a contradiction."""
+    if "quick_win" not in criteria:
+        return ""
+    full = float(c.setting("business_case.quick_win.months", 12))
+    zero = float(c.setting("assessment.quick_win.zero_marks_months", 36))
+    return (
+        f"{c.criterion('quick_win')} scores 100 for a quick win (savings within "
+        f"{fmt.months(full)}) and falls to 0 at {fmt.months(zero)}: a project that is not a "
+        "quick win still earns marks on it when its savings come soon after. "
     )
 
 

@@ -8,8 +8,8 @@ from shareplan.evidence import ResolvedParameter
 from shareplan.report import formatting as fmt
 from shareplan.report import outline
 from shareplan.report.context import Context
-from shareplan.report.dating import is_later, short_citation
-from shareplan.report.model import NOT_AVAILABLE, Block, Section, p
+from shareplan.report.dating import citation_at, is_later
+from shareplan.report.model import Block, Section, p
 
 REPORT_KEYS = (
     "finance.inflation",
@@ -21,6 +21,9 @@ REPORT_KEYS = (
 
 PUBLISHED = ("confirmed", "secondary")
 """Confidence grades of figures read in a published source (assumptions are not papers)."""
+
+TO_COMPLETE = "Contact officer: [to be completed by the report author]"
+"""The one place a report without a contact officer says so: the body prints no placeholder."""
 
 INTERNAL = (
     "this method",
@@ -46,7 +49,7 @@ def published_sources(c: Context, keys: set[str]) -> tuple[list[str], list[str]]
             continue
         if any(word in param.source.lower() for word in INTERNAL):
             continue
-        name = short_citation(param.source)
+        name = citation_at(param.source, param.valid_from, c.meeting_date)
         target = later if is_later(param.source, param.valid_from, c.meeting_date) else now
         target[name] = None
     return list(now), list(later)
@@ -77,6 +80,6 @@ def background(c: Context) -> Section:
             kind="bullet",
         )
     )
-    contact = [x.strip() for x in r.scenario.contact.split(";") if x.strip()] or [NOT_AVAILABLE]
+    contact = [x.strip() for x in r.scenario.contact.split(";") if x.strip()] or [TO_COMPLETE]
     children = [Section("Contact", tuple(p(x) for x in contact), key="contact")]
     return outline.body_section("background", blocks, children)

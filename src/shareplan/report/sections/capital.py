@@ -29,13 +29,14 @@ def capital_and_revenue(c: Context) -> list[Block]:
     capital_lines = set(c.setting("finance.capital_cost_lines", ()))
     rows: list[tuple[Run, ...]] = []
     for oid in c.selected:
-        capital, revenue = _split_one_off(c, oid, capital_lines)
+        base, allowance, revenue = _split_one_off(c, oid, capital_lines)
         rows.append(
             (
                 c.short(oid),
-                total(capital, c.results),
+                total(base, c.results),
+                total(allowance, c.results),
                 total(revenue, c.results),
-                total(capital + revenue, c.results),
+                total(base + allowance + revenue, c.results),
             )
         )
     if not rows:
@@ -53,9 +54,15 @@ def capital_and_revenue(c: Context) -> list[Block]:
     return [
         Table(
             "One-off costs by project: capital and revenue (real prices, optimism bias included)",
-            ("Project", "Capital", "Revenue", "Total one-off cost"),
+            (
+                "Project",
+                "Capital",
+                "Contingency on the capital (its optimism-bias allowance)",
+                "Revenue",
+                "Total one-off cost",
+            ),
             tuple(rows),
-            (False, True, True, True),
+            (False, True, True, True, True),
             note=f"Capital: {fmt.listing([COST_LINES.get(x, x) for x in sorted(capital_lines)])}; "
             "revenue: "
             + fmt.listing([v for k, v in COST_LINES.items() if k not in capital_lines])
@@ -66,16 +73,20 @@ def capital_and_revenue(c: Context) -> list[Block]:
     ]
 
 
-def capital_revenue_totals(c: Context) -> tuple[Money, Money]:
-    """The programme's capital and revenue one-off costs (each line with its own allowance)."""
+def capital_revenue_totals(c: Context) -> tuple[Money, Money, Money]:
+    """The programme's capital one-off cost before its optimism-bias allowance, that allowance
+    (a contingency, drawn only if the capital overruns) and the revenue one-off cost (each line
+    with its own allowance)."""
     capital_lines = set(c.setting("finance.capital_cost_lines", ()))
-    capital: list[tuple[float, Path]] = []
+    base: list[tuple[float, Path]] = []
+    contingency: list[tuple[float, Path]] = []
     revenue: list[tuple[float, Path]] = []
     for oid in c.selected:
-        k, r = _split_one_off(c, oid, capital_lines)
-        capital += k
+        k, allowance, r = _split_one_off(c, oid, capital_lines)
+        base += k
+        contingency += allowance
         revenue += r
-    return total(capital, c.results), total(revenue, c.results)
+    return total(base, c.results), total(contingency, c.results), total(revenue, c.results)
 
 
 def _uplifts_in_words(c: Context) -> str:
@@ -107,12 +118,14 @@ def line_uplifts(c: Context, oid: str) -> dict[str, float]:
 
 def _split_one_off(
     c: Context, oid: str, capital_lines: set[str]
-) -> tuple[list[tuple[float, Path]], list[tuple[float, Path]]]:
-    """The terms of a project's capital and revenue one-off costs. The year's allowance is the
-    sum of each line times its uplift; the capital lines' share of it goes to capital and the
-    rest (the allowance less that share, so the two add up to the whole) to revenue."""
+) -> tuple[list[tuple[float, Path]], list[tuple[float, Path]], list[tuple[float, Path]]]:
+    """The terms of a project's capital one-off cost before its allowance, the capital lines'
+    allowance, and the revenue one-off cost. The year's allowance is the sum of each line times
+    its uplift; the capital lines' share of it goes to capital and the rest (the allowance less
+    that share, so the three add up to the whole) to revenue."""
     uplifts = line_uplifts(c, oid)
     capital: list[tuple[float, Path]] = []
+    allowance: list[tuple[float, Path]] = []
     revenue: list[tuple[float, Path]] = []
     for j, y in enumerate(c.opp(oid).business_case.adjusted.years):
         for line in y.costs:
@@ -124,8 +137,8 @@ def _split_one_off(
             elif line in capital_lines:
                 capital.append((1.0, path))
                 if uplifts.get(line):
-                    capital.append((uplifts[line], path))
+                    allowance.append((uplifts[line], path))
                     revenue.append((-uplifts[line], path))
             else:
                 revenue.append((1.0, path))
-    return capital, revenue
+    return capital, allowance, revenue

@@ -14,11 +14,9 @@ from shareplan.report.context import Context
 from shareplan.report.dating import cited_year
 from shareplan.report.model import (
     Block,
-    Figure,
     Money,
     Path,
     Run,
-    SavingsBands,
     Section,
     Table,
     notice,
@@ -26,6 +24,12 @@ from shareplan.report.model import (
     total,
 )
 from shareplan.report.sections.capital import capital_and_revenue, capital_revenue_totals
+from shareplan.report.sections.general_fund import (
+    basis,
+    programme_general_fund_npv,
+    ring_fenced,
+    shows_general_fund,
+)
 
 
 def funding_source(c: Context) -> str:
@@ -133,40 +137,10 @@ def discount_rate(c: Context) -> str:
     return f"{green_book} ({used.in_words})"
 
 
-def ring_fenced(c: Context) -> list[Block]:
-    """Which priority projects' savings stay partly with a ring-fenced grant, and what the
-    general fund can cash of them (the headline counts the whole saving)."""
-    fenced = [oid for oid in c.selected if c.opp(oid).business_case.ring_fenced_share > 0]
-    if not fenced:
-        return []
-    cases = [c.opp(oid).business_case for oid in fenced]
-    names = [
-        f"{c.short(oid)} ({fmt.percent(bc.ring_fenced_share)} of its cost)"
-        for oid, bc in zip(fenced, cases, strict=True)
-    ]
-    cashable = sum(bc.general_fund_saving or 0.0 for bc in cases)
-    return [
-        p(
-            f"Part of the cost of {fmt.listing(names)} is paid from ring-fenced grants (such as "
-            "the dedicated schools grant or the public health grant). That part of the saving "
-            "stays with the grant: the general fund can cash ",
-            Money(
-                cashable,
-                (),
-                terms=tuple(
-                    (1.0, c.opp_path(oid, "business_case", "general_fund_saving")) for oid in fenced
-                ),
-            ),
-            " a year of "
-            + ("its" if len(fenced) == 1 else "their")
-            + " saving at full level, and the figures below count the whole saving.",
-        )
-    ]
-
-
 def finance(c: Context) -> Section:
     blocks: list[Block] = [
         p(INTRO.format(year=c.results.scenario.price_base_year, rate=discount_rate(c))),
+        *basis(c),
         *ring_fenced(c),
     ]
     budget = c.budget()
@@ -185,7 +159,7 @@ def finance(c: Context) -> Section:
     if chosen is None or not c.selected:
         blocks.append(notice("The programme's finances"))
         return outline.body_section("finance", blocks)
-    blocks.append(_headline(chosen.totals, budget))
+    blocks.append(_headline(c, chosen.totals, budget))
     spread = npv_range(c)
     if spread:
         blocks.append(spread)
@@ -233,17 +207,20 @@ def npv_range(c: Context) -> Block | None:
 def choice_price(c: Context) -> Block | None:
     """What choosing by the criteria as well as by value costs: the proposed programme against
     the programme with the most net present value within the same budget and rules (the first
-    point of the speed-against-value frontier), in net present value and first-year savings."""
+    point of the speed-against-value frontier), in net present value and first-year savings.
+    The net present value is the one the frontier is on: the general fund's share when the
+    programme was chosen on it."""
     chosen = c.chosen
     if chosen is None or not chosen.frontier.points or chosen.objective.kind == "npv":
         return None
-    points = chosen.frontier.points
-    i = max(range(len(points)), key=lambda k: points[k].npv)
+    points, y = chosen.frontier.points, chosen.frontier.y
+    i = max(range(len(points)), key=lambda k: points[k].on(y))
     best = points[i]
-    if best.npv <= chosen.totals.npv + 0.5 or set(best.ids) == set(c.selected):
+    now = chosen.totals.general_fund_npv if y == "general_fund_npv" else chosen.totals.npv
+    if now is None or best.on(y) <= now + 0.5 or set(best.ids) == set(c.selected):
         return None
     at: Path = ("programme", "frontier", "points", i)
-    npv_cost = total([(1.0, (*at, "npv")), (-1.0, ("programme", "totals", "npv"))], c.results)
+    npv_cost = total([(1.0, (*at, y)), (-1.0, ("programme", "totals", y))], c.results)
     early = total(
         [(1.0, (*at, "savings_12m")), (-1.0, ("programme", "totals", "savings_12m"))], c.results
     )
@@ -252,12 +229,13 @@ def choice_price(c: Context) -> Block | None:
     swap = f"{fmt.listing(takes) or 'fewer projects'}" + (
         f" in place of {fmt.listing(drops)}" if drops else ""
     )
+    npv = c.npv_name()
     runs: list[Run] = [
         "Choosing by the Council's principles and criteria as well as by value has a price: "
-        "against the programme with the most net present value within the same budget and "
+        f"against the programme with the most {npv} within the same budget and "
         f"rules (it takes {swap}), the criteria cost ",
         npv_cost,
-        " of net present value",
+        f" of {npv}",
     ]
     if early.value > 0.5:
         runs += [" and ", early, " of savings in the first 12 months."]
@@ -327,36 +305,66 @@ def funding(c: Context, years: Sequence[Year]) -> list[Block]:
 
 
 def _proposed_funding(c: Context) -> list[Run]:
-    capital, revenue = capital_revenue_totals(c)
-    runs: list[Run] = [
-        "Funding: no source has been named yet. Officers propose that the capital part of the "
-        "one-off costs, ",
-        capital,
-        ", is financed by borrowing",
-    ]
-    financing = capital_financing(c, capital)
-    if financing:
-        rate, life, annual = financing
+    capital, contingency, revenue = capital_revenue_totals(c)
+    runs: list[Run] = ["Funding: no source has been named yet. "]
+    if round(capital.value) <= 0:
         runs += [
-            f" repaid over {fmt.count(life, 'year')} at about {fmt.percent(rate, 1)} a year, a "
-            "revenue cost of about ",
-            annual,
-            " a year (repayment and interest) that is not in the cash flows below, which count "
-            "the capital when it is spent",
+            "All of the one-off costs are revenue, so nothing is to be borrowed: officers propose "
+            "that they (",
+            revenue,
+            ") are met from an earmarked reserve as invest to save, repaid from the savings.",
         ]
-    runs += [
-        "; and that the revenue part, ",
-        revenue,
-        ", is met from an earmarked reserve as invest to save, repaid from the savings. "
-        "Redundancy and pension costs are revenue unless met through "
+    else:
+        runs += [
+            "Officers propose that the capital part of the one-off costs, ",
+            capital,
+            " before its allowance for overrunning, is financed by borrowing",
+        ]
+        financing = capital_financing(c, capital)
+        if financing:
+            rate, life, annual = financing
+            runs += [
+                f" repaid over {fmt.count(life, 'year')} at about {fmt.percent(rate, 1)} a year, "
+                "a revenue cost of about ",
+                annual,
+                " a year (repayment and interest) that is not in the cash flows below, which "
+                "count the capital when it is spent",
+            ]
+        runs.append(".")
+        runs += _contingency(c, contingency)
+        runs += [
+            " The revenue part, ",
+            revenue,
+            ", is met from an earmarked reserve as invest to save, repaid from the savings.",
+        ]
+    runs.append(
+        " Redundancy and pension costs are revenue unless met through "
         f"{c.setting('finance.revenue_capitalisation', 'a capitalisation direction')}. The chief "
         "finance officer (section 151 officer) is to confirm the route before the full business "
-        "cases come back.",
-    ]
+        "cases come back."
+    )
     return runs
 
 
-def _headline(totals: Totals, budget: Money | None) -> Block:
+def _contingency(c: Context, contingency: Money) -> list[Run]:
+    """The capital's optimism-bias allowance as what it is: a contingency held against overruns,
+    borrowed only if drawn (with what drawing it all would cost a year)."""
+    if round(contingency.value) <= 0:
+        return []
+    runs: list[Run] = [
+        " On top of it the capital carries an allowance for overrunning (optimism bias) of ",
+        contingency,
+        ", shown on its own in the table of one-off costs below: it is a contingency, held and "
+        "borrowed only if the capital overruns and it is drawn",
+    ]
+    financing = capital_financing(c, contingency)
+    if financing:
+        runs += [" (about ", financing[2], " a year more if drawn in full)"]
+    runs.append(".")
+    return runs
+
+
+def _headline(c: Context, totals: Totals, budget: Money | None) -> Block:
     runs: list[Run] = [
         "The one-off implementation cost of the programme is ",
         Money(totals.one_off_cost, ("programme", "totals", "one_off_cost")),
@@ -367,8 +375,10 @@ def _headline(totals: Totals, budget: Money | None) -> Block:
         ". ",
         "Its net present value over the appraisal period is ",
         Money(totals.npv, ("programme", "totals", "npv")),
-        ".",
     ]
+    if shows_general_fund(c):
+        runs += [", of which the general fund's share is ", programme_general_fund_npv(c)]
+    runs.append(".")
     return p(*runs)
 
 
@@ -414,49 +424,6 @@ def _cash_flows(c: Context, years: Sequence[Year]) -> Table:
         header,
         tuple(rows),
         (False, *(True for _ in header[1:])),
-    )
-
-
-def savings_figure(c: Context) -> Figure | None:
-    """The programme's net savings by year: the P50 line inside the P10 to P90 band."""
-    bands = c.chosen.view.savings_percentiles_by_year if c.chosen else None
-    if not bands or not bands.get("P50"):
-        return None
-    base: Path = ("programme", "view", "savings_percentiles_by_year")
-    n = len(bands["P50"])
-    years = tuple(c.year(i) for i in range(n))
-    p10 = tuple(float(v) for v in bands.get("P10") or bands["P50"])
-    p50 = tuple(float(v) for v in bands["P50"])
-    p90 = tuple(float(v) for v in bands.get("P90") or bands["P50"])
-    rows = tuple(
-        (
-            years[i],
-            Money(p10[i], (*base, "P10", i)),
-            Money(p50[i], (*base, "P50", i)),
-            Money(p90[i], (*base, "P90", i)),
-        )
-        for i in range(n)
-    )
-    peak = max(range(n), key=lambda k: p50[k])
-    alt = (
-        f"Line chart of the programme's net savings (savings less costs) by year from {years[0]} "
-        f"to {years[-1]}, with a shaded band from the low to the high case: a 1 in 10 chance "
-        f"of less, and of more. The central figure is highest in {years[peak]} at "
-        f"{fmt.money(p50[peak])}, with a range of {fmt.money(p10[peak])} to "
-        f"{fmt.money(p90[peak])}."
-    )
-    return Figure(
-        "savings",
-        "Programme net savings (savings less costs) by year, with the range of outcomes",
-        alt,
-        SavingsBands(years, p10, p50, p90),
-        Table(
-            "Programme net savings by year when costs, savings and timing vary: the low and "
-            "high cases each have a 1 in 10 chance of being passed",
-            ("Year", "Low case", "Central case", "High case"),
-            rows,
-            (False, True, True, True),
-        ),
     )
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from shareplan.report import formatting as fmt
 from shareplan.report.context import Context
-from shareplan.report.model import NOT_AVAILABLE
 
 DEFAULT_TITLE = "Shared Services: priority projects"
 
@@ -16,9 +15,10 @@ def title(c: Context) -> str:
 def heading(c: Context) -> tuple[tuple[str, str, str], ...]:
     s = c.results.scenario
     date = s.meeting_date or s.appraisal_date
-    return (
+    rows = (
         ("1", "Meeting", s.meeting or "Cabinet"),
         ("2", "Date", fmt.long_date(date.isoformat())),
         ("3", "Title", title(c)),
-        ("4", "Directorate", s.directorate or NOT_AVAILABLE),
     )
+    # a blank directorate is left out rather than printed as a placeholder (docs/report.md)
+    return (*rows, ("4", "Directorate", s.directorate)) if s.directorate.strip() else rows

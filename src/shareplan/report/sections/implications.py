@@ -37,12 +37,14 @@ def procurement(c: Context) -> Section:
     rows: list[tuple[Run, ...]] = []
     for oid in c.selected:
         pr = c.opp(oid).procurement
+        t = c.opp(oid).business_case.timeline
         rows.append(
             (
                 c.short(oid),
                 pr.wording or pr.route.replace("_", " "),
                 "yes" if pr.needs_tender else "no",
                 fmt.months(pr.lead_time_months),
+                fmt.months(t.procurement_end_month - t.procurement_start_month),
             )
         )
     first = c.opp(c.selected[0]).procurement
@@ -51,17 +53,61 @@ def procurement(c: Context) -> Section:
             f"The procurement rules in force are the {first.law}. An arrangement only between "
             f"public bodies can rely on the exemptions for public-public cooperation "
             f"({first.public_public_basis.replace(' (', ': ').removesuffix(')')}); a private "
-            "partner means an advertised competition "
-            f"above the threshold ({fmt.money(first.threshold)} for services)."
+            "partner means an advertised competition above the threshold in force: "
+            f"{thresholds(c)}."
         ),
         Table(
             "Procurement route of each priority project",
-            ("Project", "Route", "Competitive tender", "Time to agree the arrangement"),
+            (
+                "Project",
+                "Route",
+                "Competitive tender",
+                "Time to agree the arrangement: officers' plan",
+                "Allowing for over-running",
+            ),
             tuple(rows),
-            (False, False, False, True),
+            (False, False, False, True, True),
+            note="The last column adds the allowance for over-running that every plan carries "
+            "(optimism bias); the timeline in "
+            f"{outline.ref('appendix-projects')} and the project pages use it.",
         ),
     ]
     return outline.body_section("procurement", blocks)
+
+
+def thresholds(c: Context) -> str:
+    """The threshold each priority project would meet with a private partner, in words: the
+    light-touch regime's own, higher threshold for social and other specific services, else the
+    threshold for services contracts, each with its amount and the date it applies from."""
+    groups: dict[tuple[str, float, str, bool], list[str]] = {}
+    for oid in c.selected:
+        pr = c.opp(oid).procurement
+        key = (
+            pr.special_services,
+            pr.threshold,
+            pr.threshold_from.isoformat(),
+            pr.threshold_vat_inclusive,
+        )
+        groups.setdefault(key, []).append(c.short(oid))
+    parts = []
+    for (regime, amount, since, vat), names in groups.items():
+        value = (
+            f"{fmt.money_full(amount)} ({'including' if vat else 'excluding'} VAT, from "
+            f"{fmt.long_date(since)})"
+        )
+        if regime == "light_touch":
+            parts.append(
+                f"for {fmt.listing(names)}, which are social and other specific services, the "
+                f"light-touch regime's own, higher threshold of {value}"
+            )
+        elif regime == "part_b":
+            parts.append(
+                f"for {fmt.listing(names)}, which are Part B services, no advertised competition "
+                f"at any value (the threshold for other services is {value})"
+            )
+        else:
+            parts.append(f"for {fmt.listing(names)}, the threshold for services contracts, {value}")
+    return "; ".join(parts)
 
 
 def legal(c: Context) -> Section:

@@ -101,18 +101,20 @@ def recommendations(c: Context) -> Section:
 
 def _funded(c: Context) -> list[Run]:
     """How the budget is funded: the scenario's source, or what officers propose for the chief
-    finance officer to confirm (borrowing for the capital part, with its yearly cost; a reserve
-    as invest to save for the revenue part)."""
+    finance officer to confirm (borrowing for the capital part, with its yearly cost, and its
+    optimism-bias allowance held as a contingency; a reserve as invest to save for the revenue
+    part). With no capital there is nothing to borrow, so no borrowing is proposed."""
     source = funding_source(c)
     if source:
         return [f", funded from {source}"]
-    capital, revenue = capital_revenue_totals(c)
+    capital, contingency, revenue = capital_revenue_totals(c)
     runs: list[Run] = [
         f", to be funded by the route officers propose in {outline.ref('finance')}, which the "
-        "chief finance officer (section 151 officer) is to confirm: borrowing for the capital "
-        "part (",
-        capital,
+        "chief finance officer (section 151 officer) is to confirm: "
     ]
+    if round(capital.value) <= 0:
+        return [*runs, "an invest-to-save reserve (all of the one-off costs are revenue)"]
+    runs += ["borrowing for the capital part (", capital]
     financing = capital_financing(c, capital)
     if financing:
         runs += [
@@ -120,7 +122,15 @@ def _funded(c: Context) -> list[Run]:
             financing[2],
             f" a year for {fmt.count(financing[1], 'year')}",
         ]
-    runs += ["), and an invest-to-save reserve for the revenue part (", revenue, ")"]
+    runs.append(")")
+    if round(contingency.value) > 0:
+        runs += [
+            ", with a contingency of ",
+            contingency,
+            " for the capital overrunning (the optimism-bias allowance), borrowed only if it "
+            "is drawn",
+        ]
+    runs += ["; and an invest-to-save reserve for the revenue part (", revenue, ")"]
     return runs
 
 

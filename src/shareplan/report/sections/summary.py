@@ -8,6 +8,12 @@ from shareplan.report import outline
 from shareplan.report.context import Context
 from shareplan.report.model import Block, Money, Run, Section, Table, notice, p
 from shareplan.report.sections.finance import funding_need, payback, programme_years
+from shareplan.report.sections.general_fund import (
+    basis,
+    general_fund_npv,
+    programme_general_fund_npv,
+    shows_general_fund,
+)
 from shareplan.report.sections.options import rejected
 
 INTRO = (
@@ -94,11 +100,14 @@ def summary(c: Context) -> Section:
         f". Over {fmt.count(c.results.scenario.horizon_years, 'year')} its savings less its "
         "costs, in today's money (the net present value), come to ",
         Money(chosen.totals.npv, ("programme", "totals", "npv")),
-        ".",
     ]
+    if shows_general_fund(c):
+        runs += [", of which the general fund's share is ", programme_general_fund_npv(c)]
+    runs.append(".")
     blocks.append(projects_table(c))
     blocks.append(p(*runs))
     blocks += fewer_than_asked(c)
+    blocks += basis(c)
     blocks += _cash(c)
     blocks.append(quick_win_sentence(c))
     blocks += _concerns(c)
@@ -184,8 +193,11 @@ def quick_win_sentence(c: Context) -> Block:
 
 
 def projects_table(c: Context) -> Table:
-    """One row per priority project: what it is, with whom, how, and what it costs and saves."""
+    """One row per priority project: what it is, with whom, how, and what it costs and saves
+    (with the general fund's share of the net present value beside the whole when a project's
+    cost is partly paid from ring-fenced grants)."""
     labels = c.labels(c.selected)
+    beside = shows_general_fund(c)
     rows: list[tuple[Run, ...]] = []
     for oid in c.selected:
         o = c.opp(oid)
@@ -200,11 +212,13 @@ def projects_table(c: Context) -> Table:
                 Money(m.one_off_cost, (*path, "one_off_cost")),
                 Money(m.steady_state_annual_saving, (*path, "steady_state_annual_saving")),
                 Money(m.npv, (*path, "npv")),
+                *((general_fund_npv(c, oid),) if beside else ()),
                 f"after {fmt.months(m.months_to_first_saving)}",
                 "yes" if c.quick_win(oid) else "no",
                 fmt.chance(chance) if chance is not None else "not assessed",
             )
         )
+    general_fund = ("Net present value to the general fund",) if beside else ()
     return Table(
         "The priority projects",
         (
@@ -214,12 +228,13 @@ def projects_table(c: Context) -> Table:
             "One-off cost",
             "Annual saving at full level",
             "Net present value",
+            *general_fund,
             "Savings start",
             "Quick win",
             "Chance of a positive net present value",
         ),
         tuple(rows),
-        (False, False, False, True, True, True, False, False, False),
+        (False, False, False, True, True, True, *(True for _ in general_fund), False, False, False),
         note="One-off costs include optimism bias; savings and values are in real prices of "
         f"{c.results.scenario.price_base_year}. Each project has a page in "
         f"{outline.ref('appendix-projects')}.",

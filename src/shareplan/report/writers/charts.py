@@ -78,7 +78,20 @@ def _savings(fig: Figure, c: SavingsBands) -> None:
     ax = fig.add_subplot()
     x = list(range(len(c.years)))
     ax.fill_between(x, c.p10, c.p90, color=SKY, alpha=0.45, label="Low to high case", linewidth=0)
-    ax.plot(x, c.p50, color=BLUE, linewidth=2, marker="o", markersize=3, label="Central case")
+    if c.headline:
+        # the headline is the figure the finance tables give; the simulation's middle differs
+        # from it, so the two lines are named for what they are
+        ax.plot(
+            x[: len(c.headline)],
+            c.headline,
+            color=VERMILION,
+            linewidth=2,
+            marker="s",
+            markersize=3,
+            label="Headline estimate",
+        )
+    middle = "Middle of the simulated outcomes" if c.headline else "Central case"
+    ax.plot(x, c.p50, color=BLUE, linewidth=2, marker="o", markersize=3, label=middle)
     ax.plot(x, c.p10, color=BLUE, linewidth=0.8, linestyle="--", label="Low and high cases")
     ax.plot(x, c.p90, color=BLUE, linewidth=0.8, linestyle="--")
     ax.set_xticks(
@@ -88,7 +101,7 @@ def _savings(fig: Figure, c: SavingsBands) -> None:
     ax.set_ylabel("Net savings in the year (real prices)")
     ax.set_ylim(bottom=min(0.0, *c.p10))
     ax.grid(axis="y", color=GRID, linewidth=0.5)
-    fig.legend(loc="outside lower center", ncols=3, frameon=False)
+    fig.legend(loc="outside lower center", ncols=2 if c.headline else 3, frameon=False)
 
 
 def _frontier(fig: Figure, c: SpeedFrontier) -> None:
@@ -124,7 +137,7 @@ def _frontier(fig: Figure, c: SpeedFrontier) -> None:
     ax.xaxis.set_major_formatter(_money_axis)
     ax.yaxis.set_major_formatter(_money_axis)
     ax.set_xlabel("Savings within the first 12 months (speed)")
-    ax.set_ylabel("Net present value")
+    ax.set_ylabel(c.npv_label)
     ax.grid(color=GRID, linewidth=0.5)
     # one entry a line: the proposed programme's entry says what it maximises, too long to share
     fig.legend(loc="outside lower center", ncols=1, frameon=False)
@@ -200,7 +213,8 @@ def _scores(fig: Figure, c: ScoreBreakdown) -> None:
                     left[i] + w / 2, i, f"{w:.0f}", ha="center", va="center", color=INK, fontsize=8
                 )
         left = [a + b for a, b in zip(left, widths, strict=True)]
-    ax.set_yticks(range(len(c.labels)), [_wrap(x) for x in c.labels])
+    # an option's name with its partner runs to four lines: all of it is shown, never cut short
+    ax.set_yticks(range(len(c.labels)), [_wrap(x, width=34, most=4) for x in c.labels])
     ax.invert_yaxis()
     ax.set_xlim(0, max(100.0, *left))
     ax.set_xlabel("Weighted score (out of 100)")
@@ -317,7 +331,8 @@ def height_of(chart: Chart) -> float:
             if isinstance(chart, ScoreBreakdown)
             else chart.inputs
         )
-        return min(9.0, 1.4 + 0.55 * rows)
+        per_row = 0.62 if isinstance(chart, ScoreBreakdown) else 0.55
+        return min(9.0, 1.4 + per_row * rows)
     return 3.6
 
 

@@ -116,8 +116,8 @@ def _field(paragraph: Any, code: str) -> None:
 
 
 def _running_header_and_footer(doc: DocxDocument, report: Report) -> None:
-    """Title, meeting and date at the head of every page; page x of y and when the report was
-    generated at its foot. An authority template's own letterhead stays above the line."""
+    """Title, meeting and date at the head of every page; page x of y and the meeting at its
+    foot. An authority template's own letterhead stays above the line."""
     for section in doc.sections:
         header = _free_paragraph(section.header)
         header.text = f"{report.title} – {report.meeting}" if report.meeting else report.title
@@ -128,8 +128,7 @@ def _running_header_and_footer(doc: DocxDocument, report: Report) -> None:
         _field(footer, "PAGE")
         footer.add_run(" of ").font.size = Pt(8)
         _field(footer, "NUMPAGES")
-        generated = report.footer()
-        footer.add_run(f"\t\t{generated}").font.size = Pt(8)
+        footer.add_run(f"\t\t{report.footer()}").font.size = Pt(8)
 
 
 def _free_paragraph(part: Any) -> Any:
