@@ -208,9 +208,9 @@ def test_a_2_0_file_reads_with_no_service_left_out(small_results: Results) -> No
 
 
 def test_a_2_0_file_reads_as_ranked_on_the_whole_npv(small_results: Results) -> None:
-    """A 2.0 results.json has none of 2.1's general-fund fields. It reads, and says what a 2.0
-    run did: its programme ranked on the whole NPV; the general fund's share of a case's NPV is
-    worked out from the ring-fenced share (0 here, so the whole NPV)."""
+    """A 2.0 results.json has none of 2.1's general-fund fields. It reads (as 3.0), and says
+    what a 2.0 run did: its programme ranked on the whole NPV; the general fund's share of a
+    case's NPV is worked out from the ring-fenced share (0 here, so the whole NPV)."""
     data = small_results.model_dump(mode="json")
     data["schema_version"] = "2.0"
     programme = data["programme"]
@@ -223,7 +223,7 @@ def test_a_2_0_file_reads_as_ranked_on_the_whole_npv(small_results: Results) -> 
     for entry in data["opportunities"]:
         del entry["business_case"]["general_fund_npv"]
     read = parse_results(json.dumps(data))
-    assert read.schema_version == "2.1"
+    assert read.schema_version == "3.0"
     assert read.chosen is not None
     assert read.chosen.objective.count_ring_fenced_savings is True
     assert read.chosen.objective.on_general_fund is False
