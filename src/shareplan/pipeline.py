@@ -23,6 +23,7 @@ from shareplan.business_case import (
     ProgrammeSimulation,
     build_business_cases,
     programme_risks,
+    share_assumptions,
     simulate_programme,
 )
 from shareplan.business_case import (
@@ -323,7 +324,8 @@ def business_cases(
     problems = [p for d in done if isinstance(d, list) for p in d]
     if problems:
         raise InputError(list(dict.fromkeys(problems)))
-    return tuple(case for d in done if isinstance(d, tuple) for case in d)
+    # each block arrives with its own copies of the same assumption records
+    return tuple(share_assumptions([case for d in done if isinstance(d, tuple) for case in d]))
 
 
 def appraise(

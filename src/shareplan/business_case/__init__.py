@@ -25,6 +25,7 @@ from shareplan.business_case.model import (
     TornadoBar,
     UncertainRange,
     YearFlow,
+    share_assumptions,
 )
 from shareplan.business_case.procurement import Procurement, Route
 from shareplan.business_case.programme import (
@@ -65,6 +66,7 @@ __all__ = [
     "check_scenario",
     "discount_factors_for",
     "programme_risks",
+    "share_assumptions",
     "simulate_programme",
     "uncertain_inputs",
     "year_label",

@@ -9,6 +9,7 @@ in :func:`upgrade`, here and nowhere else.
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
@@ -105,33 +106,35 @@ def write_results(results: Results, path: Path) -> Path:
     The opportunities are turned into JSON one at a time and written as they go: at county scale
     (15,000 shortlisted) the whole file as Python data would need gigabytes, and pydantic's
     serialiser writes it several times faster than :mod:`json`'s indenting encoder."""
-    return _atomic(path, lambda handle: _stream(results, handle))
+    return _atomic_bytes(path, lambda handle: _stream(results, handle))
 
 
-def _field_text(results: Results, name: str) -> str:
+def _field_json(results: Results, name: str) -> bytes:
     """The JSON of one top-level field as it sits one level deep in the file."""
-    text = results.model_dump_json(include={name}, indent=2)
-    head = "{\n  " + json.dumps(name) + ": "
-    return text[len(head) : -len("\n}")]
+    text = results.__pydantic_serializer__.to_json(results, include={name}, indent=2)
+    head = b"{\n  " + json.dumps(name).encode() + b": "
+    return text[len(head) : -len(b"\n}")]
 
 
-def _stream(results: Results, handle: IO[str]) -> None:
+def _stream(results: Results, handle: IO[bytes]) -> None:
     fields = list(type(results).model_fields)
-    handle.write("{\n")
+    handle.write(b"{\n")
     for n, name in enumerate(fields):
-        handle.write(f"  {json.dumps(name)}: ")
+        handle.write(b"  " + json.dumps(name).encode() + b": ")
         if name == "opportunities" and results.opportunities:
-            handle.write("[\n")
+            handle.write(b"[\n")
             last = len(results.opportunities) - 1
             for i, entry in enumerate(results.opportunities):
-                # JSON escapes the newlines inside strings, so every raw newline is layout
-                handle.write("    " + entry.model_dump_json(indent=2).replace("\n", "\n    "))
-                handle.write(",\n" if i < last else "\n")
-            handle.write("  ]")
+                # JSON escapes the newlines inside strings, so every raw newline is layout; the
+                # serialiser's UTF-8 bytes go to the file as they are (no str to encode again)
+                text = type(entry).__pydantic_serializer__.to_json(entry, indent=2)
+                handle.write(b"    " + text.replace(b"\n", b"\n    "))
+                handle.write(b",\n" if i < last else b"\n")
+            handle.write(b"  ]")
         else:
-            handle.write(_field_text(results, name))
-        handle.write(",\n" if n < len(fields) - 1 else "\n")
-    handle.write("}\n")
+            handle.write(_field_json(results, name))
+        handle.write(b",\n" if n < len(fields) - 1 else b"\n")
+    handle.write(b"}\n")
 
 
 def write_json(data: Any, path: Path) -> Path:
@@ -146,10 +149,22 @@ def write_json(data: Any, path: Path) -> Path:
 
 def _atomic(path: Path, write: Callable[[IO[str]], None]) -> Path:
     """Write ``path`` through ``write`` into a temporary file renamed into place when complete."""
+
+    def as_text(handle: IO[bytes]) -> None:
+        text = io.TextIOWrapper(handle, encoding="utf-8")
+        write(text)
+        text.flush()
+        text.detach()  # the file is closed by _atomic_bytes, once
+
+    return _atomic_bytes(path, as_text)
+
+
+def _atomic_bytes(path: Path, write: Callable[[IO[bytes]], None]) -> Path:
+    """:func:`_atomic` for a writer of bytes."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
     try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        with os.fdopen(fd, "wb") as handle:
             write(handle)
         # mkstemp creates the file readable by its owner only; results are for sharing.
         os.chmod(tmp, 0o644)
