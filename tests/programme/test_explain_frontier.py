@@ -90,7 +90,7 @@ def test_hand_example_explanation() -> None:
     result = solve_model(model, Objective("npv"))
     assert result.selected_ids == ("A", "B")
     assert result.objective_value == pytest.approx(2.5 * M)
-    assert {u.label for u in result.binding} == {
+    assert {u.label for u in result.no_room_left} == {
         "budget of £1.0m",
         "at most 2 projects",
         "at most one opportunity per service",  # hr is taken by A, so D cannot join

@@ -189,7 +189,8 @@ def test_near_misses_are_the_smallest_losses(
     instance: tuple[list[Candidate], Constraints, Objective],
 ) -> None:
     """The near misses skip exact solves on the strength of LP bounds; the list must still be
-    the candidates of the pool with the smallest losses by brute force, each with its loss."""
+    the candidates of the pool with the smallest losses by brute force, each with its loss,
+    leaving out those that lose nothing: they are exactly the equal alternatives."""
     cands, cons, obj = instance
     cons = dataclasses.replace(cons, must_include=())
     if brute_best(cands, cons, obj) is None:
@@ -219,9 +220,12 @@ def test_near_misses_are_the_smallest_losses(
     losses = _forced_in_losses(
         cands, cons, obj, result.objective_value, [cands[i].id for i in pool]
     )
-    reported = [m.id for m in why.near_misses]
-    assert len(reported) == min(3, len(pool))
     tol = 1e-6 * max(1.0, abs(result.objective_value))
+    equal = {cid for cid, loss in losses.items() if abs(loss) <= tol}
+    assert {e.id for e in why.equal_alternatives} == equal
+    losses = {cid: loss for cid, loss in losses.items() if cid not in equal}
+    reported = [m.id for m in why.near_misses]
+    assert len(reported) == min(3, len(losses))
     for m in why.near_misses:
         if m.loss_if_forced_in is None:
             assert losses[m.id] == math.inf

@@ -108,8 +108,8 @@ def test_a_damaged_file_is_one_line_naming_the_field(
 def test_versions_are_checked_in_one_place(small_results: Results) -> None:
     """A newer schema, or not a results file at all, is refused with what would be allowed."""
     data = small_results.model_dump(mode="json")
-    newer = json.dumps({**data, "schema_version": "2.2"})
-    with pytest.raises(InputError, match=r"results schema 2\.2 is newer than this shareplan reads"):
+    newer = json.dumps({**data, "schema_version": "3.9"})
+    with pytest.raises(InputError, match=r"results schema 3\.9 is newer than this shareplan reads"):
         parse_results(newer)
     with pytest.raises(InputError, match=r"not a shareplan results file"):
         parse_results("[1, 2]")
@@ -142,7 +142,7 @@ def test_read_results_names_a_missing_file(tmp_path: Path) -> None:
 
 def test_a_1_0_file_is_upgraded(small_results: Results) -> None:
     """A 1.0 results.json (one one-off uplift for every line, 200% of equipment and development)
-    reads as 2.0 (and then 2.1): each one-off line becomes a category with that uplift, and the
+    reads as 2.0 (and then 2.1 and 3.0): each one-off line becomes a category with that uplift, and the
     model inputs get team, procurement, ICT and exit uplifts of 2.0."""
     data = small_results.model_dump(mode="json")
     data["schema_version"] = "1.0"
@@ -160,28 +160,57 @@ def test_a_1_0_file_is_upgraded(small_results: Results) -> None:
         case["model_inputs"].pop(name)
     case["model_inputs"]["one_off_uplift"] = 2.0
     upgraded = parse_results(json.dumps(data))
-    assert upgraded.schema_version == SCHEMA_VERSION == "2.1"
+    assert upgraded.schema_version == SCHEMA_VERSION == "3.0"
     read = next(o.business_case for o in upgraded.opportunities if o.business_case is not None)
     assert [c.uplift for c in read.optimism_bias.one_off] == [2.0, 2.0, 2.0, 2.0]
     assert read.model_inputs["exit_uplift"] == 2.0
 
 
+def test_a_2_1_file_is_upgraded(small_results: Results) -> None:
+    """A 2.1 results.json called the rules used to the full ``binding`` and had no ``limiting``,
+    equal alternatives or services removed by the screen: it reads as 3.0 with ``binding``
+    renamed ``no_room_left`` (the same rules), ``limiting`` unknown and the lists empty."""
+    data = small_results.model_dump(mode="json")
+    data["schema_version"] = "2.1"
+    block = data["programme"]
+    assert block["feasible"] is True
+    full = block.pop("no_room_left")
+    block["binding"] = full
+    for key in ("limiting", "equal_alternatives"):
+        block.pop(key)
+    for use in block["constraint_use"]:
+        use["binding"] = use.pop("no_room_left")
+        use.pop("limiting")
+    data["long_list"]["shortlist"].pop("removed_by_screen")
+    upgraded = parse_results(json.dumps(data))
+    assert upgraded.schema_version == "3.0"
+    chosen = upgraded.chosen
+    assert chosen is not None and small_results.chosen is not None
+    assert chosen.no_room_left == tuple(full) == small_results.chosen.no_room_left
+    assert chosen.limiting is None and chosen.equal_alternatives == ()
+    assert [u.no_room_left for u in chosen.constraint_use] == [
+        u.no_room_left for u in small_results.chosen.constraint_use
+    ]
+    assert all(u.limiting is None for u in chosen.constraint_use)
+    assert upgraded.long_list.shortlist.removed_by_screen == ()
+
+
 def test_a_2_0_file_reads_with_no_service_left_out(small_results: Results) -> None:
-    """2.1 only added scenario.not_appraised: a 2.0 file, which had no such field, reads as 2.1
+    """2.1 only added scenario.not_appraised: a 2.0 file, which had no such field, reads as 3.0
     with none left out, and is otherwise the same results."""
     data = small_results.model_dump(mode="json")
     data["schema_version"] = "2.0"
     del data["scenario"]["not_appraised"]
     upgraded = parse_results(json.dumps(data))
-    assert upgraded.schema_version == "2.1"
+    assert upgraded.schema_version == "3.0"
     assert upgraded.scenario.not_appraised == ()
     assert upgraded == small_results
 
 
 def test_a_2_0_file_reads_as_ranked_on_the_whole_npv(small_results: Results) -> None:
-    """A 2.0 results.json has none of 2.1's general-fund fields. It reads, and says what a 2.0
-    run did: its programme ranked on the whole NPV; the general fund's share of a case's NPV is
-    worked out from the ring-fenced share (0 here, so the whole NPV)."""
+    """A 2.0 results.json has none of 2.1's general-fund fields. It reads (as 3.0), and says
+    what a 2.0 run did: its programme ranked on the whole NPV; the general fund's share of a
+    case's NPV is worked out from the ring-fenced share (0 here, so the whole NPV)."""
     data = small_results.model_dump(mode="json")
     data["schema_version"] = "2.0"
     programme = data["programme"]
@@ -194,7 +223,7 @@ def test_a_2_0_file_reads_as_ranked_on_the_whole_npv(small_results: Results) -> 
     for entry in data["opportunities"]:
         del entry["business_case"]["general_fund_npv"]
     read = parse_results(json.dumps(data))
-    assert read.schema_version == "2.1"
+    assert read.schema_version == "3.0"
     assert read.chosen is not None
     assert read.chosen.objective.count_ring_fenced_savings is True
     assert read.chosen.objective.on_general_fund is False

@@ -31,7 +31,7 @@ from shareplan.assessment.criteria import (
     score_features,
     set_features,
 )
-from shareplan.assessment.screening import PASS, REASONS, contradictions
+from shareplan.assessment.screening import PASS, REASONS, contradictions, explain_verdict
 from shareplan.assessment.settings import AssessmentSettings
 from shareplan.assessment.weights import combine, stakeholder_weights
 from shareplan.evidence.base import EvidenceBase
@@ -61,6 +61,26 @@ def best_k(totals: FloatArray, k: int) -> IntArray:
 
 
 @dataclass(frozen=True)
+class RemovedUnit:
+    """A service (or bundle) the screen removed entirely: none of its entries passed. ``cost``
+    is the services' annual cost as the scenario gives it; ``because`` is the screen's verdict
+    in a member's words (the indicators that drove it)."""
+
+    service_ids: tuple[str, ...]
+    cost: float
+    reason: str
+    because: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "service_ids": list(self.service_ids),
+            "cost": self.cost,
+            "reason": self.reason,
+            "because": self.because,
+        }
+
+
+@dataclass(frozen=True)
 class Shortlist:
     """What the screen and the cut kept, and counts of what they dropped and why."""
 
@@ -71,6 +91,7 @@ class Shortlist:
     dropped_by_model: dict[str, dict[str, int]] = field(default_factory=dict)
     declared_screened_out: tuple[tuple[str, str], ...] = ()
     overridden: tuple[tuple[str, str], ...] = ()  # (id, justification)
+    removed: tuple[RemovedUnit, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -83,6 +104,7 @@ class Shortlist:
                 {"id": i, "reason": r} for i, r in self.declared_screened_out
             ],
             "screen_overridden": [{"id": i, "justification": j} for i, j in self.overridden],
+            "removed_by_screen": [r.to_dict() for r in self.removed],
         }
 
 
@@ -201,6 +223,7 @@ class Screened:
     kept: tuple[Opportunity, ...]
     dropped: dict[str, IntArray]
     considered: int
+    removed: tuple[tuple[int, int], ...] = ()  # (unit, screen code) of units with no survivor
 
 
 def screen_units(
@@ -222,6 +245,7 @@ def screen_units(
     below = reason_below_cut(k)
     dropped = {reason: np.zeros(n_models, dtype=np.int64) for reason in [*REASONS.values(), below]}
     kept: list[Opportunity] = []
+    removed: list[tuple[int, int]] = []
     considered = 0
 
     # Partner-set facts are the same for every unit: compute them once for all sets.
@@ -245,6 +269,7 @@ def screen_units(
                 dropped[reason] += np.bincount(block.model_index[hit], minlength=n_models)
         survivors = np.nonzero(code == PASS)[0]
         if survivors.size == 0:
+            removed.append((block.unit_index, int(np.bincount(code).argmax())))
             continue
         totals = scorer.totals(
             block.unit_index, block.set_index[survivors], block.model_index[survivors]
@@ -254,7 +279,7 @@ def screen_units(
         cut[chosen] = False
         dropped[below] += np.bincount(block.model_index[survivors[cut]], minlength=n_models)
         kept.extend(long_list.materialise(block, survivors[chosen].tolist()))
-    return Screened(tuple(kept), dropped, considered)
+    return Screened(tuple(kept), dropped, considered, tuple(removed))
 
 
 def shortlist(
@@ -317,4 +342,33 @@ def shortlist(
         },
         declared_screened_out=tuple(screened_out),
         overridden=tuple(overridden),
+        removed=_removed(
+            long_list, scenario, evidence, [r for part in parts for r in part.removed]
+        ),
     )
+
+
+def _removed(
+    long_list: LongList,
+    scenario: Scenario,
+    evidence: EvidenceBase,
+    removed: Sequence[tuple[int, int]],
+) -> tuple[RemovedUnit, ...]:
+    """The units the screen removed entirely, each with its cost and the screen's reason."""
+    if not removed:
+        return ()
+    settings = AssessmentSettings.resolve(scenario, evidence)
+    ids = [long_list.units[u].service_ids for u, _ in removed]
+    table = UnitTable.build(ids, scenario, evidence, settings)
+    cost = {s.id: s.gross_cost for s in scenario.services}
+    out: list[RemovedUnit] = []
+    for k, (services, (_, code)) in enumerate(zip(ids, removed, strict=True)):
+        because = explain_verdict(
+            table.traits[k], evidence, settings.strong_indicator, settings.driver_indicator
+        )[2]
+        out.append(
+            RemovedUnit(
+                tuple(services), float(sum(cost[s] for s in services)), REASONS[code], because
+            )
+        )
+    return tuple(out)

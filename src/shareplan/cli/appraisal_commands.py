@@ -134,5 +134,6 @@ def _programme_summary(p: ProgrammeResult) -> dict[str, Any]:
         "selected_ids": list(p.selected_ids),
         "objective": p.objective.model_dump(mode="json"),
         "totals": p.totals.model_dump(mode="json"),
-        "binding": list(p.binding),
+        "limiting": None if p.limiting is None else list(p.limiting),
+        "no_room_left": list(p.no_room_left),
     }

@@ -141,6 +141,12 @@ def _print_programme_detail(block: ChosenProgramme) -> None:
             ["id", "why it is out"],
             [[n.id, n.text] for n in block.near_misses],
         )
+    if block.equal_alternatives:
+        print_table(
+            "Equal alternatives: as good as a chosen project (a tie)",
+            ["id", "in place of"],
+            [[e.id, ", ".join(e.in_place_of)] for e in block.equal_alternatives],
+        )
     if block.budget_shadow is not None:
         console.print(block.budget_shadow.text, highlight=False)
     equity = block.equity

@@ -106,8 +106,12 @@ def _print_programme(document: Results, p: ChosenProgramme) -> None:
         rows,
         keep_whole=("id",),
     )
-    if p.binding:
-        console.print("Binding constraints: " + "; ".join(p.binding), highlight=False)
+    if p.limiting:
+        console.print("Rules that limit the programme: " + "; ".join(p.limiting), highlight=False)
+    elif p.limiting is not None:
+        console.print("No single rule limits the programme.", highlight=False)
+    if p.no_room_left:
+        console.print("Rules used to the full: " + "; ".join(p.no_room_left), highlight=False)
     basis = npv_basis(p)
     if basis:
         console.print(basis, highlight=False)

@@ -4,7 +4,10 @@ Every reason is worked out by solving the exact programme again with one thing c
 
 * a selected project forced out: how much the objective falls without it, and what replaces it;
 * a near miss forced in: how much the objective falls, which selected projects it displaces, and
-  which rule keeps it out (the rule that, relaxed alone, lets it in at no loss);
+  which rule keeps it out (the rule that, relaxed alone, lets it in at no loss); one that loses
+  nothing ties with a chosen project and is listed apart, as an equal alternative;
+* each rule switched off alone: whether the programme would then be better (the rules that limit
+  it, :mod:`shareplan.programme.limits`);
 * the budget raised by a step (default £100k): what the extra money buys.
 """
 
@@ -18,9 +21,22 @@ import numpy as np
 
 from shareplan.money import money
 from shareplan.programme.candidates import FloatArray
-from shareplan.programme.constraints import Group, Objective, Row
-from shareplan.programme.optimiser import Model, Outcome, ProgrammeResult, diagnose
-from shareplan.programme.records import BudgetShadow, NearMiss, SelectedReason, Use
+from shareplan.programme.constraints import Group, Member, Objective, Row
+from shareplan.programme.limits import added_keeps, limiting_rules, margin
+from shareplan.programme.optimiser import (
+    PER_MEMBER_KINDS,
+    Model,
+    Outcome,
+    ProgrammeResult,
+    diagnose,
+)
+from shareplan.programme.records import (
+    BudgetShadow,
+    EqualAlternative,
+    NearMiss,
+    SelectedReason,
+    Use,
+)
 
 #: Extra budget for the shadow price (an illustrative step, not guidance).
 BUDGET_STEP = 100_000.0
@@ -39,9 +55,13 @@ def amount(objective: Objective, value: float) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Explanation:
+    """Why the programme is what it is. ``limiting`` holds the keys of the rules that limit it."""
+
     selected: tuple[SelectedReason, ...]
     near_misses: tuple[NearMiss, ...]
     budget_shadow: BudgetShadow | None
+    limiting: tuple[str, ...] = ()
+    equal_alternatives: tuple[EqualAlternative, ...] = ()
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -50,6 +70,8 @@ class Explanation:
             "budget_shadow": None
             if self.budget_shadow is None
             else self.budget_shadow.model_dump(mode="json"),
+            "limiting": list(self.limiting),
+            "equal_alternatives": [e.model_dump(mode="json") for e in self.equal_alternatives],
         }
 
 
@@ -122,85 +144,86 @@ def _selected_reasons(model: Model, result: ProgrammeResult) -> tuple[SelectedRe
     return tuple(out)
 
 
-def _groups_touching(model: Model, j: int, result: ProgrammeResult) -> list[Group]:
-    """Rules worth testing as the one keeping ``j`` out: the binding ones and those ``j`` is in."""
-    binding = {u.key for u in result.uses if u.binding}
+def _groups_touching(
+    model: Model, j: int, result: ProgrammeResult, limiting: tuple[str, ...]
+) -> list[Group]:
+    """Rules worth testing as the one keeping ``j`` out: those ``j`` counts in, those with no
+    room left and those that limit the programme."""
+    full = {u.key for u in result.uses if u.no_room_left}
     return [
         g
         for g in model.groups
-        if g.key in binding or any(j in r.idx for m in g.members for r in m.rows)
+        if g.key in full or g.key in limiting or any(j in r.idx for m in g.members for r in m.rows)
     ]
 
 
 def _kept_out_by(
-    model: Model, j: int, result: ProgrammeResult, base: float, forced: FloatArray
-) -> tuple[str, ...]:
-    """Rules that, relaxed alone, would let ``j`` in at no loss (member names where they apply).
+    model: Model, j: int, result: ProgrammeResult, limiting: tuple[str, ...]
+) -> tuple[list[Group], tuple[str, ...]]:
+    """Rules that, relaxed alone, would let ``j`` in at no loss: the groups, and their names in
+    words (member names where they apply). ``j`` must cost something when forced in (an equal
+    alternative is kept out by no rule).
 
     For each rule touching ``j`` the question is whether the best programme with ``j`` forced in
-    and that rule relaxed still reaches ``base``. Three answers are known without an exact
-    solve: yes when forcing ``j`` in costs nothing (relaxing a rule cannot make the forced-in
-    programme worse); yes when the chosen programme with ``j`` added keeps every other rule and
-    reaches ``base`` (a programme that proves it: relaxing "at most 6 projects" usually lets a
-    seventh in); and no when the LP relaxation of the question is already below ``base``. Only
-    the rest are solved exactly.
+    and that rule relaxed still reaches the chosen programme's objective. Two answers are known
+    without an exact solve: yes when the chosen programme with ``j`` added keeps every other rule
+    and reaches it (a programme that proves it: relaxing "at most 6 projects" usually lets a
+    seventh in); and no when the LP relaxation of the question is already below it. Only the
+    rest are solved exactly.
     """
-    c = result.coefficients
+    c, base = result.coefficients, result.objective_value
     tol = 1e-9 * max(1.0, abs(base))
     names: list[str] = []
-    for g in _groups_touching(model, j, result):
-        if float(c @ forced) < base - tol and not _added_keeps(model, result, j, g.key, base - tol):
-            bound = model.bound(c, fix_one=[j], skip=[g.key])
+    groups: list[Group] = []
+    for g in _groups_touching(model, j, result, limiting):
+        relaxed = _relaxed_for(g, j, result.x)
+        if relaxed is None:
+            continue
+        keep, mine = relaxed
+        if not added_keeps(model, result, j, g.key, base - tol, keep):
+            bound = model.bound(c, fix_one=[j], skip=[g.key], extra=keep)
             if bound is not None and bound < base - tol:
                 continue
-            trial = model.solve(c, fix_one=[j], skip=[g.key])
+            trial = model.solve(c, fix_one=[j], skip=[g.key], extra=keep)
             if trial.x is None or float(c @ trial.x) < base - tol:
                 continue
-        if len(g.members) == 1:
-            names.append(g.label)
-            continue
-        tight = [
-            m.label
-            for m in g.members
-            for r in m.rows
-            if j in r.idx and r.slack(result.x) <= 1e-9 * max(1.0, abs(r.hi))
-        ]
-        names.extend(tight or [g.label])
-    return tuple(dict.fromkeys(names))
+        groups.append(g)
+        names.extend([m.label for m in mine] or [g.label])
+    return groups, tuple(dict.fromkeys(names))
 
 
-#: Best-contributing candidates tried when topping up a programme that proves a rule keeps a
-#: near miss out.
-TOP_UP = 50
+def _relaxed_for(g: Group, j: int, x: FloatArray) -> tuple[list[Row], list[Member]] | None:
+    """What relaxing ``g`` means when asking whether it keeps ``j`` out: the rows still kept,
+    and the members relaxed. A rule made of one rule per service or per partner is relaxed only
+    where ``j`` counts and the chosen programme has no room left (a service it already has, a
+    partner already at capacity): that a service could have two projects, neither of them
+    chosen, is not what keeps ``j`` out. ``None`` when there is no such member."""
+    if g.kind not in PER_MEMBER_KINDS:
+        return [], []
+    mine = [
+        k
+        for k, m in enumerate(g.members)
+        if any(j in r.idx and r.slack(x) <= 1e-9 * max(1.0, abs(r.hi)) for r in m.rows)
+    ]
+    if not mine:
+        return None
+    keep = [r for k, m in enumerate(g.members) if k not in mine for r in m.rows]
+    return keep, [g.members[k] for k in mine]
 
 
-def _added_keeps(model: Model, result: ProgrammeResult, j: int, skip: str, level: float) -> bool:
-    """Whether some programme with ``j`` in keeps every rule but ``skip`` and reaches ``level``
-    of the objective, shown by building one: the chosen programme with ``j`` added, the chosen
-    projects that share a service with ``j`` taken out, then topped up greedily with the best
-    contributors that still keep the rules. ``False`` proves nothing (the caller then solves)."""
-    c, cands = result.coefficients, model.cands
-    block, lb, ub = model.rules([skip])
-
-    def keeps(v: FloatArray) -> bool:
-        return not (np.any(block.broken(v)) or np.any(v < lb) or np.any(v > ub))
-
+def _budget_needed(model: Model, result: ProgrammeResult, j: int) -> float | None:
+    """The extra budget with which ``j`` could join the chosen projects as they are (every other
+    rule kept), or ``None`` when it could not or the budget is no obstacle."""
+    budget = model.constraints.budget
+    if budget is None:
+        return None
+    block, lb, ub = model.rules(["budget"])
     y = np.array(result.x, dtype=np.float64)
     y[j] = 1.0
-    mine = set(cands.candidates[j].service_ids)
-    for i in np.flatnonzero(result.selected).tolist():
-        if mine & set(cands.candidates[i].service_ids) and lb[i] < 0.5:
-            y[i] = 0.0
-    if not keeps(y):
-        return False
-    for i in np.argsort(-c, kind="stable")[:TOP_UP].tolist():
-        if float(c @ y) >= level:
-            break
-        if y[i] < 0.5 and c[i] > 0:
-            y[i] = 1.0
-            if not keeps(y):
-                y[i] = 0.0
-    return float(c @ y) >= level
+    if np.any(block.broken(y)) or np.any(y < lb) or np.any(y > ub):
+        return None
+    need = float(model.cands.cost @ y) - budget
+    return need if need > 0 else None
 
 
 def _forced_in(
@@ -210,9 +233,10 @@ def _forced_in(
     ``count`` smallest losses. Returns the exact solves and the candidates that cannot go in.
 
     A cheap LP bound on each forced programme gives a least loss. Candidates are solved from the
-    smallest least loss up; once ``count`` exact losses are known, a candidate whose least loss
-    is above the largest of them cannot make the list and is not solved. The list is the same
-    as when every candidate is solved.
+    smallest least loss up; once ``count`` exact losses are known (equal alternatives, which
+    lose nothing, apart), a candidate whose least loss is above the largest of them cannot make
+    the list and is not solved. Every equal alternative is solved (its least loss is at most
+    nothing), and the list is the same as when every candidate is solved.
     """
     c = result.coefficients
     base = result.objective_value
@@ -234,7 +258,9 @@ def _forced_in(
             impossible.append(j)
             continue
         solved[j] = forced
-        losses.append(base - float(c @ forced.x))
+        loss = base - float(c @ forced.x)
+        if loss > margin(base):
+            losses.append(loss)
     return solved, sorted(impossible)
 
 
@@ -250,64 +276,89 @@ def near_miss_pool(model: Model, result: ProgrammeResult, pool: int = NEAR_MISS_
 
 
 def _near_misses(
-    model: Model, result: ProgrammeResult, count: int, pool: int
-) -> tuple[NearMiss, ...]:
-    cands, obj, c = model.cands, result.objective, result.coefficients
+    model: Model, result: ProgrammeResult, count: int, pool: int, limiting: tuple[str, ...]
+) -> tuple[tuple[NearMiss, ...], tuple[EqualAlternative, ...]]:
+    """The ``count`` near misses with the smallest losses, and the equal alternatives (those of
+    the pool that lose nothing when forced in)."""
+    cands, c = model.cands, result.coefficients
     base = result.objective_value
-    ranked = near_miss_pool(model, result, pool)
-    solved, impossible = _forced_in(model, result, ranked, count)
-    order = sorted(solved, key=lambda j: (base - float(c @ _x(solved[j])), j)) + impossible
+    solved, impossible = _forced_in(model, result, near_miss_pool(model, result, pool), count)
+    loss = {j: base - float(c @ _x(solved[j])) for j in solved}
+    equal = sorted((j for j in solved if loss[j] <= margin(base)), key=lambda j: (-c[j], j))
+    order = sorted((j for j in solved if j not in equal), key=lambda j: (loss[j], j))
     out: list[NearMiss] = []
-    for j in order[:count]:
-        cand = cands.candidates[j]
-        if j not in solved:
-            clash = diagnose_with(model, j)
-            text = (
-                f"{cand.title} cannot be in any programme that keeps the rules: {'; '.join(clash)}."
-            )
-            out.append(
-                NearMiss(
-                    id=cand.id,
-                    title=cand.title,
-                    contribution=float(c[j]),
-                    loss_if_forced_in=None,
-                    displaces=(),
-                    brings_in=(),
-                    kept_out_by=tuple(clash),
-                    text=text,
-                )
-            )
+    for j in [*order, *impossible][:count]:
+        if j in solved:
+            out.append(_near_miss(model, result, j, _x(solved[j]), limiting))
             continue
-        forced = _x(solved[j])
-        loss = base - float(c @ forced)
-        chosen = forced > 0.5
-        displaces = tuple(cands.ids[k] for k in np.flatnonzero(result.selected & ~chosen))
-        brings = tuple(cands.ids[k] for k in np.flatnonzero(chosen & ~result.selected) if k != j)
-        kept = _kept_out_by(model, j, result, base, forced)
-        text = (
-            f"Forcing {cand.title} in would lower {obj.label} by {amount(obj, loss)}: "
-            f"it would displace {_titles(model, displaces)}"
-            + (f" and bring in {_titles(model, brings)}" if brings else "")
-            + ". "
-            + (
-                f"What keeps it out: {'; '.join(kept)}."
-                if kept
-                else "No single rule keeps it out: the projects chosen are simply worth more."
-            )
-        )
+        cand = cands.candidates[j]
+        clash = diagnose_with(model, j)
         out.append(
             NearMiss(
                 id=cand.id,
                 title=cand.title,
                 contribution=float(c[j]),
-                loss_if_forced_in=loss,
-                displaces=displaces,
-                brings_in=brings,
-                kept_out_by=tuple(kept),
-                text=text,
+                loss_if_forced_in=None,
+                displaces=(),
+                brings_in=(),
+                kept_out_by=tuple(clash),
+                text=f"{cand.title} cannot be in any programme that keeps the rules: "
+                f"{'; '.join(clash)}.",
             )
         )
-    return tuple(out)
+    return tuple(out), tuple(_equal(model, result, j, _x(solved[j])) for j in equal)
+
+
+def _near_miss(
+    model: Model, result: ProgrammeResult, j: int, forced: FloatArray, limiting: tuple[str, ...]
+) -> NearMiss:
+    cands, obj, c = model.cands, result.objective, result.coefficients
+    cand = cands.candidates[j]
+    loss = result.objective_value - float(c @ forced)
+    chosen = forced > 0.5
+    displaces = tuple(cands.ids[k] for k in np.flatnonzero(result.selected & ~chosen))
+    brings = tuple(cands.ids[k] for k in np.flatnonzero(chosen & ~result.selected) if k != j)
+    groups, kept = _kept_out_by(model, j, result, limiting)
+    need = _budget_needed(model, result, j) if any(g.key == "budget" for g in groups) else None
+    text = (
+        f"Forcing {cand.title} in would lower {obj.label} by {amount(obj, loss)}: "
+        f"it would displace {_titles(model, displaces)}"
+        + (f" and bring in {_titles(model, brings)}" if brings else "")
+        + ". "
+        + (
+            f"What keeps it out: {'; '.join(kept)}."
+            if kept
+            else "No single rule keeps it out: the projects chosen are simply worth more."
+        )
+        + (
+            f" With another {money(need)} of budget it could join the chosen projects."
+            if need is not None
+            else ""
+        )
+    )
+    return NearMiss(
+        id=cand.id,
+        title=cand.title,
+        contribution=float(c[j]),
+        loss_if_forced_in=loss,
+        displaces=displaces,
+        brings_in=brings,
+        kept_out_by=kept,
+        text=text,
+        budget_needed=need,
+    )
+
+
+def _equal(model: Model, result: ProgrammeResult, j: int, forced: FloatArray) -> EqualAlternative:
+    cands = model.cands
+    cand = cands.candidates[j]
+    swapped = tuple(cands.ids[k] for k in np.flatnonzero(result.selected & (forced < 0.5)))
+    text = (
+        f"{cand.title} would do exactly as well in place of {_titles(model, swapped)}"
+        if swapped
+        else f"{cand.title} would do exactly as well"
+    ) + f" on {result.objective.label}: the two tie, so no rule keeps it out."
+    return EqualAlternative(id=cand.id, title=cand.title, in_place_of=swapped, text=text)
 
 
 def _x(outcome: Outcome) -> FloatArray:
@@ -327,9 +378,14 @@ def diagnose_with(model: Model, j: int) -> list[str]:
 
 
 def budget_shadow(
-    model: Model, result: ProgrammeResult, step: float = BUDGET_STEP
+    model: Model,
+    result: ProgrammeResult,
+    step: float = BUDGET_STEP,
+    limiting: tuple[str, ...] | None = None,
 ) -> BudgetShadow | None:
-    """What ``step`` more budget buys (``None`` when there is no budget rule)."""
+    """What ``step`` more budget buys (``None`` when there is no budget rule). ``limiting``: the
+    keys of the rules that limit the programme, named when more money buys nothing (worked out
+    here when not given)."""
     budget = model.constraints.budget
     if budget is None:
         return None
@@ -345,9 +401,10 @@ def budget_shadow(
     added = tuple(i for i in richer_ids if i not in result.selected_ids)
     removed = tuple(i for i in result.selected_ids if i not in richer_ids)
     if gain <= 1e-9 * max(1.0, abs(result.objective_value)):
-        binding = [u.label for u in result.binding if u.key != "budget"]
+        keys = limiting_rules(model, result) if limiting is None else limiting
+        held = [g.label for g in model.groups if g.key in keys and g.key != "budget"]
         text = f"Another {money(step)} of budget buys nothing more"
-        text += f": {'; '.join(binding)} bind first." if binding else "."
+        text += f": what holds the programme back is {'; '.join(held)}." if held else "."
     else:
         text = (
             f"Another {money(step)} of budget raises {obj.label} by {amount(obj, gain)}"
@@ -378,10 +435,15 @@ def explain_programme(
 
     Near misses are chosen from the ``pool`` unselected candidates with the largest contribution
     to the objective (those the rules fix out are not near misses); each is forced in, and the
-    ``near_misses`` with the smallest loss are reported.
+    ``near_misses`` with the smallest loss are reported; those that lose nothing are reported
+    apart, as equal alternatives.
     """
+    limiting = limiting_rules(model, result)
+    misses, equal = _near_misses(model, result, near_misses, pool, limiting)
     return Explanation(
         _selected_reasons(model, result),
-        _near_misses(model, result, near_misses, pool),
-        budget_shadow(model, result, budget_step),
+        misses,
+        budget_shadow(model, result, budget_step, limiting),
+        limiting,
+        equal,
     )

@@ -23,7 +23,13 @@ from shareplan.errors import InfeasibleError, InputError, Problem
 from shareplan.money import money
 from shareplan.programme.candidates import CandidateSet, FloatArray
 from shareplan.programme.constraints import Member, Objective, Row
-from shareplan.programme.optimiser import Model, Outcome, SolverTimedOut, solve_model
+from shareplan.programme.optimiser import (
+    Model,
+    Outcome,
+    ProgrammeResult,
+    SolverTimedOut,
+    solve_model,
+)
 from shareplan.programme.records import BuyStep, CurvePoint, Frontier, FrontierPoint, Portfolio
 
 TIE_BREAK_SECONDS = 10.0
@@ -153,6 +159,32 @@ def speed_npv_frontier(
         assert fastest.x is not None
         points.append(_point(cands, fastest.x))
     return Frontier(points=tuple(points), step=step, y=y)
+
+
+def _same(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def with_chosen(frontier: Frontier, result: ProgrammeResult) -> Frontier:
+    """The frontier with the chosen programme in place of a point it ties on both early savings
+    and NPV. Such a point is another programme with the same two figures (the same projects with
+    an equally good partner, say); the chosen programme is then on the frontier too, and showing
+    the other one beside it would list one programme twice, once as off the frontier."""
+    t = result.totals
+    mine = FrontierPoint(
+        ids=result.selected_ids,
+        savings_12m=t.savings_12m,
+        npv=t.npv,
+        one_off_cost=t.one_off_cost,
+        value_score=t.value_score,
+        general_fund_npv=t.general_fund_npv,
+    )
+    y = frontier.y
+    points = tuple(
+        mine if _same(q.savings_12m, t.savings_12m) and _same(q.on(y), mine.on(y)) else q
+        for q in frontier.points
+    )
+    return frontier.model_copy(update={"points": points})
 
 
 @dataclass(frozen=True, slots=True)

@@ -448,7 +448,7 @@ def constraint_uses(groups: Sequence[Group], x: FloatArray) -> tuple[ConstraintU
                     used=float(fixed),
                     limit=None,
                     slack=None,
-                    binding=False,
+                    no_room_left=False,
                 )
             )
         elif len(rows) == 1 and g.kind not in PER_MEMBER_KINDS:
@@ -463,7 +463,7 @@ def constraint_uses(groups: Sequence[Group], x: FloatArray) -> tuple[ConstraintU
                     used=used,
                     limit=limit,
                     slack=slack,
-                    binding=_tight(r, x),
+                    no_room_left=_tight(r, x),
                 )
             )
         else:
@@ -475,7 +475,7 @@ def constraint_uses(groups: Sequence[Group], x: FloatArray) -> tuple[ConstraintU
                     used=None,
                     limit=g.limit,
                     slack=None,
-                    binding=bool(tight),
+                    no_room_left=bool(tight),
                     tight=tuple(tight),
                 )
             )
@@ -504,8 +504,9 @@ class ProgrammeResult:
         return self.x > 0.5
 
     @property
-    def binding(self) -> tuple[ConstraintUse, ...]:
-        return tuple(u for u in self.uses if u.binding)
+    def no_room_left(self) -> tuple[ConstraintUse, ...]:
+        """The rules the programme uses to the full (which need not be those that limit it)."""
+        return tuple(u for u in self.uses if u.no_room_left)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -517,7 +518,7 @@ class ProgrammeResult:
             "selected_ids": list(self.selected_ids),
             "totals": self.totals.model_dump(mode="json"),
             "constraint_use": [u.model_dump(mode="json") for u in self.uses],
-            "binding": [u.label for u in self.binding],
+            "no_room_left": [u.label for u in self.no_room_left],
             "solver": {
                 "name": "HiGHS via scipy.optimize.milp",
                 "status": self.status,

@@ -33,6 +33,7 @@ from shareplan.programme.frontier import (
     order_of_buy,
     speed_npv_frontier,
     value_for_money_curve,
+    with_chosen,
 )
 from shareplan.programme.optimiser import Model, ProgrammeResult, solve_model
 from shareplan.programme.records import Frontier, ProgrammeView
@@ -49,11 +50,18 @@ class ProgrammeChoice:
 
     def to_dict(self) -> dict[str, object]:
         out = self.result.to_dict()
-        shadow = self.explanation.budget_shadow
+        why = self.explanation
+        shadow = why.budget_shadow
         out.update(
             {
-                "reasons": [s.model_dump(mode="json") for s in self.explanation.selected],
-                "near_misses": [m.model_dump(mode="json") for m in self.explanation.near_misses],
+                "constraint_use": [
+                    u.model_copy(update={"limiting": u.key in why.limiting}).model_dump(mode="json")
+                    for u in self.result.uses
+                ],
+                "limiting": [u.label for u in self.result.uses if u.key in why.limiting],
+                "reasons": [s.model_dump(mode="json") for s in why.selected],
+                "near_misses": [m.model_dump(mode="json") for m in why.near_misses],
+                "equal_alternatives": [e.model_dump(mode="json") for e in why.equal_alternatives],
                 "budget_shadow": None if shadow is None else shadow.model_dump(mode="json"),
             }
         )
@@ -159,7 +167,7 @@ def plan_programme(
     return ProgrammePlan(
         result=result,
         explanation=explanation,
-        frontier=speed_npv_frontier(model, frontier_points, obj),
+        frontier=with_chosen(speed_npv_frontier(model, frontier_points, obj), result),
         value_for_money=value_for_money_curve(model, obj, budgets),
         order_of_buy=order_of_buy(model, obj),
         equity=None if proposed_ids is None else equity_comparison(model, obj, proposed_ids),

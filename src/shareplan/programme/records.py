@@ -32,7 +32,15 @@ class Totals(Record):
 
 
 class ConstraintUse(Record):
-    """How much of a rule the programme uses. ``binding`` means no room is left.
+    """How much of a rule the programme uses, whether any room is left, and whether the rule
+    limits the programme.
+
+    ``no_room_left`` is arithmetic: the programme uses the whole of the rule (a budget spent to the
+    pound, every allowed project chosen). ``limiting`` is a counterfactual: switching this rule off
+    alone, every other kept, would give a better programme. The two differ both ways: £10k of a
+    £350k budget can be left while the budget is all that keeps the next project out, and a rule
+    can be used to the full while relaxing it would change nothing. ``limiting`` is ``None`` where
+    it was not worked out (the choice alone, without its explanation).
 
     For a one-row rule ``used``/``limit``/``slack`` are in the rule's units (projects, £, FTE);
     for rules made of many rows (per service, per partner) ``tight`` lists the members with no room
@@ -44,8 +52,9 @@ class ConstraintUse(Record):
     used: Number | None
     limit: Number | None
     slack: Number | None
-    binding: bool
+    no_room_left: bool
     tight: tuple[str, ...] = ()
+    limiting: bool | None = None
 
 
 class BudgetShadow(Record):
@@ -182,7 +191,10 @@ class SelectedReason(Record):
 
 class NearMiss(Record):
     """Why a project that nearly made it is out: the loss if forced in (``None`` when it cannot
-    go in at all), what it would displace and bring in, the rules that keep it out."""
+    go in at all), what it would displace and bring in, the rules that keep it out (each one
+    that, relaxed alone, would let it in at no loss; none when the chosen projects are simply
+    worth more), and ``budget_needed``: when the budget is one of those rules, the extra budget
+    with which it could join the chosen projects as they are (``None`` when it could not)."""
 
     id: str
     title: str
@@ -191,6 +203,17 @@ class NearMiss(Record):
     displaces: tuple[str, ...]
     brings_in: tuple[str, ...]
     kept_out_by: tuple[str, ...]
+    text: str
+    budget_needed: Number | None = None
+
+
+class EqualAlternative(Record):
+    """A project left out that would do exactly as well as a chosen one: forcing it in loses
+    nothing, so no rule keeps it out; the two tie, and the choice between them is arbitrary."""
+
+    id: str
+    title: str
+    in_place_of: tuple[str, ...]
     text: str
 
 

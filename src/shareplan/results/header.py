@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from pydantic import Discriminator, Field, Tag
 
 from shareplan.evidence import ResolvedParameter
-from shareplan.results.base import Record
+from shareplan.results.base import Number, Record
 
 
 class Generator(Record):
@@ -139,8 +139,19 @@ class Overridden(Record):
     justification: str
 
 
+class RemovedByScreen(Record):
+    """A service (or bundle) the suitability screen removed entirely, with its annual cost as the
+    scenario gives it, the screen's reason and, in a member's words, what drove the verdict."""
+
+    service_ids: tuple[str, ...]
+    cost: Number
+    reason: str
+    because: str
+
+
 class Shortlisting(Record):
-    """What the screen and the cut kept of the long list."""
+    """What the screen and the cut kept of the long list, and the services the screen removed
+    entirely (``removed_by_screen``; empty in files written before it)."""
 
     considered: int
     kept: int
@@ -149,6 +160,7 @@ class Shortlisting(Record):
     dropped_by_model: dict[str, dict[str, int]]
     declared_screened_out: tuple[ScreenedOut, ...]
     screen_overridden: tuple[Overridden, ...]
+    removed_by_screen: tuple[RemovedByScreen, ...] = ()
 
 
 class LongListSummary(Record):

@@ -68,9 +68,24 @@ def _from_2_0(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "schema_version": "2.1"}
 
 
+def _from_2_1(data: dict[str, Any]) -> dict[str, Any]:
+    """2.1 -> 3.0: ``binding`` meant "no room left", and is renamed so. Which rules limit the
+    programme was not worked out then, so ``limiting`` is left unknown (absent, read as null)
+    rather than guessed; the equal alternatives and the services the screen removed were not
+    listed, and read as none."""
+    block = data.get("programme")
+    if isinstance(block, dict) and "binding" in block:
+        block["no_room_left"] = block.pop("binding")
+        for use in block.get("constraint_use") or []:
+            if isinstance(use, dict) and "binding" in use:
+                use["no_room_left"] = use.pop("binding")
+    return {**data, "schema_version": "3.0"}
+
+
 UPGRADES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "1.0": _from_1_0,
     "2.0": _from_2_0,
+    "2.1": _from_2_1,
 }
 """``"MAJOR.MINOR"`` of an older schema -> the function that turns such a file into the next
 version's shape (and sets its ``schema_version``)."""

@@ -20,13 +20,17 @@ from shareplan.results.base import Record
 from shareplan.results.header import Generator, LongListSummary, Parameter, ScenarioSummary
 from shareplan.results.programme import ChosenProgramme, NoProgramme, ProgrammeResult
 
-SCHEMA_VERSION = "2.1"
+SCHEMA_VERSION = "3.0"
 """``MAJOR.MINOR``: a minor version only adds fields; a major one may remove or change them.
 2.0: optimism bias by category of one-off cost, one uplift per one-off line in the model inputs
 (1.0 files are upgraded on reading). 2.1: the services left out of the appraisal
 (``scenario.not_appraised``); the general fund's share of the NPV (each business case's
 ``general_fund_npv``, the programme's totals and frontier) and which NPV the programme ranked on
-(the objective's ``count_ring_fenced_savings``); 2.0 files read with defaults."""
+(the objective's ``count_ring_fenced_savings``); 2.0 files read with defaults. 3.0: the
+programme's ``binding`` (a rule used to the full) is called ``no_room_left``, beside ``limiting``
+(a rule whose relaxation alone would give a better programme); near misses that tie are listed
+apart (``equal_alternatives``); the services the screen removed entirely are listed (older files
+are upgraded on reading)."""
 
 
 class OpportunityResult(Record):

@@ -15,6 +15,7 @@ from shareplan.programme.records import (
     BuyStep,
     ConstraintUse,
     CurvePoint,
+    EqualAlternative,
     Frontier,
     NearMiss,
     Portfolio,
@@ -105,7 +106,10 @@ class Equity(Record):
 
 
 class Choice(Record):
-    """The priority projects the optimiser chose and the reasons: what a what-if answers."""
+    """The priority projects the optimiser chose and the reasons: what a what-if answers.
+
+    ``no_room_left`` names the rules used to the full; ``limiting`` those whose relaxation alone
+    would give a better programme (``None`` in a file written before it was worked out)."""
 
     feasible: Literal[True]
     objective: ObjectiveUsed
@@ -116,10 +120,12 @@ class Choice(Record):
     selected_ids: tuple[str, ...]
     totals: Totals
     constraint_use: tuple[ConstraintUse, ...]
-    binding: tuple[str, ...]
+    no_room_left: tuple[str, ...]
+    limiting: tuple[str, ...] | None = None
     solver: Solver
     reasons: tuple[SelectedReason, ...]
     near_misses: tuple[NearMiss, ...]
+    equal_alternatives: tuple[EqualAlternative, ...] = ()
     budget_shadow: BudgetShadow | None
 
 

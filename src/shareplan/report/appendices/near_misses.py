@@ -3,6 +3,7 @@ between early savings and net present value."""
 
 from __future__ import annotations
 
+from shareplan.programme.records import FrontierPoint as Point
 from shareplan.programme.records import NearMiss
 from shareplan.report import formatting as fmt
 from shareplan.report import outline
@@ -32,6 +33,8 @@ def near_misses(c: Context) -> Section:
         blocks.append(_table(c, chosen))
     else:
         blocks.append(notice("The near misses"))
+    if chosen is not None and chosen.equal_alternatives:
+        blocks.append(_equal(c, chosen))
     if chosen is not None and chosen.frontier.points:
         blocks.append(
             p(
@@ -66,7 +69,9 @@ def _table(c: Context, chosen: ChosenProgramme) -> Table:
 
     def why(m: NearMiss) -> str:
         rules = c.rules(m.kept_out_by)
-        text = fmt.listing(rules) if rules else m.text
+        text = fmt.listing(rules) if rules else "no single rule: the projects chosen are worth more"
+        if m.budget_needed is not None:
+            text += f" (it could join them with another {fmt.money(m.budget_needed)})"
         return text[:1].upper() + text[1:]
 
     return Table(
@@ -90,6 +95,53 @@ def _table(c: Context, chosen: ChosenProgramme) -> Table:
     )
 
 
+def _equal(c: Context, chosen: ChosenProgramme) -> Block:
+    """The options that tie with a chosen project: no rule keeps them out, and the choice between
+    them is arbitrary, so members should know they exist. One that is the chosen project with
+    other partners is named by its partners alone."""
+    partners: dict[str, list[str]] = {}
+    others: dict[str, list[str]] = {}
+    for e in chosen.equal_alternatives:
+        instead = fmt.listing([c.short(x) for x in e.in_place_of]) or "the programme"
+        partners.setdefault(instead, [])
+        others.setdefault(instead, [])
+        o = c.opp(e.id)
+        twin = len(e.in_place_of) == 1 and (
+            (c.opp(e.in_place_of[0]).model, c.opp(e.in_place_of[0]).service_ids)
+            == (o.model, o.service_ids)
+        )
+        if twin and o.partner_ids:
+            partners[instead].append(fmt.listing([c.name(x) for x in o.partner_ids]))
+        else:
+            others[instead].append(c.title(e.id).partition(": ")[2] or c.title(e.id))
+    parts = []
+    for instead, names in partners.items():
+        ways = [f"the same with {fmt.listing(names, 'or')}"] if names else []
+        parts.append(f"for {instead}, {fmt.listing(ways + others[instead], 'or')}")
+    return p(
+        "These options would do exactly as well as a project chosen, so no rule keeps them out "
+        "and the choice between them is arbitrary: "
+        + "; ".join(parts)
+        + ". The full business cases should settle which to take forward."
+    )
+
+
+def _is_proposed(c: Context, chosen: ChosenProgramme, q: Point) -> bool:
+    """Whether a frontier point is the proposed programme: the same projects, or (in a file
+    written before the frontier carried the programme itself) the same two figures."""
+    t, y = chosen.totals, chosen.frontier.y
+    t_y = (
+        t.general_fund_npv if y == "general_fund_npv" and t.general_fund_npv is not None else t.npv
+    )
+
+    def same(a: float, b: float) -> bool:
+        return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+    return set(q.ids) == set(c.selected) or (
+        same(q.savings_12m, t.savings_12m) and same(q.on(y), t_y)
+    )
+
+
 def frontier_figure(c: Context, chosen: ChosenProgramme) -> Figure:
     """The speed/NPV frontier as a chart and a table. On a frontier of the general fund's share
     of the net present value the chart plots that share, and the table gives it beside the whole
@@ -99,8 +151,10 @@ def frontier_figure(c: Context, chosen: ChosenProgramme) -> Figure:
     selected = set(c.selected)
     totals = chosen.totals
     total_y = totals.general_fund_npv if on_fund else totals.npv
+    marks = [_is_proposed(c, chosen, q) for q in points]
     pts = tuple(
-        FrontierPoint(q.savings_12m, q.on(y), len(q.ids), set(q.ids) == selected) for q in points
+        FrontierPoint(q.savings_12m, q.on(y), len(q.ids), mark)
+        for q, mark in zip(points, marks, strict=True)
     )
     if not any(q.chosen for q in pts):
         pts = (*pts, FrontierPoint(totals.savings_12m, total_y or 0.0, len(selected), True))
@@ -114,11 +168,11 @@ def frontier_figure(c: Context, chosen: ChosenProgramme) -> Figure:
             Money(q.savings_12m, ("programme", "frontier", "points", i, "savings_12m")),
             *figures(("programme", "frontier", "points", i), q.npv, q.general_fund_npv),
             str(len(q.ids)),
-            "yes" if set(q.ids) == selected else "",
+            "yes" if mark else "",
         )
-        for i, q in enumerate(points)
+        for i, (q, mark) in enumerate(zip(points, marks, strict=True))
     )
-    if not any(set(q.ids) == selected for q in points):
+    if not any(marks):
         # off the frontier (it maximises something else): the chart stars it, so the table has it
         rows = (
             *rows,

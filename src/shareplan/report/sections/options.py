@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from shareplan.assessment.screening import REASON_NOT_SUITABLE, REASON_PRIVATE_FOR_PUBLIC
+from shareplan.programme.records import NearMiss
 from shareplan.report import formatting as fmt
 from shareplan.report import outline
 from shareplan.report.context import Context
-from shareplan.report.model import Block, Section, p
+from shareplan.report.model import Block, Money, Run, Section, p, total
 
 DECLARED = 5
 """How many of the options put forward by name the body names, the largest hoped-for gain first."""
@@ -39,25 +41,60 @@ def rejected(c: Context) -> list[Rejected]:
     named = {r.id for r in out}
     if c.chosen is not None:
         misses = [m for m in c.chosen.near_misses if m.id not in named][:NEAR_MISSES]
-        for m in misses:
-            rules = fmt.listing(c.rules(m.kept_out_by))
-            reason = (
-                "because, although it came close, it does not fit with the programme's rules"
-                + (f" ({rules})" if rules else "")
-                + " without giving up more than it brings."
-            )
-            out.append(
-                Rejected(
-                    m.id,
-                    c.title(m.id),
-                    reason,
-                    reason.removeprefix("because, ").removesuffix("."),
-                    "It would come in if one of those rules were relaxed; "
-                    f"{outline.ref('appendix-alternatives')} shows what that would cost.",
-                    False,
-                )
-            )
+        out += [_near_miss(c, m) for m in misses]
     return out
+
+
+def _near_miss(c: Context, m: NearMiss) -> Rejected:
+    """Why a near miss is out: the rules that keep it out (each of which, relaxed alone, would let
+    it in at no loss), or none when the chosen projects are simply worth more."""
+    rules = c.rules(m.kept_out_by)
+    appendix = outline.ref("appendix-alternatives")
+    best = c.chosen.objective_value if c.chosen is not None else 0.0
+    if not rules:
+        instead = fmt.listing([c.short(x) for x in m.displaces])
+        worse = (
+            f" {fmt.percent(m.loss_if_forced_in / best, 1)}"
+            if m.loss_if_forced_in is not None and best
+            else ""
+        )
+        reason = (
+            "because the projects chosen are worth more: putting it in"
+            + (f", taking the place of {instead}," if instead else "")
+            + f" would make the programme{worse} worse on what it maximises, and no single rule "
+            "keeps it out."
+        )
+        return Rejected(
+            m.id,
+            c.title(m.id),
+            reason,
+            reason.removeprefix("because ").removesuffix("."),
+            f"{appendix} shows the other near misses.",
+            False,
+        )
+    reason = (
+        "because, although it came close, it does not fit with the programme's rules "
+        f"({fmt.listing(rules)}) without giving up more than it brings."
+    )
+    if m.budget_needed is not None:
+        change = (
+            f"It could join the projects proposed with another {fmt.money(m.budget_needed)} of "
+            f"budget; {appendix} shows what forcing it in within the budget would cost."
+        )
+    else:
+        which = "that rule" if len(rules) == 1 else "any one of those rules"
+        change = (
+            f"It could come in at no loss if {which} were relaxed; {appendix} shows what forcing "
+            "it in would cost."
+        )
+    return Rejected(
+        m.id,
+        c.title(m.id),
+        reason,
+        reason.removeprefix("because, ").removesuffix("."),
+        change,
+        False,
+    )
 
 
 def _declared(c: Context, oid: str) -> Rejected:
@@ -131,4 +168,69 @@ def options(c: Context) -> Section:
     for i, r in enumerate(found, start=1):
         title = fmt.aside(r.title)  # "ICT services (corporate centralisation): not ..."
         blocks.append(p(f"{number}.{i} {title}: not recommended {r.reason} {r.change}".strip()))
+    blocks += removed_by_screen(c)
     return outline.body_section("options", blocks)
+
+
+SCREEN_WORDS = {
+    REASON_NOT_SUITABLE: "the national research the screen follows says sharing probably would "
+    "not suit {them}",
+    REASON_PRIVATE_FOR_PUBLIC: "the screen points {them} to a public sector partner, and every "
+    "way of sharing {them} on offer needed a private one",
+}
+"""Each of the screen's reasons in a member's words ({them}: "it" or "them")."""
+COUNTS = 2
+"""How many of the screen's counts against a group of services are named (strongest first)."""
+
+
+def removed_by_screen(c: Context) -> list[Block]:
+    """The services the suitability screen removed entirely (no way of sharing them was costed),
+    with their cost, grouped by the screen's reason and naming the counts they share; nothing
+    when there are none. A bundle is left out when one of its services is named on its own
+    (that service's reason covers it)."""
+    every = c.results.long_list.shortlist.removed_by_screen
+    alone = {r.service_ids[0] for r in every if len(r.service_ids) == 1}
+    shown = [
+        i for i, r in enumerate(every) if len(r.service_ids) == 1 or not alone & set(r.service_ids)
+    ]
+    if not shown:
+        return []
+    groups: dict[str, list[int]] = {}
+    for i in shown:
+        groups.setdefault(every[i].reason, []).append(i)
+    lines = [_screened_group(c, reason, members) for reason, members in groups.items()]
+    lead = (
+        f"The suitability screen removed {fmt.count(len(shown), 'service')} entirely, so no way "
+        f"of sharing {'it' if len(shown) == 1 else 'them'} was costed"
+    )
+    paths = [("long_list", "shortlist", "removed_by_screen", i, "cost") for i in shown]
+    spend = total([(1.0, path) for path in paths], c.results)
+    if len(lines) == 1:
+        names, words = lines[0]
+        tail: list[Run] = [", ", spend, " a year in all"] if len(shown) > 1 else []
+        return [p(f"{lead}: ", *names, *tail, ". ", words[:1].upper() + words[1:], ".")]
+    return [
+        p(f"{lead} (", spend, " a year in all):"),
+        *(p(*names, ": ", words, ".", kind="bullet") for names, words in lines),
+    ]
+
+
+def _screened_group(c: Context, reason: str, members: list[int]) -> tuple[list[Run], str]:
+    """One reason of the screen's: the services it removed, each with its cost, and the reason
+    in words with the counts all of them share."""
+    every = c.results.long_list.shortlist.removed_by_screen
+    runs: list[Run] = []
+    for k, i in enumerate(members):
+        if k:
+            runs.append(" and " if k == len(members) - 1 else ", ")
+        name = " with ".join(c.name(s) for s in every[i].service_ids)
+        path = ("long_list", "shortlist", "removed_by_screen", i, "cost")
+        runs += [f"{name} (", Money(every[i].cost, path), " a year)"]
+    them = "it" if len(members) == 1 else "them"
+    words = SCREEN_WORDS.get(reason, "the screen ruled {them} out").format(them=them)
+    if reason == REASON_NOT_SUITABLE:
+        counts = [x.strip() for x in every[members[0]].because.split(";")]
+        shared = [x for x in counts if all(x in every[i].because for i in members)][:COUNTS]
+        if shared:
+            words += ", on these counts: " + "; ".join(shared)
+    return runs, words

@@ -106,12 +106,61 @@ def summary(c: Context) -> Section:
     runs.append(".")
     blocks.append(projects_table(c))
     blocks.append(p(*runs))
+    blocks += fewer_than_asked(c)
     blocks += basis(c)
     blocks += _cash(c)
     blocks.append(quick_win_sentence(c))
     blocks += _concerns(c)
     blocks += _not_recommended(c)
     return outline.body_section("summary", blocks)
+
+
+NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
+ORDINALS = ("", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
+STRUCTURAL = ("one_per_service", "max_projects")
+"""Rules that are never why a programme is smaller than asked: one project per service is how
+alternatives exclude each other, and the most projects allowed is the number asked for."""
+
+
+def _words(n: int) -> str:
+    return NUMBER_WORDS[n] if 0 <= n < len(NUMBER_WORDS) else str(n)
+
+
+def fewer_than_asked(c: Context) -> list[Block]:
+    """When the programme has fewer projects than the scenario asks for, one sentence saying so
+    and why: the rules that limit it (by counterfactual: relaxing that rule alone would give a
+    better programme) and, when the budget is one, the next project and the money it needs."""
+    chosen = c.chosen
+    asked = chosen.constraints.max_projects if chosen is not None else None
+    n = len(c.selected)
+    if chosen is None or asked is None or n >= asked or chosen.limiting is None:
+        return []
+    head = f"Only {_words(n)} projects are proposed, not the {_words(asked)} asked for"
+    if n == 1:
+        head = f"Only one project is proposed, not the {_words(asked)} asked for"
+    limits = [u for u in chosen.constraint_use if u.limiting and u.key not in STRUCTURAL]
+    budget = c.budget()
+    if budget is not None and any(u.key == "budget" for u in limits):
+        runs: list[Run] = [f"{head}, because of the ", budget, " budget"]
+        nearest = next(
+            ((i, m) for i, m in enumerate(chosen.near_misses) if m.budget_needed is not None),
+            None,
+        )
+        if nearest is not None:
+            i, m = nearest
+            runs += [
+                f": adding a {ORDINALS[n + 1] if n + 1 < len(ORDINALS) else 'further'} project, "
+                f"{c.short(m.id)}, would need another ",
+                Money(
+                    float(m.budget_needed or 0.0), ("programme", "near_misses", i, "budget_needed")
+                ),
+            ]
+        return [p(*runs, ".")]
+    if limits:
+        rules = fmt.listing(c.rules([u.label for u in limits]))
+        verb = "keeps" if len(limits) == 1 else "keep"
+        return [p(f"{head}: {rules} {verb} the others out.")]
+    return [p(f"{head}: no other option would add to {c.objective_words()} beside them.")]
 
 
 def quick_win_rule(c: Context) -> str:
