@@ -7,6 +7,7 @@ from unittest import mock
 
 import numpy as np
 import pytest
+from hand_sets import hand_set
 from hypothesis import HealthCheck, given, settings
 from programme_brute import all_subsets, brute_best, feasible_mask
 from programme_strategies import instances
@@ -51,21 +52,7 @@ def five() -> CandidateSet:
         ("D", 300 * K, 0.5 * M, "hr"),
         ("E", 100 * K, 0.25 * M, "ict"),
     ]
-    return CandidateSet.build(
-        Candidate(
-            id=cid,
-            title=f"Project {cid}",
-            service_ids=(svc,),
-            partner_ids=(),
-            model="lead authority",
-            one_off_cost=cost,
-            npv=npv,
-            value_score=50.0,
-            savings_12m=0.0,
-            quick_win=False,
-        )
-        for cid, cost, npv, svc in rows
-    )
+    return hand_set(*rows)
 
 
 RULES = Constraints(projects=(1, 2), budget=1.0 * M)

@@ -4,8 +4,8 @@ frontier carrying the chosen programme: hand-made examples with known answers.""
 from __future__ import annotations
 
 import pytest
+from hand_sets import hand_set
 
-from shareplan.programme.candidates import Candidate, CandidateSet
 from shareplan.programme.constraints import Constraints, Objective
 from shareplan.programme.explain import explain_programme
 from shareplan.programme.frontier import with_chosen
@@ -17,22 +17,7 @@ K = 1_000.0
 M = 1_000_000.0
 
 
-def cands(*rows: tuple[str, float, float, str]) -> CandidateSet:
-    return CandidateSet.build(
-        Candidate(
-            id=cid,
-            title=f"Project {cid}",
-            service_ids=(svc,),
-            partner_ids=(),
-            model="lead authority",
-            one_off_cost=cost,
-            npv=npv,
-            value_score=50.0,
-            savings_12m=0.0,
-            quick_win=False,
-        )
-        for cid, cost, npv, svc in rows
-    )
+cands = hand_set
 
 
 #: A £200k, NPV £1.0m; B £250k, £0.8m; C £150k, £0.6m; E the same as B for B's service.
