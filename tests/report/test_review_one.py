@@ -19,6 +19,7 @@ from shareplan import pipeline
 from shareplan.cli import app
 from shareplan.evidence import EvidenceBase
 from shareplan.report import build_report, outline
+from shareplan.report import formatting as fmt
 from shareplan.report.appendices.business_cases import business_case
 from shareplan.report.context import Context
 from shareplan.report.dating import citation_at, is_later
@@ -245,3 +246,25 @@ def test_a_source_naming_an_earlier_document_is_not_later_evidence(
     report = build_report(westminster)
     later = _text(report.section("appendix-assumptions"))
     assert "SI 2023/1117" not in later and "Department of Finance NI" not in later
+
+
+def test_cabinet_approves_what_the_programme_costs_not_the_ceiling(westminster: Results) -> None:
+    """Review 2: the recommendation approved the whole implementation budget (the template's
+    1.5% of spending) when the programme needs a fraction of it. It now approves the priority
+    projects' one-off cost, optimism bias included, and names the budget as the ceiling; the
+    key decision commits the same sum."""
+    chosen = westminster.chosen
+    budget = westminster.programme.constraints.budget
+    assert chosen is not None and budget is not None
+    cost = chosen.totals.one_off_cost
+    assert cost < budget  # the case the review found: below the ceiling
+    report = build_report(westminster)
+    recommendations = _text(report.section("recommendations"))
+    assert (
+        f"Approves an implementation budget of {fmt.money(cost)} for these projects (their "
+        f"one-off costs with the allowance for optimism bias, within the {fmt.money(budget)} set "
+        "for the programme)"
+    ) in recommendations
+    key = _text(report.section("key-decision"))
+    assert f"commits {fmt.money(cost)} and" in key
+    assert fmt.money(budget) not in key

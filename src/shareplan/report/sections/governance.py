@@ -82,8 +82,13 @@ def timetable(c: Context) -> Section:
 
 def key_decision(c: Context) -> Section:
     reference = str(c.setting("authority.forward_plan_reference", ""))
-    budget = c.budget()
-    spend = f"commits up to {fmt.money(budget.value)} and " if budget else ""
+    chosen = c.results.chosen
+    # what the recommendations approve: the programme's cost, not the ceiling it was chosen under
+    spend = (
+        f"commits {fmt.money(chosen.totals.one_off_cost)} and "
+        if chosen is not None and c.selected
+        else ""
+    )
     text = f"This is a key decision: it {spend}affects communities in two or more wards. " + (
         f"It is in the Forward Plan of key decisions as {reference}."
         if reference

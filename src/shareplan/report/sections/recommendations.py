@@ -65,8 +65,19 @@ def recommendations(c: Context) -> Section:
             ]
         )
         tranche = first_tranche(c)
-        if budget:
-            run: list[Run] = ["Approves an implementation budget of up to ", budget]
+        chosen = c.results.chosen
+        if budget and chosen is not None:
+            # Cabinet approves what the programme costs; the budget it was chosen under is only
+            # the ceiling (a county's 1.5% of spending can be six times the programme)
+            cost = Money(chosen.totals.one_off_cost, ("programme", "totals", "one_off_cost"))
+            run: list[Run] = [
+                "Approves an implementation budget of ",
+                cost,
+                " for these projects (their one-off costs with the allowance for optimism "
+                "bias, within the ",
+                budget,
+                " set for the programme)",
+            ]
             run += _funded(c)
             if tranche:
                 run += [
