@@ -12,7 +12,8 @@ from shareplan.errors import InputError
 from shareplan.programme import plan_programme
 from shareplan.programme.candidates import Candidate, CandidateSet
 from shareplan.programme.constraints import Constraints, Objective
-from shareplan.programme.optimiser import optimise
+from shareplan.programme.explain import explain_programme
+from shareplan.programme.optimiser import Model, optimise, solve_model
 
 
 def cand(cid: str, npv: float, general_fund_npv: float | None, score: float = 50.0) -> Candidate:
@@ -122,3 +123,81 @@ def test_the_frontier_is_on_the_npv_the_programme_ranks_on() -> None:
 def test_a_general_fund_share_that_is_not_a_number_is_refused() -> None:
     with pytest.raises(InputError, match="general_fund_npv is nan"):
         CandidateSet.build([cand("a", 500.0, math.nan)])
+
+
+# The near-miss set: public health (NPV £1.0m, all of it with its grant; the best score, 90),
+# libraries (£600k, score 50) and parks (£300k, score 50), each £100k; one project at most.
+THREE = CandidateSet.build(
+    [
+        cand("public_health", 1_000_000.0, 0.0, score=90.0),
+        cand("libraries", 600_000.0, 600_000.0),
+        cand("parks", 300_000.0, 300_000.0),
+    ]
+)
+
+
+def test_a_grant_funded_option_is_no_near_miss_on_the_general_funds_npv() -> None:
+    """NPV objective, one project: libraries (600,000). Forced in, parks loses 300,000 and is
+    kept out by the count; public health would lose 600,000 and, before the fix, was named as
+    kept out by the count too, though it adds nothing: it is not tried at all now."""
+    model = Model.build(THREE, Constraints(projects=(0, 1)))
+    result = solve_model(model, Objective(kind="npv"))
+    assert result.selected_ids == ("libraries",)
+    why = explain_programme(model, result)
+    assert [m.id for m in why.near_misses] == ["parks"]
+    assert why.near_misses[0].loss_if_forced_in == pytest.approx(300_000.0)
+    assert why.near_misses[0].kept_out_by == ("at most 1 project",)
+    assert why.near_misses[0].grant_npv is None
+    assert why.equal_alternatives == ()
+
+
+def test_with_room_left_a_grant_funded_option_is_no_equal_alternative() -> None:
+    """Three projects allowed and no budget: libraries and parks (900,000). Public health
+    forced in loses nothing (it adds 0), which used to read as "would do exactly as well"."""
+    model = Model.build(THREE, Constraints(projects=(0, 3)))
+    result = solve_model(model, Objective(kind="npv"))
+    assert set(result.selected_ids) >= {"libraries", "parks"}
+    assert result.objective_value == pytest.approx(900_000.0)
+    why = explain_programme(model, result)
+    assert "public_health" not in [m.id for m in why.near_misses]
+    assert "public_health" not in [e.id for e in why.equal_alternatives]
+
+
+def test_in_a_blend_a_grant_funded_near_miss_says_its_savings_stay_with_the_grant() -> None:
+    """Blend 50/50, one project. Scales: best score 90, best general-fund NPV 600,000.
+    Public health 0.5 x 90/90 + 0 = 0.5; libraries 0.5 x 50/90 + 0.5 = 0.7778 (chosen); parks
+    0.2778 + 0.25 = 0.5278. Parks loses 0.25 and the count keeps it out; public health loses
+    0.7778 - 0.5 = 0.2778 on its score alone, and no rule is named as keeping it out."""
+    model = Model.build(THREE, Constraints(projects=(0, 1)))
+    result = solve_model(model, Objective(kind="blend", value_weight=0.5))
+    assert result.selected_ids == ("libraries",)
+    why = explain_programme(model, result)
+    by_id = {m.id: m for m in why.near_misses}
+    assert [m.id for m in why.near_misses] == ["parks", "public_health"]
+    assert by_id["parks"].loss_if_forced_in == pytest.approx(0.25)
+    assert by_id["parks"].kept_out_by == ("at most 1 project",)
+    health = by_id["public_health"]
+    assert health.loss_if_forced_in == pytest.approx(0.5 * 50 / 90 + 0.5 - 0.5)
+    assert health.displaces == ("libraries",)
+    assert health.kept_out_by == ()
+    assert health.grant_npv == 1_000_000.0
+    assert "stays with the ring-fenced grant" in health.text
+    assert "£1.0m" in health.text
+    assert "count_ring_fenced_savings = yes" in health.text
+    assert "keeps it out" not in health.text
+
+
+def test_counting_ring_fenced_savings_makes_it_an_ordinary_near_miss() -> None:
+    """The same blend counting the whole NPV: scales 90 and 1,000,000. Public health 0.5 + 0.5
+    = 1.0 (chosen); libraries 0.2778 + 0.3 = 0.5778; parks 0.2778 + 0.15 = 0.4278. Libraries
+    loses 0.4222, kept out by the count; nothing is said of grants."""
+    model = Model.build(THREE, Constraints(projects=(0, 1)))
+    objective = Objective(kind="blend", value_weight=0.5, count_ring_fenced_savings=True)
+    result = solve_model(model, objective)
+    assert result.selected_ids == ("public_health",)
+    why = explain_programme(model, result)
+    first = why.near_misses[0]
+    assert first.id == "libraries"
+    assert first.loss_if_forced_in == pytest.approx(1.0 - (0.5 * 50 / 90 + 0.3))
+    assert first.kept_out_by == ("at most 1 project",)
+    assert all(m.grant_npv is None for m in why.near_misses)

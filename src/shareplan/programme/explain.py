@@ -9,6 +9,11 @@ Every reason is worked out by solving the exact programme again with one thing c
 * each rule switched off alone: whether the programme would then be better (the rules that limit
   it, :mod:`shareplan.programme.limits`);
 * the budget raised by a step (default £100k): what the extra money buys.
+
+An option whose NPV all stays with ring-fenced grants adds nothing to a programme ranked on the
+general fund's share (:func:`grant_only`). On that NPV alone it is no near miss at all, so it is
+not tried; in a blend it can still come near on its score, and its near-miss record says that its
+savings stay with the grant rather than name a rule that keeps it out.
 """
 
 from __future__ import annotations
@@ -20,7 +25,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from shareplan.money import money
-from shareplan.programme.candidates import FloatArray
+from shareplan.programme.candidates import BoolArray, FloatArray
 from shareplan.programme.constraints import Group, Member, Objective, Row
 from shareplan.programme.limits import added_keeps, limiting_rules, margin
 from shareplan.programme.optimiser import (
@@ -264,13 +269,29 @@ def _forced_in(
     return solved, sorted(impossible)
 
 
+def grant_only(model: Model, result: ProgrammeResult) -> BoolArray:
+    """The candidates whose NPV all stays with ring-fenced grants when the programme ranks on
+    the general fund's share of NPV: a general-fund NPV of nil beside a whole NPV that is not."""
+    obj, cands = result.objective, model.cands
+    # count_ring_fenced_savings, not on_general_fund: a programme solved without resolving the
+    # objective has not read any_ring_fenced, and such a candidate makes it true anyway
+    if obj.count_ring_fenced_savings or obj.kind not in ("npv", "blend"):
+        return np.zeros(cands.n, dtype=bool)
+    tiny = 1e-9 * max(1.0, float(np.max(np.abs(cands.npv), initial=0.0)))
+    return (np.abs(cands.general_fund_npv) <= tiny) & (np.abs(cands.npv) > tiny)
+
+
 def near_miss_pool(model: Model, result: ProgrammeResult, pool: int = NEAR_MISS_POOL) -> list[int]:
     """The ``pool`` unselected candidates with the largest contributions (ties by position) that
-    the rules do not fix out: those tried as near misses."""
+    the rules do not fix out: those tried as near misses. On the general fund's NPV alone an
+    option whose NPV all stays with ring-fenced grants adds nothing, so it is not tried (forced
+    in where there is room it would lose nothing and pass for an equal alternative)."""
     c = result.coefficients
     fixed_out = np.zeros(model.cands.n, dtype=bool)
     for m in model.members():
         fixed_out[m.fix_zero] = True
+    if result.objective.kind == "npv":
+        fixed_out |= grant_only(model, result)
     eligible = np.flatnonzero(~result.selected & ~fixed_out)
     return [int(j) for j in eligible[np.lexsort((eligible, -c[eligible]))][:pool]]
 
@@ -284,7 +305,10 @@ def _near_misses(
     base = result.objective_value
     solved, impossible = _forced_in(model, result, near_miss_pool(model, result, pool), count)
     loss = {j: base - float(c @ _x(solved[j])) for j in solved}
-    equal = sorted((j for j in solved if loss[j] <= margin(base)), key=lambda j: (-c[j], j))
+    grant = grant_only(model, result)
+    equal = sorted(
+        (j for j in solved if loss[j] <= margin(base) and not grant[j]), key=lambda j: (-c[j], j)
+    )
     order = sorted((j for j in solved if j not in equal), key=lambda j: (loss[j], j))
     out: list[NearMiss] = []
     for j in [*order, *impossible][:count]:
@@ -318,6 +342,18 @@ def _near_miss(
     chosen = forced > 0.5
     displaces = tuple(cands.ids[k] for k in np.flatnonzero(result.selected & ~chosen))
     brings = tuple(cands.ids[k] for k in np.flatnonzero(chosen & ~result.selected) if k != j)
+    if grant_only(model, result)[j]:
+        return NearMiss(
+            id=cand.id,
+            title=cand.title,
+            contribution=float(c[j]),
+            loss_if_forced_in=loss,
+            displaces=displaces,
+            brings_in=brings,
+            kept_out_by=(),
+            text=_grant_text(cand.title, float(cands.npv[j]), obj, loss),
+            grant_npv=float(cands.npv[j]),
+        )
     groups, kept = _kept_out_by(model, j, result, limiting)
     need = _budget_needed(model, result, j) if any(g.key == "budget" for g in groups) else None
     text = (
@@ -346,6 +382,17 @@ def _near_miss(
         kept_out_by=kept,
         text=text,
         budget_needed=need,
+    )
+
+
+def _grant_text(title: str, npv: float, obj: Objective, loss: float) -> str:
+    """Why an option whose NPV all stays with ring-fenced grants is not in the programme."""
+    return (
+        f"{title} adds nothing the general fund can cash: all of its NPV ({money(npv)}) stays "
+        "with the ring-fenced grant that pays for the service, and the programme is chosen on "
+        "the savings the general fund can cash (count_ring_fenced_savings = yes would count "
+        f"them). It comes near only on its score: forcing it in would lower {obj.label} by "
+        f"{amount(obj, loss)}."
     )
 
 

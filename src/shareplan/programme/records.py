@@ -194,7 +194,12 @@ class NearMiss(Record):
     go in at all), what it would displace and bring in, the rules that keep it out (each one
     that, relaxed alone, would let it in at no loss; none when the chosen projects are simply
     worth more), and ``budget_needed``: when the budget is one of those rules, the extra budget
-    with which it could join the chosen projects as they are (``None`` when it could not)."""
+    with which it could join the chosen projects as they are (``None`` when it could not).
+
+    ``grant_npv``: set when the programme ranks on the general fund's share of each NPV and all of
+    this option's NPV stays with ring-fenced grants: that NPV (£). Such an option adds nothing
+    the general fund can cash, so its place near the programme is not a matter of a rule keeping
+    it out: ``kept_out_by`` is empty and not worked out, and the text says why instead."""
 
     id: str
     title: str
@@ -205,6 +210,7 @@ class NearMiss(Record):
     kept_out_by: tuple[str, ...]
     text: str
     budget_needed: Number | None = None
+    grant_npv: Number | None = None
 
 
 class EqualAlternative(Record):
