@@ -142,7 +142,7 @@ def test_read_results_names_a_missing_file(tmp_path: Path) -> None:
 
 def test_a_1_0_file_is_upgraded(small_results: Results) -> None:
     """A 1.0 results.json (one one-off uplift for every line, 200% of equipment and development)
-    reads as 2.0 (and then 2.1 and 3.0): each one-off line becomes a category with that uplift, and the
+    reads as 2.0 (and then 2.1, 3.0 and 3.1): each one-off line becomes a category with that uplift, and the
     model inputs get team, procurement, ICT and exit uplifts of 2.0."""
     data = small_results.model_dump(mode="json")
     data["schema_version"] = "1.0"
@@ -160,7 +160,7 @@ def test_a_1_0_file_is_upgraded(small_results: Results) -> None:
         case["model_inputs"].pop(name)
     case["model_inputs"]["one_off_uplift"] = 2.0
     upgraded = parse_results(json.dumps(data))
-    assert upgraded.schema_version == SCHEMA_VERSION == "3.0"
+    assert upgraded.schema_version == SCHEMA_VERSION == "3.1"
     read = next(o.business_case for o in upgraded.opportunities if o.business_case is not None)
     assert [c.uplift for c in read.optimism_bias.one_off] == [2.0, 2.0, 2.0, 2.0]
     assert read.model_inputs["exit_uplift"] == 2.0
@@ -168,7 +168,7 @@ def test_a_1_0_file_is_upgraded(small_results: Results) -> None:
 
 def test_a_2_1_file_is_upgraded(small_results: Results) -> None:
     """A 2.1 results.json called the rules used to the full ``binding`` and had no ``limiting``,
-    equal alternatives or services removed by the screen: it reads as 3.0 with ``binding``
+    equal alternatives or services removed by the screen: it reads as 3.0 (then 3.1) with ``binding``
     renamed ``no_room_left`` (the same rules), ``limiting`` unknown and the lists empty."""
     data = small_results.model_dump(mode="json")
     data["schema_version"] = "2.1"
@@ -183,7 +183,7 @@ def test_a_2_1_file_is_upgraded(small_results: Results) -> None:
         use.pop("limiting")
     data["long_list"]["shortlist"].pop("removed_by_screen")
     upgraded = parse_results(json.dumps(data))
-    assert upgraded.schema_version == "3.0"
+    assert upgraded.schema_version == "3.1"
     chosen = upgraded.chosen
     assert chosen is not None and small_results.chosen is not None
     assert chosen.no_room_left == tuple(full) == small_results.chosen.no_room_left
@@ -196,19 +196,35 @@ def test_a_2_1_file_is_upgraded(small_results: Results) -> None:
 
 
 def test_a_2_0_file_reads_with_no_service_left_out(small_results: Results) -> None:
-    """2.1 only added scenario.not_appraised: a 2.0 file, which had no such field, reads as 3.0
+    """2.1 only added scenario.not_appraised: a 2.0 file, which had no such field, reads as 3.1
     with none left out, and is otherwise the same results."""
     data = small_results.model_dump(mode="json")
     data["schema_version"] = "2.0"
     del data["scenario"]["not_appraised"]
     upgraded = parse_results(json.dumps(data))
-    assert upgraded.schema_version == "3.0"
+    assert upgraded.schema_version == "3.1"
     assert upgraded.scenario.not_appraised == ()
     assert upgraded == small_results
 
 
+def test_a_3_0_file_reads_with_no_grant_funded_near_miss(small_results: Results) -> None:
+    """3.1 only added ``grant_npv`` to near misses: a 3.0 file, whose near misses had no such
+    field, reads as 3.1 with none of them marked, and its near misses otherwise the same."""
+    data = small_results.model_dump(mode="json")
+    data["schema_version"] = "3.0"
+    misses = data["programme"]["near_misses"]
+    assert misses
+    for miss in misses:
+        del miss["grant_npv"]
+    read = parse_results(json.dumps(data))
+    assert read.schema_version == "3.1"
+    assert read.chosen is not None and small_results.chosen is not None
+    assert [m.grant_npv for m in read.chosen.near_misses] == [None] * len(misses)
+    assert read.chosen.near_misses == small_results.chosen.near_misses
+
+
 def test_a_2_0_file_reads_as_ranked_on_the_whole_npv(small_results: Results) -> None:
-    """A 2.0 results.json has none of 2.1's general-fund fields. It reads (as 3.0), and says
+    """A 2.0 results.json has none of 2.1's general-fund fields. It reads (as 3.1), and says
     what a 2.0 run did: its programme ranked on the whole NPV; the general fund's share of a
     case's NPV is worked out from the ring-fenced share (0 here, so the whole NPV)."""
     data = small_results.model_dump(mode="json")
@@ -223,7 +239,7 @@ def test_a_2_0_file_reads_as_ranked_on_the_whole_npv(small_results: Results) -> 
     for entry in data["opportunities"]:
         del entry["business_case"]["general_fund_npv"]
     read = parse_results(json.dumps(data))
-    assert read.schema_version == "3.0"
+    assert read.schema_version == "3.1"
     assert read.chosen is not None
     assert read.chosen.objective.count_ring_fenced_savings is True
     assert read.chosen.objective.on_general_fund is False

@@ -82,10 +82,16 @@ def _from_2_1(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "schema_version": "3.0"}
 
 
+def _from_3_0(data: dict[str, Any]) -> dict[str, Any]:
+    """3.0 -> 3.1: only ``grant_npv`` on near misses was added; a 3.0 file marked none."""
+    return {**data, "schema_version": "3.1"}
+
+
 UPGRADES: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "1.0": _from_1_0,
     "2.0": _from_2_0,
     "2.1": _from_2_1,
+    "3.0": _from_3_0,
 }
 """``"MAJOR.MINOR"`` of an older schema -> the function that turns such a file into the next
 version's shape (and sets its ``schema_version``)."""

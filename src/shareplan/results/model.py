@@ -20,7 +20,7 @@ from shareplan.results.base import Record
 from shareplan.results.header import Generator, LongListSummary, Parameter, ScenarioSummary
 from shareplan.results.programme import ChosenProgramme, NoProgramme, ProgrammeResult
 
-SCHEMA_VERSION = "3.0"
+SCHEMA_VERSION = "3.1"
 """``MAJOR.MINOR``: a minor version only adds fields; a major one may remove or change them.
 2.0: optimism bias by category of one-off cost, one uplift per one-off line in the model inputs
 (1.0 files are upgraded on reading). 2.1: the services left out of the appraisal
@@ -30,7 +30,8 @@ SCHEMA_VERSION = "3.0"
 programme's ``binding`` (a rule used to the full) is called ``no_room_left``, beside ``limiting``
 (a rule whose relaxation alone would give a better programme); near misses that tie are listed
 apart (``equal_alternatives``); the services the screen removed entirely are listed (older files
-are upgraded on reading)."""
+are upgraded on reading). 3.1: a near miss whose NPV all stays with ring-fenced grants carries it
+(``grant_npv``); 3.0 files read with none."""
 
 
 class OpportunityResult(Record):

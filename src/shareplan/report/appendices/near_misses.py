@@ -68,6 +68,11 @@ def _table(c: Context, chosen: ChosenProgramme) -> Table:
         return f"{fmt.number(v, 3)} lower"
 
     def why(m: NearMiss) -> str:
+        if m.grant_npv is not None:
+            return (
+                f"No rule: its savings ({fmt.money(m.grant_npv)} of net present value) stay "
+                "with the ring-fenced grant, and add nothing the general fund can cash"
+            )
         rules = c.rules(m.kept_out_by)
         text = fmt.listing(rules) if rules else "no single rule: the projects chosen are worth more"
         if m.budget_needed is not None:

@@ -8,6 +8,7 @@ from shareplan.report import formatting as fmt
 from shareplan.report import outline
 from shareplan.report.context import Context
 from shareplan.report.model import Block, Money, Run, Section, Table, notice, p
+from shareplan.report.sections.options import grant_words
 from shareplan.report.sections.savings import savings_figure
 from shareplan.results.programme import ChosenProgramme
 
@@ -105,13 +106,15 @@ def _alternatives(c: Context, chosen: ChosenProgramme) -> list[Block]:
     if misses and best:
         m = misses[0]
         loss = float(m.loss_if_forced_in or 0.0)
+        words = grant_words(c, m) if m.grant_npv is not None else ""
+        grant = f" {words[:1].upper()}{words[1:]}." if words else ""
         out.append(
             p(
                 f"The closest alternative takes {c.title(m.id)} in place of "
                 f"{fmt.listing([c.short(x) for x in m.displaces]) or 'one project'}; it is "
                 f"{fmt.percent(loss / best, 1)} worse on what the programme maximises "
-                f"({c.objective_words()}). {outline.ref('appendix-alternatives')} lists the "
-                "others."
+                f"({c.objective_words()}).{grant} {outline.ref('appendix-alternatives')} lists "
+                "the others."
             )
         )
     shadow = chosen.budget_shadow

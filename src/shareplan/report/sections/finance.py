@@ -26,6 +26,7 @@ from shareplan.report.model import (
 from shareplan.report.sections.capital import capital_and_revenue, capital_revenue_totals
 from shareplan.report.sections.general_fund import (
     basis,
+    grant_lines,
     programme_general_fund_npv,
     ring_fenced,
     shows_general_fund,
@@ -141,6 +142,7 @@ def finance(c: Context) -> Section:
     blocks: list[Block] = [
         p(INTRO.format(year=c.results.scenario.price_base_year, rate=discount_rate(c))),
         *basis(c),
+        *grant_lines(c),
         *ring_fenced(c),
     ]
     budget = c.budget()

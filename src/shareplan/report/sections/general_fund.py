@@ -122,3 +122,65 @@ def ring_fenced(c: Context) -> list[Block]:
             + " saving at full level, and the cash flows below count the whole saving.",
         )
     ]
+
+
+def _grant_only(c: Context) -> list[str]:
+    """The options considered, not chosen, whose positive net present value all stays with
+    ring-fenced grants, when the programme is chosen on the general fund's share: the best
+    first (then by title)."""
+    objective = c.results.programme.objective
+    if objective.count_ring_fenced_savings or objective.kind not in ("npv", "blend"):
+        return []
+    chosen = set(c.selected)
+    found = [
+        o
+        for o in c.results.opportunities
+        if o.id not in chosen
+        and o.business_case.ring_fenced_share > 0
+        and o.business_case.measures.npv > 0
+        and abs(o.business_case.npv_to_general_fund) <= 1e-9 * o.business_case.measures.npv
+    ]
+    found.sort(key=lambda o: (-o.business_case.measures.npv, o.title))
+    return [o.id for o in found]
+
+
+def grant_lines(c: Context) -> list[Block]:
+    """The value the choice does not count, each on its own line: for each service whose options
+    not chosen have savings that all stay with ring-fenced grants, the best of them and its net
+    present value (partner clones of the same value named together). None when there are none."""
+    ids = _grant_only(c)
+    if not ids:
+        return []
+    by_service: dict[tuple[str, ...], list[str]] = {}
+    for oid in ids:
+        by_service.setdefault(c.opp(oid).service_ids, []).append(oid)
+    lines: list[Block] = []
+    for same_service in by_service.values():
+        best = same_service[0]
+        npv = c.opp(best).business_case.measures.npv
+        ties = [x for x in same_service if abs(c.opp(x).business_case.measures.npv - npv) < 0.5]
+        lines.append(_grant_line(c, best, ties, npv))
+    lead = (
+        "The programme counts none of the savings of these options, because all of them stay "
+        "with the ring-fenced grant that pays for the service (they would count if the Council "
+        "chose to count savings that stay with ring-fenced grants):"
+    )
+    return [p(lead), *lines]
+
+
+def _grant_line(c: Context, best: str, ties: list[str], npv: float) -> Block:
+    """One service's line: the option (or its partner clones of the same value, named once with
+    each partner) and its net present value."""
+    name = c.title(best)
+    same_way = len({c.opp(t).model for t in ties}) == 1 and all(c.opp(t).partner_ids for t in ties)
+    if len(ties) > 1 and same_way and " with " in name:
+        partners = [fmt.listing([c.name(x) for x in c.opp(t).partner_ids]) for t in ties]
+        name = f"{name.partition(' with ')[0]} with {fmt.listing(partners, 'or')}"
+    elif len(ties) > 1:
+        name = fmt.listing([c.title(t) for t in ties], "or")
+    return p(
+        f"{name}: ",
+        Money(npv, c.opp_path(best, "business_case", "adjusted", "measures", "npv")),
+        " of net present value, all of it with the ring-fenced grant.",
+        kind="bullet",
+    )

@@ -48,6 +48,8 @@ def rejected(c: Context) -> list[Rejected]:
 def _near_miss(c: Context, m: NearMiss) -> Rejected:
     """Why a near miss is out: the rules that keep it out (each of which, relaxed alone, would let
     it in at no loss), or none when the chosen projects are simply worth more."""
+    if m.grant_npv is not None:
+        return _grant_funded(c, m)
     rules = c.rules(m.kept_out_by)
     appendix = outline.ref("appendix-alternatives")
     best = c.chosen.objective_value if c.chosen is not None else 0.0
@@ -92,6 +94,38 @@ def _near_miss(c: Context, m: NearMiss) -> Rejected:
         c.title(m.id),
         reason,
         reason.removeprefix("because, ").removesuffix("."),
+        change,
+        False,
+    )
+
+
+def grant_words(c: Context, m: NearMiss) -> str:
+    """Why an option whose savings all stay with ring-fenced grants is out, as a clause: it adds
+    nothing the general fund can cash, which is what the programme is chosen on; in a blend it
+    comes near on its score alone."""
+    words = (
+        f"all of its {fmt.money(m.grant_npv or 0.0)} net present value stays with the "
+        "ring-fenced grant that pays for the service, and the programme is chosen on the savings "
+        "the general fund can cash, to which it adds nothing"
+    )
+    if c.results.programme.objective.kind == "blend":
+        words += "; it comes near the programme only on its score against the Council's principles"
+    return words
+
+
+def _grant_funded(c: Context, m: NearMiss) -> Rejected:
+    """A near miss whose savings all stay with ring-fenced grants: no rule keeps it out, so the
+    reason is where its savings go, and what would change it is counting them."""
+    reason = f"because {grant_words(c, m)}."
+    change = (
+        "Its savings would count if the Council chose to count savings that stay with "
+        "ring-fenced grants."
+    )
+    return Rejected(
+        m.id,
+        c.title(m.id),
+        reason,
+        reason.removeprefix("because ").removesuffix("."),
         change,
         False,
     )
