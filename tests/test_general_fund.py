@@ -110,19 +110,23 @@ def test_the_report_says_so_when_the_council_counts_them(evidence: EvidenceBase)
     ) in texts
 
 
-def test_wigan_no_longer_chooses_a_project_the_general_fund_cannot_cash(
-    tmp_path: Path, evidence: EvidenceBase
-) -> None:
+@pytest.fixture(scope="module")
+def wigan(tmp_path_factory: pytest.TempPathFactory, evidence: EvidenceBase) -> Results:
     """Wigan's first appraisal from national data (``shareplan template --authority
-    E08000010``): public health is paid in full from its grant. Ranked on the whole NPV the
-    programme took public health with Salford (£4.3m of NPV, none of it cashable); ranked on the
-    general fund's share (the default) no priority project is ring-fenced at all."""
-    path = tmp_path / "wigan.xlsx"
+    E08000010``), without the report files."""
+    path = tmp_path_factory.mktemp("wigan") / "wigan.xlsx"
     made = CliRunner().invoke(app, ["template", str(path), "--authority", "E08000010"])
     assert made.exit_code == 0, made.output
     scenario = load_scenario(path, evidence)
     assert scenario.authority.count_ring_fenced_savings is False
-    results = pipeline.results_of(pipeline.appraise(scenario, evidence=evidence))
+    return pipeline.results_of(pipeline.appraise(scenario, evidence=evidence))
+
+
+def test_wigan_no_longer_chooses_a_project_the_general_fund_cannot_cash(wigan: Results) -> None:
+    """Wigan: public health is paid in full from its grant. Ranked on the whole NPV the
+    programme took public health with Salford (£4.3m of NPV, none of it cashable); ranked on the
+    general fund's share (the default) no priority project is ring-fenced at all."""
+    results = wigan
     chosen = results.chosen
     assert chosen is not None and chosen.objective.on_general_fund
     shares = {o.id: o.business_case.ring_fenced_share for o in results.opportunities}
@@ -132,6 +136,46 @@ def test_wigan_no_longer_chooses_a_project_the_general_fund_cannot_cash(
     whole = programme_what_if(results, {}, count_ring_fenced_savings=True, choose_only=True)
     assert whole.feasible
     assert [i for i in whole.selected_ids if shares[i] == 1.0] == ["public_health:sc:salford"]
+
+
+def test_wigan_tells_one_story_about_public_health(wigan: Results) -> None:
+    """Wigan's public health options (with Salford, Bolton or Tameside, £4.3m of NPV each, all
+    with the grant) come near on the 50/50 blend by their score alone. Their near misses carry
+    that NPV and name no rule; the report says the savings stay with the grant, never that a
+    rule keeps them out, and the financial implications give the £4.3m a line of its own."""
+    chosen = wigan.chosen
+    assert chosen is not None and chosen.objective.kind == "blend"
+    health = [m for m in chosen.near_misses if m.id.startswith("public_health:")]
+    assert {m.id for m in health} == {
+        "public_health:sc:salford",
+        "public_health:sc:bolton",
+        "public_health:sc:tameside",
+    }
+    npv = wigan.opportunity("public_health:sc:salford").business_case.measures.npv
+    assert round(npv, -5) == 4_300_000
+    for m in health:
+        assert m.grant_npv == npv and m.kept_out_by == ()
+    report = build_report(wigan)
+    finance = [b.text for b in report.section("finance").blocks if isinstance(b, Paragraph)]
+    assert (
+        "Public health: public-public strategic collaboration with Bolton Metropolitan Borough "
+        "Council, Salford City Council or Tameside Metropolitan Borough Council: £4.3m of net "
+        "present value, all of it with the ring-fenced grant."
+    ) in finance
+    table = next(
+        b
+        for b in report.section("appendix-alternatives").blocks
+        if isinstance(b, Table) and b.caption.startswith("Near misses")
+    )
+    reasons = {str(r[1]) for r in table.rows if str(r[0]).startswith("Public health")}
+    assert reasons == {
+        "Its savings (£4.3m of net present value) stay with the ring-fenced grant: it adds "
+        "nothing the general fund can cash"
+    }
+    for _, section in report.all_sections():
+        for b in section.blocks:
+            if isinstance(b, Paragraph) and "Public health" in b.text:
+                assert "came close" not in b.text and "at most 6 projects" not in b.text
 
 
 def test_the_programme_command_switches_between_the_two(fenced: Results, tmp_path: Path) -> None:

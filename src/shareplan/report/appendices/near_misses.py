@@ -70,8 +70,8 @@ def _table(c: Context, chosen: ChosenProgramme) -> Table:
     def why(m: NearMiss) -> str:
         if m.grant_npv is not None:
             return (
-                f"No rule: its savings ({fmt.money(m.grant_npv)} of net present value) stay "
-                "with the ring-fenced grant, and add nothing the general fund can cash"
+                f"Its savings ({fmt.money(m.grant_npv)} of net present value) stay with the "
+                "ring-fenced grant: it adds nothing the general fund can cash"
             )
         rules = c.rules(m.kept_out_by)
         text = fmt.listing(rules) if rules else "no single rule: the projects chosen are worth more"
