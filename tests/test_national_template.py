@@ -361,3 +361,25 @@ def test_westminster_assumptions_workbook_names_no_other_council(
     assert any(cited in s for s in sources)
     archetypes = [s for s in sources if "suitability traits judged" in s]
     assert archetypes and not any("example" in s for s in archetypes)
+
+
+def test_service_notes_describe_the_functions_of_the_councils_tier(
+    scenarios: dict[str, Scenario],
+) -> None:
+    """Review 2: Surrey's central services and housing notes described council tax, benefits,
+    elections and homelessness, which are the districts'. A county's notes now say what its own
+    figure covers and whose the rest is; a district's keep the district functions; a unitary
+    (Westminster) runs both and keeps the whole list."""
+
+    def notes(code: str, service: str) -> str:
+        return next(s.notes for s in scenarios[code].services if s.id == service)
+
+    surrey, district, unitary = "E10000030", "E07000179", "E09000033"
+    assert "Covers corporate and democratic core, registration of births" in notes(
+        surrey, "central"
+    )
+    assert "(council tax, benefits and elections are the districts')" in notes(surrey, "central")
+    assert "council tax and benefits administration" not in notes(surrey, "central")
+    assert "Covers housing-related support" in notes(surrey, "housing_gfra")
+    assert "council tax and benefits administration, elections" in notes(district, "central")
+    assert "council tax and benefits administration, elections" in notes(unitary, "central")

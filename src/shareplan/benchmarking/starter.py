@@ -129,14 +129,25 @@ def _services(
                 geography=ServiceGeography(arche["geography"]),
                 traits={k: int(v) for k, v in arche["traits"].items()},
                 appraise=not catch_all,
-                notes=_notes(arche, line, year, figure.gbp_thousand, cost_per_fte),
+                notes=_notes(
+                    arche, line, year, figure.gbp_thousand, cost_per_fte, _TIER.get(council.klass)
+                ),
             )
         )
     return services, left_out
 
 
+_TIER = {"SC": "county", "SD": "district"}
+"""The tier of a council in a two-tier area, by class (a unitary runs every function)."""
+
+
 def _notes(
-    arche: dict[str, Any], line: str, year: str, gbp_thousand: float, cost_per_fte: float
+    arche: dict[str, Any],
+    line: str,
+    year: str,
+    gbp_thousand: float,
+    cost_per_fte: float,
+    tier: str | None = None,
 ) -> str:
     """Where a row's figures come from and what officers are to review; for a catch-all line,
     first of all that it is to be split before it is appraised."""
@@ -150,7 +161,12 @@ def _notes(
             if arche.get("catch_all", False)
             else ""
         )
-        + (f"Covers {arche['covers']}. " if arche.get("covers") else "")
+        # a line's functions differ by tier (a county's central services hold no council tax)
+        + (
+            f"Covers {covers}. "
+            if (covers := arche.get(f"covers_{tier}", arche.get("covers")))
+            else ""
+        )
         # the column is gross cost, but Revenue Outturn publishes net current expenditure
         # (after the service's own income), so the note says which it is
         + f"National data: the cost filled in is the net current expenditure on {line} "

@@ -105,7 +105,7 @@ def template(
     for why in summary["left_out"]:
         console.print(f"  not listed: {why}", highlight=False)
     for item in summary["to_split"]:
-        console.print(f"  to split: {item}", highlight=False)
+        console.print(f"  to split: {item}", highlight=False, markup=False)
     console.print(
         "Review the defaults flagged in each row's notes (staff estimates, suitability traits, "
         "track record) and judge each partner's affinity.",
@@ -144,6 +144,7 @@ def validate(
         "warnings": [w.to_dict() for w in warnings],
         "to_judge": to_judge(loaded),
         "to_split": to_split(loaded),
+        "to_complete": to_complete(loaded),
     }
     if as_json:
         print_json(summary)
@@ -156,9 +157,33 @@ def validate(
     for warning in warnings:
         console.print(f"[yellow]Warning:[/] {warning}", markup=True, highlight=False)
     for item in to_judge(loaded):
-        console.print(f"  to judge: {item}", highlight=False)
+        console.print(f"  to judge: {item}", highlight=False, markup=False)
     for item in to_split(loaded):
-        console.print(f"  to split: {item}", highlight=False)
+        console.print(f"  to split: {item}", highlight=False, markup=False)
+    for item in to_complete(loaded):
+        console.print(f"  to complete: {item}", highlight=False, markup=False)
+
+
+def to_complete(scenario: Scenario) -> list[str]:
+    """What the Cabinet report needs and the authority sheet leaves blank or unlikely: not
+    problems (the report still builds), but a report author must see them before it goes out."""
+    a = scenario.authority
+    out = []
+    if a.meeting_date is None:
+        out.append(
+            f"meeting_date is blank: the report is dated the appraisal date, "
+            f"{a.appraisal_date:%A %-d %B %Y}; give the date of the meeting it goes to"
+        )
+    elif a.meeting_date.weekday() >= 5:
+        out.append(f"meeting_date {a.meeting_date:%A %-d %B %Y} falls on a weekend")
+    if not a.directorate.strip():
+        out.append("directorate is blank: the report's heading leaves out the directorate")
+    if not a.contact.strip():
+        out.append(
+            "contact is blank: the report names no contact officer "
+            "(it says '[to be completed by the report author]')"
+        )
+    return out
 
 
 def to_judge(scenario: Scenario) -> list[str]:

@@ -364,7 +364,11 @@ def solve_block(
         try:
             found = solve_binary(cost, reduced.a, reduced.lo, reduced.hi, time_limit)
         except SolveTimedOut as exc:
-            raise SolverTimedOut(f"the optimiser stopped without a programme: {exc}") from exc
+            raise SolverTimedOut(
+                f"the optimiser found no programme within its {time_limit:g} s limit (a busy "
+                "machine makes it slower): run again, or shortlist fewer options per service "
+                f"(shortlist_per_service) ({exc})"
+            ) from exc
         except SolveFailed as exc:
             raise SolverError(f"the optimiser stopped without a programme: {exc}") from exc
         if found is None:
