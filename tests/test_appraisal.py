@@ -90,17 +90,29 @@ def test_discount_factors_follow_the_green_book(rotherham_results: dict[str, Any
 
 
 def test_procurement_routes_are_visible(rotherham_results: dict[str, Any]) -> None:
-    """Public-public arrangements need no tender; a joint venture (the seed's RBT) is flagged for
+    """Public-public shared services need no tender; the five joint procurements tender their
+    combined purchase, every one above the 2011 threshold of £156,442 (the smallest, performance
+    with the GP consortia: its spend other than staff, 35% of £1,299,537 = £454,838 a year, times
+    1 + 0.25 for a health body serving Rotherham's population = £568,547, times 7 years, no VAT
+    in 2011 = £3,979,832); a joint venture (the seed's RBT) is flagged for
     legal advice; leisure outsourced to a private firm is a Part B service under the 2006
     Regulations (the procurement starts in April 2011), so it needs no OJEU notice although it is
     worth far more than the threshold, but at £32m it is of cross-border interest and is advertised
     under the Treaty principles, run like a full tender (9 months); any tendered option saves later than the untendered routes
     for the same service; trading options leave the council as the supplier."""
     entries = rotherham_results["opportunities"]
-    public = [
-        e for e in entries if e["model"] in ("public_public_shared_service", "joint_procurement")
-    ]
+    public = [e for e in entries if e["model"] == "public_public_shared_service"]
     assert public and all(not e["procurement"]["needs_tender"] for e in public)
+    joint = [e for e in entries if e["model"] == "joint_procurement"]
+    assert len(joint) == 5
+    for e in joint:
+        p = e["procurement"]
+        assert p["route"] == "competitive_above_threshold" and p["needs_tender"]
+        assert p["wording"].startswith("A joint purchase from the market, as one contract: ")
+        assert p["contract_value"] >= 3_979_832
+    smallest = min(joint, key=lambda e: e["procurement"]["contract_value"])
+    assert smallest["id"] == "performance:jp:gp_consortia"
+    assert smallest["procurement"]["contract_value"] == pytest.approx(1_299_537 * 0.35 * 1.25 * 7)
     private = [
         e
         for e in entries

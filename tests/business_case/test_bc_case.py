@@ -60,21 +60,18 @@ def opp(
 
 
 def test_public_public_needs_no_tender_and_private_needs_one_later(evidence: EvidenceBase) -> None:
-    """A shared service and a joint procurement with councils are exempt public-public
-    arrangements; the same service outsourced to a private firm is worth 1m x 0.8 x 7 years x 1.2
+    """A shared service with a council is an exempt public-public arrangement (a joint
+    procurement is not: tests/business_case/test_bc_joint_procurement.py); the same service
+    outsourced to a private firm is worth 1m x 0.8 x 7 years x 1.2
     (VAT) = 6.72m, above the threshold of 214,904 (in force 2024-2025), so it needs a tender on Find a Tender and
     saves later. Appraised in June 2025, under the Procurement Act 2023."""
     sc = scenario(appraisal_date=dt.date(2025, 6, 1))
     shared = build_business_case(
         sc, opp("public_public_shared_service", ("northby",)), evidence, draws=0
     )
-    joint = build_business_case(
-        sc, opp("joint_procurement", ("northby", "southby")), evidence, draws=0
-    )
     private = build_business_case(sc, opp("public_private", ("acme",)), evidence, draws=0)
-    for case in (shared, joint):
-        assert case.procurement.route == "public_public_exempt"
-        assert not case.procurement.needs_tender
+    assert shared.procurement.route == "public_public_exempt"
+    assert not shared.procurement.needs_tender
     assert "Procurement Act 2023" in shared.procurement.public_public_basis
     assert private.procurement.route == "competitive_above_threshold"
     assert private.procurement.needs_tender

@@ -23,6 +23,7 @@ from shareplan.business_case.shares import (
     Trading,
     delivered_share,
     estimate_problems,
+    joint_purchase,
     saving_shares,
     trading_ranges,
 )
@@ -255,11 +256,16 @@ def timetable(
     private = any(s in book.evidence.sectors_with("private_capital") for s in sectors)
     overlap, _ = platform_overlap(services, partners)
     integration = 1.0 - book.number("costs.common_platform_discount") * overlap
+    # A joint procurement tenders what the members buy together, not the services' staff.
+    if model.tender == "joint":
+        value = joint_purchase(book, services, partners, scenario.authority.population)
+    else:
+        value = baseline * (1.0 - central) if private else baseline
     procurement = assess_procurement(
         book.on_date(proposal_start(scenario.authority)),
         model,
         sectors,
-        baseline * (1.0 - central) if private else baseline,
+        value,
         special=any(s.light_touch for s in services),
         trading_volumes=[b[1] for b in trading.buyers],
         trading_margin=trading.margin[1],

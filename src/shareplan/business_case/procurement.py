@@ -24,6 +24,11 @@ the procurement starts (thresholds and regimes apply on that date, not on the ap
   (OJEU before 2021), with the statutory minimum time-scales;
 * ``joint_venture_legal_advice``: a joint venture with a private shareholder is a partner: legal
   advice, and the route its contract value gives.
+
+Public bodies that buy together (a model whose ``tender`` is ``joint``) make an exempt agreement
+among themselves, but their purchase is a contract with the market: its route is the one for a
+contract of their combined purchase (below the threshold, competitive above it, light-touch or
+Part B by the service), with the months to agree among more than two members on top.
 """
 
 from __future__ import annotations
@@ -63,6 +68,10 @@ ROUTE_WORDING = {
     Route.COMPETITIVE_ABOVE_THRESHOLD: "Competitive tender above the threshold",
     Route.JOINT_VENTURE_LEGAL_ADVICE: "Joint venture: legal advice needed on the procurement route",
 }
+
+
+JOINT_PURCHASE_WORDING = "A joint purchase from the market, as one contract: "
+"""What a joint procurement's route wording starts with (the contract's own wording follows)."""
 
 
 COUNCIL_BIDS_WORDING = (
@@ -413,11 +422,32 @@ def assess_procurement(
             ],
         )
     members = 1 + len(sectors)
+    longer = [f"{members} members: longer to agree"] if members > 2 else []
+    extra = book.number("procurement.months_per_extra_member") * max(0, members - 2)
+    if model.tender == "joint":
+        return _joint_purchase(reader, annual_value, longer, extra)
     reasons = [
         f"every partner is a public body, there is no private capital and the work is shared "
-        f"among the members' public functions: cooperation exempt under {reader.basis}"
+        f"among the members' public functions: cooperation exempt under {reader.basis}",
+        *longer,
     ]
-    if members > 2:
-        reasons.append(f"{members} members: longer to agree")
-    extra = book.number("procurement.months_per_extra_member") * max(0, members - 2)
     return reader.make(Route.PUBLIC_PUBLIC_EXEMPT, reasons, extra_months=extra)
+
+
+def _joint_purchase(reader: _Reader, annual: float, longer: list[str], extra: float) -> Procurement:
+    """Public bodies buying together: the route of one contract for their combined purchase
+    (``annual`` a year), the months to agree among more than two members on top."""
+    reasons = [
+        f"every partner is a public body, so their agreement to buy together is cooperation "
+        f"exempt under {reader.basis}; but what they buy comes from the market, so the joint "
+        "purchase is one contract for all the members' needs, procured by its value like any "
+        "other",
+        *longer,
+    ]
+    base = reader.contract(annual, reasons)
+    return base.model_copy(
+        update={
+            "wording": JOINT_PURCHASE_WORDING + base.wording[0].lower() + base.wording[1:],
+            "lead_time_months": base.lead_time_months + extra,
+        }
+    )

@@ -17,6 +17,7 @@ from shareplan.business_case.assumptions import AssumptionBook
 from shareplan.business_case.staffing import staff_cost
 from shareplan.errors import Problem
 from shareplan.evidence.base import DeliveryModel
+from shareplan.money import money
 from shareplan.opportunities.model import Opportunity
 from shareplan.scenario.model import Partner, Scenario, Service
 
@@ -197,15 +198,52 @@ def delivered_share(book: AssumptionBook, services: Sequence[Service]) -> float:
     return min(1.0, ratio * sum(staff_cost(s, book) for s in services) / gross)
 
 
-def buyer_scale(book: AssumptionBook, partner: Partner, population: float | None) -> float:
-    """A buyer's need for the service relative to the authority's own: its sector's demand
+def partner_need(book: AssumptionBook, partner: Partner, population: float | None) -> float:
+    """A partner's need for the service relative to the authority's own: its sector's demand
     (``savings.trading_buyer_demand``) times its population over the authority's ``population``
-    when both are known (else 1: a buyer of the authority's size), at most
-    ``savings.trading_max_buyer_scale``."""
+    when both are known (else 1: a partner of the authority's size)."""
     demand = book.number("savings.trading_buyer_demand", partner.sector.value)
     if partner.population and population:
         demand *= partner.population / population
-    return min(demand, book.number("savings.trading_max_buyer_scale"))
+    return demand
+
+
+def buyer_scale(book: AssumptionBook, partner: Partner, population: float | None) -> float:
+    """A buyer's need for the service (:func:`partner_need`), at most
+    ``savings.trading_max_buyer_scale``."""
+    return min(
+        partner_need(book, partner, population), book.number("savings.trading_max_buyer_scale")
+    )
+
+
+def joint_purchase(
+    book: AssumptionBook,
+    services: Sequence[Service],
+    partners: Sequence[Partner],
+    population: float | None,
+) -> float:
+    """What the members of a joint procurement buy together a year: the authority's spend on the
+    services other than its staff (gross cost less staff cost: the supplies, contracts and
+    premises it buys from the market) times one plus each partner's need relative to its own
+    (:func:`partner_need`, not capped: a larger partner buys more). The share the council
+    delivers itself (:func:`delivered_share`) does not fit: it counts the supplies its own staff
+    use as delivered, so a back-office service would buy nothing, and those supplies are what a
+    joint purchase buys (the seed's stationery)."""
+    own = sum(max(0.0, s.gross_cost - staff_cost(s, book)) for s in services)
+    needs = {p.name: partner_need(book, p, population) for p in partners}
+    value = own * (1.0 + sum(needs.values()))
+    book.record(
+        "derived.joint_purchase",
+        value,
+        "derived",
+        "(gross cost - staff cost) x (1 + each partner's savings.trading_buyer_demand by sector "
+        "x its population / the authority's)",
+        "The joint procurement's combined purchase a year (the contract it tenders)",
+        "pounds a year",
+        note=f"The authority's own non-staff spend {money(own)}; each partner's need relative to "
+        "it: " + ", ".join(f"{name} {need:.2f}" for name, need in needs.items()),
+    )
+    return value
 
 
 def trading_ranges(

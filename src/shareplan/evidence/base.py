@@ -56,7 +56,8 @@ class DeliveryModel(Frozen):
     ramp up quickly) or the members share the work (``partnership``); ``sells_service`` marks the
     models in which the authority sells its service (it is the supplier and earns trading income);
     ``partner_delivers_service`` the models that make sense only with partners who run (or buy) the
-    service themselves.
+    service themselves. ``tender`` is ``joint`` when the partners buy together from the market:
+    their agreement is cooperation, but the purchase is one contract routed by its value.
     """
 
     id: str
@@ -71,7 +72,7 @@ class DeliveryModel(Frozen):
     max_required: int = Field(default=0, ge=0)
     min_partners: int = Field(default=1, ge=0)
     max_partners: int | None = Field(default=None, ge=0)
-    tender: Literal["none", "competitive"]
+    tender: Literal["none", "joint", "competitive"]
     relationship: Literal["customer_supplier", "partnership"]
     sells_service: bool
     partner_delivers_service: bool = Field(

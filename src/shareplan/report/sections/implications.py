@@ -10,7 +10,7 @@ from typing import Any
 
 from shareplan.report import formatting as fmt
 from shareplan.report import outline
-from shareplan.report.context import Context
+from shareplan.report.context import Context, evidence
 from shareplan.report.model import Block, Run, Section, Table, notice, p
 
 HOST_KEY = "assessment.within_borough.host."
@@ -54,7 +54,7 @@ def procurement(c: Context) -> Section:
             f"public bodies can rely on the exemptions for public-public cooperation "
             f"({first.public_public_basis.replace(' (', ': ').removesuffix(')')}); a private "
             "partner means an advertised competition above the threshold in force: "
-            f"{thresholds(c)}."
+            f"{thresholds(c)}." + joint_purchases(c)
         ),
         Table(
             "Procurement route of each priority project",
@@ -73,6 +73,29 @@ def procurement(c: Context) -> Section:
         ),
     ]
     return outline.body_section("procurement", blocks)
+
+
+def joint_purchases(c: Context) -> str:
+    """The priority projects in which the partners buy together from the market, in a sentence
+    (empty when there are none): their agreement is exempt, their purchase is not."""
+    names = [c.short(oid) for oid in c.selected if tender(c.opp(oid).model) == "joint"]
+    if not names:
+        return ""
+    return (
+        f" In {fmt.listing(names)} the Council and its partners buy together: their agreement to "
+        "do so is public-public cooperation, but what they buy comes from the market, so the "
+        "purchase is procured as one contract for all of them, and advertised when its value "
+        "over the contract's term reaches the threshold."
+    )
+
+
+def tender(model: str) -> str:
+    """How a delivery model tenders (``none``, ``joint`` or ``competitive``), from the evidence
+    base; ``none`` for a model it does not ship."""
+    try:
+        return evidence().model(model).tender
+    except KeyError:
+        return "none"
 
 
 def thresholds(c: Context) -> str:
