@@ -108,7 +108,7 @@ def test_procurement_routes_are_visible(rotherham_results: dict[str, Any]) -> No
     for e in joint:
         p = e["procurement"]
         assert p["route"] == "competitive_above_threshold" and p["needs_tender"]
-        assert p["wording"].startswith("A joint purchase from the market, as one contract: ")
+        assert p["wording"].startswith("A joint purchase from the market as one contract (")
         assert p["contract_value"] >= 3_979_832
     smallest = min(joint, key=lambda e: e["procurement"]["contract_value"])
     assert smallest["id"] == "performance:jp:gp_consortia"

@@ -62,7 +62,7 @@ def test_joint_procurement_above_the_threshold_is_a_competitive_tender(
     assert "cooperation exempt" in two.reasons[0]
     assert "one contract for all the members' needs" in two.reasons[0]
     assert two.wording == (
-        "A joint purchase from the market, as one contract: competitive tender above the threshold"
+        "A joint purchase from the market as one contract (competitive tender above the threshold)"
     )
     three = case(evidence, "joint_procurement", ("northby", "southby")).procurement
     assert three.contract_value == pytest.approx(350_000 * 3 * 7 * 1.2)
@@ -98,7 +98,7 @@ def test_a_small_joint_purchase_is_below_the_threshold(evidence: EvidenceBase) -
     assert p.cost == 10_000
     assert (
         p.wording
-        == "A joint purchase from the market, as one contract: procurement below the threshold"
+        == "A joint purchase from the market as one contract (procurement below the threshold)"
     )
 
 

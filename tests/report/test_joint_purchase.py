@@ -38,7 +38,7 @@ def test_a_joint_purchase_is_tendered_in_the_procurement_section(
     row = [[run_text(cell) for cell in r] for r in table.rows][-1]
     assert row[:4] == [
         name,
-        "A joint purchase from the market, as one contract: competitive tender above the threshold",
+        "A joint purchase from the market as one contract (competitive tender above the threshold)",
         "yes",
         "9 months",
     ]

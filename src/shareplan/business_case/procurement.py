@@ -70,8 +70,9 @@ ROUTE_WORDING = {
 }
 
 
-JOINT_PURCHASE_WORDING = "A joint purchase from the market, as one contract: "
-"""What a joint procurement's route wording starts with (the contract's own wording follows)."""
+JOINT_PURCHASE_WORDING = "A joint purchase from the market as one contract"
+"""What a joint procurement's route wording starts with (the contract's own wording follows in
+brackets: a route may have a colon of its own, and the tables put one after "Route")."""
 
 
 COUNCIL_BIDS_WORDING = (
@@ -447,7 +448,7 @@ def _joint_purchase(reader: _Reader, annual: float, longer: list[str], extra: fl
     base = reader.contract(annual, reasons)
     return base.model_copy(
         update={
-            "wording": JOINT_PURCHASE_WORDING + base.wording[0].lower() + base.wording[1:],
+            "wording": f"{JOINT_PURCHASE_WORDING} ({base.wording[0].lower()}{base.wording[1:]})",
             "lead_time_months": base.lead_time_months + extra,
         }
     )
