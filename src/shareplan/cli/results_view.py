@@ -10,6 +10,7 @@ import typer
 
 from shareplan.cli.common import console, print_table
 from shareplan.errors import InputError, Problem
+from shareplan.report.context import Context
 from shareplan.report.formatting import money, months, percent
 from shareplan.results import OpportunityResult, Results
 from shareplan.results.header import ScenarioSummary
@@ -139,6 +140,8 @@ def print_firmness(document: Results) -> None:
     """How firm the ranking is, in words: the weights closest to changing the top N, and where
     the stakeholders disagree most."""
     sensitivity = document.sensitivity
+    # the criteria's and principles' words, as the report names them, not their ids
+    label = Context(document).weight_label
     intervals = sensitivity.weight_stability.intervals
     margins = sorted(
         intervals,
@@ -146,7 +149,7 @@ def print_firmness(document: Results) -> None:
     )
     sentences = []
     for i in margins[:3]:
-        name = i.weight.replace("_", " ")
+        name = label(i.weight)
         if i.level == "criterion":
             name += " (share of its group)"
         sentences.append(
@@ -159,7 +162,7 @@ def print_firmness(document: Results) -> None:
     if weights:
         w = weights[0]
         console.print(
-            f"Stakeholders disagree most on {w.criterion.replace('_', ' ')}: "
+            f"Stakeholders disagree most on {label(w.criterion)}: "
             f"{w.lowest_by} {percent(w.lowest)}, {w.highest_by} {percent(w.highest)}.",
             highlight=False,
         )
