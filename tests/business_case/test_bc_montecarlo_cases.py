@@ -8,7 +8,6 @@ import pytest
 
 from shareplan.business_case import montecarlo_cases
 from shareplan.business_case.assumptions import AssumptionBook
-from shareplan.business_case.case import _vector
 from shareplan.business_case.discounting import Band, schedule_factors
 from shareplan.business_case.montecarlo import simulate_npv
 from shareplan.business_case.prepare import Prepared, prepare
@@ -37,7 +36,7 @@ def test_a_block_gives_each_opportunity_its_own_simulation_exactly(
     assert len(together) == len(items)
     for p, sim in zip(items, together, strict=True):
         alone = simulate_npv(
-            _vector(p.adjusted),
+            montecarlo_cases._stack_inputs([p]),
             p.ranges,
             DF,
             1_500,

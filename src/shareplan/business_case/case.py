@@ -94,16 +94,6 @@ def _shifts(
     return {"saving": saving - npv, "trading": trading - npv}
 
 
-def _vector(inputs: FlowInputs) -> FlowInputs:
-    """The same inputs as one-entry arrays (the Monte Carlo works on a vector of opportunities)."""
-    return FlowInputs(
-        **{
-            name: np.atleast_1d(np.asarray(getattr(inputs, name), dtype=np.float64))
-            for name in FlowInputs.__dataclass_fields__
-        }
-    )
-
-
 def build_business_case(
     scenario: Scenario,
     opportunity: Opportunity,

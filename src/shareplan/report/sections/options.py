@@ -66,14 +66,7 @@ def _near_miss(c: Context, m: NearMiss) -> Rejected:
             + f" would make the programme{worse} worse on what it maximises, and no single rule "
             "keeps it out."
         )
-        return Rejected(
-            m.id,
-            c.title(m.id),
-            reason,
-            reason.removeprefix("because ").removesuffix("."),
-            f"{appendix} shows the other near misses.",
-            False,
-        )
+        return _missed(c, m, reason, f"{appendix} shows the other near misses.")
     reason = (
         "because, although it came close, it does not fit with the programme's rules "
         f"({fmt.listing(rules)}) without giving up more than it brings."
@@ -89,14 +82,14 @@ def _near_miss(c: Context, m: NearMiss) -> Rejected:
             f"It could come in at no loss if {which} were relaxed; {appendix} shows what forcing "
             "it in would cost."
         )
-    return Rejected(
-        m.id,
-        c.title(m.id),
-        reason,
-        reason.removeprefix("because, ").removesuffix("."),
-        change,
-        False,
-    )
+    return _missed(c, m, reason, change)
+
+
+def _missed(c: Context, m: NearMiss, reason: str, change: str) -> Rejected:
+    """A near miss not recommended: ``reason`` ("because ...") and, as its first reason, the
+    same words without "because" and the full stop."""
+    clause = reason.removeprefix("because").lstrip(", ").removesuffix(".")
+    return Rejected(m.id, c.title(m.id), reason, clause, change, False)
 
 
 def grant_words(c: Context, m: NearMiss) -> str:
@@ -121,14 +114,7 @@ def _grant_funded(c: Context, m: NearMiss) -> Rejected:
         "Its savings would count if the Council chose to count savings that stay with "
         "ring-fenced grants."
     )
-    return Rejected(
-        m.id,
-        c.title(m.id),
-        reason,
-        reason.removeprefix("because ").removesuffix("."),
-        change,
-        False,
-    )
+    return _missed(c, m, reason, change)
 
 
 def _declared(c: Context, oid: str) -> Rejected:
