@@ -75,21 +75,24 @@ def monte_carlo(prepared: Prepared, factors: FloatArray, sim: Simulation) -> Mon
         prob_npv_positive=float(sim.prob_positive()[0]),
         prob_quick_win=float(sim.prob_quick_win()[0]),
         headline=headline,
-        gap_explanation=gap_sentence(headline, p50, mean, _shifts(prepared, factors, distribution)),
+        gap_explanation=gap_sentence(
+            headline, p50, mean, _shifts(prepared, factors, distribution, headline)
+        ),
         treatment=TREATMENT,
     )
 
 
 def _shifts(
-    prepared: Prepared, factors: FloatArray, distribution: Distribution
+    prepared: Prepared, factors: FloatArray, distribution: Distribution, npv: float
 ) -> dict[str, float]:
-    """How far the saving's and the trading's expected values move the NPV from the headline."""
+    """How far the saving's and the trading's expected values move the NPV from the headline
+    ``npv``."""
     share_mean = mean_of(prepared.shares, distribution)
     volume_mean = mean_of(prepared.trading_volume_range, distribution)
     margin_mean = mean_of(prepared.trading_margin_range, distribution)
     trading_mean = prepared.baseline * volume_mean * margin_mean
-    npv, saving, trading = cashflow.npv_variants(
-        prepared.adjusted, [{}, {"share": share_mean}, {"trading": trading_mean}], factors
+    saving, trading = cashflow.npv_variants(
+        prepared.adjusted, [{"share": share_mean}, {"trading": trading_mean}], factors
     )
     return {"saving": saving - npv, "trading": trading - npv}
 
